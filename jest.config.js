@@ -1,0 +1,24 @@
+// Jest runs the TypeScript sources as ESM (NestJS 12 and jose 6 are ESM-only).
+// `@liberty/license` maps to the library's sources so tests and the sample app share one copy
+// of every class (DI tokens are classes). The CLI tests run the *built* bin as a child process.
+const esm = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@liberty/license$': '<rootDir>/libs/license/src/index.ts',
+    '^@liberty/license/testing$': '<rootDir>/libs/license/src/testing/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  testEnvironment: 'node',
+  rootDir: '.',
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+export default {
+  projects: [
+    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...esm, displayName: 'fuzz', testMatch: ['<rootDir>/test/**/*.fuzz-spec.ts'] },
+  ],
+};

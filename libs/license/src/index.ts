@@ -1,0 +1,58 @@
+// The public API of @liberty/license, and nothing else.
+export { LicenseModule } from './license.module.js';
+export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
+export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
+export { LicenseConfigurationError } from './license-options.js';
+export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+export { LicenseGuard } from './license.guard.js';
+export { RequiresLicense } from './requires-license.decorator.js';
+export { OnLicenseEvent } from './on-license-event.decorator.js';
+export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './licensed-registry.js';
+export {
+  LICENSE_LOGGER_CONTEXT,
+  LICENSE_REQUIRED,
+  DEFAULT_LICENSE_KEY_REFERENCE,
+  FEATURE_NAMESPACES,
+  type FeatureNamespace,
+} from './license.constants.js';
+export { parseFeature, type ParsedFeature } from './license-feature.js';
+export type {
+  LicenseEvent,
+  LicenseEventType,
+  LicenseEventOf,
+  LicenseChangedEvent,
+  LicenseExpiringEvent,
+  LicenseExpiredEvent,
+} from './license-events.js';
+export type { LicenseState, LicenseStatus, LicenseEntitlements } from './license-state.js';
+export {
+  buildLicenseStatusView,
+  toAidooStatus,
+  expiryLevel,
+  userCapLevel,
+  statusLabel,
+  type LicenseStatusView,
+  type LicenseStatusInput,
+  type AidooLicenseStatus,
+  type ExpiryLevel,
+  type UserCapLevel,
+} from './license-status-view.js';
+// Verification, usable without Nest (the CLI uses these).
+export {
+  verifyLicenseToken,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  MAX_CLOCK_TOLERANCE_SECONDS,
+  type VerifyLicenseOptions,
+  type LicenseVerification,
+} from './verification/license-verifier.js';
+export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from './verification/public-keys.js';
+export { validateLicenseClaims, type LicenseClaims } from './verification/license-claims.js';
+export { RejectionReason, isoSeconds, utcDate } from './verification/rejection-reasons.js';
+export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';
+export {
+  generateLicenseKeyPair,
+  signLicense,
+  DEFAULT_RSA_BITS,
+  type PemKeyPair,
+  type IssueLicenseOptions,
+} from './verification/license-issuer.js';

@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+
+/** Reads environment variables; `ConfigService` satisfies it (so `.env` files work). */
+export interface EnvironmentReader {
+  get<T = string>(name: string): T | undefined;
+}
+
+export type KeyRead =
+  | { kind: 'unset' }
+  | { kind: 'token'; token: string; source: string }
+  | { kind: 'unreadable'; source: string; why: string };
+
+/**
+ * Reads the license key from `NAME`, or from the file named by `NAME_FILE` (the Docker /
+ * Kubernetes secrets convention) when `NAME` is unset or empty. Surrounding whitespace (the
+ * newline `echo` leaves in a file) is trimmed; anything else is the verifier's business.
+ */
+export async function readLicenseKey(env: EnvironmentReader, name: string): Promise<KeyRead> {
+  const direct = env.get<string>(name);
+  if (typeof direct === 'string' && direct.trim() !== '') {
+    return { kind: 'token', token: direct.trim(), source: name };
+  }
+  const fileVariable = `${name}_FILE`;
+  const path = keyFilePath(env, name);
+  if (!path) return { kind: 'unset' };
+  try {
+    // A secret is small; reading at most a little over the verifier's cap bounds the memory.
+    const text = (await readFile(path, 'utf8')).slice(0, 64 * 1024).trim();
+    return text === '' ? { kind: 'unset' } : { kind: 'token', token: text, source: fileVariable };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'read error';
+    return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${code})` };
+  }
+}
+
+/** The path in `NAME_FILE`, when set and `NAME` is not. */
+export function keyFilePath(env: EnvironmentReader, name: string): string | undefined {
+  const direct = env.get<string>(name);
+  if (typeof direct === 'string' && direct.trim() !== '') return undefined;
+  const path = env.get<string>(`${name}_FILE`);
+  return typeof path === 'string' && path.trim() !== '' ? path.trim() : undefined;
+}

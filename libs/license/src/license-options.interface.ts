@@ -1,0 +1,47 @@
+/** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
+export type LicenseEnforcement = 'restricted' | 'soft';
+
+/** Options of `LicenseModule.forRoot()` / `forRootAsync()`. */
+export interface LicenseModuleOptions {
+  /** Required `aud` claim (the key's `aud` is this string or an array containing it). */
+  audience: string;
+  /** Accepted `iss` values. Default: `iss` is not checked. */
+  issuer?: string | string[];
+  /**
+   * The bundled public key (SPKI PEM), or several keyed by `kid` so a vendor can rotate its
+   * signing key while keys signed by the old one stay valid. RSA, at least 2048 bits.
+   */
+  publicKey?: string | Record<string, string>;
+  /**
+   * Path to a PEM file that replaces `publicKey` (partner / OEM signing authorities). Re-read on
+   * every `reverify()`. Default: unset.
+   */
+  publicKeyPath?: string;
+  /**
+   * A REFERENCE to the environment variable holding the key, as `${NAME}`; never the key itself.
+   * `NAME_FILE` (a mounted secret's path) is honoured when `NAME` is unset.
+   * Default: `${LIBERTY_LICENSE_KEY}`.
+   */
+  licenseKey?: string;
+  /** Default: `restricted`. */
+  enforcement?: LicenseEnforcement;
+  /** Clock skew allowed on `nbf` and `iat`, in seconds, 0–300. `exp` gets none. Default: 60. */
+  clockToleranceSeconds?: number;
+  /** Days before expiry at which `license.expiring` fires, once each per key. Default: [30, 7]. */
+  expiryWarningDays?: number[];
+  /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
+  keyFilePollIntervalMs?: number;
+}
+
+/** The options with every default applied: built once, in `resolveLicenseOptions`. */
+export interface ResolvedLicenseOptions {
+  readonly audience: string;
+  readonly issuer?: readonly string[];
+  readonly publicKey?: string | Readonly<Record<string, string>>;
+  readonly publicKeyPath?: string;
+  readonly licenseKey: string;
+  readonly enforcement: LicenseEnforcement;
+  readonly clockToleranceSeconds: number;
+  readonly expiryWarningDays: readonly number[];
+  readonly keyFilePollIntervalMs: number;
+}

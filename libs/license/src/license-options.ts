@@ -1,0 +1,75 @@
+import { DEFAULT_LICENSE_KEY_REFERENCE } from './license.constants.js';
+import type {
+  LicenseEnforcement,
+  LicenseModuleOptions,
+  ResolvedLicenseOptions,
+} from './license-options.interface.js';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from './verification/license-verifier.js';
+
+/** A configuration mistake, reported with what is wrong and how to fix it. */
+export class LicenseConfigurationError extends Error {
+  override readonly name = 'LicenseConfigurationError';
+}
+
+const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/**
+ * Parses `${NAME}` and returns `NAME`. Anything else is refused, and a value that looks like a
+ * JWT gets told why: the key belongs in the environment, never in configuration files.
+ */
+export function parseKeyReference(reference: string): string {
+  const match = REFERENCE.exec(reference);
+  if (match) return match[1];
+  if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(reference.trim()) || reference.trim().startsWith('eyJ')) {
+    throw new LicenseConfigurationError(
+      'License configuration error: licenseKey: looks like a license key (JWT). A license key must ' +
+        'not be stored in configuration; put it in an environment variable and reference it, e.g. ' +
+        '"${LIBERTY_LICENSE_KEY}".',
+    );
+  }
+  throw new LicenseConfigurationError(
+    `License configuration error: licenseKey: must reference an environment variable as \${NAME}, ` +
+      'e.g. "${LIBERTY_LICENSE_KEY}".',
+  );
+}
+
+/** Merges defaults into the options and checks them: the one place defaults live. */
+export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLicenseOptions {
+  const fail = (path: string, message: string): never => {
+    throw new LicenseConfigurationError(`License configuration error: ${path}: ${message}`);
+  };
+  if (typeof options?.audience !== 'string' || options.audience === '') {
+    fail('audience', 'is required (the aud claim your keys are issued for)');
+  }
+  const licenseKey = options.licenseKey ?? DEFAULT_LICENSE_KEY_REFERENCE;
+  parseKeyReference(licenseKey);
+  const enforcement: LicenseEnforcement = options.enforcement ?? 'restricted';
+  if (enforcement !== 'restricted' && enforcement !== 'soft') {
+    fail('enforcement', 'must be "restricted" or "soft"');
+  }
+  const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE_SECONDS) {
+    fail('clockToleranceSeconds', `must be an integer from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
+  const warnings = options.expiryWarningDays ?? [30, 7];
+  if (!Array.isArray(warnings) || !warnings.every((d) => Number.isInteger(d) && d > 0 && d <= 3650)) {
+    fail('expiryWarningDays', 'must be a list of whole days from 1 to 3650');
+  }
+  const poll = options.keyFilePollIntervalMs ?? 2000;
+  if (!Number.isInteger(poll) || poll < 0) fail('keyFilePollIntervalMs', 'must be a whole number of ms');
+  const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
+  if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
+    fail('issuer', 'must be a non-empty string or list of strings');
+  }
+  return Object.freeze({
+    audience: options.audience,
+    ...(issuer ? { issuer: Object.freeze(issuer) } : {}),
+    ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
+    ...(options.publicKeyPath ? { publicKeyPath: options.publicKeyPath } : {}),
+    licenseKey,
+    enforcement,
+    clockToleranceSeconds: tolerance,
+    expiryWarningDays: Object.freeze([...new Set(warnings)].sort((a, b) => b - a)),
+    keyFilePollIntervalMs: poll,
+  });
+}

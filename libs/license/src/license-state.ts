@@ -1,0 +1,79 @@
+import { grantedFeatures } from './license-feature.js';
+import type { LicenseEnforcement } from './license-options.interface.js';
+import type { LicenseClaims } from './verification/license-claims.js';
+import type { LicenseVerification } from './verification/license-verifier.js';
+
+/** `not-configured` (no key set) is the normal unlicensed mode, not an error. */
+export type LicenseStatus = 'accepted' | 'rejected' | 'not-configured';
+
+/** What the current license grants. Empty unless the status is `accepted`. */
+export interface LicenseEntitlements {
+  /** `connector:sap`, `app:nomajde`, `product:pika`, `ai:anthropic`, … */
+  readonly features: ReadonlySet<string>;
+  /** Enabled-user cap: `features.users.max`, else `seats`; the lower when both are set. */
+  readonly maxUsers?: number;
+  readonly aiProviders: readonly string[];
+  readonly aiMessagesPerDay?: number;
+}
+
+/** An immutable snapshot of the license, replaced whole on every (re)verification. */
+export interface LicenseState {
+  readonly status: LicenseStatus;
+  /** The rejection reason (DESIGN.md section 4) when `status` is `rejected`. */
+  readonly reason?: string;
+  /** Verified claims; kept after a verified key is rejected (expired), so admins see what expired. */
+  readonly claims?: LicenseClaims;
+  readonly entitlements: LicenseEntitlements;
+  readonly enforcement: LicenseEnforcement;
+  /** When this snapshot was made. */
+  readonly verifiedAt: Date;
+  readonly expiresAt?: Date;
+  /** Where the key was read from: `LIBERTY_LICENSE_KEY` or `LIBERTY_LICENSE_KEY_FILE`. */
+  readonly source?: string;
+  /** Non-fatal findings (e.g. the wall clock moved back). Never a lockout. */
+  readonly warnings: readonly string[];
+}
+
+const NO_ENTITLEMENTS: LicenseEntitlements = Object.freeze({
+  features: Object.freeze(new Set<string>()) as ReadonlySet<string>,
+  aiProviders: Object.freeze([]) as readonly string[],
+});
+
+export function entitlementsOf(claims: LicenseClaims): LicenseEntitlements {
+  const caps = [claims.features?.users?.max, claims.seats].filter((n): n is number => n !== undefined);
+  const perDay = claims.features?.ai?.messagesPerDay;
+  return Object.freeze({
+    features: grantedFeatures(claims) as ReadonlySet<string>,
+    ...(caps.length > 0 ? { maxUsers: Math.min(...caps) } : {}),
+    aiProviders: Object.freeze([...(claims.features?.ai?.providers ?? [])]),
+    ...(perDay !== undefined ? { aiMessagesPerDay: perDay } : {}),
+  });
+}
+
+export function stateFromVerification(
+  verification: LicenseVerification | undefined,
+  context: { enforcement: LicenseEnforcement; now: Date; source?: string; warnings?: readonly string[] },
+): LicenseState {
+  const claims = verification?.claims;
+  return Object.freeze({
+    status: verification?.status ?? 'not-configured',
+    ...(verification?.status === 'rejected' ? { reason: verification.reason } : {}),
+    ...(claims ? { claims, expiresAt: new Date(claims.exp * 1000) } : {}),
+    entitlements:
+      verification?.status === 'accepted' ? entitlementsOf(verification.claims) : NO_ENTITLEMENTS,
+    enforcement: context.enforcement,
+    verifiedAt: context.now,
+    ...(context.source ? { source: context.source } : {}),
+    warnings: Object.freeze([...(context.warnings ?? [])]),
+  });
+}
+
+/** The feature ids granted by `current` and not by `previous`, and the other way round. */
+export function featureDelta(previous: LicenseState, current: LicenseState) {
+  const before = previous.entitlements.features;
+  const after = current.entitlements.features;
+  return {
+    granted: [...after].filter((f) => !before.has(f)).sort(),
+    revoked: [...before].filter((f) => !after.has(f)).sort(),
+  };
+}

@@ -1,0 +1,120 @@
+import { daysLeft } from './license-expiry.js';
+import type { LicenseState } from './license-state.js';
+import { isoSeconds } from './verification/rejection-reasons.js';
+
+export type ExpiryLevel = 'ok' | 'warning' | 'critical' | 'expired';
+/** User-cap colour scale: below 90 %, ≥ 90 %, ≥ 95 %, ≥ 100 %. */
+export type UserCapLevel = 'ok' | 'warning' | 'critical' | 'full';
+
+export interface LicenseStatusInput {
+  /** Ids defined in the install, to flag licensed ids with no definition (red dot). */
+  definedConnectors?: readonly string[];
+  definedApps?: readonly string[];
+  /** Enabled users now. */
+  userCount?: number;
+  /** AI messages used today (UTC). */
+  aiUsedToday?: number;
+  now?: Date;
+}
+
+/** Everything the License tab shows (DESIGN.md sections 4 and 7). */
+export interface LicenseStatusView {
+  status: LicenseState['status'];
+  /** "Accepted", "Rejected — <reason>", "Not configured". */
+  label: string;
+  reason: string | null;
+  customer: string | null;
+  edition: string | null;
+  instance: string | null;
+  expiresAt: string | null;
+  expiresInDays: number | null;
+  expiryLevel: ExpiryLevel | null;
+  connectors: Array<{ id: string; defined: boolean }>;
+  apps: Array<{ id: string; defined: boolean }>;
+  products: string[];
+  users: { count: number | null; max: number | null; percent: number | null; level: UserCapLevel | null };
+  ai: { providers: string[]; messagesPerDay: number | null; usedToday: number | null };
+  enforcement: LicenseState['enforcement'];
+  verifiedAt: string;
+  warnings: string[];
+}
+
+export function expiryLevel(expiresAt: Date, now: Date): ExpiryLevel {
+  const left = expiresAt.getTime() - now.getTime();
+  if (left <= 0) return 'expired';
+  const days = left / 86_400_000;
+  return days <= 7 ? 'critical' : days <= 30 ? 'warning' : 'ok';
+}
+
+export function userCapLevel(percent: number): UserCapLevel {
+  return percent >= 100 ? 'full' : percent >= 95 ? 'critical' : percent >= 90 ? 'warning' : 'ok';
+}
+
+export function statusLabel(state: LicenseState): string {
+  if (state.status === 'accepted') return 'Accepted';
+  if (state.status === 'rejected') return `Rejected — ${state.reason}`;
+  return 'Not configured';
+}
+
+/** Builds the License tab model from a snapshot. Claims shown after expiry are the last verified ones. */
+export function buildLicenseStatusView(state: LicenseState, input: LicenseStatusInput = {}): LicenseStatusView {
+  const now = input.now ?? new Date();
+  const claims = state.claims;
+  const definedConnectors = new Set(input.definedConnectors ?? []);
+  const definedApps = new Set(input.definedApps ?? []);
+  const max = claimsMaxUsers(state);
+  const count = input.userCount ?? null;
+  const percent = max !== null && count !== null ? (max === 0 ? 100 : Math.round((count / max) * 1000) / 10) : null;
+  return {
+    status: state.status,
+    label: statusLabel(state),
+    reason: state.reason ?? null,
+    customer: claims?.customer ?? null,
+    edition: claims?.edition ?? claims?.tier ?? null,
+    instance: claims?.instance ?? null,
+    expiresAt: state.expiresAt ? isoSeconds(state.expiresAt) : null,
+    expiresInDays: state.expiresAt ? daysLeft(state.expiresAt, now) : null,
+    expiryLevel: state.expiresAt ? expiryLevel(state.expiresAt, now) : null,
+    connectors: (claims?.features?.connectors ?? []).map((id) => ({ id, defined: definedConnectors.has(id) })),
+    apps: (claims?.features?.apps ?? []).map((id) => ({ id, defined: definedApps.has(id) })),
+    products: [...(claims?.products ?? [])],
+    users: { count, max, percent, level: percent === null ? null : userCapLevel(percent) },
+    ai: {
+      providers: [...(claims?.features?.ai?.providers ?? [])],
+      messagesPerDay: claims?.features?.ai?.messagesPerDay ?? null,
+      usedToday: input.aiUsedToday ?? null,
+    },
+    enforcement: state.enforcement,
+    verifiedAt: isoSeconds(state.verifiedAt),
+    warnings: [...state.warnings],
+  };
+}
+
+/** The ai.doo status shape, exactly `{valid, customer, tier, seats, products, expires_at, error}`. */
+export interface AidooLicenseStatus {
+  valid: boolean;
+  customer: string | null;
+  tier: string | null;
+  seats: number | null;
+  products: string[];
+  expires_at: string | null;
+  error: string | null;
+}
+
+export function toAidooStatus(state: LicenseState): AidooLicenseStatus {
+  const claims = state.claims;
+  return {
+    valid: state.status === 'accepted',
+    customer: claims?.customer ?? null,
+    tier: claims?.tier ?? claims?.edition ?? null,
+    seats: claimsMaxUsers(state),
+    products: [...(claims?.products ?? [])],
+    expires_at: state.expiresAt ? isoSeconds(state.expiresAt) : null,
+    error: state.status === 'accepted' ? null : (state.reason ?? 'not configured'),
+  };
+}
+
+function claimsMaxUsers(state: LicenseState): number | null {
+  const caps = [state.claims?.features?.users?.max, state.claims?.seats].filter((n): n is number => n !== undefined);
+  return caps.length > 0 ? Math.min(...caps) : null;
+}

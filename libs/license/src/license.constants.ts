@@ -1,0 +1,12 @@
+/** The Nest `Logger` context of every line this library logs. */
+export const LICENSE_LOGGER_CONTEXT = 'liberty.licensing';
+
+/** The default reference to the license key's environment variable. */
+export const DEFAULT_LICENSE_KEY_REFERENCE = '${LIBERTY_LICENSE_KEY}';
+
+/** Feature namespaces, as `@RequiresLicense()` and `isLicensed()` take them (`connector:sap`). */
+export const FEATURE_NAMESPACES = ['connector', 'app', 'product', 'ai'] as const;
+export type FeatureNamespace = (typeof FEATURE_NAMESPACES)[number];
+
+/** The `code` of the 403 body when a route needs a feature the license does not grant. */
+export const LICENSE_REQUIRED = 'LICENSE_REQUIRED';

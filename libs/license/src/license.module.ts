@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
+import { LicenseExplorer } from './license.explorer.js';
+import { LicenseGuard } from './license.guard.js';
+import type { EnvironmentReader } from './license-key-source.js';
+import type { LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
+import { resolveLicenseOptions } from './license-options.js';
+import { ConfigurableLicenseModule, LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
+import { LicenseService } from './license.service.js';
+import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
+
+/**
+ * `LicenseModule.forRoot({ audience, publicKey })` or `forRootAsync({ imports, inject, useFactory })`.
+ * Global by default (`isGlobal: false` to opt out). The key is verified while the module is
+ * created, so `LicenseService.state` is final by the time anything injects it.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: LICENSE_RESOLVED_OPTIONS,
+      inject: [LICENSE_MODULE_OPTIONS],
+      useFactory: (options: LicenseModuleOptions) => resolveLicenseOptions(options),
+    },
+    {
+      // ConfigService when the app has @nestjs/config's ConfigModule (so .env files work);
+      // otherwise a ConfigService of its own, which reads process.env.
+      provide: LICENSE_ENVIRONMENT,
+      inject: [{ token: ConfigService, optional: true }],
+      useFactory: (config?: ConfigService): EnvironmentReader => config ?? new ConfigService(),
+    },
+    {
+      provide: LicenseService,
+      inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT],
+      useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader) => {
+        const service = new LicenseService(options, env);
+        await service.reverify();
+        return service;
+      },
+    },
+    LicenseGuard,
+    LicenseExplorer,
+  ],
+  exports: [LicenseService, LicenseGuard],
+})
+export class LicenseModule extends ConfigurableLicenseModule {}

@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto';
+import { unwatchFile, watchFile } from 'node:fs';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
+import type { LicenseEvent } from './license-events.js';
+import { crossedThreshold, daysLeft, nextCheckDelay } from './license-expiry.js';
+import { keyFilePath, readLicenseKey, type EnvironmentReader } from './license-key-source.js';
+import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
+import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
+import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
+import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
+import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
+import { loadPublicKeys } from './verification/public-keys.js';
+import { isoSeconds, printable, RejectionReason } from './verification/rejection-reasons.js';
+
+/** Settings that may change while the app runs (the sample app's settings page uses this). */
+export type LicenseRuntimeSettings = Partial<
+  Pick<LicenseModuleOptions, 'licenseKey' | 'publicKey' | 'publicKeyPath' | 'enforcement'>
+>;
+
+/**
+ * The license, verified once at startup and on `reverify()`, never per request. `isLicensed()`
+ * and the guard read an in-memory set.
+ */
+@Injectable()
+export class LicenseService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy {
+  private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
+  private readonly states: BehaviorSubject<LicenseState>;
+  private readonly events = new Subject<LicenseEvent>();
+  private granted: ReadonlySet<string>;
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private scheduling = false;
+  private watchedFile?: string;
+  /** Fingerprint of the verified key and the thresholds already announced for it. */
+  private announced = { key: '', days: new Set<number>() };
+  private latestClock = 0;
+  private currentKey = '';
+
+  constructor(
+    @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
+    @Inject(LICENSE_ENVIRONMENT) private readonly env: EnvironmentReader,
+  ) {
+    const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
+    this.states = new BehaviorSubject(initial);
+    this.granted = initial.entitlements.features;
+  }
+
+  /** The current snapshot. */
+  get state(): LicenseState {
+    return this.states.value;
+  }
+
+  get enforcement(): LicenseEnforcement {
+    return this.options.enforcement;
+  }
+
+  /** Snapshots, the current one first. */
+  get state$(): Observable<LicenseState> {
+    return this.states.asObservable();
+  }
+
+  /** `license.changed`, `license.expiring`, `license.expired`. */
+  get events$(): Observable<LicenseEvent> {
+    return this.events.asObservable();
+  }
+
+  /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
+  isLicensed(feature: string): boolean {
+    return this.granted.has(feature);
+  }
+
+  /** Whether `feature` may be used now: granted, or `enforcement` is `soft`. */
+  isUsable(feature: string): boolean {
+    return this.granted.has(feature) || this.options.enforcement === 'soft';
+  }
+
+  /** `isLicensed(feature)` now and on every change (distinct values only). */
+  watch(feature: string): Observable<boolean> {
+    return this.states.pipe(
+      map((state) => state.entitlements.features.has(feature)),
+      distinctUntilChanged(),
+    );
+  }
+
+  /**
+   * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
+   * snapshot. Calls are serialised; nothing restarts.
+   */
+  reverify(): Promise<LicenseState> {
+    const run = this.queue.then(() => this.verifyAndApply());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Changes the key reference, public key or enforcement and re-verifies. Invalid settings throw
+   * a `LicenseConfigurationError` and change nothing.
+   */
+  reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
+    const run = this.queue.then(() => {
+      const { issuer, ...rest } = this.options;
+      const merged: LicenseModuleOptions = {
+        ...rest,
+        ...(issuer ? { issuer: [...issuer] } : {}),
+        expiryWarningDays: [...this.options.expiryWarningDays],
+        ...settings,
+      };
+      if (settings.publicKeyPath === '') delete merged.publicKeyPath;
+      this.options = resolveLicenseOptions(merged);
+      return this.verifyAndApply();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduling = true;
+    this.schedule();
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stop();
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+    this.events.complete();
+    this.states.complete();
+  }
+
+  private stop(): void {
+    this.scheduling = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.watchFile(undefined);
+  }
+
+  private async verifyAndApply(): Promise<LicenseState> {
+    const next = await this.evaluate(new Date());
+    this.apply(next);
+    return next;
+  }
+
+  /** Reads, verifies and builds the next snapshot. Never throws. */
+  private async evaluate(now: Date): Promise<LicenseState> {
+    const { enforcement } = this.options;
+    const warnings = this.clockWarnings(now);
+    const name = parseKeyReference(this.options.licenseKey);
+    const read = await readLicenseKey(this.env, name);
+    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? keyFilePath(this.env, name) : undefined);
+    if (read.kind === 'unset') {
+      this.currentKey = '';
+      return stateFromVerification(undefined, { enforcement, now, warnings });
+    }
+    if (read.kind === 'unreadable') {
+      this.currentKey = '';
+      return stateFromVerification(undefined, {
+        enforcement, now, source: read.source, warnings: [...warnings, read.why],
+      });
+    }
+    this.currentKey = fingerprint(read.token);
+    const keys = await loadPublicKeys(this.options);
+    const verification: LicenseVerification = keys.ok
+      ? await verifyLicenseToken(read.token, {
+          keys: keys.keys,
+          audience: this.options.audience,
+          issuer: this.options.issuer,
+          clockToleranceSeconds: this.options.clockToleranceSeconds,
+          now,
+        })
+      : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    return stateFromVerification(verification, { enforcement, now, source: read.source, warnings });
+  }
+
+  /** A wall clock moved back behind the latest verification is reported, never a lockout. */
+  private clockWarnings(now: Date): string[] {
+    const toleranceMs = this.options.clockToleranceSeconds * 1000;
+    const behind = this.latestClock - now.getTime();
+    this.latestClock = Math.max(this.latestClock, now.getTime());
+    if (behind <= toleranceMs) return [];
+    const message = `wall clock moved back ${Math.round(behind / 1000)} s behind the last verification`;
+    this.logger.warn(message);
+    return [message];
+  }
+
+  private apply(next: LicenseState, expiredAt?: Date): void {
+    const previous = this.states.value;
+    this.granted = next.status === 'accepted' ? next.entitlements.features : new Set<string>();
+    this.states.next(next);
+    this.log(next);
+    if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set() };
+    if (changed(previous, next)) {
+      this.emit({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
+    }
+    if (expiredAt) this.emit({ type: 'license.expired', previous, current: next, expiresAt: expiredAt });
+    this.announceExpiry(next, next.verifiedAt);
+    this.schedule();
+  }
+
+  private log(state: LicenseState): void {
+    if (state.status === 'accepted' && state.claims) {
+      const c = state.claims;
+      const edition = c.edition ?? c.tier ?? '';
+      this.logger.log(
+        `license accepted — customer="${printable(c.customer, 200)}" edition="${printable(edition, 200)}" ` +
+          `expires=${isoSeconds(new Date(c.exp * 1000))}`,
+      );
+      return;
+    }
+    if (state.status === 'rejected') this.logger.warn(`license rejected — reason="${state.reason}"`);
+    if (state.enforcement === 'restricted') {
+      this.logger.warn('running in restricted mode — licensed features disabled');
+    } else {
+      this.logger.warn('running unlicensed — enforcement is soft, nothing is gated');
+    }
+  }
+
+  private emit(event: LicenseEvent): void {
+    this.events.next(event);
+  }
+
+  private announceExpiry(state: LicenseState, now: Date): void {
+    const threshold = crossedThreshold(state, this.options.expiryWarningDays, this.announced.days, now);
+    if (threshold === undefined || !state.expiresAt) return;
+    for (const days of this.options.expiryWarningDays) if (days >= threshold) this.announced.days.add(days);
+    const left = daysLeft(state.expiresAt, now);
+    this.logger.warn(`license expires in ${left} day${left === 1 ? '' : 's'} — ${isoSeconds(state.expiresAt)}`);
+    this.emit({ type: 'license.expiring', current: state, daysLeft: left, thresholdDays: threshold, expiresAt: state.expiresAt });
+  }
+
+  /** Arms one unref'd timer for the next threshold or `exp`; nothing keeps the process alive. */
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.scheduling) return;
+    const delay = nextCheckDelay(this.state, this.options.expiryWarningDays, this.announced.days, new Date());
+    if (delay === undefined) return;
+    this.timer = setTimeout(() => this.tick(), delay);
+    this.timer.unref();
+  }
+
+  /** Timer callback: announce a crossed threshold, or expire the key at `exp`. */
+  private tick(): void {
+    this.timer = undefined;
+    const now = new Date();
+    const state = this.state;
+    this.clockWarnings(now);
+    if (state.status === 'accepted' && state.expiresAt && now >= state.expiresAt) {
+      const expiresAt = state.expiresAt;
+      const expired: LicenseState = Object.freeze({
+        ...stateFromVerification(
+          { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
+          { enforcement: this.options.enforcement, now, source: state.source, warnings: state.warnings },
+        ),
+      });
+      this.apply(expired, expiresAt);
+      return;
+    }
+    this.announceExpiry(state, now);
+    this.schedule();
+  }
+
+  /** Polls a `NAME_FILE` secret for changes (stat only, unref'd) so a rotated secret is picked up. */
+  private watchFile(path: string | undefined): void {
+    if (path === this.watchedFile) return;
+    if (this.watchedFile) unwatchFile(this.watchedFile, this.onKeyFileChange);
+    this.watchedFile = path;
+    if (path) {
+      watchFile(path, { interval: this.options.keyFilePollIntervalMs, persistent: false }, this.onKeyFileChange);
+    }
+  }
+
+  private readonly onKeyFileChange = (): void => {
+    void this.reverify();
+  };
+}
+
+function changed(previous: LicenseState, next: LicenseState): boolean {
+  if (previous.status !== next.status || previous.reason !== next.reason) return true;
+  if (previous.enforcement !== next.enforcement) return true;
+  if (previous.claims?.exp !== next.claims?.exp || previous.claims?.customer !== next.claims?.customer) return true;
+  const a = previous.entitlements;
+  const b = next.entitlements;
+  if (a.features.size !== b.features.size || [...a.features].some((f) => !b.features.has(f))) return true;
+  return a.maxUsers !== b.maxUsers || a.aiMessagesPerDay !== b.aiMessagesPerDay;
+}
+
+function fingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

@@ -1,0 +1,124 @@
+import type { DynamicModule } from '@nestjs/common';
+import type { EnvironmentReader } from '../license-key-source.js';
+import type { LicenseModuleOptions } from '../license-options.interface.js';
+import { LICENSE_ENVIRONMENT } from '../license.internal-constants.js';
+import { LicenseModule } from '../license.module.js';
+import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '../verification/license-issuer.js';
+
+const DAY = 86_400;
+
+/** The claims `issue()` signs when given none: a year-long enterprise key for audience `liberty`. */
+export function defaultTestClaims(now = new Date()): Record<string, unknown> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return {
+    iss: 'test-vendor',
+    aud: 'liberty',
+    sub: 'test-customer',
+    iat,
+    nbf: iat,
+    exp: iat + 365 * DAY,
+    customer: 'Test Customer',
+    edition: 'enterprise',
+    features: {
+      connectors: ['sap'],
+      apps: [],
+      users: { max: 10 },
+      ai: { providers: ['anthropic'], messagesPerDay: 100 },
+    },
+  };
+}
+
+export interface TestKeyOptions {
+  /** Claims merged over `defaultTestClaims()` (top level; pass `undefined` to drop a claim). */
+  claims?: Record<string, unknown>;
+  /** Shorthand for `exp`: seconds from now (negative for an expired key). */
+  expiresInSeconds?: number;
+  kid?: string;
+  /** Extra protected-header fields. */
+  header?: Record<string, unknown>;
+}
+
+export type TestLicenseState = 'accepted' | 'expired' | 'rejected' | 'not-configured';
+
+export interface TestModuleOptions extends Partial<LicenseModuleOptions> {
+  /** The license state to start in (default `accepted`). Ignored when `token` is given. */
+  state?: TestLicenseState;
+  /** Exactly this key (what the app would read from its variable). */
+  token?: string;
+  /** Claims of the generated key (merged over the defaults). */
+  claims?: Record<string, unknown>;
+}
+
+/**
+ * Throw-away signing keys and license keys for tests, so nobody hand-rolls JWTs.
+ *
+ * ```ts
+ * const kit = await LicenseTestKit.create();
+ * const moduleRef = await Test.createTestingModule({
+ *   imports: [await kit.module({ claims: { features: { connectors: ['sap'] } } })],
+ * }).compile();
+ * ```
+ */
+export class LicenseTestKit {
+  private constructor(readonly keys: PemKeyPair) {}
+
+  /** Generates a fresh 2048-bit key pair (fast enough for a test's `beforeAll`). */
+  static async create(bits = 2048): Promise<LicenseTestKit> {
+    return new LicenseTestKit(await generateLicenseKeyPair(bits));
+  }
+
+  get publicKey(): string {
+    return this.keys.publicKey;
+  }
+
+  get privateKey(): string {
+    return this.keys.privateKey;
+  }
+
+  /** Signs a key with this kit's private key. */
+  issue(options: TestKeyOptions = {}): Promise<string> {
+    const claims: Record<string, unknown> = { ...defaultTestClaims(), ...options.claims };
+    if (options.expiresInSeconds !== undefined) {
+      claims.exp = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
+    }
+    for (const key of Object.keys(claims)) if (claims[key] === undefined) delete claims[key];
+    return signLicense(claims, { privateKey: this.keys.privateKey, kid: options.kid, header: options.header });
+  }
+
+  /**
+   * `LicenseModule.forRoot()` trusting this kit's public key and reading the key from an in-memory
+   * variable instead of `process.env`, in the requested state.
+   */
+  async module(options: TestModuleOptions = {}): Promise<DynamicModule> {
+    const { state = 'accepted', token, claims, ...moduleOptions } = options;
+    const key = token ?? (await this.tokenFor(state, claims));
+    const env: EnvironmentReader = {
+      get: <T>(name: string) => (name === 'LIBERTY_LICENSE_KEY' && key ? (key as T) : undefined),
+    };
+    const dynamic = LicenseModule.forRoot({
+      audience: 'liberty',
+      publicKey: this.keys.publicKey,
+      ...moduleOptions,
+      licenseKey: '${LIBERTY_LICENSE_KEY}',
+    });
+    return { ...dynamic, providers: [...(dynamic.providers ?? []), { provide: LICENSE_ENVIRONMENT, useValue: env }] };
+  }
+
+  private async tokenFor(state: TestLicenseState, claims?: Record<string, unknown>): Promise<string | undefined> {
+    switch (state) {
+      case 'not-configured':
+        return undefined;
+      case 'expired':
+        return this.issue({ claims: { ...claims, iat: nowSeconds() - 2 * DAY, nbf: nowSeconds() - 2 * DAY }, expiresInSeconds: -DAY });
+      case 'rejected':
+        // Signed by another key: `signature invalid`.
+        return (await LicenseTestKit.create()).issue({ claims });
+      default:
+        return this.issue({ claims });
+    }
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

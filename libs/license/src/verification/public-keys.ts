@@ -1,0 +1,72 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+/** Smallest RSA modulus accepted for a signing authority. */
+export const MIN_RSA_BITS = 2048;
+
+/** Verified public keys: one unnamed key, or several by `kid` (key rotation by the vendor). */
+export interface PublicKeySet {
+  readonly byKid: ReadonlyMap<string, KeyObject>;
+  /** Every key, in configuration order; tried in turn when a token names no `kid`. */
+  readonly all: readonly KeyObject[];
+}
+
+export type PublicKeyOutcome = { ok: true; keys: PublicKeySet } | { ok: false; why: string };
+
+/**
+ * Loads the configured public key(s). `publicKeyPath` (an OEM / partner override) wins over
+ * `publicKey`. Every failure comes back as a short `why` for `public key unavailable (<why>)`;
+ * nothing throws.
+ */
+export async function loadPublicKeys(source: {
+  publicKey?: string | Readonly<Record<string, string>>;
+  publicKeyPath?: string;
+}): Promise<PublicKeyOutcome> {
+  if (source.publicKeyPath) {
+    let pem: string;
+    try {
+      pem = await readFile(source.publicKeyPath, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'read error';
+      return { ok: false, why: `cannot read ${source.publicKeyPath}: ${code}` };
+    }
+    return publicKeySet([[undefined, pem]]);
+  }
+  const configured = source.publicKey;
+  if (configured === undefined || configured === '') {
+    return { ok: false, why: 'no public key configured' };
+  }
+  if (typeof configured === 'string') return publicKeySet([[undefined, configured]]);
+  const entries = Object.entries(configured);
+  if (entries.length === 0) return { ok: false, why: 'no public key configured' };
+  return publicKeySet(entries);
+}
+
+/** Parses PEMs into RSA public keys of at least 2048 bits. */
+export function publicKeySet(entries: Array<[string | undefined, string]>): PublicKeyOutcome {
+  const byKid = new Map<string, KeyObject>();
+  const all: KeyObject[] = [];
+  for (const [kid, pem] of entries) {
+    const label = kid === undefined ? '' : `kid "${kid}": `;
+    const parsed = parseRsaPublicKey(pem);
+    if (typeof parsed === 'string') return { ok: false, why: `${label}${parsed}` };
+    if (kid !== undefined) byKid.set(kid, parsed);
+    all.push(parsed);
+  }
+  return { ok: true, keys: { byKid, all } };
+}
+
+function parseRsaPublicKey(pem: string): KeyObject | string {
+  if (typeof pem !== 'string' || !pem.includes('-----BEGIN')) return 'not a PEM public key';
+  if (/PRIVATE KEY-----/.test(pem)) return 'a private key was given; configure the public key only';
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: pem, format: 'pem' });
+  } catch {
+    return 'not a PEM public key';
+  }
+  if (key.asymmetricKeyType !== 'rsa') return `not an RSA key (${key.asymmetricKeyType ?? 'unknown'})`;
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) return `RSA key of ${bits} bits; at least ${MIN_RSA_BITS} required`;
+  return key;
+}
