@@ -13,7 +13,8 @@ export type KeyRead =
 /**
  * Reads the license key from `NAME`, or from the file named by `NAME_FILE` (the Docker /
  * Kubernetes secrets convention) when `NAME` is unset or empty. Surrounding whitespace (the
- * newline `echo` leaves in a file) is trimmed; anything else is the verifier's business.
+ * newline `echo` leaves in a file) is trimmed; anything else is the verifier's business. A file
+ * that cannot be read, or holds nothing, is `unreadable` with the reason (reported as a warning).
  */
 export async function readLicenseKey(env: EnvironmentReader, name: string): Promise<KeyRead> {
   const direct = env.get<string>(name);
@@ -26,7 +27,10 @@ export async function readLicenseKey(env: EnvironmentReader, name: string): Prom
   try {
     // A secret is small; reading at most a little over the verifier's cap bounds the memory.
     const text = (await readFile(path, 'utf8')).slice(0, 64 * 1024).trim();
-    return text === '' ? { kind: 'unset' } : { kind: 'token', token: text, source: fileVariable };
+    // An empty secret is reported (a mount not populated yet, or caught mid-rewrite), not silent.
+    return text === ''
+      ? { kind: 'unreadable', source: fileVariable, why: `${fileVariable} is empty` }
+      : { kind: 'token', token: text, source: fileVariable };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';
     return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${code})` };

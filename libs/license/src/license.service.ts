@@ -18,7 +18,7 @@ import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
-import { loadPublicKeys } from './verification/public-keys.js';
+import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
 import { isoSeconds, printable, RejectionReason } from './verification/rejection-reasons.js';
 
 /** Settings that may change while the app runs (the sample app's settings page uses this). */
@@ -44,6 +44,12 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private announced = { key: '', days: new Set<number>() };
   private latestClock = 0;
   private currentKey = '';
+  /**
+   * The parsed public keys and the PEM text they came from. The PEMs are read on every
+   * verification; they are parsed again only when they changed, so jose's CryptoKey (cached per
+   * KeyObject) is reused too.
+   */
+  private parsedKeys?: { pems: string; outcome: PublicKeyOutcome };
 
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
@@ -122,9 +128,10 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return run;
   }
 
+  /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
   onApplicationBootstrap(): void {
     this.scheduling = true;
-    this.schedule();
+    this.tick();
   }
 
   beforeApplicationShutdown(): void {
@@ -163,12 +170,13 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     }
     if (read.kind === 'unreadable') {
       this.currentKey = '';
+      this.logger.warn(`license key unavailable — ${read.why}`);
       return stateFromVerification(undefined, {
         enforcement, now, source: read.source, warnings: [...warnings, read.why],
       });
     }
     this.currentKey = fingerprint(read.token);
-    const keys = await loadPublicKeys(this.options);
+    const keys = await this.publicKeys();
     const verification: LicenseVerification = keys.ok
       ? await verifyLicenseToken(read.token, {
           keys: keys.keys,
@@ -181,11 +189,20 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return stateFromVerification(verification, { enforcement, now, source: read.source, warnings });
   }
 
+  private async publicKeys(): Promise<PublicKeyOutcome> {
+    const read = await readPublicKeyPems(this.options);
+    if (!read.ok) return read;
+    const pems = JSON.stringify(read.entries);
+    if (this.parsedKeys?.pems !== pems) this.parsedKeys = { pems, outcome: publicKeySet(read.entries) };
+    return this.parsedKeys.outcome;
+  }
+
   /** A wall clock moved back behind the latest verification is reported, never a lockout. */
   private clockWarnings(now: Date): string[] {
     const toleranceMs = this.options.clockToleranceSeconds * 1000;
     const behind = this.latestClock - now.getTime();
-    this.latestClock = Math.max(this.latestClock, now.getTime());
+    // Reported once per jump: the high-water mark follows the clock back.
+    this.latestClock = behind > toleranceMs ? now.getTime() : Math.max(this.latestClock, now.getTime());
     if (behind <= toleranceMs) return [];
     const message = `wall clock moved back ${Math.round(behind / 1000)} s behind the last verification`;
     this.logger.warn(message);
@@ -202,8 +219,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       this.emit({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
     }
     if (expiredAt) this.emit({ type: 'license.expired', previous, current: next, expiresAt: expiredAt });
-    this.announceExpiry(next, next.verifiedAt);
-    this.schedule();
+    // Before bootstrap nobody listens yet: onApplicationBootstrap() announces and arms the timer.
+    if (this.scheduling) this.tick();
   }
 
   private log(state: LicenseState): void {
@@ -248,12 +265,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     this.timer.unref();
   }
 
-  /** Timer callback: announce a crossed threshold, or expire the key at `exp`. */
+  /** Announces a crossed threshold, or expires the key at `exp`; then arms the next timer. */
   private tick(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const now = new Date();
+    const warnings = this.clockWarnings(now);
+    if (warnings.length > 0) {
+      this.states.next(Object.freeze({ ...this.state, warnings: Object.freeze([...this.state.warnings, ...warnings]) }));
+    }
     const state = this.state;
-    this.clockWarnings(now);
     if (state.status === 'accepted' && state.expiresAt && now >= state.expiresAt) {
       const expiresAt = state.expiresAt;
       const expired: LicenseState = Object.freeze({

@@ -30,6 +30,8 @@ export interface LicensedIdReport {
  */
 export abstract class LicensedRegistry<T extends LicensedItem> implements OnModuleDestroy {
   private readonly items = new Map<string, T>();
+  /** `featureOf(id)` of every registered id, built once: `recompute()` runs on every change. */
+  private readonly features = new Map<string, string>();
   private readonly visibleItems = new BehaviorSubject<readonly T[]>([]);
   private readonly subscription: Subscription;
 
@@ -45,12 +47,14 @@ export abstract class LicensedRegistry<T extends LicensedItem> implements OnModu
   /** Adds or replaces an item (by id). */
   register(item: T): this {
     this.items.set(item.id, item);
+    this.features.set(item.id, this.featureOf(item.id));
     this.recompute();
     return this;
   }
 
   unregister(id: string): boolean {
     const removed = this.items.delete(id);
+    this.features.delete(id);
     if (removed) this.recompute();
     return removed;
   }
@@ -81,7 +85,7 @@ export abstract class LicensedRegistry<T extends LicensedItem> implements OnModu
 
   /** Whether an item is usable now: open, licensed by the key, or enforcement is soft. */
   isUsable(item: T): boolean {
-    return !item.licensed || this.license.isUsable(this.featureOf(item.id));
+    return !item.licensed || this.license.isUsable(this.features.get(item.id) ?? this.featureOf(item.id));
   }
 
   /** The ids of this namespace the key licenses, each with whether the install defines it. */

@@ -125,7 +125,8 @@ export function validateLicenseClaims(payload: Record<string, unknown>): Outcome
     });
   }
 
-  const errors = validateSync(schema, { forbidUnknownValues: false, stopAtFirstError: true });
+  // Every failing constraint is collected so `describe` can report the most telling one.
+  const errors = validateSync(schema, { forbidUnknownValues: false });
   if (errors.length > 0) return { ok: false, detail: describe(errors[0]) };
 
   const f = schema.features;
@@ -188,26 +189,35 @@ function copyInto<T extends object>(target: T, source: Record<string, unknown>, 
   return target;
 }
 
-/** Builds a nested schema instance from a plain object, or passes a non-object through to fail. */
+/**
+ * Builds a nested schema instance from a plain object, or passes a non-object through to fail
+ * `@IsObject()`. An array is passed on EMPTY: `@ValidateNested()` walks into arrays, and a signed
+ * `"features": [[[…]]]` a few thousand levels deep would overflow the stack (found by fuzzing).
+ */
 function nested<T>(value: unknown, build: (raw: Record<string, unknown>) => T): T {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? build(value as Record<string, unknown>)
-    : (value as T);
+  if (Array.isArray(value)) return [] as T;
+  return value !== null && typeof value === 'object' ? build(value as Record<string, unknown>) : (value as T);
 }
 
 function pick<T extends object, K extends string>(source: T, keys: K[]): Partial<Record<K, unknown>> {
   const out: Partial<Record<K, unknown>> = {};
   for (const key of keys) {
     const value = (source as Record<string, unknown>)[key];
-    if (Object.hasOwn(source, key) && value !== undefined) out[key] = value;
+    // @IsOptional() lets null through; null means absent (a `seats: null` must not become a cap of 0).
+    if (Object.hasOwn(source, key) && value !== undefined && value !== null) out[key] = value;
   }
   return out;
 }
 
+/** A value of the wrong type also fails its size checks; its type is what the issuer must fix. */
+const TYPE_CONSTRAINTS = ['isObject', 'isArray', 'isInt', 'isString'];
+
 function describe(error: ValidationError, path = ''): string {
   const here = path ? `${path}.${error.property}` : error.property;
   if (error.constraints) {
-    const message = Object.values(error.constraints)[0] ?? 'is invalid';
+    const constraints = error.constraints;
+    const key = TYPE_CONSTRAINTS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+    const message = constraints[key] ?? 'is invalid';
     return `${here}: ${message.replace(new RegExp(`^${error.property} `), '')}`;
   }
   const child = error.children?.[0];

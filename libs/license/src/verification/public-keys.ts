@@ -18,28 +18,36 @@ export type PublicKeyOutcome = { ok: true; keys: PublicKeySet } | { ok: false; w
  * `publicKey`. Every failure comes back as a short `why` for `public key unavailable (<why>)`;
  * nothing throws.
  */
-export async function loadPublicKeys(source: {
+export async function loadPublicKeys(source: PublicKeySource): Promise<PublicKeyOutcome> {
+  const read = await readPublicKeyPems(source);
+  return read.ok ? publicKeySet(read.entries) : read;
+}
+
+export interface PublicKeySource {
   publicKey?: string | Readonly<Record<string, string>>;
   publicKeyPath?: string;
-}): Promise<PublicKeyOutcome> {
+}
+
+export type PublicKeyPems = { ok: true; entries: Array<[string | undefined, string]> } | { ok: false; why: string };
+
+/** The configured PEM text(s), `[kid, pem]`, read afresh (the file of `publicKeyPath` included). */
+export async function readPublicKeyPems(source: PublicKeySource): Promise<PublicKeyPems> {
   if (source.publicKeyPath) {
-    let pem: string;
     try {
-      pem = await readFile(source.publicKeyPath, 'utf8');
+      return { ok: true, entries: [[undefined, await readFile(source.publicKeyPath, 'utf8')]] };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'read error';
       return { ok: false, why: `cannot read ${source.publicKeyPath}: ${code}` };
     }
-    return publicKeySet([[undefined, pem]]);
   }
   const configured = source.publicKey;
   if (configured === undefined || configured === '') {
     return { ok: false, why: 'no public key configured' };
   }
-  if (typeof configured === 'string') return publicKeySet([[undefined, configured]]);
+  if (typeof configured === 'string') return { ok: true, entries: [[undefined, configured]] };
   const entries = Object.entries(configured);
   if (entries.length === 0) return { ok: false, why: 'no public key configured' };
-  return publicKeySet(entries);
+  return { ok: true, entries };
 }
 
 /** Parses PEMs into RSA public keys of at least 2048 bits. */
