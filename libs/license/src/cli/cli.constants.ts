@@ -1,0 +1,6 @@
+/** The tool's name, as installed in `node_modules/.bin`. */
+export const CLI_NAME = 'liberty-license';
+/** Where `verify` and `inspect` read the token when given neither TOKEN nor `-`. */
+export const DEFAULT_LICENSE_KEY_VARIABLE = 'LIBERTY_LICENSE_KEY';
+/** Where `verify` finds the public key when `--public-key` is not given. */
+export const PUBLIC_KEY_PATH_VARIABLE = 'LIBERTY_PUBLIC_KEY_PATH';

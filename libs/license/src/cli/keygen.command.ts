@@ -1,0 +1,95 @@
+import { constants } from 'node:fs';
+import { access, mkdir, open, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DEFAULT_RSA_BITS, generateLicenseKeyPair } from '../verification/license-issuer.js';
+import { MIN_RSA_BITS } from '../verification/public-keys.js';
+import { requiredValue, optionValue, UsageError, type ParsedArgs } from './args.js';
+import { CLI_NAME } from './cli.constants.js';
+import { HELP_OPTION, type CliCommand } from './cli-command.js';
+import { parseCount } from './flag-values.js';
+import { ExitCode, type CliIo } from './output.js';
+
+const MAX_RSA_BITS = 16384;
+export const PRIVATE_KEY_FILE = 'private.pem';
+export const PUBLIC_KEY_FILE = 'public.pem';
+
+const help = `Usage: ${CLI_NAME} keygen --out DIR [--bits ${DEFAULT_RSA_BITS}]
+
+Generates the vendor's RSA signing key pair:
+  DIR/${PRIVATE_KEY_FILE}  PKCS#8, mode 0600: signs license keys. Keep it secret, never commit it.
+  DIR/${PUBLIC_KEY_FILE}   SPKI: bundle it with your product (publicKey / public_key_path).
+DIR is created (mode 0700) when missing. Existing files are never overwritten.
+
+Options:
+  --out DIR     where to write the two files (required)
+  --bits N      RSA modulus, ${MIN_RSA_BITS} to ${MAX_RSA_BITS} (default ${DEFAULT_RSA_BITS})
+  -h, --help    show this help
+
+Exit status: 0 written, 2 usage error (including files that already exist).`;
+
+export const keygenCommand: CliCommand = {
+  name: 'keygen',
+  summary: `generate an RSA signing key pair (${PRIVATE_KEY_FILE} mode 0600 + ${PUBLIC_KEY_FILE})`,
+  help,
+  options: { ...HELP_OPTION, out: { type: 'string', value: 'DIR' }, bits: { type: 'string', value: 'N' } },
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    if (args.positionals.length > 0) throw new UsageError('keygen takes no arguments; use --out DIR');
+    const dir = resolve(requiredValue(args, 'out', 'DIR'));
+    const bitsValue = optionValue(args, 'bits');
+    const bits = bitsValue === undefined ? DEFAULT_RSA_BITS : parseCount('--bits', bitsValue, MIN_RSA_BITS, MAX_RSA_BITS);
+    const privatePath = join(dir, PRIVATE_KEY_FILE);
+    const publicPath = join(dir, PUBLIC_KEY_FILE);
+    for (const path of [privatePath, publicPath]) {
+      if (await exists(path)) throw new UsageError(`${path} already exists; keygen never overwrites a key (choose another --out)`);
+    }
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new UsageError(`cannot create --out ${dir}: ${codeOf(error)}`);
+    }
+
+    const pair = await generateLicenseKeyPair(bits);
+    await writeNew(privatePath, pair.privateKey, 0o600);
+    try {
+      await writeNew(publicPath, pair.publicKey, 0o644);
+    } catch (error) {
+      await unlink(privatePath).catch(() => undefined); // never leave half a pair behind
+      throw error;
+    }
+    io.out(`wrote ${privatePath} (RSA ${bits} bits, mode 0600): signs license keys; keep it secret, never commit it`);
+    io.out(`wrote ${publicPath}: bundle it with your product`);
+    return ExitCode.ok;
+  },
+};
+
+/** Creates `path` exclusively (`wx`: fails if it exists) with exactly `mode`, whatever the umask. */
+async function writeNew(path: string, content: string, mode: number): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'wx', mode);
+  } catch (error) {
+    const code = codeOf(error);
+    throw new UsageError(
+      code === 'EEXIST' ? `${path} already exists; keygen never overwrites a key` : `cannot write ${path}: ${code}`,
+    );
+  }
+  try {
+    await handle.chmod(mode);
+    await handle.writeFile(content, 'utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'error';
+}
