@@ -1,25 +1,15 @@
-import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
-import { LicenseModule, LicenseService } from '@liberty/license';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { createSampleApp } from './app.js';
 
-@Controller()
-class HealthController {
-  constructor(private readonly license: LicenseService) {}
-  @Get('health') health() {
-    return { status: 'ok', license: this.license.state.status };
-  }
+try {
+  const app = await createSampleApp();
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env.PORT ?? 3000));
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new Logger('liberty.sample').log(`Liberty sample app listening on http://localhost:${port} (License tab: /settings/license)`);
+} catch (error) {
+  // A configuration error is reported in one clear line, without a stack trace.
+  console.error(error instanceof Error && error.name === 'AppConfigError' ? error.message : error);
+  process.exitCode = 1;
 }
-
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true }),
-    LicenseModule.forRoot({ audience: 'liberty', publicKeyPath: process.env.LIBERTY_PUBLIC_KEY_PATH }),
-  ],
-  controllers: [HealthController],
-})
-class AppModule {}
-
-const app = await NestFactory.create(AppModule);
-await app.listen(Number(process.env.PORT ?? 3000));

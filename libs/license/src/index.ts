@@ -56,3 +56,18 @@ export {
   type PemKeyPair,
   type IssueLicenseOptions,
 } from './verification/license-issuer.js';
+// Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
+export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
+export { SeatLimiter } from './seats/seat-limiter.js';
+export { SeatLimitReachedException, SEAT_LIMIT_REACHED } from './seats/seat-limit-reached.exception.js';
+// AI usage: daily (UTC) message cap with a pluggable store (429 + Retry-After), licensed providers (403).
+export { USAGE_STORE, type UsageStore } from './usage/usage-store.interface.js';
+export { InMemoryUsageStore } from './usage/in-memory-usage-store.js';
+export { AiUsageLimiter, utcDay, secondsUntilUtcMidnight, type AiUsage } from './usage/ai-usage-limiter.js';
+export { AiUsageExceptionFilter } from './usage/ai-usage-exception.filter.js';
+export {
+  AiProviderNotLicensedException,
+  AiMessageLimitReachedException,
+  AI_PROVIDER_NOT_LICENSED,
+  AI_MESSAGE_LIMIT_REACHED,
+} from './usage/ai-usage.exceptions.js';

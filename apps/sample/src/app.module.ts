@@ -1,0 +1,62 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_PIPE } from '@nestjs/core';
+import { LicenseModule, type LicenseModuleOptions } from '@liberty/license';
+import { AiModule } from './ai/ai.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { DtoValidationPipe } from './common/dto-validation.pipe.js';
+import { APP_CONFIG_NAMESPACE, APP_CONFIG_PATH } from './config/app-config.constants.js';
+import { AppConfigModule } from './config/app-config.module.js';
+import { resolvePublicKeyPath, type AppConfig, type LoadedAppConfig } from './config/app-config.js';
+import { ConnectorsModule } from './connectors/connectors.module.js';
+import { HealthController } from './health/health.controller.js';
+import { LicenseTabModule } from './license/license-tab.module.js';
+import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
+import { SettingsModule } from './settings/settings.module.js';
+import { UsersModule } from './users/users.module.js';
+import { WebModule } from './web/web.module.js';
+
+/** `[license]` of app.toml as `LicenseModule` options (the key stays a `${NAME}` reference). */
+export function licenseOptionsFrom(config: ConfigService, configPath: string): LicenseModuleOptions {
+  const license = config.getOrThrow<AppConfig>(APP_CONFIG_NAMESPACE).license;
+  const publicKeyPath = resolvePublicKeyPath(license.public_key_path, configPath, config.get('LIBERTY_PUBLIC_KEY_PATH'));
+  return {
+    audience: license.audience,
+    ...(license.issuer !== undefined ? { issuer: license.issuer } : {}),
+    licenseKey: license.license_key,
+    enforcement: license.enforcement,
+    ...(publicKeyPath ? { publicKeyPath } : {}),
+    ...(license.key_file_poll_interval_ms !== undefined ? { keyFilePollIntervalMs: license.key_file_poll_interval_ms } : {}),
+  };
+}
+
+@Module({})
+export class AppModule {
+  /** The app for one parsed app.toml (loaded into `@nestjs/config` under `app`). */
+  static forRoot(loaded: LoadedAppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, load: [() => ({ [APP_CONFIG_NAMESPACE]: loaded.config })] }),
+        AppConfigModule.forRoot(loaded.path),
+        LicenseModule.forRootAsync({
+          // ConfigModule and AppConfigModule are global.
+          inject: [ConfigService, APP_CONFIG_PATH],
+          useFactory: licenseOptionsFrom,
+        }),
+        UsersModule,
+        AuthModule,
+        ConnectorsModule,
+        PackagedAppsModule,
+        AiModule,
+        CatalogueModule,
+        LicenseTabModule,
+        SettingsModule,
+        WebModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_PIPE, useClass: DtoValidationPipe }],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { UsersService } from '../users/users.service.js';
+import type { AuthenticatedRequest } from './authenticated-user.js';
+import { PublicRoute, RequiredPermissions } from './permissions.decorator.js';
+import { readCookie, SESSION_COOKIE } from './session-cookie.js';
+
+/**
+ * The app-wide guard (APP_GUARD): the token comes from `Authorization: Bearer <token>` or the
+ * `liberty_token` cookie. `@Public()` routes skip it; `@Permissions()` routes need every listed
+ * permission; any other route needs an authenticated user.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly users: UsersService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride(PublicRoute, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = tokenOf(request);
+    const user = token ? this.users.authenticate(token) : undefined;
+    if (!user) {
+      throw new UnauthorizedException({
+        statusCode: 401,
+        message: token
+          ? 'Invalid or disabled token'
+          : 'Authentication required: send "Authorization: Bearer <token>" or sign in',
+      });
+    }
+    request.user = user;
+    const required = (this.reflector.getAllAndMerge(RequiredPermissions, targets) ?? []) as readonly string[];
+    for (const permission of required) {
+      if (!(user.permissions as readonly string[]).includes(permission)) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          code: 'PERMISSION_REQUIRED',
+          permission,
+          message: `Requires permission ${permission}`,
+        });
+      }
+    }
+    return true;
+  }
+}
+
+function tokenOf(request: AuthenticatedRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1];
+  }
+  const cookie = request.headers.cookie;
+  return readCookie(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE) || undefined;
+}

@@ -1,0 +1,13 @@
+import type { Permission } from './permissions.js';
+
+/** The user a request is made by (set by `AuthGuard` on `request.user`). */
+export interface AuthenticatedUser {
+  readonly id: string;
+  readonly name: string;
+  readonly permissions: readonly Permission[];
+}
+
+export interface AuthenticatedRequest {
+  user?: AuthenticatedUser;
+  headers: Record<string, string | string[] | undefined>;
+}

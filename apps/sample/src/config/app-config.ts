@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+
+export type Enforcement = 'restricted' | 'soft';
+
+/** The `[license]` settings the settings page reads and writes. */
+export interface LicenseSettings {
+  /** `${NAME}`: the environment variable holding the key (never the key). */
+  license_key: string;
+  /** PEM of the signing authority; relative to the config file's directory. Empty: `LIBERTY_PUBLIC_KEY_PATH`. */
+  public_key_path: string;
+  enforcement: Enforcement;
+}
+
+/** `[license]` as a whole. */
+export interface LicenseSection extends LicenseSettings {
+  audience: string;
+  issuer?: string | string[];
+  /** How often `<NAME>_FILE` is checked for a rotated key, in ms (0 disables). Library default 2000. */
+  key_file_poll_interval_ms?: number;
+}
+
+/** A `[[connectors]]` or `[[apps]]` entry. */
+export interface ItemDefinition {
+  id: string;
+  name: string;
+  /** Whether the item needs the license (`connector:<id>` / `app:<id>`). */
+  licensed: boolean;
+}
+
+export interface AppConfig {
+  license: LicenseSection;
+  connectors: ItemDefinition[];
+  apps: ItemDefinition[];
+}
+
+/** The parsed file: the validated config plus where it came from. */
+export interface LoadedAppConfig {
+  path: string;
+  config: AppConfig;
+}
+
+/** A config file that cannot be read, parsed or validated; names the file (and line, for syntax). */
+export class AppConfigError extends Error {
+  override readonly name = 'AppConfigError';
+  constructor(
+    readonly file: string,
+    detail: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(`Invalid configuration in ${file}${line ? ` (line ${line}, column ${column ?? 1})` : ''}: ${detail}`);
+  }
+}
+
+export const KEY_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Whether a value looks like a JWT (three base64url segments, or the `eyJ` JSON header prefix). */
+export function looksLikeJwt(value: string): boolean {
+  const text = value.trim();
+  return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(text) || text.startsWith('eyJ');
+}
+
+/** Why `value` is not a valid `license_key`, or `undefined`. Never echoes the value. */
+export function keyReferenceProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string like "${LIBERTY_LICENSE_KEY}"';
+  if (KEY_REFERENCE.test(value)) return undefined;
+  if (looksLikeJwt(value)) {
+    return (
+      'looks like a license key (JWT). A license key must not be stored in configuration: put it in an ' +
+      'environment variable and reference it, e.g. "${LIBERTY_LICENSE_KEY}"'
+    );
+  }
+  return 'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_LICENSE_KEY}"';
+}
+
+export async function readAppConfig(path: string): Promise<LoadedAppConfig> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AppConfigError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'read error'})`);
+  }
+  return { path: file, config: validateAppConfig(parseToml(file, text), file) };
+}
+
+/** Parses TOML; a syntax error becomes an `AppConfigError` with the line and column. */
+export function parseToml(file: string, text: string): Record<string, unknown> {
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const first = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+      throw new AppConfigError(file, `malformed TOML: ${first}`, error.line, error.column);
+    }
+    throw error;
+  }
+}
+
+/** Checks the parsed document; every problem names its key. Unknown sections are kept, not checked. */
+export function validateAppConfig(doc: Record<string, unknown>, file: string): AppConfig {
+  const fail = (path: string, message: string): never => {
+    throw new AppConfigError(file, `${path}: ${message}`);
+  };
+  const section = doc.license ?? {};
+  if (!isTable(section)) fail('license', 'must be a table ([license])');
+  const license = section as Record<string, unknown>;
+  const licenseKey = license.license_key ?? '${LIBERTY_LICENSE_KEY}';
+  const keyProblem = keyReferenceProblem(licenseKey);
+  if (keyProblem) fail('license.license_key', keyProblem);
+  const publicKeyPath = license.public_key_path ?? '';
+  if (typeof publicKeyPath !== 'string') fail('license.public_key_path', 'must be a string (a path, or "")');
+  const enforcement = license.enforcement ?? 'restricted';
+  if (enforcement !== 'restricted' && enforcement !== 'soft') fail('license.enforcement', 'must be "restricted" or "soft"');
+  const audience = license.audience ?? 'liberty';
+  if (typeof audience !== 'string' || audience === '') fail('license.audience', 'must be a non-empty string');
+  const issuer = license.issuer;
+  if (issuer !== undefined && !(typeof issuer === 'string' || (Array.isArray(issuer) && issuer.every((i) => typeof i === 'string')))) {
+    fail('license.issuer', 'must be a string or a list of strings');
+  }
+  const poll = license.key_file_poll_interval_ms;
+  if (poll !== undefined && !(typeof poll === 'number' && Number.isInteger(poll) && poll >= 0)) {
+    fail('license.key_file_poll_interval_ms', 'must be a whole number of milliseconds (0 disables)');
+  }
+  return {
+    license: {
+      license_key: licenseKey as string,
+      public_key_path: publicKeyPath as string,
+      enforcement: enforcement as Enforcement,
+      audience: audience as string,
+      ...(issuer !== undefined ? { issuer: issuer as string | string[] } : {}),
+      ...(poll !== undefined ? { key_file_poll_interval_ms: poll as number } : {}),
+    },
+    connectors: items(doc.connectors, 'connectors', fail),
+    apps: items(doc.apps, 'apps', fail),
+  };
+}
+
+function items(value: unknown, key: string, fail: (path: string, message: string) => never): ItemDefinition[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return fail(key, `must be an array of tables ([[${key}]])`);
+  const seen = new Set<string>();
+  return value.map((entry: unknown, index) => {
+    const at = `${key}[${index}]`;
+    if (!isTable(entry)) return fail(at, `must be a table ([[${key}]])`);
+    const { id, name, licensed } = entry as Record<string, unknown>;
+    if (typeof id !== 'string' || !ITEM_ID.test(id)) fail(`${at}.id`, 'must be 1-64 letters, digits, ".", "_" or "-"');
+    if (seen.has(id as string)) fail(`${at}.id`, `duplicate id "${id as string}"`);
+    seen.add(id as string);
+    if (name !== undefined && (typeof name !== 'string' || name.length > 200)) fail(`${at}.name`, 'must be a string');
+    if (typeof licensed !== 'boolean') fail(`${at}.licensed`, 'must be true or false (whether it needs the license)');
+    return { id: id as string, name: (name as string | undefined) ?? (id as string), licensed: licensed as boolean };
+  });
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/**
+ * The public key file to verify with: `public_key_path` (relative to the config file's directory),
+ * else `LIBERTY_PUBLIC_KEY_PATH` (relative to the working directory), else none.
+ */
+export function resolvePublicKeyPath(configured: string, configFile: string, fallback: string | undefined): string | undefined {
+  if (configured.trim() !== '') return resolve(dirname(configFile), configured.trim());
+  if (fallback && fallback.trim() !== '') return resolve(fallback.trim());
+  return undefined;
+}

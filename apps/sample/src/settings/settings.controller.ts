@@ -1,0 +1,131 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  ForbiddenException,
+  Get,
+  NotFoundException,
+  Param,
+  Patch,
+  Put,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { LicenseConfigurationError, LicenseService, loadPublicKeys } from '@liberty/license';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { Permissions } from '../auth/permissions.decorator.js';
+import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.js';
+import { AppConfigStore } from '../config/app-config.store.js';
+import type { Connector } from '../connectors/connector.js';
+import { ConnectorRegistry } from '../connectors/connector-registry.js';
+import { ConnectorSettingsDto, LicenseSettingsDto } from './settings.dto.js';
+
+@Controller('api/settings')
+@Permissions('settings:framework')
+export class SettingsController {
+  constructor(
+    private readonly store: AppConfigStore,
+    private readonly license: LicenseService,
+    private readonly connectors: ConnectorRegistry,
+    private readonly env: ConfigService,
+  ) {}
+
+  @Get('framework/license')
+  licenseSettings(): LicenseSettings {
+    return pickSettings(this.store.config.license);
+  }
+
+  /**
+   * Validates, writes app.toml atomically, then re-verifies with the new settings (no restart).
+   * Changing `public_key_path` also needs `license:write`, and the new key file must be readable.
+   * Any error leaves the file and the running license as they were.
+   */
+  @Put('framework/license')
+  async updateLicenseSettings(@Body() dto: LicenseSettingsDto, @CurrentUser() user: AuthenticatedUser): Promise<LicenseSettings> {
+    const current = pickSettings(this.store.config.license);
+    const next: LicenseSettings = {
+      license_key: dto.license_key ?? current.license_key,
+      public_key_path: dto.public_key_path ?? current.public_key_path,
+      enforcement: dto.enforcement ?? current.enforcement,
+    };
+    const keyPathChanged = next.public_key_path !== current.public_key_path;
+    if (keyPathChanged && !user.permissions.includes('license:write')) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        code: 'PERMISSION_REQUIRED',
+        permission: 'license:write',
+        message: 'Changing public_key_path requires permission license:write',
+      });
+    }
+    const publicKeyPath = resolvePublicKeyPath(next.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH'));
+    if (keyPathChanged && next.public_key_path.trim() !== '') {
+      const keys = await loadPublicKeys({ publicKeyPath });
+      if (!keys.ok) {
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: [`public_key_path: public key unavailable (${keys.why})`],
+        });
+      }
+    }
+    await this.store.update(
+      (doc) => {
+        doc.license = { ...(doc.license as Record<string, unknown> | undefined), ...next };
+      },
+      async () => {
+        try {
+          await this.license.reconfigure({
+            licenseKey: next.license_key,
+            publicKeyPath: publicKeyPath ?? '',
+            enforcement: next.enforcement,
+          });
+        } catch (error) {
+          if (error instanceof LicenseConfigurationError) {
+            throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [error.message] });
+          }
+          throw error;
+        }
+      },
+    );
+    return next;
+  }
+
+  /** Every connector definition, usable or not. */
+  @Get('connectors')
+  connectorSettings() {
+    return this.connectors.all().map((c) => this.connectorView(c));
+  }
+
+  /** Toggles whether a connector needs the license; written to app.toml, applied at once. */
+  @Patch('connectors/:id')
+  async updateConnector(@Param('id') id: string, @Body() dto: ConnectorSettingsDto) {
+    const connector = this.connectors.get(id);
+    if (!connector) throw new NotFoundException({ statusCode: 404, message: `Unknown connector "${id}"` });
+    await this.store.update(
+      (doc) => {
+        const entry = Array.isArray(doc.connectors)
+          ? (doc.connectors as Array<Record<string, unknown>>).find((c) => c?.id === id)
+          : undefined;
+        if (!entry) {
+          throw new ConflictException({
+            statusCode: 409,
+            message: `Connector "${id}" is no longer defined in ${this.store.path}; restart to reload the file`,
+          });
+        }
+        entry.licensed = dto.licensed;
+      },
+      () => this.connectors.register({ ...connector, licensed: dto.licensed }),
+    );
+    return this.connectorView(this.connectors.get(id)!);
+  }
+
+  private connectorView(c: Connector) {
+    const lockedReason = this.connectors.lockedReason(c);
+    return { id: c.id, name: c.name, licensed: c.licensed, state: lockedReason ? 'locked' : 'active', lockedReason };
+  }
+}
+
+function pickSettings({ license_key, public_key_path, enforcement }: LicenseSettings): LicenseSettings {
+  return { license_key, public_key_path, enforcement };
+}

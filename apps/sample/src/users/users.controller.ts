@@ -1,0 +1,34 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { SeatLimiter } from '@liberty/license';
+import { Permissions } from '../auth/permissions.decorator.js';
+import { CreateUserDto, UpdateUserDto } from './users.dto.js';
+import { UsersService } from './users.service.js';
+
+@Controller('api/users')
+@Permissions('users:write')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly seats: SeatLimiter,
+  ) {}
+
+  @Get()
+  list() {
+    return this.users.list();
+  }
+
+  /** 201 with the new user's token (shown once); 402 SEAT_LIMIT_REACHED at the cap. */
+  @Post()
+  @HttpCode(201)
+  create(@Body() dto: CreateUserDto) {
+    return dto.enabled === false ? this.users.create(dto) : this.seats.claimSeat(() => this.users.create(dto));
+  }
+
+  /** 402 SEAT_LIMIT_REACHED when re-enabling beyond the cap; disabling frees a seat. */
+  @Patch(':id')
+  update(@Param('id') id: string, @Body() dto: UpdateUserDto) {
+    return this.users.enables(id, dto)
+      ? this.seats.claimSeat(() => this.users.update(id, dto))
+      : this.users.update(id, dto);
+  }
+}

@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Injectable, NotFoundException } from '@nestjs/common';
+
+/**
+ * `apps/sample/web/`: the static pages and assets, served from disk (tsc does not copy them).
+ * This file sits at the same depth in `src/web/` (Jest runs the sources) and `dist/web/` (the
+ * build), so one relative URL finds the folder from both.
+ */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+
+/** The only files served: a fixed list, so no request path ever reaches the file system. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  'login.html': 'text/html; charset=utf-8',
+  'license.html': 'text/html; charset=utf-8',
+  'assets/app.css': 'text/css; charset=utf-8',
+  'assets/license.js': 'text/javascript; charset=utf-8',
+  'assets/login.js': 'text/javascript; charset=utf-8',
+  'assets/favicon.svg': 'image/svg+xml',
+};
+
+export interface WebFile {
+  body: Buffer;
+  contentType: string;
+}
+
+/** Reads the web files on each request: they are small, and an edit shows without a rebuild. */
+@Injectable()
+export class WebAssets {
+  async read(name: string): Promise<WebFile> {
+    const contentType = Object.hasOwn(CONTENT_TYPES, name) ? CONTENT_TYPES[name] : undefined;
+    if (!contentType) throw new NotFoundException('No such asset');
+    return { body: await readFile(join(WEB_ROOT, name)), contentType };
+  }
+}

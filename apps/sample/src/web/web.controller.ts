@@ -1,0 +1,43 @@
+import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
+import { Permissions, Public } from '../auth/permissions.decorator.js';
+import { WebAssets } from './web-assets.js';
+import { sendWeb, type WebResponse } from './web-http.js';
+import { WebPageExceptionFilter } from './web-page-exception.filter.js';
+
+/** The HTML pages. Their errors are pages too (login redirect, 403 page). */
+@Controller()
+@UseFilters(WebPageExceptionFilter)
+export class WebPagesController {
+  constructor(private readonly assets: WebAssets) {}
+
+  @Public()
+  @Get('login')
+  async login(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'login.html');
+  }
+
+  /** The License tab; its script reads `/api/license` and `/api/me`. */
+  @Permissions('license:read')
+  @Get('settings/license')
+  async license(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'license.html');
+  }
+
+  private async send(res: WebResponse, name: string): Promise<void> {
+    const file = await this.assets.read(name);
+    sendWeb(res, 200, file.contentType, file.body);
+  }
+}
+
+/** `/assets/*`: the pages' CSS, scripts and icon, public (the login page needs them). */
+@Controller('assets')
+export class WebAssetsController {
+  constructor(private readonly assets: WebAssets) {}
+
+  @Public()
+  @Get(':name')
+  async asset(@Param('name') name: string, @Res() res: WebResponse): Promise<void> {
+    const file = await this.assets.read(`assets/${name}`);
+    sendWeb(res, 200, file.contentType, file.body);
+  }
+}

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { LicenseTestKit } from '../testing/index.js';
+import { SEAT_COUNTER, type SeatCounter } from './seat-counter.interface.js';
+import { SeatLimitReachedException } from './seat-limit-reached.exception.js';
+import { SeatLimiter } from './seat-limiter.js';
+
+/** The host's side: a user list whose inserts take a moment (as a database would). */
+@Injectable()
+class UserList implements SeatCounter {
+  enabled = 0;
+  async add(): Promise<number> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return ++this.enabled;
+  }
+  async enabledUsers(): Promise<number> {
+    await Promise.resolve();
+    return this.enabled;
+  }
+}
+
+async function limiterWith(kit: LicenseTestKit, options: Parameters<LicenseTestKit['module']>[0]) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [await kit.module(options)],
+    providers: [UserList, SeatLimiter, { provide: SEAT_COUNTER, useExisting: UserList }],
+  }).compile();
+  return { limiter: moduleRef.get(SeatLimiter), users: moduleRef.get(UserList), close: () => moduleRef.close() };
+}
+
+const capped = (max: number) => ({ features: { users: { max } } });
+
+describe('SeatLimiter', () => {
+  let kit: LicenseTestKit;
+  beforeAll(async () => {
+    kit = await LicenseTestKit.create();
+  });
+
+  it('runs the action while count < max and answers 402 SEAT_LIMIT_REACHED at the cap, without running it', async () => {
+    const { limiter, users, close } = await limiterWith(kit, { claims: capped(2) });
+    await expect(limiter.claimSeat(() => users.add())).resolves.toBe(1);
+    await expect(limiter.claimSeat(() => users.add())).resolves.toBe(2);
+    let ran = false;
+    const error = await limiter.claimSeat(() => { ran = true; return users.add(); }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SeatLimitReachedException);
+    const exception = error as SeatLimitReachedException;
+    expect(exception.getStatus()).toBe(402);
+    expect(exception.getResponse()).toEqual({
+      statusCode: 402,
+      code: 'SEAT_LIMIT_REACHED',
+      message: expect.stringContaining('allows 2 enabled users'),
+      max: 2,
+      count: 2,
+    });
+    expect(ran).toBe(false);
+    expect(users.enabled).toBe(2);
+    await close();
+  });
+
+  it('never oversubscribes under concurrent claims', async () => {
+    const { limiter, users, close } = await limiterWith(kit, { claims: capped(5) });
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => limiter.claimSeat(() => users.add())));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(25);
+    expect(rejected.every((r) => r.reason instanceof SeatLimitReachedException)).toBe(true);
+    expect(users.enabled).toBe(5);
+    await close();
+  });
+
+  it('uses the lower of features.users.max and seats', async () => {
+    const { limiter, users, close } = await limiterWith(kit, { claims: { ...capped(10), seats: 1 } });
+    await limiter.claimSeat(() => users.add());
+    await expect(limiter.claimSeat(() => users.add())).rejects.toBeInstanceOf(SeatLimitReachedException);
+    await expect(limiter.usage()).resolves.toEqual({ count: 1, max: 1 });
+    await close();
+  });
+
+  it('is unlimited when the key sets no cap, and when there is no key', async () => {
+    for (const options of [{ claims: { features: {} } }, { state: 'not-configured' as const }]) {
+      const { limiter, users, close } = await limiterWith(kit, options);
+      for (let i = 0; i < 20; i++) await limiter.claimSeat(() => users.add());
+      expect(users.enabled).toBe(20);
+      await expect(limiter.usage()).resolves.toEqual({ count: 20, max: null });
+      await close();
+    }
+  });
+
+  it('enforces seats in soft mode too', async () => {
+    const { limiter, users, close } = await limiterWith(kit, { claims: capped(1), enforcement: 'soft' });
+    await limiter.claimSeat(() => users.add());
+    await expect(limiter.claimSeat(() => users.add())).rejects.toBeInstanceOf(SeatLimitReachedException);
+    await close();
+  });
+
+  it('keeps serving after an action fails', async () => {
+    const { limiter, users, close } = await limiterWith(kit, { claims: capped(3) });
+    await expect(limiter.claimSeat(() => Promise.reject(new Error('insert failed')))).rejects.toThrow('insert failed');
+    await expect(limiter.claimSeat(() => users.add())).resolves.toBe(1);
+    await close();
+  });
+});

@@ -1,0 +1,77 @@
+import request from 'supertest';
+import { LicenseTestKit } from '@liberty/license/testing';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
+
+// The web part's HTTP contract, without a browser: which routes are public, where a signed-out
+// visitor goes, what a user without the permission gets, and that only known assets are served.
+
+describe('web routes (HTTP)', () => {
+  let fixture: SampleAppFixture;
+  let viewerToken: string;
+
+  beforeAll(async () => {
+    const kit = await LicenseTestKit.create();
+    fixture = await SampleAppFixture.start({ publicKey: kit.publicKey, licenseKey: await kit.issue() });
+    viewerToken = await fixture.createUser('viewer', []);
+  }, 30_000);
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  const http = () => request(fixture.baseUrl);
+
+  it('serves the login page to anyone, with a strict content security policy', async () => {
+    const response = await http().get('/login').expect(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.text).toContain('<form id="login-form"');
+    expect(response.text).not.toMatch(/<script>|\son[a-z]+=/); // no inline script or handlers
+  });
+
+  it.each([
+    ['no token', {}],
+    ['an invalid cookie', { Cookie: 'liberty_token=nope' }],
+    ['an invalid bearer token', { Authorization: 'Bearer nope' }],
+  ])('redirects %s from /settings/license to the login page', async (_, headers) => {
+    const response = await http().get('/settings/license').set(headers).expect(302);
+    expect(response.headers.location).toBe('/login?next=%2Fsettings%2Flicense');
+  });
+
+  it('answers a user without license:read with a 403 HTML page naming the permission', async () => {
+    const response = await http().get('/settings/license').set('Cookie', `liberty_token=${viewerToken}`).expect(403);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.text).toContain('<h1 id="error-title">Access denied</h1>');
+    expect(response.text).toContain('This page needs the permission <code>license:read</code>.');
+    expect(response.text).toContain('href="/login?next=%2Fsettings%2Flicense"');
+  });
+
+  it('serves the License page to the admin, by cookie or bearer token', async () => {
+    const byCookie = await http().get('/settings/license').set('Cookie', `liberty_token=${fixture.adminToken}`).expect(200);
+    expect(byCookie.text).toContain('<script type="module" src="/assets/license.js"></script>');
+    await http().get('/settings/license').set('Authorization', `Bearer ${fixture.adminToken}`).expect(200);
+  });
+
+  it.each([
+    ['/assets/app.css', 'text/css; charset=utf-8'],
+    ['/assets/license.js', 'text/javascript; charset=utf-8'],
+    ['/assets/login.js', 'text/javascript; charset=utf-8'],
+    ['/assets/favicon.svg', 'image/svg+xml'],
+  ])('serves %s publicly as %s', async (path, type) => {
+    const response = await http().get(path).expect(200);
+    expect(response.headers['content-type']).toBe(type);
+  });
+
+  it.each(['/assets/nope.js', '/assets/..%2Fapp.toml', '/assets/..%2F..%2Fpackage.json', '/assets/license.html'])(
+    'serves nothing outside the asset list: %s',
+    async (path) => {
+      await http().get(path).expect(404);
+    },
+  );
+
+  it('keeps the JSON API answering in JSON (the HTML error pages are for pages only)', async () => {
+    const response = await http().get('/api/license').expect(401);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+  });
+});

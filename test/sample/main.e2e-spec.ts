@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import request from 'supertest';
+import { sampleToml, unique } from './sample-fixture.js';
+
+// `npm start` runs the BUILT app (apps/sample/dist/main.js, importing @liberty/license by name).
+// `npm test` builds first; run `npm run build` before running this file alone.
+
+const MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
+
+function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let output = '';
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('the built sample app (npm start)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
+    dir = await mkdtemp(join(tmpdir(), 'liberty-sample-main-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('serves in restricted mode when no key is set, and logs its URL', async () => {
+    const path = join(dir, 'app.toml');
+    await writeFile(path, sampleToml({ keyVar: unique('LIBERTY_TEST_KEY'), publicKeyPath: '' }));
+    const app = run({ PORT: '0', LIBERTY_CONFIG: path, LIBERTY_ADMIN_TOKEN: 'main-test-admin' });
+    try {
+      const deadline = Date.now() + 20_000;
+      let url: string | undefined;
+      while (!url && Date.now() < deadline) {
+        url = /listening on (http:\/\/localhost:\d+)/.exec(app.output())?.[1];
+        if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(url).toBeDefined();
+      expect(app.output()).toContain('running in restricted mode — licensed features disabled');
+      expect((await request(url!).get('/health')).body).toEqual({ status: 'ok', license: 'not-configured' });
+      const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin');
+      expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
+    } finally {
+      app.child.kill('SIGTERM');
+      await app.exited;
+    }
+  });
+
+  it('exits 1 with the file and line of a malformed app.toml', async () => {
+    const path = join(dir, 'broken.toml');
+    await writeFile(path, '[license]\nenforcement = "restricted\n');
+    const app = run({ PORT: '0', LIBERTY_CONFIG: path });
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain(`Invalid configuration in ${path} (line 2, column`);
+  });
+});

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { LicenseTestKit } from '@liberty/license/testing';
+import request, { type Response } from 'supertest';
+import { createSampleApp } from '../../apps/sample/src/app.js';
+import { PERMISSIONS, type Permission } from '../../apps/sample/src/auth/permissions.js';
+
+export { PERMISSIONS, type Permission };
+
+/** Records every log line, so tests can check that no key is ever logged. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  error(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  warn(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  debug(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  verbose(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  fatal(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  private push(message: unknown, rest: unknown[]) {
+    this.lines.push([message, ...rest].map((part) => (part instanceof Error ? part.stack : String(part))).join(' '));
+  }
+}
+
+export const unique = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex').toUpperCase()}`;
+
+/** Every JWT a test issued: no response body, header or log line may contain one. */
+export const issuedKeys = new Set<string>();
+
+export async function issue(kit: LicenseTestKit, options: Parameters<LicenseTestKit['issue']>[0] = {}): Promise<string> {
+  const token = await kit.issue(options);
+  issuedKeys.add(token);
+  return token;
+}
+
+export function expectNoKeyIn(text: string): void {
+  for (const key of issuedKeys) {
+    if (text.includes(key)) throw new Error('a license key (JWT) leaked into a response or a log line');
+  }
+}
+
+/** The claims the tests usually want: every connector/app of the sample, caps given per test. */
+export function claims(features: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { customer: 'Acme Corp', edition: 'enterprise', instance: 'prod-eu-west', features, ...extra };
+}
+
+export interface TomlOptions {
+  keyVar: string;
+  /** Relative to the config dir; default `public.pem`. */
+  publicKeyPath?: string;
+  enforcement?: 'restricted' | 'soft';
+  pollMs?: number;
+}
+
+export function sampleToml(options: TomlOptions): string {
+  return `# Test config
+[license]
+license_key = "\${${options.keyVar}}"
+public_key_path = "${options.publicKeyPath ?? 'public.pem'}"
+enforcement = "${options.enforcement ?? 'restricted'}"
+audience = "liberty"
+${options.pollMs !== undefined ? `key_file_poll_interval_ms = ${options.pollMs}\n` : ''}
+[[connectors]]
+id = "postgres"
+name = "PostgreSQL"
+licensed = false
+
+[[connectors]]
+id = "rest"
+name = "REST API"
+licensed = false
+
+[[connectors]]
+id = "sap"
+name = "SAP S/4HANA"
+licensed = true
+
+[[connectors]]
+id = "snowflake"
+name = "Snowflake"
+licensed = true
+
+[[connectors]]
+id = "jdedwards"
+name = "JD Edwards EnterpriseOne"
+licensed = true
+
+[[apps]]
+id = "nomajde"
+name = "NomaJDE"
+licensed = true
+
+[[apps]]
+id = "nomasx-1"
+name = "NomaSX-1"
+licensed = true
+`;
+}
+
+export interface StartOptions extends Partial<TomlOptions> {
+  /** The key to put in the variable (or in its _FILE when `viaFile`). */
+  token?: string;
+  viaFile?: boolean;
+  /** Replaces the generated app.toml. */
+  toml?: string;
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** One sample app on 127.0.0.1:<random port> with its own temp config dir and variable names. */
+export class SampleApp {
+  private constructor(
+    readonly app: INestApplication,
+    readonly url: string,
+    readonly dir: string,
+    readonly configPath: string,
+    readonly keyVar: string,
+    readonly adminToken: string,
+    readonly logger: CapturingLogger,
+  ) {}
+
+  static async start(kit: LicenseTestKit, options: StartOptions = {}): Promise<SampleApp> {
+    const dir = await mkdtemp(join(tmpdir(), 'liberty-sample-'));
+    const keyVar = options.keyVar ?? unique('LIBERTY_TEST_KEY');
+    const configPath = join(dir, 'app.toml');
+    await writeFile(join(dir, 'public.pem'), kit.publicKey);
+    await writeFile(configPath, options.toml ?? sampleToml({ ...options, keyVar }));
+    delete process.env[keyVar];
+    delete process.env[`${keyVar}_FILE`];
+    if (options.token && options.viaFile) {
+      await writeFile(join(dir, 'license.jwt'), `${options.token}\n`);
+      process.env[`${keyVar}_FILE`] = join(dir, 'license.jwt');
+    } else if (options.token) {
+      process.env[keyVar] = options.token;
+    }
+    const adminToken = randomBytes(16).toString('hex');
+    process.env.LIBERTY_ADMIN_TOKEN = adminToken;
+    const logger = new CapturingLogger();
+    const app = await createSampleApp({ configPath, logger });
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return new SampleApp(app, `http://127.0.0.1:${port}`, dir, configPath, keyVar, adminToken, logger);
+  }
+
+  /** A request with `token` as bearer (none when `null`); fails if the response carries a JWT. */
+  async call(method: Method, path: string, options: { token?: string | null; body?: unknown; cookie?: string } = {}): Promise<Response> {
+    let test = request(this.url)[method](path);
+    const token = options.token === undefined ? this.adminToken : options.token;
+    if (token !== null) test = test.set('Authorization', `Bearer ${token}`);
+    if (options.cookie) test = test.set('Cookie', options.cookie);
+    if (options.body !== undefined) test = test.send(options.body as object);
+    const response = await test;
+    expectNoKeyIn(response.text ?? '');
+    expectNoKeyIn(JSON.stringify(response.headers));
+    return response;
+  }
+
+  get = (path: string, token?: string | null) => this.call('get', path, { token });
+
+  /** Creates a user with `permissions` (as admin) and returns its token. */
+  async user(permissions: Permission[], name = 'user'): Promise<{ id: string; token: string }> {
+    const response = await this.call('post', '/api/users', { body: { name, permissions } });
+    if (response.status !== 201) throw new Error(`cannot create user: ${response.status} ${response.text}`);
+    return { id: response.body.id, token: response.body.token };
+  }
+
+  readConfig(): Promise<string> {
+    return readFile(this.configPath, 'utf8');
+  }
+
+  /** Polls `check` until it returns true (for changes the app makes on its own, e.g. at `exp`). */
+  async until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    for (const line of this.logger.lines) expectNoKeyIn(line);
+    delete process.env[this.keyVar];
+    delete process.env[`${this.keyVar}_FILE`];
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
