@@ -143,7 +143,7 @@ function compact(record: Record<string, unknown>): Record<string, unknown> {
 /** An unencrypted RSA private key of at least 2048 bits, or a usage error saying what is wrong. */
 async function loadPrivateKey(path: string): Promise<KeyObject> {
   const pem = await readOptionFile('--private-key', path);
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: 4,ENCRYPTED/m.test(pem)) {
+  if (/-----BEGIN ENCRYPTED PRIVATE\x20KEY-----|^Proc-Type: 4,ENCRYPTED/m.test(pem)) {
     throw new UsageError(`--private-key ${path} is encrypted; give an unencrypted PEM key (and keep the file safe)`);
   }
   let key: KeyObject;
