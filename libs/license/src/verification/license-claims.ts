@@ -1,17 +1,13 @@
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
+  isInt,
   IsObject,
   IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
+  ValidateBy,
   ValidateNested,
+  maxLength,
+  minLength,
   validateSync,
+  type ValidationArguments,
   type ValidationError,
 } from 'class-validator';
 
@@ -48,46 +44,84 @@ const MAX_COUNT = 1_000_000_000;
 /** 9999-12-31T23:59:59Z in seconds: later numeric dates are absurd, not "forever". */
 const MAX_NUMERIC_DATE = 253_402_300_799;
 
+/*
+ * One composite constraint per property (a text, a count, a list of ids) instead of a chain of
+ * three or four: class-validator's cost grows with the number of constraints it runs, and
+ * verification runs on every (re)verify. Each constraint still reports the one rule that failed,
+ * and uses class-validator's own checks (`maxLength` counts characters, not UTF-16 units).
+ */
+
+/** A string of `min`–200 characters. */
+function IsText(min = 0): PropertyDecorator {
+  return composite('isText', (value) =>
+    typeof value !== 'string'
+      ? 'must be a string'
+      : !minLength(value, min)
+        ? `must be longer than or equal to ${min} characters`
+        : !maxLength(value, MAX_TEXT)
+          ? `must be shorter than or equal to ${MAX_TEXT} characters`
+          : undefined,
+  );
+}
+
+/** A whole number from 0 to 1 000 000 000. */
+function IsCount(): PropertyDecorator {
+  return composite('isCount', (value) => {
+    if (!isInt(value)) return 'must be an integer number';
+    const count = value as number;
+    if (count < 0) return 'must not be less than 0';
+    return count > MAX_COUNT ? `must not be greater than ${MAX_COUNT}` : undefined;
+  });
+}
+
+/** An array of at most `max` feature ids. */
+function IsIdList(max = MAX_IDS): PropertyDecorator {
+  return composite('isIdList', (value, property) => {
+    if (!Array.isArray(value)) return 'must be an array';
+    if (value.length > max) return `must contain no more than ${max} elements`;
+    if (!value.every((id) => typeof id === 'string')) return `each value in ${property} must be a string`;
+    return value.every((id: string) => FEATURE_ID_PATTERN.test(id)) ? undefined : ID_MESSAGE;
+  });
+}
+
+/** A class-validator constraint whose check returns what is wrong, or `undefined`. */
+function composite(name: string, problem: (value: unknown, property: string) => string | undefined): PropertyDecorator {
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => problem(value, args?.property ?? '') === undefined,
+      defaultMessage: (args?: ValidationArguments) => problem(args?.value, args?.property ?? '') ?? 'is invalid',
+    },
+  });
+}
+
 class UsersClaimSchema {
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_COUNT) max?: number;
+  @IsOptional() @IsCount() max?: number;
 }
 
 class AiClaimSchema {
-  @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true })
-  @Matches(FEATURE_ID_PATTERN, { each: true, message: ID_MESSAGE })
-  providers?: string[];
-
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_COUNT) messagesPerDay?: number;
+  @IsOptional() @IsIdList(64) providers?: string[];
+  @IsOptional() @IsCount() messagesPerDay?: number;
 }
 
 class FeaturesClaimSchema {
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_IDS) @IsString({ each: true })
-  @Matches(FEATURE_ID_PATTERN, { each: true, message: ID_MESSAGE })
-  connectors?: string[];
-
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_IDS) @IsString({ each: true })
-  @Matches(FEATURE_ID_PATTERN, { each: true, message: ID_MESSAGE })
-  apps?: string[];
-
+  @IsOptional() @IsIdList() connectors?: string[];
+  @IsOptional() @IsIdList() apps?: string[];
   @IsOptional() @IsObject() @ValidateNested() users?: UsersClaimSchema;
   @IsOptional() @IsObject() @ValidateNested() ai?: AiClaimSchema;
 }
 
 class LicenseClaimsSchema {
-  @IsOptional() @IsString() @MaxLength(MAX_TEXT) iss?: string;
-  @IsOptional() @IsString() @MaxLength(MAX_TEXT) sub?: string;
-  @IsOptional() @IsString() @MaxLength(MAX_TEXT) jti?: string;
-  @IsString() @MinLength(1) @MaxLength(MAX_TEXT) customer!: string;
-  @IsOptional() @IsString() @MaxLength(MAX_TEXT) edition?: string;
-  @IsOptional() @IsString() @MaxLength(MAX_TEXT) tier?: string;
-  @IsOptional() @IsString() @MaxLength(MAX_TEXT) instance?: string;
+  @IsOptional() @IsText() iss?: string;
+  @IsOptional() @IsText() sub?: string;
+  @IsOptional() @IsText() jti?: string;
+  @IsText(1) customer!: string;
+  @IsOptional() @IsText() edition?: string;
+  @IsOptional() @IsText() tier?: string;
+  @IsOptional() @IsText() instance?: string;
   @IsOptional() @IsObject() @ValidateNested() features?: FeaturesClaimSchema;
-
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_IDS) @IsString({ each: true })
-  @Matches(FEATURE_ID_PATTERN, { each: true, message: ID_MESSAGE })
-  products?: string[];
-
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_COUNT) seats?: number;
+  @IsOptional() @IsIdList() products?: string[];
+  @IsOptional() @IsCount() seats?: number;
 }
 
 type Outcome = { ok: true; claims: LicenseClaims } | { ok: false; detail: string };
@@ -129,32 +163,26 @@ export function validateLicenseClaims(payload: Record<string, unknown>): Outcome
   const errors = validateSync(schema, { forbidUnknownValues: false });
   if (errors.length > 0) return { ok: false, detail: describe(errors[0]) };
 
+  // Built with plain assignments: conditional object spreads cost ~20 µs here, more than the rest.
+  const claims: Record<string, unknown> = { exp: payload.exp };
+  copyPresent(claims, payload, ['iat', 'nbf']);
+  if (aud !== undefined) claims.aud = Array.isArray(aud) ? [...aud] : aud;
+  copyPresent(claims, schema, ['iss', 'sub', 'jti', 'customer', 'edition', 'tier', 'instance', 'seats']);
+  if (schema.products) claims.products = [...schema.products];
   const f = schema.features;
-  const claims: LicenseClaims = {
-    ...pick(payload, ['iat', 'nbf']),
-    exp: payload.exp as number,
-    ...(aud !== undefined ? { aud: Array.isArray(aud) ? [...aud] : aud } : {}),
-    ...pick(schema, ['iss', 'sub', 'jti', 'customer', 'edition', 'tier', 'instance', 'seats']),
-    ...(schema.products ? { products: [...schema.products] } : {}),
-    ...(f
-      ? {
-          features: {
-            ...(f.connectors ? { connectors: [...f.connectors] } : {}),
-            ...(f.apps ? { apps: [...f.apps] } : {}),
-            ...(f.users ? { users: pick(f.users, ['max']) } : {}),
-            ...(f.ai
-              ? {
-                  ai: {
-                    ...(f.ai.providers ? { providers: [...f.ai.providers] } : {}),
-                    ...pick(f.ai, ['messagesPerDay']),
-                  },
-                }
-              : {}),
-          },
-        }
-      : {}),
-  } as LicenseClaims;
-  return { ok: true, claims: deepFreeze(claims) };
+  if (f) {
+    const features: Record<string, unknown> = {};
+    if (f.connectors) features.connectors = [...f.connectors];
+    if (f.apps) features.apps = [...f.apps];
+    if (f.users) features.users = copyPresent({}, f.users, ['max']);
+    if (f.ai) {
+      const ai: Record<string, unknown> = {};
+      if (f.ai.providers) ai.providers = [...f.ai.providers];
+      features.ai = copyPresent(ai, f.ai, ['messagesPerDay']);
+    }
+    claims.features = features;
+  }
+  return { ok: true, claims: deepFreeze(claims as unknown as LicenseClaims) };
 }
 
 /**
@@ -199,18 +227,18 @@ function nested<T>(value: unknown, build: (raw: Record<string, unknown>) => T): 
   return value !== null && typeof value === 'object' ? build(value as Record<string, unknown>) : (value as T);
 }
 
-function pick<T extends object, K extends string>(source: T, keys: K[]): Partial<Record<K, unknown>> {
-  const out: Partial<Record<K, unknown>> = {};
+/** Copies the keys `source` has with a value (`null` counts as absent) onto `target`. */
+function copyPresent(target: Record<string, unknown>, source: object, keys: string[]): Record<string, unknown> {
   for (const key of keys) {
     const value = (source as Record<string, unknown>)[key];
     // @IsOptional() lets null through; null means absent (a `seats: null` must not become a cap of 0).
-    if (Object.hasOwn(source, key) && value !== undefined && value !== null) out[key] = value;
+    if (Object.hasOwn(source, key) && value !== undefined && value !== null) target[key] = value;
   }
-  return out;
+  return target;
 }
 
-/** A value of the wrong type also fails its size checks; its type is what the issuer must fix. */
-const TYPE_CONSTRAINTS = ['isObject', 'isArray', 'isInt', 'isString'];
+/** A nested claim of the wrong type also fails `nestedValidation`; its type is what to fix. */
+const TYPE_CONSTRAINTS = ['isObject'];
 
 function describe(error: ValidationError, path = ''): string {
   const here = path ? `${path}.${error.property}` : error.property;
