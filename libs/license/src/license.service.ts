@@ -43,6 +43,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   /** Fingerprint of the verified key and the thresholds already announced for it. */
   private announced = { key: '', days: new Set<number>() };
   private latestClock = 0;
+  /** The key last accepted (fingerprint) and the latest instant it was accepted at. */
+  private lastAccepted?: { key: string; at: number };
   private currentKey = '';
   /**
    * The parsed public keys and the PEM text they came from. The PEMs are read on every
@@ -65,8 +67,13 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.states.value;
   }
 
+  /**
+   * The enforcement of the current snapshot. Read from the snapshot, not from the options: a
+   * `reconfigure()` in flight has new options but not yet a new snapshot, and the guard must never
+   * combine one state's entitlements with another's enforcement.
+   */
   get enforcement(): LicenseEnforcement {
-    return this.options.enforcement;
+    return this.states.value.enforcement;
   }
 
   /** Snapshots, the current one first. */
@@ -86,7 +93,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   /** Whether `feature` may be used now: granted, or `enforcement` is `soft`. */
   isUsable(feature: string): boolean {
-    return this.granted.has(feature) || this.options.enforcement === 'soft';
+    return this.granted.has(feature) || this.states.value.enforcement === 'soft';
   }
 
   /** `isLicensed(feature)` now and on every change (distinct values only). */
@@ -186,7 +193,33 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
           now,
         })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
-    return stateFromVerification(verification, { enforcement, now, source: read.source, warnings });
+    return stateFromVerification(this.keepThroughRollback(verification, now, warnings), {
+      enforcement, now, source: read.source, warnings,
+    });
+  }
+
+  /**
+   * A clock set back must warn, never lock out: a key this service already accepted at a later
+   * instant stays accepted when the only objection is that it is "not yet valid" now. Any other
+   * outcome (a new key, another reason) stands. Records accepted keys for the next call.
+   */
+  private keepThroughRollback(verification: LicenseVerification, now: Date, warnings: string[]): LicenseVerification {
+    const accepted = this.lastAccepted;
+    if (verification.status === 'accepted') {
+      if (accepted?.key !== this.currentKey || accepted.at < now.getTime()) {
+        this.lastAccepted = { key: this.currentKey, at: now.getTime() };
+      }
+      return verification;
+    }
+    const claims = verification.claims;
+    const sameKeyAcceptedLater = accepted?.key === this.currentKey && accepted.at > now.getTime();
+    if (!claims || !sameKeyAcceptedLater || !verification.reason.startsWith('not yet valid (')) return verification;
+    const message =
+      `wall clock is before the key's start (${verification.reason}); ` +
+      `keeping its verification of ${isoSeconds(new Date(accepted.at))}`;
+    this.logger.warn(message);
+    warnings.push(message);
+    return { status: 'accepted', claims };
   }
 
   private async publicKeys(): Promise<PublicKeyOutcome> {
@@ -280,7 +313,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       const expired: LicenseState = Object.freeze({
         ...stateFromVerification(
           { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
-          { enforcement: this.options.enforcement, now, source: state.source, warnings: state.warnings },
+          { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings },
         ),
       });
       this.apply(expired, expiresAt);
