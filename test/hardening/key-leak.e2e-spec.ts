@@ -132,7 +132,7 @@ describe('the license key never leaks', () => {
   });
 
   it('rejected: public key unavailable (the public key file replaced by garbage)', async () => {
-    setKey(await signed('key under an unreadable public key', { customer: 'Customer A' }));
+    setKey(await signed('key under an unreadable public key', { customer: 'Customer A', instance: 'unreadable-public-key' }));
     const pem = join(sample.dir, 'public.pem');
     await writeFile(pem, 'not a key');
     try {
