@@ -35,6 +35,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
   private readonly states: BehaviorSubject<LicenseState>;
   private readonly events = new Subject<LicenseEvent>();
+  /** `state.entitlements.features`, kept in a field of its own: `isLicensed()` is the hot path. */
   private granted: ReadonlySet<string>;
   private queue: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
@@ -244,14 +245,14 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   private apply(next: LicenseState, expiredAt?: Date): void {
     const previous = this.states.value;
-    this.granted = next.status === 'accepted' ? next.entitlements.features : new Set<string>();
+    this.granted = next.entitlements.features; // empty unless accepted
     this.states.next(next);
     this.log(next);
     if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set() };
     if (changed(previous, next)) {
-      this.emit({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
+      this.events.next({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
     }
-    if (expiredAt) this.emit({ type: 'license.expired', previous, current: next, expiresAt: expiredAt });
+    if (expiredAt) this.events.next({ type: 'license.expired', previous, current: next, expiresAt: expiredAt });
     // Before bootstrap nobody listens yet: onApplicationBootstrap() announces and arms the timer.
     if (this.scheduling) this.tick();
   }
@@ -274,17 +275,13 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private emit(event: LicenseEvent): void {
-    this.events.next(event);
-  }
-
   private announceExpiry(state: LicenseState, now: Date): void {
     const threshold = crossedThreshold(state, this.options.expiryWarningDays, this.announced.days, now);
     if (threshold === undefined || !state.expiresAt) return;
     for (const days of this.options.expiryWarningDays) if (days >= threshold) this.announced.days.add(days);
     const left = daysLeft(state.expiresAt, now);
     this.logger.warn(`license expires in ${left} day${left === 1 ? '' : 's'} — ${isoSeconds(state.expiresAt)}`);
-    this.emit({ type: 'license.expiring', current: state, daysLeft: left, thresholdDays: threshold, expiresAt: state.expiresAt });
+    this.events.next({ type: 'license.expiring', current: state, daysLeft: left, thresholdDays: threshold, expiresAt: state.expiresAt });
   }
 
   /** Arms one unref'd timer for the next threshold or `exp`; nothing keeps the process alive. */
@@ -310,12 +307,10 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const state = this.state;
     if (state.status === 'accepted' && state.expiresAt && now >= state.expiresAt) {
       const expiresAt = state.expiresAt;
-      const expired: LicenseState = Object.freeze({
-        ...stateFromVerification(
-          { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
-          { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings },
-        ),
-      });
+      const expired = stateFromVerification(
+        { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
+        { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings },
+      );
       this.apply(expired, expiresAt);
       return;
     }

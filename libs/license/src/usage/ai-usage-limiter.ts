@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LicenseService } from '../license.service.js';
+import { utcDate } from '../verification/rejection-reasons.js';
 import { AiMessageLimitReachedException, AiProviderNotLicensedException } from './ai-usage.exceptions.js';
 import { InMemoryUsageStore } from './in-memory-usage-store.js';
 import { USAGE_STORE, type UsageStore } from './usage-store.interface.js';
@@ -14,7 +15,7 @@ export interface AiUsage {
 
 /** The UTC day of `now`, as `YYYY-MM-DD` (the `UsageStore` key). */
 export function utcDay(now: Date): string {
-  return now.toISOString().slice(0, 10);
+  return utcDate(now);
 }
 
 /** Whole seconds from `now` to the next 00:00 UTC (at least 1). */
