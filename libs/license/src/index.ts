@@ -2,7 +2,7 @@
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
-export { LicenseConfigurationError } from './license-options.js';
+export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
 export { LicenseGuard } from './license.guard.js';
 export { RequiresLicense } from './requires-license.decorator.js';
@@ -46,7 +46,7 @@ export {
   type LicenseVerification,
 } from './verification/license-verifier.js';
 export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from './verification/public-keys.js';
-export { validateLicenseClaims, type LicenseClaims } from './verification/license-claims.js';
+export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from './verification/license-claims.js';
 export { RejectionReason, isoSeconds, utcDate } from './verification/rejection-reasons.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';
 export {

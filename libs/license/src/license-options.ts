@@ -14,23 +14,27 @@ export class LicenseConfigurationError extends Error {
 const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /**
- * Parses `${NAME}` and returns `NAME`. Anything else is refused, and a value that looks like a
- * JWT gets told why: the key belongs in the environment, never in configuration files.
+ * Why `value` is not a `${NAME}` reference to an environment variable, or `undefined` when it is.
+ * A value that looks like a JWT is told why it is refused: keys belong in the environment, never
+ * in configuration. The value itself is never echoed.
  */
-export function parseKeyReference(reference: string): string {
-  const match = REFERENCE.exec(reference);
-  if (match) return match[1];
-  if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(reference.trim()) || reference.trim().startsWith('eyJ')) {
-    throw new LicenseConfigurationError(
-      'License configuration error: licenseKey: looks like a license key (JWT). A license key must ' +
-        'not be stored in configuration; put it in an environment variable and reference it, e.g. ' +
-        '"${LIBERTY_LICENSE_KEY}".',
+export function keyReferenceProblem(value: unknown): string | undefined {
+  if (typeof value === 'string' && REFERENCE.test(value)) return undefined;
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(text) || text.startsWith('eyJ')) {
+    return (
+      'looks like a license key (JWT). A license key must not be stored in configuration; put it in ' +
+      'an environment variable and reference it, e.g. "${LIBERTY_LICENSE_KEY}".'
     );
   }
-  throw new LicenseConfigurationError(
-    `License configuration error: licenseKey: must reference an environment variable as \${NAME}, ` +
-      'e.g. "${LIBERTY_LICENSE_KEY}".',
-  );
+  return 'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_LICENSE_KEY}".';
+}
+
+/** Parses `${NAME}` and returns `NAME`; anything else is a `LicenseConfigurationError` saying why. */
+export function parseKeyReference(reference: string): string {
+  const problem = keyReferenceProblem(reference);
+  if (problem) throw new LicenseConfigurationError(`License configuration error: licenseKey: ${problem}`);
+  return REFERENCE.exec(reference)![1];
 }
 
 /** Merges defaults into the options and checks them: the one place defaults live. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
+import { FEATURE_ID_PATTERN, keyReferenceProblem as licenseKeyReferenceProblem } from '@liberty/license';
 
 export type Enforcement = 'restricted' | 'soft';
 
@@ -54,26 +55,12 @@ export class AppConfigError extends Error {
   }
 }
 
-export const KEY_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
-export const ITEM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Ids of connectors and apps: the library's feature-id rule (`connector:<id>`). */
+export const ITEM_ID = FEATURE_ID_PATTERN;
 
-/** Whether a value looks like a JWT (three base64url segments, or the `eyJ` JSON header prefix). */
-export function looksLikeJwt(value: string): boolean {
-  const text = value.trim();
-  return /^[\w-]+\.[\w-]+\.[\w-]*$/.test(text) || text.startsWith('eyJ');
-}
-
-/** Why `value` is not a valid `license_key`, or `undefined`. Never echoes the value. */
+/** Why `value` is not a valid `license_key` (a `${NAME}` reference), or `undefined`. */
 export function keyReferenceProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'must be a string like "${LIBERTY_LICENSE_KEY}"';
-  if (KEY_REFERENCE.test(value)) return undefined;
-  if (looksLikeJwt(value)) {
-    return (
-      'looks like a license key (JWT). A license key must not be stored in configuration: put it in an ' +
-      'environment variable and reference it, e.g. "${LIBERTY_LICENSE_KEY}"'
-    );
-  }
-  return 'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_LICENSE_KEY}"';
+  return typeof value === 'string' ? licenseKeyReferenceProblem(value) : 'must be a string like "${LIBERTY_LICENSE_KEY}"';
 }
 
 export async function readAppConfig(path: string): Promise<LoadedAppConfig> {
