@@ -31,15 +31,25 @@ export function describeBadFeature(feature: unknown): string {
   return `bad feature id in "${feature}" (1-64 letters, digits, ".", "_" or "-")`;
 }
 
+/** The ids a key's claims name in one namespace (`connector` → `features.connectors`, …). */
+export function claimedIds(claims: LicenseClaims | undefined, namespace: FeatureNamespace): readonly string[] {
+  switch (namespace) {
+    case 'connector':
+      return claims?.features?.connectors ?? [];
+    case 'app':
+      return claims?.features?.apps ?? [];
+    case 'product':
+      return claims?.products ?? [];
+    case 'ai':
+      return claims?.features?.ai?.providers ?? [];
+  }
+}
+
 /** Every feature a set of verified claims grants, as `namespace:id` strings. */
 export function grantedFeatures(claims: LicenseClaims): Set<string> {
   const granted = new Set<string>();
-  const add = (namespace: FeatureNamespace, ids: readonly string[] | undefined) => {
-    for (const id of ids ?? []) granted.add(`${namespace}:${id}`);
-  };
-  add('connector', claims.features?.connectors);
-  add('app', claims.features?.apps);
-  add('product', claims.products);
-  add('ai', claims.features?.ai?.providers);
+  for (const namespace of FEATURE_NAMESPACES) {
+    for (const id of claimedIds(claims, namespace)) granted.add(`${namespace}:${id}`);
+  }
   return granted;
 }

@@ -1,4 +1,4 @@
-import { grantedFeatures } from './license-feature.js';
+import { claimedIds, grantedFeatures } from './license-feature.js';
 import type { LicenseEnforcement } from './license-options.interface.js';
 import type { LicenseClaims } from './verification/license-claims.js';
 import type { LicenseVerification } from './verification/license-verifier.js';
@@ -39,13 +39,19 @@ const NO_ENTITLEMENTS: LicenseEntitlements = Object.freeze({
   aiProviders: Object.freeze([]) as readonly string[],
 });
 
+/** The enabled-user cap a key sets: `features.users.max`, else `seats`; the lower when both are set. */
+export function userCapOf(claims: LicenseClaims | undefined): number | undefined {
+  const caps = [claims?.features?.users?.max, claims?.seats].filter((n): n is number => n !== undefined);
+  return caps.length > 0 ? Math.min(...caps) : undefined;
+}
+
 export function entitlementsOf(claims: LicenseClaims): LicenseEntitlements {
-  const caps = [claims.features?.users?.max, claims.seats].filter((n): n is number => n !== undefined);
+  const maxUsers = userCapOf(claims);
   const perDay = claims.features?.ai?.messagesPerDay;
   return Object.freeze({
     features: grantedFeatures(claims) as ReadonlySet<string>,
-    ...(caps.length > 0 ? { maxUsers: Math.min(...caps) } : {}),
-    aiProviders: Object.freeze([...(claims.features?.ai?.providers ?? [])]),
+    ...(maxUsers !== undefined ? { maxUsers } : {}),
+    aiProviders: Object.freeze([...claimedIds(claims, 'ai')]),
     ...(perDay !== undefined ? { aiMessagesPerDay: perDay } : {}),
   });
 }

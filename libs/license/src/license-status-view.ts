@@ -1,5 +1,6 @@
 import { daysLeft } from './license-expiry.js';
-import type { LicenseState } from './license-state.js';
+import { claimedIds } from './license-feature.js';
+import { userCapOf, type LicenseState } from './license-state.js';
 import { isoSeconds } from './verification/rejection-reasons.js';
 
 export type ExpiryLevel = 'ok' | 'warning' | 'critical' | 'expired';
@@ -62,7 +63,7 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
   const claims = state.claims;
   const definedConnectors = new Set(input.definedConnectors ?? []);
   const definedApps = new Set(input.definedApps ?? []);
-  const max = claimsMaxUsers(state);
+  const max = userCapOf(claims) ?? null;
   const count = input.userCount ?? null;
   const percent = max !== null && count !== null ? (max === 0 ? 100 : Math.round((count / max) * 1000) / 10) : null;
   return {
@@ -75,12 +76,12 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
     expiresAt: state.expiresAt ? isoSeconds(state.expiresAt) : null,
     expiresInDays: state.expiresAt ? daysLeft(state.expiresAt, now) : null,
     expiryLevel: state.expiresAt ? expiryLevel(state.expiresAt, now) : null,
-    connectors: (claims?.features?.connectors ?? []).map((id) => ({ id, defined: definedConnectors.has(id) })),
-    apps: (claims?.features?.apps ?? []).map((id) => ({ id, defined: definedApps.has(id) })),
-    products: [...(claims?.products ?? [])],
+    connectors: claimedIds(claims, 'connector').map((id) => ({ id, defined: definedConnectors.has(id) })),
+    apps: claimedIds(claims, 'app').map((id) => ({ id, defined: definedApps.has(id) })),
+    products: [...claimedIds(claims, 'product')],
     users: { count, max, percent, level: percent === null ? null : userCapLevel(percent) },
     ai: {
-      providers: [...(claims?.features?.ai?.providers ?? [])],
+      providers: [...claimedIds(claims, 'ai')],
       messagesPerDay: claims?.features?.ai?.messagesPerDay ?? null,
       usedToday: input.aiUsedToday ?? null,
     },
@@ -107,14 +108,10 @@ export function toAidooStatus(state: LicenseState): AidooLicenseStatus {
     valid: state.status === 'accepted',
     customer: claims?.customer ?? null,
     tier: claims?.tier ?? claims?.edition ?? null,
-    seats: claimsMaxUsers(state),
-    products: [...(claims?.products ?? [])],
+    seats: userCapOf(claims) ?? null,
+    products: [...claimedIds(claims, 'product')],
     expires_at: state.expiresAt ? isoSeconds(state.expiresAt) : null,
     error: state.status === 'accepted' ? null : (state.reason ?? 'not configured'),
   };
 }
 
-function claimsMaxUsers(state: LicenseState): number | null {
-  const caps = [state.claims?.features?.users?.max, state.claims?.seats].filter((n): n is number => n !== undefined);
-  return caps.length > 0 ? Math.min(...caps) : null;
-}

@@ -1,6 +1,7 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, filter, type Observable, type Subscription } from 'rxjs';
 import type { FeatureNamespace } from './license.constants.js';
+import { claimedIds } from './license-feature.js';
 import type { LicenseService } from './license.service.js';
 
 /** An item a registry can hide: connectors, packaged apps, AI tools. */
@@ -90,9 +91,7 @@ export abstract class LicensedRegistry<T extends LicensedItem> implements OnModu
 
   /** The ids of this namespace the key licenses, each with whether the install defines it. */
   licensedIds(): readonly LicensedIdReport[] {
-    const prefix = `${this.namespace}:`;
-    const ids = [...(this.license.state.claims ? grantedIds(this.license, prefix) : [])];
-    return ids.map((id) => ({ id, defined: this.items.has(id) }));
+    return claimedIds(this.license.state.claims, this.namespace).map((id) => ({ id, defined: this.items.has(id) }));
   }
 
   /** Recomputes `visible()`; called on `license.changed`. Subclasses may extend it. */
@@ -108,14 +107,3 @@ export abstract class LicensedRegistry<T extends LicensedItem> implements OnModu
   }
 }
 
-/** Ids named by the key's claims (kept after expiry, for display). */
-function grantedIds(license: LicenseService, prefix: string): string[] {
-  const claims = license.state.claims!;
-  const lists: Record<string, readonly string[] | undefined> = {
-    'connector:': claims.features?.connectors,
-    'app:': claims.features?.apps,
-    'product:': claims.products,
-    'ai:': claims.features?.ai?.providers,
-  };
-  return [...(lists[prefix] ?? [])];
-}
