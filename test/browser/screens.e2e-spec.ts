@@ -52,7 +52,7 @@ async function open(page: Page, path: string): Promise<void> {
 
 /** The banner as the user sees it: its text, or null when hidden. */
 async function bannerOf(page: Page): Promise<string | null> {
-  await page.waitForFunction(() => document.getElementById('license-banner')?.dataset.status !== undefined);
+  await page.locator('#license-banner[data-status]').waitFor({ state: 'attached' });
   const banner = page.locator('#license-banner');
   return (await banner.isHidden()) ? null : ((await page.locator('#license-banner-text').textContent()) ?? '');
 }
