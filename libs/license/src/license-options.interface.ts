@@ -1,10 +1,15 @@
+import type { LicenseHubOptions, ResolvedHubOptions } from './hub/hub-options.js';
+
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
 export type LicenseEnforcement = 'restricted' | 'soft';
 
 /** Options of `LicenseModule.forRoot()` / `forRootAsync()`. */
 export interface LicenseModuleOptions {
-  /** Required `aud` claim (the key's `aud` is this string or an array containing it). */
-  audience: string;
+  /**
+   * Required `aud` claim (the key's `aud` is this string or an array containing it). Required
+   * unless `hub` is set.
+   */
+  audience?: string;
   /** Accepted `iss` values. Default: `iss` is not checked. */
   issuer?: string | string[];
   /**
@@ -31,11 +36,16 @@ export interface LicenseModuleOptions {
   expiryWarningDays?: number[];
   /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
   keyFilePollIntervalMs?: number;
+  /**
+   * A satellite: the license comes from a hub's status endpoint instead of a local key
+   * (mutually exclusive with `licenseKey`, `publicKey`, `publicKeyPath`, `audience`, `issuer`).
+   */
+  hub?: LicenseHubOptions;
 }
 
 /** The options with every default applied: built once, in `resolveLicenseOptions`. */
 export interface ResolvedLicenseOptions {
-  readonly audience: string;
+  readonly audience?: string;
   readonly issuer?: readonly string[];
   readonly publicKey?: string | Readonly<Record<string, string>>;
   readonly publicKeyPath?: string;
@@ -44,4 +54,5 @@ export interface ResolvedLicenseOptions {
   readonly clockToleranceSeconds: number;
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
+  readonly hub?: ResolvedHubOptions;
 }
