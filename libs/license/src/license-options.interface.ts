@@ -37,8 +37,15 @@ export interface LicenseModuleOptions {
   /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
   keyFilePollIntervalMs?: number;
   /**
+   * This install's name, or a `${NAME}` reference to the variable holding it. A key whose
+   * `instance` claim differs is rejected `instance mismatch`; a key without the claim (a site
+   * license) is valid everywhere. Default: unset (the claim is only displayed).
+   */
+  instance?: string;
+  /**
    * A satellite: the license comes from a hub's status endpoint instead of a local key
-   * (mutually exclusive with `licenseKey`, `publicKey`, `publicKeyPath`, `audience`, `issuer`).
+   * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
+   * `audience`, `issuer`, `instance`).
    */
   hub?: LicenseHubOptions;
 }
@@ -54,5 +61,6 @@ export interface ResolvedLicenseOptions {
   readonly clockToleranceSeconds: number;
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
+  readonly instance?: string;
   readonly hub?: ResolvedHubOptions;
 }
