@@ -11,6 +11,11 @@ export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult }
 export { HubLicenseSource, HUB_RETRY_FIRST_SECONDS } from './hub/hub-license-source.js';
 export { parseHubStatus, type HubStatus, type HubStatusParse } from './hub/hub-status.js';
 export { LicenseGuard } from './license.guard.js';
+export {
+  licenseRequiredBody,
+  LicenseRequiredGraphQLError,
+  type LicenseRequiredBody,
+} from './contexts/license-required.js';
 export { RequiresLicense } from './requires-license.decorator.js';
 export { OnLicenseEvent } from './on-license-event.decorator.js';
 export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './licensed-registry.js';
