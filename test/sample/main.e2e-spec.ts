@@ -35,18 +35,18 @@ describe('the built sample app (npm start)', () => {
   it('serves in restricted mode when no key is set, and logs its URL', async () => {
     const path = join(dir, 'app.toml');
     await writeFile(path, sampleToml({ keyVar: unique('LIBERTY_TEST_KEY'), publicKeyPath: '' }));
-    const app = run({ PORT: '0', LIBERTY_CONFIG: path, LIBERTY_ADMIN_TOKEN: 'main-test-admin' });
+    const app = run({ PORT: '0', LIBERTY_CONFIG: path, LIBERTY_ADMIN_TOKEN: 'main-test-admin-0123456789abcdef' });
     try {
       const deadline = Date.now() + 20_000;
       let url: string | undefined;
       while (!url && Date.now() < deadline) {
-        url = /listening on (http:\/\/localhost:\d+)/.exec(app.output())?.[1];
+        url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(app.output())?.[1];
         if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(url).toBeDefined();
       expect(app.output()).toContain('running in restricted mode — licensed features disabled');
       expect((await request(url!).get('/health')).body).toEqual({ status: 'ok', license: 'not-configured' });
-      const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin');
+      const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin-0123456789abcdef');
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
     } finally {
       app.child.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { LicenseService, toAidooStatus } from '@liberty/license';
 import { Permissions } from '../auth/permissions.decorator.js';
 import { LicenseOverviewService } from './license-overview.service.js';
@@ -17,10 +17,13 @@ export class LicenseController {
     return this.overview.view();
   }
 
-  /** The ai.doo shape, for satellite services that cache it for an hour. */
+  /**
+   * The ai.doo shape, for satellite services that cache it for an hour — in their own client
+   * (`hub.refreshSeconds`), not through HTTP caching: like every API response it is `no-store`
+   * (issue 13), so a browser or proxy never serves a stale status after a re-verify.
+   */
   @Get('status')
   @Permissions('license:read')
-  @Header('Cache-Control', 'private, max-age=3600')
   status() {
     return toAidooStatus(this.license.state);
   }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
+import { checkAdminToken } from '../auth/admin-token.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { PERMISSIONS, type Permission } from '../auth/permissions.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
@@ -33,7 +34,8 @@ export class UsersService implements SeatCounter {
 
   constructor(config: ConfigService) {
     let token = config.get<string>('LIBERTY_ADMIN_TOKEN')?.trim();
-    if (!token) {
+    if (token) checkAdminToken(token); // refuses to start with a short one, saying why
+    else {
       token = newToken();
       this.logger.warn(`LIBERTY_ADMIN_TOKEN is not set; the admin token for this run is: ${token}`);
     }
@@ -44,8 +46,18 @@ export class UsersService implements SeatCounter {
   /** The enabled user holding `token`, if any. */
   authenticate(token: string): AuthenticatedUser | undefined {
     const id = this.byTokenHash.get(hash(token));
-    const user = id ? this.users.get(id) : undefined;
+    return id ? this.authenticateId(id) : undefined;
+  }
+
+  /** The user `id` (of a browser session) when it exists and is enabled. */
+  authenticateId(id: string): AuthenticatedUser | undefined {
+    const user = this.users.get(id);
     return user?.enabled ? { id: user.id, name: user.name, permissions: [...user.permissions] } : undefined;
+  }
+
+  /** The permissions of user `id`; 404 for an unknown id. */
+  permissionsOf(id: string): readonly Permission[] {
+    return [...this.existing(id).permissions];
   }
 
   enabledUsers(): number {
