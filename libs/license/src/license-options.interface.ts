@@ -37,6 +37,12 @@ export interface LicenseModuleOptions {
    * license) is valid everywhere. Default: unset (the claim is only displayed).
    */
   instance?: string;
+  /**
+   * Days after `exp` during which the key stays accepted (`state.grace`, a warning, the
+   * `license.grace` event at `exp`); `license.expired` fires at the end of the grace period.
+   * 0–365. Default: 0 (the key expires exactly at `exp`).
+   */
+  graceDays?: number;
 }
 
 /** The options with every default applied: built once, in `resolveLicenseOptions`. */
@@ -51,4 +57,5 @@ export interface ResolvedLicenseOptions {
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
   readonly instance?: string;
+  readonly graceDays: number;
 }

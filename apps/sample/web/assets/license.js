@@ -39,6 +39,9 @@ const plural = (n, one, many = `${one}s`) => `${number(n)} ${n === 1 ? one : man
 const utcDate = (iso) => iso.slice(0, 10);
 
 function bannerText(view) {
+  if (view.status === 'accepted' && view.graceEndsAt) {
+    return `License expired on ${utcDate(view.expiresAt)} — grace period until ${utcDate(view.graceEndsAt)}; renew the license`;
+  }
   if (view.status === 'accepted') return null;
   if (view.enforcement === 'soft') return 'Unlicensed — running with soft enforcement';
   return `Restricted mode — licensed features are disabled: ${view.label}`;
@@ -48,7 +51,7 @@ function renderBanner(view) {
   const banner = $('license-banner');
   const message = bannerText(view);
   banner.hidden = message === null;
-  banner.dataset.mode = view.enforcement;
+  banner.dataset.mode = view.graceEndsAt ? 'grace' : view.enforcement;
   $('license-banner-text').textContent = message ?? '';
 }
 
@@ -56,6 +59,8 @@ function expiryChip(view) {
   if (!view.expiresAt) return { level: 'none', text: 'No expiry date' };
   const date = utcDate(view.expiresAt);
   const days = view.expiresInDays;
+  // Inside the grace period the key still works; the chip is red and says until when.
+  if (view.graceEndsAt) return { level: 'expired', text: `expired — grace until ${utcDate(view.graceEndsAt)}` };
   if (view.expiryLevel === 'expired') return { level: 'expired', text: `Expired ${date}` };
   const left = days <= 0 ? 'expires today' : `${plural(days, 'day')} left`;
   return { level: view.expiryLevel ?? 'ok', text: `${date} · ${left}` };
