@@ -19,6 +19,7 @@ import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
 import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
+import { RevocationListSource } from './revocation/revocation-list-source.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
 import { isoSeconds, printable, RejectionReason } from './verification/rejection-reasons.js';
@@ -55,6 +56,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * KeyObject) is reused too.
    */
   private parsedKeys?: { pems: string; outcome: PublicKeyOutcome };
+  /** The vendor's revocation list (`revocationListPath`): last good list, re-read and watched. */
+  private readonly revocations = new RevocationListSource(() => void this.reverify());
 
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
@@ -167,6 +170,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.watchFile(undefined);
+    this.revocations.stop();
     this.source?.stop();
   }
 
@@ -191,6 +195,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const name = parseKeyReference(this.options.licenseKey);
     const read = await readLicenseKey(this.env, name);
     this.watchFile(this.options.keyFilePollIntervalMs > 0 ? keyFilePath(this.env, name) : undefined);
+    this.revocations.watch(this.options.revocationListPath, this.options.keyFilePollIntervalMs);
     if (read.kind === 'unset') {
       this.currentKey = '';
       return stateFromVerification(undefined, { enforcement, now, warnings });
@@ -209,6 +214,18 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       warnings.push(binding.warning);
     }
     const keys = await this.publicKeys();
+    const revocation = keys.ok
+      ? await this.revocations.refresh(this.options.revocationListPath, {
+          keys: keys.keys,
+          issuer: this.options.issuer,
+          clockToleranceSeconds: this.options.clockToleranceSeconds,
+          now,
+        })
+      : {};
+    if (revocation.warning) {
+      this.logger.warn(revocation.warning);
+      warnings.push(revocation.warning);
+    }
     const verification: LicenseVerification = keys.ok
       ? await verifyLicenseToken(read.token, {
           keys: keys.keys,
@@ -217,6 +234,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
           clockToleranceSeconds: this.options.clockToleranceSeconds,
           instance: binding.instance,
           graceSeconds: this.options.graceDays * 86_400,
+          revoked: revocation.revoked,
           now,
         })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
