@@ -5,6 +5,11 @@ export type { LicenseModuleOptions, LicenseEnforcement } from './license-options
 export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
 export { LicenseGuard } from './license.guard.js';
+export {
+  licenseRequiredBody,
+  LicenseRequiredGraphQLError,
+  type LicenseRequiredBody,
+} from './contexts/license-required.js';
 export { RequiresLicense } from './requires-license.decorator.js';
 export { OnLicenseEvent } from './on-license-event.decorator.js';
 export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './licensed-registry.js';

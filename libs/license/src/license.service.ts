@@ -12,6 +12,7 @@ import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } 
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './license-events.js';
 import { crossedThreshold, daysLeft, nextCheckDelay } from './license-expiry.js';
+import { resolveInstance } from './license-instance.js';
 import { keyFilePath, readLicenseKey, type EnvironmentReader } from './license-key-source.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
@@ -184,6 +185,11 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       });
     }
     this.currentKey = fingerprint(read.token);
+    const binding = resolveInstance(this.options.instance, this.env);
+    if (binding.warning) {
+      this.logger.warn(binding.warning);
+      warnings.push(binding.warning);
+    }
     const keys = await this.publicKeys();
     const verification: LicenseVerification = keys.ok
       ? await verifyLicenseToken(read.token, {
@@ -191,6 +197,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
           audience: this.options.audience,
           issuer: this.options.issuer,
           clockToleranceSeconds: this.options.clockToleranceSeconds,
+          instance: binding.instance,
           now,
         })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };

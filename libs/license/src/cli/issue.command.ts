@@ -30,6 +30,9 @@ Optional:
   --kid KID                  kid header, when the product trusts several keys by kid
   -h, --help                 show this help
 
+--instance binds the key to one install: a product configured with another instance name rejects
+it ("instance mismatch"); a key without --instance is a site license, valid on every install.
+
 Ids are 1-64 letters, digits, ".", "_" or "-"; counts are whole numbers from 0 to 1000000000.
 Exit status: 0 issued, 2 usage error.`;
 
