@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,9 @@ import { sampleToml, unique } from './sample-fixture.js';
 // `npm test` builds first; run `npm run build` before running this file alone.
 
 const MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
+
+// A child process start on a loaded machine (2 cores shared by parallel test files) can take seconds.
+jest.setTimeout(60_000);
 
 /** Each run gets its own SQLite data dir (removed when the file's tests end). */
 const dataDirs: string[] = [];
