@@ -4,6 +4,16 @@ export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
 export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+// Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
+export {
+  LICENSE_KEY_STORE,
+  KeyStoreReadError,
+  ReadOnlyKeyStoreError,
+  LicenseActivationError,
+  type LicenseKeyStore,
+} from './key-stores/license-key-store.js';
+export { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
+export { FileKeyStore } from './key-stores/file-key-store.js';
 export { LicenseGuard } from './license.guard.js';
 export { RequiresLicense } from './requires-license.decorator.js';
 export { OnLicenseEvent } from './on-license-event.decorator.js';

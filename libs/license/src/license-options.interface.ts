@@ -1,11 +1,17 @@
+import type { Type } from '@nestjs/common';
+import type { LicenseKeyStore } from './key-stores/license-key-store.js';
+
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
 export type LicenseEnforcement = 'restricted' | 'soft';
 
 /** Options of `LicenseModule.forRoot()` / `forRootAsync()`. */
 export interface LicenseModuleOptions {
-  /** Required `aud` claim (the key's `aud` is this string or an array containing it). */
-  audience: string;
-  /** Accepted `iss` values. Default: `iss` is not checked. */
+  /**
+   * Required `aud` claim (the key's `aud` is this string or an array containing it). Optional when
+   * `issuer` is set (ai.doo keys carry no `aud`); at least one of the two must be configured.
+   */
+  audience?: string;
+  /** Accepted `iss` values. Default: `iss` is not checked (then `audience` is required). */
   issuer?: string | string[];
   /**
    * The bundled public key (SPKI PEM), or several keyed by `kid` so a vendor can rotate its
@@ -29,13 +35,20 @@ export interface LicenseModuleOptions {
   clockToleranceSeconds?: number;
   /** Days before expiry at which `license.expiring` fires, once each per key. Default: [30, 7]. */
   expiryWarningDays?: number[];
+  /**
+   * Where the key comes from (DESIGN.md section 5a). Default: the environment store (read-only;
+   * `licenseKey` names the variable). A `FileKeyStore`, or the host's own `LicenseKeyStore`
+   * (an instance, or a class Nest instantiates with the app's global providers), makes
+   * `LicenseService.activate()` / `deactivate()` available.
+   */
+  keyStore?: LicenseKeyStore | Type<LicenseKeyStore>;
   /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
   keyFilePollIntervalMs?: number;
 }
 
 /** The options with every default applied: built once, in `resolveLicenseOptions`. */
 export interface ResolvedLicenseOptions {
-  readonly audience: string;
+  readonly audience?: string;
   readonly issuer?: readonly string[];
   readonly publicKey?: string | Readonly<Record<string, string>>;
   readonly publicKeyPath?: string;

@@ -42,8 +42,9 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   const fail = (path: string, message: string): never => {
     throw new LicenseConfigurationError(`License configuration error: ${path}: ${message}`);
   };
-  if (typeof options?.audience !== 'string' || options.audience === '') {
-    fail('audience', 'is required (the aud claim your keys are issued for)');
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
+  if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
+    fail('audience', 'must be a non-empty string (the aud claim your keys are issued for)');
   }
   const licenseKey = options.licenseKey ?? DEFAULT_LICENSE_KEY_REFERENCE;
   parseKeyReference(licenseKey);
@@ -65,8 +66,16 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
     fail('issuer', 'must be a non-empty string or list of strings');
   }
+  // Keys bound to nothing would be accepted for any product of the same signer.
+  if (options.audience === undefined && !issuer) {
+    fail('audience / issuer', 'set at least one: audience (the aud claim, e.g. "liberty") or issuer (e.g. "aidoo.biz" for keys without aud)');
+  }
+  const store = options.keyStore;
+  if (store !== undefined && typeof store !== 'function' && typeof (store as { read?: unknown })?.read !== 'function') {
+    fail('keyStore', 'must be a LicenseKeyStore (an object with read(), and optionally write() / clear()) or a class of one');
+  }
   return Object.freeze({
-    audience: options.audience,
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
     ...(issuer ? { issuer: Object.freeze(issuer) } : {}),
     ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
     ...(options.publicKeyPath ? { publicKeyPath: options.publicKeyPath } : {}),
