@@ -124,7 +124,7 @@ describe('License page (Chromium)', () => {
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     let focused: string | null = null;
-    for (let i = 0; i < 10 && focused !== 'reverify'; i++) {
+    for (let i = 0; i < 20 && focused !== 'reverify'; i++) {
       await page.keyboard.press('Tab');
       focused = await page.locator(':focus').getAttribute('id');
     }
@@ -154,6 +154,7 @@ describe('License page (Chromium)', () => {
     await byId('reverify').focus();
     await page.keyboard.press('Enter');
     await textIs(byId('status-label'), 'Rejected — signature invalid');
+    await textIs(byId('license-banner-text'), 'Restricted mode — licensed features are disabled: Rejected — signature invalid');
 
     expect(await byId('status-label').textContent()).toBe('Rejected — signature invalid');
     expect(await byId('license-banner').isVisible()).toBe(true);
@@ -232,7 +233,7 @@ describe('License page in soft enforcement (Chromium)', () => {
       await page.goto('/settings/license');
       await page.waitForSelector('body[data-ready="true"]');
       expect(await page.locator('#status-label').textContent()).toBe('Not configured');
-      expect(await page.locator('#license-banner-text').textContent()).toBe('Unlicensed — running with soft enforcement');
+      expect(await page.locator('#license-banner-text').textContent()).toBe('No license — activate to remove this notice');
       expect(await page.locator('#license-banner').getAttribute('data-mode')).toBe('soft');
     } finally {
       await context.close();

@@ -53,8 +53,26 @@ describe('web routes (HTTP)', () => {
     await http().get('/settings/license').set('Authorization', `Bearer ${fixture.adminToken}`).expect(200);
   });
 
+  it('sends a signed-out visitor from the home page to the login page, and serves it to any signed-in user', async () => {
+    const signedOut = await http().get('/').expect(302);
+    expect(signedOut.headers.location).toBe('/login?next=%2F');
+    const home = await http().get('/').set('Cookie', `liberty_token=${viewerToken}`).expect(200);
+    expect(home.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(home.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(home.text).toContain('<script type="module" src="/assets/home.js"></script>');
+    expect(home.text).not.toMatch(/<script>|\son[a-z]+=/);
+  });
+
+  it('serves the banner to any signed-in user, without claims', async () => {
+    const response = await http().get('/api/license/banner').set('Authorization', `Bearer ${viewerToken}`).expect(200);
+    expect(response.body).toEqual({ shown: false, mode: 'restricted', status: 'accepted', text: '' });
+  });
+
   it.each([
     ['/assets/app.css', 'text/css; charset=utf-8'],
+    ['/assets/screens.css', 'text/css; charset=utf-8'],
+    ['/assets/shell.js', 'text/javascript; charset=utf-8'],
+    ['/assets/home.js', 'text/javascript; charset=utf-8'],
     ['/assets/license.js', 'text/javascript; charset=utf-8'],
     ['/assets/login.js', 'text/javascript; charset=utf-8'],
     ['/assets/favicon.svg', 'image/svg+xml'],

@@ -44,6 +44,12 @@ export interface LicenseModuleOptions {
   keyStore?: LicenseKeyStore | Type<LicenseKeyStore>;
   /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
   keyFilePollIntervalMs?: number;
+  /**
+   * This install's name, or a `${NAME}` reference to the variable holding it. A key whose
+   * `instance` claim differs is rejected `instance mismatch`; a key without the claim (a site
+   * license) is valid everywhere. Default: unset (the claim is only displayed).
+   */
+  instance?: string;
 }
 
 /** The options with every default applied: built once, in `resolveLicenseOptions`. */
@@ -57,4 +63,5 @@ export interface ResolvedLicenseOptions {
   readonly clockToleranceSeconds: number;
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
+  readonly instance?: string;
 }

@@ -37,6 +37,11 @@ export function parseKeyReference(reference: string): string {
   return REFERENCE.exec(reference)![1];
 }
 
+/** `NAME` when `value` is a `${NAME}` reference, else `undefined`. */
+export function referencedVariable(value: string): string | undefined {
+  return REFERENCE.exec(value)?.[1];
+}
+
 /** Merges defaults into the options and checks them: the one place defaults live. */
 export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLicenseOptions {
   const fail = (path: string, message: string): never => {
@@ -62,6 +67,15 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   }
   const poll = options.keyFilePollIntervalMs ?? 2000;
   if (!Number.isInteger(poll) || poll < 0) fail('keyFilePollIntervalMs', 'must be a whole number of ms');
+  if (options.instance !== undefined) {
+    const instance = options.instance;
+    if (typeof instance !== 'string' || instance.trim() === '' || instance.length > 200 || /[^\x20-\x7e]/.test(instance)) {
+      fail('instance', 'must be a non-empty name of at most 200 printable characters, or a ${NAME} reference');
+    }
+    if (instance.startsWith('${') && !REFERENCE.test(instance)) {
+      fail('instance', 'a reference must be written ${NAME}, e.g. "${LIBERTY_INSTANCE}"');
+    }
+  }
   const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
     fail('issuer', 'must be a non-empty string or list of strings');
@@ -84,5 +98,6 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     clockToleranceSeconds: tolerance,
     expiryWarningDays: Object.freeze([...new Set(warnings)].sort((a, b) => b - a)),
     keyFilePollIntervalMs: poll,
+    ...(options.instance !== undefined ? { instance: options.instance } : {}),
   });
 }

@@ -22,6 +22,7 @@ import {
 } from './key-stores/license-key-store.js';
 import { readKeyStore } from './key-stores/read-key-store.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './license-state-log.js';
+import { resolveInstance } from './license-instance.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
@@ -246,7 +247,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       });
     }
     this.currentKey = fingerprint(read.token);
-    const verification = await this.verify(read.token, now);
+    const verification = await this.verify(read.token, now, warnings);
     return stateFromVerification(this.keepThroughRollback(verification, now, warnings), {
       enforcement, now, source: read.source, warnings,
     });
@@ -276,8 +277,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return { status: 'accepted', claims };
   }
 
-  /** Verifies a key with the current public keys and options. Never throws. */
-  private async verify(token: unknown, now: Date): Promise<LicenseVerification> {
+  /**
+   * Verifies a key with the current public keys and options (instance binding included). Never
+   * throws. A binding warning is logged and added to `warnings` when given.
+   */
+  private async verify(token: unknown, now: Date, warnings?: string[]): Promise<LicenseVerification> {
+    const binding = resolveInstance(this.options.instance, this.env);
+    if (binding.warning && warnings) {
+      this.logger.warn(binding.warning);
+      warnings.push(binding.warning);
+    }
     const keys = await this.publicKeys();
     if (!keys.ok) return { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
     return verifyLicenseToken(token, {
@@ -285,6 +294,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       audience: this.options.audience,
       issuer: this.options.issuer,
       clockToleranceSeconds: this.options.clockToleranceSeconds,
+      instance: binding.instance,
       now,
     });
   }

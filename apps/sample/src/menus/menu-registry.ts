@@ -15,8 +15,9 @@ export interface Menu {
 }
 
 const CORE_MENUS: readonly Menu[] = [
-  { id: 'catalogue', label: 'Catalogue', path: '/catalogue' },
-  { id: 'ai', label: 'AI assistant', path: '/ai' },
+  // The paths are the web pages' (the home page `/` holds the catalogue and the AI tools).
+  { id: 'catalogue', label: 'Home', path: '/' },
+  { id: 'ai', label: 'AI assistant', path: '/#ai-tools' },
   { id: 'settings.license', label: 'Settings › License', path: '/settings/license', permission: 'license:read' },
   { id: 'settings.connectors', label: 'Settings › Connectors', path: '/settings/connectors', permission: 'settings:framework' },
   { id: 'users', label: 'Users', path: '/users', permission: 'users:write' },

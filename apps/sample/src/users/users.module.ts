@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { SEAT_COUNTER, SeatLimiter } from '@liberty/license';
+import { SeatsController } from './seats.controller.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  controllers: [UsersController],
+  controllers: [UsersController, SeatsController],
   providers: [UsersService, SeatLimiter, { provide: SEAT_COUNTER, useExisting: UsersService }],
   exports: [UsersService, SeatLimiter],
 })

@@ -14,9 +14,19 @@ export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   'login.html': 'text/html; charset=utf-8',
   'license.html': 'text/html; charset=utf-8',
+  'home.html': 'text/html; charset=utf-8',
+  'framework-license.html': 'text/html; charset=utf-8',
+  'connectors.html': 'text/html; charset=utf-8',
+  'users.html': 'text/html; charset=utf-8',
   'assets/app.css': 'text/css; charset=utf-8',
+  'assets/screens.css': 'text/css; charset=utf-8',
   'assets/license.js': 'text/javascript; charset=utf-8',
   'assets/login.js': 'text/javascript; charset=utf-8',
+  'assets/shell.js': 'text/javascript; charset=utf-8',
+  'assets/home.js': 'text/javascript; charset=utf-8',
+  'assets/framework-license.js': 'text/javascript; charset=utf-8',
+  'assets/connectors.js': 'text/javascript; charset=utf-8',
+  'assets/users.js': 'text/javascript; charset=utf-8',
   'assets/favicon.svg': 'image/svg+xml',
 };
 

@@ -16,6 +16,12 @@ export class WebPagesController {
     await this.send(res, 'login.html');
   }
 
+  /** The home page: catalogue, menus and AI tools usable now (any signed-in user). */
+  @Get()
+  async home(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'home.html');
+  }
+
   /** The License tab; its script reads `/api/license` and `/api/me`. */
   @Permissions('license:read')
   @Get('settings/license')

@@ -1,56 +1,13 @@
-// The License page: reads /api/me and /api/license, renders them, and re-verifies on demand.
-// Claims are untrusted text: everything goes through textContent, never innerHTML.
+// The License page: reads /api/license, renders it, and re-verifies on demand. The header (menu,
+// user, banner) is shell.js's. Claims are untrusted text: everything goes through textContent.
 
-const $ = (id) => document.getElementById(id);
-
-class SignedOut extends Error {}
-
-/** fetch() with the session cookie; 401 sends the user to the login page and back. */
-async function api(path, init = {}) {
-  const response = await fetch(path, {
-    ...init,
-    credentials: 'same-origin',
-    headers: { Accept: 'application/json', ...init.headers },
-  });
-  if (response.status === 401) {
-    location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
-    throw new SignedOut();
-  }
-  return response;
-}
-
-async function errorText(response) {
-  try {
-    const body = await response.json();
-    if (body?.code === 'PERMISSION_REQUIRED' && body.permission) return `you need the ${body.permission} permission`;
-    if (typeof body?.message === 'string') return body.message;
-  } catch {
-    // not JSON
-  }
-  return `HTTP ${response.status}`;
-}
+import { $, api, errorText, number, plural, refreshBanner, showLoadError, SignedOut, startShell } from './shell.js';
 
 function text(id, value) {
   $(id).textContent = value === null || value === undefined || value === '' ? '—' : String(value);
 }
 
-const number = (n) => n.toLocaleString('en-US');
-const plural = (n, one, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
 const utcDate = (iso) => iso.slice(0, 10);
-
-function bannerText(view) {
-  if (view.status === 'accepted') return null;
-  if (view.enforcement === 'soft') return 'Unlicensed — running with soft enforcement';
-  return `Restricted mode — licensed features are disabled: ${view.label}`;
-}
-
-function renderBanner(view) {
-  const banner = $('license-banner');
-  const message = bannerText(view);
-  banner.hidden = message === null;
-  banner.dataset.mode = view.enforcement;
-  $('license-banner-text').textContent = message ?? '';
-}
 
 function expiryChip(view) {
   if (!view.expiresAt) return { level: 'none', text: 'No expiry date' };
@@ -123,7 +80,6 @@ function renderAi(ai) {
 }
 
 function render(view) {
-  renderBanner(view);
   const status = $('status-label').parentElement;
   status.dataset.status = view.status;
   $('status-label').textContent = view.label;
@@ -175,11 +131,12 @@ async function reverify() {
   try {
     const response = await api('/api/license/reverify', { method: 'POST' });
     if (!response.ok) {
-      announce(`Re-verify failed: ${await errorText(response)}.`);
+      announce(`Re-verify failed: ${await errorText(response)}`);
       return;
     }
     const view = await response.json();
     render(view);
+    await refreshBanner();
     const who = view.customer ? ` — ${view.customer}` : '';
     announce(`Re-verified: ${view.label}${view.status === 'accepted' ? who : ''}.`);
   } catch (error) {
@@ -191,32 +148,13 @@ async function reverify() {
   }
 }
 
-async function signOut() {
-  try {
-    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
-  } finally {
-    location.assign('/login?next=/settings/license');
-  }
-}
-
-function showLoadError(message) {
-  const error = $('load-error');
-  error.textContent = message;
-  error.hidden = false;
-}
-
 async function load() {
-  $('sign-out').addEventListener('click', signOut);
   $('reverify').addEventListener('click', reverify);
   try {
-    const [meResponse, licenseResponse] = await Promise.all([api('/api/me'), api('/api/license')]);
-    if (meResponse.ok) {
-      const me = await meResponse.json();
-      $('user-name').textContent = me.name;
-      $('reverify').hidden = !me.permissions.includes('license:write');
-    }
+    const [me, licenseResponse] = await Promise.all([startShell(), api('/api/license')]);
+    $('reverify').hidden = !me.permissions.includes('license:write');
     if (!licenseResponse.ok) {
-      showLoadError(`The license status could not be loaded: ${await errorText(licenseResponse)}.`);
+      showLoadError(`The license status could not be loaded: ${await errorText(licenseResponse)}`);
       return;
     }
     render(await licenseResponse.json());

@@ -9,7 +9,7 @@ const button = document.getElementById('sign-in');
 /** Only a path on this site: `/x`, never `//host` or `/\host`. */
 function nextPath() {
   const next = new URLSearchParams(location.search).get('next') ?? '';
-  return /^\/(?![/\\])/.test(next) ? next : '/settings/license';
+  return /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
 function fail(message) {

@@ -35,6 +35,9 @@ Optional:
 An ai.doo key: --issuer aidoo.biz --sub ID --customer NAME --tier professional
   --products pika,vera --seats 10 --expires 365d (no --audience).
 
+--instance binds the key to one install: a product configured with another instance name rejects
+it ("instance mismatch"); a key without --instance is a site license, valid on every install.
+
 Ids are 1-64 letters, digits, ".", "_" or "-"; counts are whole numbers from 0 to 1000000000.
 Exit status: 0 issued, 2 usage error.`;
 

@@ -6,7 +6,7 @@ import { daysLeft } from '../license-expiry.js';
 import { optionValue, UsageError, type ParsedArgs } from './args.js';
 import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, PUBLIC_KEY_PATH_VARIABLE } from './cli.constants.js';
 import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { parseInstant } from './flag-values.js';
+import { parseInstant, parseText } from './flag-values.js';
 import { ExitCode, idList, quoted, relativeDays, safeJson, type CliIo } from './output.js';
 import { readOptionFile } from './read-file.js';
 import { readTokenInput } from './token-input.js';
@@ -22,6 +22,8 @@ Options:
   --audience AUD      required aud claim (not checked when omitted; a note says so on stderr
                       unless --issuer is given: ai.doo keys are bound by iss and carry no aud)
   --issuer ISS        accepted iss values; repeat the option or separate with commas
+  --instance NAME     this install's name: a key bound to another instance is rejected
+                      "instance mismatch" (a key without an instance claim fits every install)
   --env NAME          read the key from this variable (default ${DEFAULT_LICENSE_KEY_VARIABLE})
   --at ISO-8601       verify as of this instant instead of now (e.g. to check a renewal)
   --json              print the status object as JSON
@@ -40,6 +42,7 @@ export const verifyCommand: CliCommand = {
     audience: { type: 'string', value: 'AUD' },
     issuer: { type: 'string', multiple: true, value: 'ISS' },
     at: { type: 'string', value: 'ISO-8601' },
+    instance: { type: 'string', value: 'NAME' },
     json: { type: 'boolean' },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -47,6 +50,8 @@ export const verifyCommand: CliCommand = {
     const now = at === undefined ? new Date() : parseInstant('--at', at);
     const audience = optionValue(args, 'audience');
     const issuer = issuers(args);
+    const instanceFlag = optionValue(args, 'instance');
+    const instance = instanceFlag === undefined ? undefined : parseText('--instance', instanceFlag);
     const pem = await readPublicKey(args, io);
     const token = await readTokenInput(args, io);
 
@@ -54,7 +59,7 @@ export const verifyCommand: CliCommand = {
     const { verifyLicenseToken } = await import('../verification/license-verifier.js');
     const keys = publicKeySet([[undefined, pem]]);
     const verification: LicenseVerification = keys.ok
-      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, now })
+      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, now })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
 
     // Issuer-bound keys (ai.doo) carry no aud: checking iss alone is the intended setup, not an omission.

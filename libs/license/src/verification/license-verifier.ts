@@ -21,6 +21,12 @@ export interface VerifyLicenseOptions {
   clockToleranceSeconds?: number;
   /** The instant to verify at (default: now). */
   now?: Date;
+  /**
+   * This install's name. A key carrying an `instance` claim with another value is rejected
+   * `instance mismatch`; a key without the claim (a site license) is valid everywhere. Not
+   * checked when undefined.
+   */
+  instance?: string;
 }
 
 export type LicenseVerification =
@@ -98,7 +104,7 @@ async function verifyWithKey(
   } catch (error) {
     return classify(error);
   }
-  return checkVerifiedPayload(payload as Record<string, unknown>, now, tolerance);
+  return checkVerifiedPayload(payload as Record<string, unknown>, now, tolerance, options);
 }
 
 /** What jose let through still has to pass the stricter rules: exact `exp`, `iat` not ahead. */
@@ -106,6 +112,7 @@ function checkVerifiedPayload(
   payload: Record<string, unknown>,
   now: Date,
   tolerance: number,
+  options: VerifyLicenseOptions,
 ): LicenseVerification {
   const dates = checkNumericDates(payload);
   if (dates) return rejected(RejectionReason.invalidClaims(dates));
@@ -119,6 +126,10 @@ function checkVerifiedPayload(
     return rejected(RejectionReason.notYetValid(dateOf(iat)), shown);
   }
   if (!claims.ok) return rejected(RejectionReason.invalidClaims(claims.detail));
+  const bound = claims.claims.instance;
+  if (options.instance !== undefined && bound !== undefined && bound !== options.instance) {
+    return rejected(RejectionReason.instanceMismatch, claims.claims);
+  }
   return { status: 'accepted', claims: claims.claims };
 }
 

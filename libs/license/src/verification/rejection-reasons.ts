@@ -12,6 +12,10 @@ export const RejectionReason = {
   audienceMismatch: 'audience mismatch',
   issuerMismatch: 'issuer mismatch',
   invalidClaims: (detail: string) => `invalid claims (${detail})`,
+  /** The key is bound (`instance` claim) to another install than the configured `instance`. */
+  instanceMismatch: 'instance mismatch',
+  /** The key's `jti` is listed in the vendor's signed revocation list. */
+  revoked: 'revoked',
 } as const;
 
 /** `YYYY-MM-DD` of an instant, in UTC. */

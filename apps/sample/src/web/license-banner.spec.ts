@@ -1,0 +1,33 @@
+import type { LicenseState } from '@liberty/license';
+import { licenseBanner } from './license-banner.js';
+
+// The banner texts of DESIGN.md 7a, for each license status and enforcement.
+
+function state(status: LicenseState['status'], enforcement: LicenseState['enforcement'], reason?: string): LicenseState {
+  return {
+    status,
+    ...(reason !== undefined ? { reason } : {}),
+    enforcement,
+    entitlements: { features: new Set<string>(), aiProviders: [] },
+    verifiedAt: new Date('2026-01-01T00:00:00Z'),
+    warnings: [],
+  } as LicenseState;
+}
+
+describe('licenseBanner', () => {
+  it.each([
+    ['restricted', 'not-configured', undefined, 'Restricted mode — licensed features are disabled: Not configured'],
+    ['restricted', 'rejected', 'signature invalid', 'Restricted mode — licensed features are disabled: Rejected — signature invalid'],
+    ['restricted', 'rejected', 'expired (2026-05-19)', 'Restricted mode — licensed features are disabled: Rejected — expired (2026-05-19)'],
+    ['soft', 'not-configured', undefined, 'No license — activate to remove this notice'],
+    ['soft', 'rejected', 'expired (2026-05-19)', 'License expired'],
+    ['soft', 'rejected', 'signature invalid', 'License rejected — signature invalid'],
+    ['soft', 'rejected', 'public key unavailable (ENOENT)', 'License rejected — public key unavailable (ENOENT)'],
+  ] as const)('%s, %s (%s): "%s"', (enforcement, status, reason, text) => {
+    expect(licenseBanner(state(status, enforcement, reason))).toEqual({ shown: true, mode: enforcement, status, text });
+  });
+
+  it.each(['restricted', 'soft'] as const)('shows nothing for an accepted license (%s)', (enforcement) => {
+    expect(licenseBanner(state('accepted', enforcement))).toEqual({ shown: false, mode: enforcement, status: 'accepted', text: '' });
+  });
+});

@@ -1,0 +1,32 @@
+import { statusLabel, type LicenseState } from '@liberty/license';
+
+/** What every page's header shows about the license (DESIGN.md 7a). */
+export interface LicenseBanner {
+  /** False when the license is accepted: no banner. */
+  shown: boolean;
+  /** Restricted mode gates (red banner); soft mode only warns (yellow banner). */
+  mode: LicenseState['enforcement'];
+  status: LicenseState['status'];
+  /** The banner text; `''` when not shown. */
+  text: string;
+}
+
+/**
+ * The banner texts of DESIGN.md 7a, in one place (the pages only display them):
+ * restricted — `Restricted mode — licensed features are disabled: <status label>`;
+ * soft — `No license — activate to remove this notice`, `License expired`, or
+ * `License rejected — <reason>`.
+ */
+export function licenseBanner(state: LicenseState): LicenseBanner {
+  const base = { mode: state.enforcement, status: state.status };
+  if (state.status === 'accepted') return { ...base, shown: false, text: '' };
+  return { ...base, shown: true, text: bannerText(state) };
+}
+
+function bannerText(state: LicenseState): string {
+  if (state.enforcement !== 'soft') return `Restricted mode — licensed features are disabled: ${statusLabel(state)}`;
+  if (state.status === 'not-configured') return 'No license — activate to remove this notice';
+  // The reason of an expired key is `expired (YYYY-MM-DD)` (DESIGN.md section 4).
+  if (state.reason?.startsWith('expired (')) return 'License expired';
+  return `License rejected — ${state.reason ?? 'unknown reason'}`;
+}
