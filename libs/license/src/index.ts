@@ -14,7 +14,18 @@ export {
 } from './key-stores/license-key-store.js';
 export { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
 export { FileKeyStore } from './key-stores/file-key-store.js';
+// Satellites: the license comes from a hub's status endpoint (`hub` option).
+export type { LicenseHubOptions } from './hub/hub-options.js';
+export type { LicenseStateSource } from './license-state-source.js';
+export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult } from './hub/license-hub-client.js';
+export { HubLicenseSource, HUB_RETRY_FIRST_SECONDS } from './hub/hub-license-source.js';
+export { parseHubStatus, type HubStatus, type HubStatusParse } from './hub/hub-status.js';
 export { LicenseGuard } from './license.guard.js';
+export {
+  licenseRequiredBody,
+  LicenseRequiredGraphQLError,
+  type LicenseRequiredBody,
+} from './contexts/license-required.js';
 export { RequiresLicense } from './requires-license.decorator.js';
 export { OnLicenseEvent } from './on-license-event.decorator.js';
 export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './licensed-registry.js';

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { LicenseKeyStore } from './key-stores/license-key-store.js';
+import type { LicenseHubOptions, ResolvedHubOptions } from './hub/hub-options.js';
 
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
 export type LicenseEnforcement = 'restricted' | 'soft';
@@ -8,7 +9,8 @@ export type LicenseEnforcement = 'restricted' | 'soft';
 export interface LicenseModuleOptions {
   /**
    * Required `aud` claim (the key's `aud` is this string or an array containing it). Optional when
-   * `issuer` is set (ai.doo keys carry no `aud`); at least one of the two must be configured.
+   * `issuer` is set (ai.doo keys carry no `aud`); at least one of the two must be configured,
+   * unless `hub` is set.
    */
   audience?: string;
   /** Accepted `iss` values. Default: `iss` is not checked (then `audience` is required). */
@@ -50,6 +52,12 @@ export interface LicenseModuleOptions {
    * license) is valid everywhere. Default: unset (the claim is only displayed).
    */
   instance?: string;
+  /**
+   * A satellite: the license comes from a hub's status endpoint instead of a local key
+   * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
+   * `audience`, `issuer`, `instance`).
+   */
+  hub?: LicenseHubOptions;
 }
 
 /** The options with every default applied: built once, in `resolveLicenseOptions`. */
@@ -64,4 +72,5 @@ export interface ResolvedLicenseOptions {
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
   readonly instance?: string;
+  readonly hub?: ResolvedHubOptions;
 }

@@ -4,6 +4,7 @@ import type {
   LicenseModuleOptions,
   ResolvedLicenseOptions,
 } from './license-options.interface.js';
+import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub/hub-options.js';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from './verification/license-verifier.js';
 
 /** A configuration mistake, reported with what is wrong and how to fix it. */
@@ -48,6 +49,8 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     throw new LicenseConfigurationError(`License configuration error: ${path}: ${message}`);
   };
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
+  // A satellite (hub) has no local key: no audience, no key reference, no public key.
+  const hub = options.hub === undefined ? undefined : resolveHubOptions(options.hub, localKeyOptionsOf(options), fail);
   if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
     fail('audience', 'must be a non-empty string (the aud claim your keys are issued for)');
   }
@@ -81,7 +84,7 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     fail('issuer', 'must be a non-empty string or list of strings');
   }
   // Keys bound to nothing would be accepted for any product of the same signer.
-  if (options.audience === undefined && !issuer) {
+  if (!hub && options.audience === undefined && !issuer) {
     fail('audience / issuer', 'set at least one: audience (the aud claim, e.g. "liberty") or issuer (e.g. "aidoo.biz" for keys without aud)');
   }
   const store = options.keyStore;
@@ -99,5 +102,11 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     expiryWarningDays: Object.freeze([...new Set(warnings)].sort((a, b) => b - a)),
     keyFilePollIntervalMs: poll,
     ...(options.instance !== undefined ? { instance: options.instance } : {}),
+    ...(hub ? { hub } : {}),
   });
+}
+
+/** The local-key options set alongside `hub` (a configuration error). */
+function localKeyOptionsOf(options: LicenseModuleOptions): string[] {
+  return LOCAL_KEY_OPTIONS.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined);
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
+import { HubLicenseSource } from './hub/hub-license-source.js';
+import { LicenseHubClient } from './hub/license-hub-client.js';
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
 import { LICENSE_KEY_STORE, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseExplorer } from './license.explorer.js';
@@ -46,7 +48,9 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
       provide: LicenseService,
       inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT, LICENSE_KEY_STORE],
       useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader, store: LicenseKeyStore | null) => {
-        const service = new LicenseService(options, env, store);
+        // A satellite's license comes from its hub; otherwise from the local key (in its store).
+        const source = options.hub ? new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env)) : undefined;
+        const service = new LicenseService(options, env, store, source);
         await service.reverify();
         return service;
       },

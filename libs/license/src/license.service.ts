@@ -26,6 +26,7 @@ import { resolveInstance } from './license-instance.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
+import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
@@ -70,6 +71,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
     @Inject(LICENSE_ENVIRONMENT) private readonly env: EnvironmentReader,
     @Optional() @Inject(LICENSE_KEY_STORE) private readonly customKeyStore?: LicenseKeyStore | null,
+    /** Set for a satellite (`hub`): snapshots come from it instead of a local key. */
+    private readonly source?: LicenseStateSource,
   ) {
     this.keyStore = this.storeFor(options);
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
@@ -129,7 +132,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   /** Whether `activate()` / `deactivate()` can work: the key store is writable. */
   get activationAvailable(): boolean {
-    return typeof this.keyStore.write === 'function';
+    return !this.source && typeof this.keyStore.write === 'function';
   }
 
   /**
@@ -169,9 +172,11 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
     return this.serialised(() => {
-      const { issuer, ...rest } = this.options;
+      const { issuer, licenseKey, hub, ...rest } = this.options;
       const merged: LicenseModuleOptions = {
         ...rest,
+        // A satellite keeps its hub; a key reference in `settings` then fails as for forRoot().
+        ...(hub ? { hub } : { licenseKey }),
         ...(issuer ? { issuer: [...issuer] } : {}),
         expiryWarningDays: [...this.options.expiryWarningDays],
         ...settings,
@@ -187,6 +192,10 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     this.scheduling = true;
     this.tick();
+    this.source?.start(() => {
+      const run = this.queue.then(() => this.apply(this.sourced(this.source!.current(this.options.enforcement))));
+      this.queue = run.catch(() => undefined);
+    });
   }
 
   beforeApplicationShutdown(): void {
@@ -204,6 +213,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.watchFile(undefined);
+    this.source?.stop();
   }
 
   /** One (re)verification, activation or reconfiguration at a time, in call order. */
@@ -219,14 +229,23 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   private writableStore(method: 'write' | 'clear'): LicenseKeyStore {
     const store = this.keyStore;
+    if (this.source) throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
     if (typeof store[method] !== 'function') throw new ReadOnlyKeyStoreError(store.readOnlyHint);
     return store;
   }
 
   private async verifyAndApply(): Promise<LicenseState> {
-    const next = await this.evaluate(new Date());
+    const next = this.source
+      ? this.sourced(await this.source.refresh(this.options.enforcement))
+      : await this.evaluate(new Date());
     this.apply(next);
     return next;
+  }
+
+  /** A source's snapshot; its customer and expiry stand for "the key" whose warnings were announced. */
+  private sourced(state: LicenseState): LicenseState {
+    this.currentKey = state.claims ? `${state.claims.customer}\n${state.claims.exp}` : '';
+    return state;
   }
 
   /** Reads, verifies and builds the next snapshot. Never throws. */
