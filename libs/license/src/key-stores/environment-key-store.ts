@@ -1,5 +1,5 @@
 import { KeyStoreReadError, type LicenseKeyStore } from './license-key-store.js';
-import { readKeyFile } from './read-key-file.js';
+import { FILE_SIZE_CAPS, FileReadError, readBoundedFile } from '../files/bounded-file-read.js';
 
 /** Reads environment variables; `ConfigService` satisfies it (so `.env` files work). */
 export interface EnvironmentReader {
@@ -60,12 +60,17 @@ export async function readLicenseKey(env: EnvironmentReader, name: string): Prom
   const fileVariable = `${name}_FILE`;
   const path = keyFilePath(env, name);
   if (!path) return { kind: 'unset' };
-  const read = await readKeyFile(path);
-  if (!read.ok) return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${read.code})` };
-  // An empty secret is reported (a mount not populated yet, or caught mid-rewrite), not silent.
-  return read.text === ''
-    ? { kind: 'unreadable', source: fileVariable, why: `${fileVariable} is empty` }
-    : { kind: 'token', token: read.text, source: fileVariable };
+  try {
+    // A secret is small: a regular file of at most 64 KiB, read without ever reading more.
+    const text = (await readBoundedFile(path, FILE_SIZE_CAPS.keyFile)).trim();
+    // An empty secret is reported (a mount not populated yet, or caught mid-rewrite), not silent.
+    return text === ''
+      ? { kind: 'unreadable', source: fileVariable, why: `${fileVariable} is empty` }
+      : { kind: 'token', token: text, source: fileVariable };
+  } catch (error) {
+    const detail = error instanceof FileReadError ? error.detail : 'read error';
+    return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${detail})` };
+  }
 }
 
 /** The path in `NAME_FILE`, when set and `NAME` is not. */

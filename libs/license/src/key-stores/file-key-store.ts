@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KeyStoreReadError, type LicenseKeyStore } from './license-key-store.js';
-import { readKeyFile } from './read-key-file.js';
+import { FILE_SIZE_CAPS, FileReadError, readBoundedFile } from '../files/bounded-file-read.js';
 
 /**
  * ai.doo's activation by paste, kept in a file: `activate()` writes the key here, `deactivate()`
@@ -27,10 +27,15 @@ export class FileKeyStore implements LicenseKeyStore {
   }
 
   async read(): Promise<string | undefined> {
-    const read = await readKeyFile(this.path);
-    if (read.ok) return read.text === '' ? undefined : read.text;
-    if (read.code === 'ENOENT') return undefined;
-    throw new KeyStoreReadError(`cannot read the key store ${this.path} (${read.code})`, this.path);
+    let text: string;
+    try {
+      text = (await readBoundedFile(this.path, FILE_SIZE_CAPS.keyFile)).trim();
+    } catch (error) {
+      const detail = error instanceof FileReadError ? error.detail : 'read error';
+      if (detail === 'ENOENT') return undefined; // nothing activated yet
+      throw new KeyStoreReadError(`cannot read the key store ${this.path} (${detail})`, this.path);
+    }
+    return text === '' ? undefined : text;
   }
 
   async write(token: string): Promise<void> {
