@@ -324,7 +324,7 @@ describe("the host's own store", () => {
   it('a store that throws or returns garbage: not-configured with a warning, never a crash', async () => {
     const failing: LicenseKeyStore = { read: () => Promise.reject(new Error('database is down\nsecret=1')) };
     const { license } = await start({ options: { keyStore: failing } });
-    expect(license.state).toMatchObject({ status: 'not-configured', warnings: ['cannot read the key store (database is down?secret=1)'] });
+    expect(license.state).toMatchObject({ status: 'not-configured', warnings: ['cannot read the key store (database is down\\u000asecret=1)'] });
     await expect(license.activate(await aidooKey())).rejects.toThrow('the license key store is read-only');
 
     const garbage: LicenseKeyStore = { read: async () => ({ token: 'x' }) as never };
