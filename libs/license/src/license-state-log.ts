@@ -1,4 +1,5 @@
 import type { Logger } from '@nestjs/common';
+import { graceWarning } from './license-expiry.js';
 import type { LicenseState } from './license-state.js';
 import { isoSeconds, printable } from './verification/rejection-reasons.js';
 
@@ -16,6 +17,7 @@ export function logLicenseState(logger: Logger, state: LicenseState): void {
       `license accepted — customer="${printable(c.customer, 200)}" edition="${printable(edition, 200)}" ` +
         `expires=${isoSeconds(new Date(c.exp * 1000))}`,
     );
+    if (state.grace) logger.warn(graceWarning(new Date(c.exp * 1000), state.grace.endsAt));
     return;
   }
   if (state.status === 'rejected') logger.warn(`license rejected — reason="${state.reason}"`);
