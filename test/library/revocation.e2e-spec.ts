@@ -160,11 +160,12 @@ describe('LicenseModule option revocationListPath', () => {
 
   it('a tampered, foreign, older or unreadable list is a warning and the last good list stays in force', async () => {
     const path = listPath();
-    const good = await kit.revocationList(['k-1'], { iat: now() - 100 });
+    const goodIat = now() - 100;
+    const good = await kit.revocationList(['k-1'], { iat: goodIat });
     await writeFile(path, good);
     const { license, logger } = await start({ revocationListPath: path, keyFilePollIntervalMs: 0 }, await keyWithJti('k-1'));
     expect(license.state.reason).toBe('revoked');
-    const issued = new Date((now() - 100) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const issued = new Date(goodIat * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const keeping = `keeping the list issued ${issued}`;
 
     const [h, , s] = (await kit.revocationList(['k-9'], { iat: now() })).split('.');
