@@ -120,7 +120,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   });
 
   it('the hub going away: the satellite keeps its last answer with a warning, then locks at the cached expires_at', async () => {
-    const hub = await startHub(await aidooKey(['pika'], 20));
+    const hub = await startHub(await aidooKey(['pika'], 30));
     const pika = await startSatellite(hub.url, ADMIN);
     await request(pika.url).get('/api/pika/run').expect(200);
 
