@@ -23,7 +23,7 @@ afterEach(() => jest.useRealTimers());
 describe('HubLicenseSource', () => {
   it('retries a failing hub with backoff: 5 s, 10 s, 20 s, … up to refreshSeconds, then the normal interval', async () => {
     jest.useFakeTimers();
-    let result = DOWN;
+    let result: HubFetchResult = DOWN;
     const fake = client(async () => result);
     const source = new HubLicenseSource({ ...OPTIONS, refreshSeconds: 30 }, fake);
     const changed = jest.fn();
