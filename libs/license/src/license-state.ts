@@ -2,6 +2,7 @@ import { claimedIds, grantedFeatures } from './license-feature.js';
 import type { LicenseEnforcement } from './license-options.interface.js';
 import type { LicenseClaims } from './verification/license-claims.js';
 import type { LicenseVerification } from './verification/license-verifier.js';
+import { graceWarning } from './license-expiry.js';
 
 /** `not-configured` (no key set) is the normal unlicensed mode, not an error. */
 export type LicenseStatus = 'accepted' | 'rejected' | 'not-configured';
@@ -32,12 +33,27 @@ export interface LicenseState {
   readonly source?: string;
   /** Non-fatal findings (e.g. the wall clock moved back). Never a lockout. */
   readonly warnings: readonly string[];
+  /** Set while `exp` has passed and the key is still accepted for `graceDays` (until `endsAt`). */
+  readonly grace?: { readonly endsAt: Date };
 }
 
-const NO_ENTITLEMENTS: LicenseEntitlements = Object.freeze({
+const NO_ENTITLEMENTS: LicenseEntitlements = serialisable({
   features: Object.freeze(new Set<string>()) as ReadonlySet<string>,
   aiProviders: Object.freeze([]) as readonly string[],
 });
+
+/**
+ * Freezes entitlements with a non-enumerable `toJSON`: `JSON.stringify(state)` would otherwise
+ * print the `features` Set as `{}`. Non-enumerable so spreads and equality checks see data only.
+ */
+function serialisable(entitlements: LicenseEntitlements): LicenseEntitlements {
+  Object.defineProperty(entitlements, 'toJSON', {
+    value(this: LicenseEntitlements) {
+      return { ...this, features: [...this.features].sort() };
+    },
+  });
+  return Object.freeze(entitlements);
+}
 
 /** The enabled-user cap a key sets: `features.users.max`, else `seats`; the lower when both are set. */
 export function userCapOf(claims: LicenseClaims | undefined): number | undefined {
@@ -48,7 +64,7 @@ export function userCapOf(claims: LicenseClaims | undefined): number | undefined
 export function entitlementsOf(claims: LicenseClaims): LicenseEntitlements {
   const maxUsers = userCapOf(claims);
   const perDay = claims.features?.ai?.messagesPerDay;
-  return Object.freeze({
+  return serialisable({
     features: grantedFeatures(claims) as ReadonlySet<string>,
     ...(maxUsers !== undefined ? { maxUsers } : {}),
     aiProviders: Object.freeze([...claimedIds(claims, 'ai')]),
@@ -61,6 +77,9 @@ export function stateFromVerification(
   context: { enforcement: LicenseEnforcement; now: Date; source?: string; warnings?: readonly string[] },
 ): LicenseState {
   const claims = verification?.claims;
+  const grace = verification?.status === 'accepted' ? verification.grace : undefined;
+  const warnings = [...(context.warnings ?? [])];
+  if (grace && claims) warnings.push(graceWarning(new Date(claims.exp * 1000), grace.endsAt));
   return Object.freeze({
     status: verification?.status ?? 'not-configured',
     ...(verification?.status === 'rejected' ? { reason: verification.reason } : {}),
@@ -70,7 +89,18 @@ export function stateFromVerification(
     enforcement: context.enforcement,
     verifiedAt: context.now,
     ...(context.source ? { source: context.source } : {}),
-    warnings: Object.freeze([...(context.warnings ?? [])]),
+    warnings: Object.freeze(warnings),
+    ...(grace ? { grace: Object.freeze({ endsAt: grace.endsAt }) } : {}),
+  });
+}
+
+/** `state` moved into its grace period at `exp` (the timer's transition; no re-verification). */
+export function stateInGrace(state: LicenseState, endsAt: Date): LicenseState {
+  const warning = graceWarning(state.expiresAt!, endsAt);
+  return Object.freeze({
+    ...state,
+    grace: Object.freeze({ endsAt }),
+    warnings: Object.freeze([...state.warnings.filter((w) => w !== warning), warning]),
   });
 }
 
