@@ -2,7 +2,7 @@
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
-export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
+export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
 // Satellites: the license comes from a hub's status endpoint (`hub` option).
 export type { LicenseHubOptions } from './hub/hub-options.js';
@@ -34,6 +34,7 @@ export type {
   LicenseChangedEvent,
   LicenseExpiringEvent,
   LicenseExpiredEvent,
+  LicenseGraceEvent,
 } from './license-events.js';
 export type { LicenseState, LicenseStatus, LicenseEntitlements } from './license-state.js';
 export {
@@ -58,7 +59,9 @@ export {
 } from './verification/license-verifier.js';
 export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from './verification/public-keys.js';
 export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from './verification/license-claims.js';
-export { RejectionReason, isoSeconds, utcDate } from './verification/rejection-reasons.js';
+export { RejectionReason, isoSeconds, utcDate, printable } from './verification/rejection-reasons.js';
+// Bounded reads of operator-named files (DESIGN 8); the sample app reads its config with it.
+export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from './files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';
 export {
   generateLicenseKeyPair,
