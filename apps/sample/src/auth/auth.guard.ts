@@ -19,13 +19,13 @@ export class AuthGuard implements CanActivate {
     private readonly users: UsersService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const carrier = authCarrierOf(context);
     if (!carrier) return true; // microservice messages: no users on that transport
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride(PublicRoute, targets)) return true;
     const token = tokenOf(carrier.request);
-    const user = token ? this.users.authenticate(token) : undefined;
+    const user = token ? await this.users.authenticate(token) : undefined;
     if (!user) {
       throw unauthorized(context, {
         statusCode: 401,
