@@ -11,9 +11,11 @@ import { AppConfigModule } from './config/app-config.module.js';
 import { resolvePublicKeyPath, type AppConfig, type LoadedAppConfig } from './config/app-config.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { HealthController } from './health/health.controller.js';
+import { SampleGraphqlModule } from './graphql/sample-graphql.module.js';
 import { LicenseTabModule } from './license/license-tab.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
@@ -58,8 +60,11 @@ export class AppModule {
         LicenseTabModule,
         SettingsModule,
         WebModule,
+        // GET /health (Terminus), GET /metrics (Prometheus), POST /graphql, Socket.IO.
+        OperationsModule.forRoot(),
+        SampleGraphqlModule,
+        RealtimeModule,
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useClass: DtoValidationPipe }],
     };
   }
