@@ -124,7 +124,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   /**
    * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
-   * snapshot. Calls are serialised; nothing restarts.
+   * snapshot; a satellite asks its hub now. Calls are serialised; nothing restarts.
    */
   reverify(): Promise<LicenseState> {
     return this.serialised(() => this.verifyAndApply());
