@@ -12,10 +12,12 @@ import { resolvePublicKeyPath, type AppConfig, type LoadedAppConfig } from './co
 import { ConnectorsModule } from './connectors/connectors.module.js';
 import { Database } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
-import { HealthController } from './health/health.controller.js';
+import { SampleGraphqlModule } from './graphql/sample-graphql.module.js';
 import { activationStoreFor } from './license/activation-store.provider.js';
 import { LicenseTabModule } from './license/license-tab.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
@@ -65,8 +67,11 @@ export class AppModule {
         LicenseTabModule,
         SettingsModule,
         WebModule,
+        // GET /health (Terminus), GET /metrics (Prometheus), POST /graphql, Socket.IO.
+        OperationsModule.forRoot(),
+        SampleGraphqlModule,
+        RealtimeModule,
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useClass: DtoValidationPipe }],
     };
   }
