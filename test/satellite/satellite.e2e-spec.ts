@@ -44,8 +44,8 @@ interface Hub {
   keyVar: string;
 }
 
-/** The sample app as the hub; its key in a `_FILE` secret so a test can rotate it. */
-async function startHub(key: string, port = 0): Promise<Hub> {
+/** The sample app as the hub; its key in a `_FILE` secret (so a test can rotate it) or in the variable. */
+async function startHub(key: string, port = 0, keyIn: 'file' | 'env' = 'file'): Promise<Hub> {
   const keyVar = unique('LIBERTY_HUB_TEST_KEY');
   const configPath = join(dir, `${keyVar}.toml`);
   const keyFile = join(dir, `${keyVar}.jwt`);
@@ -56,7 +56,7 @@ async function startHub(key: string, port = 0): Promise<Hub> {
     LIBERTY_CONFIG: configPath,
     LIBERTY_ADMIN_TOKEN: ADMIN,
     LIBERTY_DATA_DIR: join(dir, `${keyVar}-data`),
-    [`${keyVar}_FILE`]: keyFile,
+    ...(keyIn === 'file' ? { [`${keyVar}_FILE`]: keyFile } : { [keyVar]: key }),
   });
   started.push(app);
   return { app, url: await app.listening(), keyFile, keyVar };
@@ -154,7 +154,9 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   });
 
   it('a wrong token (401) and a token without license:read (403) each give a clear warning', async () => {
-    const hub = await startHub(await aidooKey(['pika']));
+    const hub = await startHub(await aidooKey(['pika']), 0, 'env');
+    const right = await startSatellite(hub.url, await serviceToken(hub));
+    expect((await licenseOf(right.url)).status).toBe('accepted');
     const wrong = await startSatellite(hub.url, 'not-a-token');
     expect((await licenseOf(wrong.url)).warnings).toEqual(['license hub unreachable (HTTP 401; check the token, it needs license:read)']);
 
