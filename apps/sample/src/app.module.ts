@@ -19,6 +19,7 @@ import { OperationsModule } from './operations/operations.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
+import { UsageHistoryModule } from './usage-history/usage-history.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -65,6 +66,7 @@ export class AppModule {
         AiModule,
         CatalogueModule,
         LicenseTabModule,
+        UsageHistoryModule,
         SettingsModule,
         WebModule,
         // GET /health (Terminus), GET /metrics (Prometheus), POST /graphql, Socket.IO.
