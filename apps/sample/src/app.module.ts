@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LicenseTabModule } from './license/license-tab.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
+import { ReplicasModule } from './replicas/replicas.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, load: [() => ({ [APP_CONFIG_NAMESPACE]: loaded.config })] }),
         AppConfigModule.forRoot(loaded.path),
         DatabaseModule.forRoot(options),
+        ReplicasModule,
         LicenseModule.forRootAsync({
           // ConfigModule and AppConfigModule are global.
           inject: [ConfigService, APP_CONFIG_PATH],

@@ -23,6 +23,24 @@ import { verifyLicenseToken, type LicenseVerification } from './verification/lic
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
 import { isoSeconds, printable, RejectionReason } from './verification/rejection-reasons.js';
 
+/**
+ * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
+ * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
+ * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
+ * calls so that it does not announce them again.
+ */
+export interface LicenseOperation {
+  readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
+  readonly origin: string;
+  readonly state: LicenseState;
+}
+
+/** Options of `reverify()`. */
+export interface ReverifyOptions {
+  /** Tag carried by the `operations$` entry (default `local`). */
+  readonly origin?: string;
+}
+
 /** Settings that may change while the app runs (the sample app's settings page uses this). */
 export type LicenseRuntimeSettings = Partial<
   Pick<LicenseModuleOptions, 'licenseKey' | 'publicKey' | 'publicKeyPath' | 'enforcement'>
@@ -37,6 +55,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
   private readonly states: BehaviorSubject<LicenseState>;
   private readonly events = new Subject<LicenseEvent>();
+  private readonly operations = new Subject<LicenseOperation>();
   /** `state.entitlements.features`, kept in a field of its own: `isLicensed()` is the hot path. */
   private granted: ReadonlySet<string>;
   private queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +110,19 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.events.asObservable();
   }
 
+  /** State-changing calls as they finish (see `LicenseOperation`). Not replayed. */
+  get operations$(): Observable<LicenseOperation> {
+    return this.operations.asObservable();
+  }
+
+  /**
+   * A short, non-reversible fingerprint of the key in use (16 hex digits of a SHA-256), or `''`
+   * with no key: lets replicas compare keys without ever showing one.
+   */
+  get keyFingerprint(): string {
+    return this.currentKey ? createHash('sha256').update(this.currentKey).digest('hex').slice(0, 16) : '';
+  }
+
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
   isLicensed(feature: string): boolean {
     return this.granted.has(feature);
@@ -113,10 +145,17 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
    * snapshot. Calls are serialised; nothing restarts.
    */
-  reverify(): Promise<LicenseState> {
+  reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
     const run = this.queue.then(() => this.verifyAndApply());
     this.queue = run.catch(() => undefined);
-    return run;
+    return this.announce('reverify', options.origin, run);
+  }
+
+  /** Emits on `operations$` once `run` finished (not when it failed). */
+  private async announce(type: LicenseOperation['type'], origin = 'local', run: Promise<LicenseState>): Promise<LicenseState> {
+    const state = await run;
+    this.operations.next({ type, origin, state });
+    return state;
   }
 
   /**
@@ -139,7 +178,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       return this.verifyAndApply();
     });
     this.queue = run.catch(() => undefined);
-    return run;
+    return this.announce('reconfigure', 'local', run);
   }
 
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
@@ -159,6 +198,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   onModuleDestroy(): void {
     this.stop();
     this.events.complete();
+    this.operations.complete();
     this.states.complete();
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseStatusView } from '@liberty/license';
+import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseStatusView, type ReplicaPresence } from '@liberty/license';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { AppRegistry } from '../packaged-apps/app-registry.js';
+import { ReplicaDirectory } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
 
 /** The License tab's model: the license snapshot with what this install defines and uses. */
@@ -13,19 +14,27 @@ export class LicenseOverviewService {
     private readonly apps: AppRegistry,
     private readonly users: UsersService,
     private readonly aiUsage: AiUsageLimiter,
+    private readonly replicas: ReplicaDirectory,
   ) {}
 
-  async view(): Promise<LicenseStatusView> {
-    return buildLicenseStatusView(this.license.state, {
+  async view(): Promise<LicenseStatusView & { replicas: ReplicaPresence[] }> {
+    const [userCount, aiUsedToday, replicas] = await Promise.all([
+      this.users.enabledUsers(),
+      // The shared counter may be unreachable (Redis down): the tab still shows, usage unknown.
+      this.aiUsage.usedToday().catch(() => undefined),
+      this.replicas.list(),
+    ]);
+    const view = buildLicenseStatusView(this.license.state, {
       definedConnectors: this.connectors.all().map((c) => c.id),
       definedApps: this.apps.all().map((a) => a.id),
-      userCount: await this.users.enabledUsers(),
-      aiUsedToday: await this.aiUsage.usedToday(),
+      userCount,
+      ...(aiUsedToday !== undefined ? { aiUsedToday } : {}),
     });
+    return { ...view, replicas };
   }
 
   /** Re-reads the variable (or its _FILE) and the public key, re-verifies, returns the new view. */
-  async reverify(): Promise<LicenseStatusView> {
+  async reverify(): Promise<LicenseStatusView & { replicas: ReplicaPresence[] }> {
     await this.license.reverify();
     return this.view();
   }
