@@ -5,6 +5,14 @@ import { AppRegistry } from '../packaged-apps/app-registry.js';
 import { ReplicaDirectory } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
 
+/** The License tab: the library's view, plus whether a key can be activated by paste here. */
+export type LicenseTabView = LicenseStatusView & {
+  /** True with `key_store = "database"`: the page offers the activation form. */
+  activation: boolean;
+  /** Every replica of this install (this one first); one entry when running alone. */
+  replicas: ReplicaPresence[];
+};
+
 /** The License tab's model: the license snapshot with what this install defines and uses. */
 @Injectable()
 export class LicenseOverviewService {
@@ -17,7 +25,7 @@ export class LicenseOverviewService {
     private readonly replicas: ReplicaDirectory,
   ) {}
 
-  async view(): Promise<LicenseStatusView & { replicas: ReplicaPresence[] }> {
+  async view(): Promise<LicenseTabView> {
     const [userCount, aiUsedToday, replicas] = await Promise.all([
       this.users.enabledUsers(),
       // The shared counter may be unreachable (Redis down): the tab still shows, usage unknown.
@@ -30,11 +38,11 @@ export class LicenseOverviewService {
       userCount,
       ...(aiUsedToday !== undefined ? { aiUsedToday } : {}),
     });
-    return { ...view, replicas };
+    return { ...view, activation: this.license.activationAvailable, replicas };
   }
 
   /** Re-reads the variable (or its _FILE) and the public key, re-verifies, returns the new view. */
-  async reverify(): Promise<LicenseStatusView & { replicas: ReplicaPresence[] }> {
+  async reverify(): Promise<LicenseTabView> {
     await this.license.reverify();
     return this.view();
   }
