@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
+import { FakeHub, hubStatus, json } from '../library/support/fake-hub.js';
 import { sampleToml, unique } from '../sample/sample-fixture.js';
 import { AppProcess, freePort, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN, until } from './processes.js';
 
@@ -167,6 +168,36 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const weak = await startSatellite(hub.url, response.body.token);
     expect((await licenseOf(weak.url)).warnings).toEqual(['license hub unreachable (HTTP 403; check the token, it needs license:read)']);
     await request(weak.url).get('/api/pika/run').expect(403);
+  });
+
+  it('a hub answering garbage, a 500 or nothing: a clear warning each, the last answer kept, never a crash', async () => {
+    const fake = await FakeHub.start();
+    try {
+      const base = fake.url.replace('/api/license/status', '');
+      const pika = await startSatellite(base, ADMIN, { LIBERTY_HUB_TIMEOUT_MS: '500' });
+      expect((await licenseOf(pika.url)).status).toBe('accepted');
+      const behaviours: Array<[string, () => void]> = [
+        ['license hub answered an invalid status (not JSON)', () => fake.answer('<html>maintenance</html>')],
+        ['license hub answered an invalid status (expires_at must be an integer)', () => fake.answer(hubStatus({ expires_at: '2027-01-01T00:00:00Z' }))],
+        ['license hub unreachable (HTTP 500)', () => fake.answer({ message: 'boom' }, 500)],
+        ['license hub unreachable (no answer within 500 ms)', () => (fake.handler = () => undefined)],
+      ];
+      for (const [warning, behave] of behaviours) {
+        behave();
+        await until(async () => (await licenseOf(pika.url)).warnings[0] === warning, warning);
+        const view = await licenseOf(pika.url);
+        expect(view.status).toBe('accepted');
+        expect(view.warnings[1]).toMatch(/^keeping the hub's answer of /);
+        await request(pika.url).get('/api/pika/run').expect(200);
+        expect(pika.app.output).toContain(warning);
+      }
+      fake.handler = (_request, response) => json(response, 200, hubStatus({ products: ['vera'] }));
+      await until(async () => (await licenseOf(pika.url)).warnings.length === 0, 'the hub to answer again');
+      await request(pika.url).get('/api/pika/run').expect(403);
+      expect(pika.app.child.exitCode).toBeNull();
+    } finally {
+      await fake.down();
+    }
   });
 
   it('without LIBERTY_HUB_URL the satellite exits 1 with one clear line', async () => {

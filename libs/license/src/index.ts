@@ -82,6 +82,15 @@ export {
   type PemKeyPair,
   type IssueLicenseOptions,
 } from './verification/license-issuer.js';
+// Offline revocation: the vendor's signed list of revoked key ids (jti).
+export {
+  verifyRevocationList,
+  MAX_REVOCATION_LIST_BYTES,
+  MAX_REVOKED_KEYS,
+  type RevocationList,
+  type RevocationListOutcome,
+  type VerifyRevocationListOptions,
+} from './revocation/revocation-list.js';
 // Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
 export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
 export { SeatLimiter } from './seats/seat-limiter.js';

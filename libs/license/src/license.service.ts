@@ -28,6 +28,7 @@ import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
 import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
+import { RevocationListSource } from './revocation/revocation-list-source.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
 import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js';
@@ -83,6 +84,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * KeyObject) is reused too.
    */
   private parsedKeys?: { pems: string; outcome: PublicKeyOutcome };
+  /** The vendor's revocation list (`revocationListPath`): last good list, re-read and watched. */
+  private readonly revocations = new RevocationListSource(() => void this.reverify());
   /** Where the key comes from: the host's store, or the environment variable `licenseKey` names. */
   private keyStore: LicenseKeyStore;
 
@@ -253,6 +256,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.watchFile(undefined);
+    this.revocations.stop();
     this.source?.stop();
   }
 
@@ -294,6 +298,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const warnings = this.clockWarnings(now);
     const read = await readKeyStore(this.keyStore);
     this.watchFile(this.options.keyFilePollIntervalMs > 0 ? this.keyStore.watchPath?.() : undefined);
+    this.revocations.watch(this.options.revocationListPath, this.options.keyFilePollIntervalMs);
     if (read.kind === 'unset') {
       this.currentKey = '';
       return stateFromVerification(undefined, { enforcement, now, warnings });
@@ -337,8 +342,9 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Verifies a key with the current public keys and options (instance binding included). Never
-   * throws. A binding warning is logged and added to `warnings` when given.
+   * Verifies a key with the current public keys and options (instance binding and the revocation
+   * list included). Never throws. Binding and revocation-list warnings are logged and added to
+   * `warnings` when given.
    */
   private async verify(token: unknown, now: Date, warnings?: string[]): Promise<LicenseVerification> {
     const binding = resolveInstance(this.options.instance, this.env);
@@ -348,6 +354,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     }
     const keys = await this.publicKeys();
     if (!keys.ok) return { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    const revocation = await this.revocations.refresh(this.options.revocationListPath, {
+      keys: keys.keys,
+      issuer: this.options.issuer,
+      clockToleranceSeconds: this.options.clockToleranceSeconds,
+      now,
+    });
+    if (revocation.warning && warnings) {
+      this.logger.warn(revocation.warning);
+      warnings.push(revocation.warning);
+    }
     return verifyLicenseToken(token, {
       keys: keys.keys,
       audience: this.options.audience,
@@ -355,6 +371,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       clockToleranceSeconds: this.options.clockToleranceSeconds,
       instance: binding.instance,
       graceSeconds: this.options.graceDays * 86_400,
+      revoked: revocation.revoked,
       now,
     });
   }
