@@ -1,5 +1,6 @@
+import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +13,19 @@ import { sampleToml, unique } from './sample-fixture.js';
 
 const MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
 
+// A child process start on a loaded machine (2 cores shared by parallel test files) can take seconds.
+jest.setTimeout(60_000);
+
+/** Each run gets its own SQLite data dir (removed when the file's tests end). */
+const dataDirs: string[] = [];
+afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
+  const dataRoot = mkdtempSync(join(tmpdir(), 'liberty-main-data-'));
+  dataDirs.push(dataRoot);
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', LIBERTY_DATA_DIR: join(dataRoot, 'data'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -45,7 +55,7 @@ describe('the built sample app (npm start)', () => {
       }
       expect(url).toBeDefined();
       expect(app.output()).toContain('running in restricted mode — licensed features disabled');
-      expect((await request(url!).get('/health')).body).toEqual({ status: 'ok', license: 'not-configured' });
+      expect((await request(url!).get('/health')).body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'not-configured' } } });
       const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin-0123456789abcdef');
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
     } finally {

@@ -2,8 +2,18 @@
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
-export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
-export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
+export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
+// Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
+export {
+  LICENSE_KEY_STORE,
+  KeyStoreReadError,
+  ReadOnlyKeyStoreError,
+  LicenseActivationError,
+  type LicenseKeyStore,
+} from './key-stores/license-key-store.js';
+export { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
+export { FileKeyStore } from './key-stores/file-key-store.js';
 // Satellites: the license comes from a hub's status endpoint (`hub` option).
 export type { LicenseHubOptions } from './hub/hub-options.js';
 export type { LicenseStateSource } from './license-state-source.js';
@@ -34,8 +44,10 @@ export type {
   LicenseChangedEvent,
   LicenseExpiringEvent,
   LicenseExpiredEvent,
+  LicenseGraceEvent,
 } from './license-events.js';
 export type { LicenseState, LicenseStatus, LicenseEntitlements } from './license-state.js';
+export { userCapOf } from './license-state.js';
 export {
   buildLicenseStatusView,
   toAidooStatus,
@@ -48,6 +60,8 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './license-status-view.js';
+// Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
+export { replicaPresenceOf, type ReplicaPresence } from './replica-presence.js';
 // Verification, usable without Nest (the CLI uses these).
 export {
   verifyLicenseToken,
@@ -69,6 +83,15 @@ export {
   type PemKeyPair,
   type IssueLicenseOptions,
 } from './verification/license-issuer.js';
+// Offline revocation: the vendor's signed list of revoked key ids (jti).
+export {
+  verifyRevocationList,
+  MAX_REVOCATION_LIST_BYTES,
+  MAX_REVOKED_KEYS,
+  type RevocationList,
+  type RevocationListOutcome,
+  type VerifyRevocationListOptions,
+} from './revocation/revocation-list.js';
 // Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
 export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
 export { SeatLimiter } from './seats/seat-limiter.js';
@@ -83,4 +106,6 @@ export {
   AiMessageLimitReachedException,
   AI_PROVIDER_NOT_LICENSED,
   AI_MESSAGE_LIMIT_REACHED,
+  UsageStoreUnavailableException,
+  USAGE_STORE_UNAVAILABLE,
 } from './usage/ai-usage.exceptions.js';

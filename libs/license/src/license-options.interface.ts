@@ -1,3 +1,5 @@
+import type { Type } from '@nestjs/common';
+import type { LicenseKeyStore } from './key-stores/license-key-store.js';
 import type { LicenseHubOptions, ResolvedHubOptions } from './hub/hub-options.js';
 
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
@@ -6,11 +8,12 @@ export type LicenseEnforcement = 'restricted' | 'soft';
 /** Options of `LicenseModule.forRoot()` / `forRootAsync()`. */
 export interface LicenseModuleOptions {
   /**
-   * Required `aud` claim (the key's `aud` is this string or an array containing it). Required
+   * Required `aud` claim (the key's `aud` is this string or an array containing it). Optional when
+   * `issuer` is set (ai.doo keys carry no `aud`); at least one of the two must be configured,
    * unless `hub` is set.
    */
   audience?: string;
-  /** Accepted `iss` values. Default: `iss` is not checked. */
+  /** Accepted `iss` values. Default: `iss` is not checked (then `audience` is required). */
   issuer?: string | string[];
   /**
    * The bundled public key (SPKI PEM), or several keyed by `kid` so a vendor can rotate its
@@ -34,6 +37,13 @@ export interface LicenseModuleOptions {
   clockToleranceSeconds?: number;
   /** Days before expiry at which `license.expiring` fires, once each per key. Default: [30, 7]. */
   expiryWarningDays?: number[];
+  /**
+   * Where the key comes from (DESIGN.md section 5a). Default: the environment store (read-only;
+   * `licenseKey` names the variable). A `FileKeyStore`, or the host's own `LicenseKeyStore`
+   * (an instance, or a class Nest instantiates with the app's global providers), makes
+   * `LicenseService.activate()` / `deactivate()` available.
+   */
+  keyStore?: LicenseKeyStore | Type<LicenseKeyStore>;
   /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
   keyFilePollIntervalMs?: number;
   /**
@@ -42,6 +52,19 @@ export interface LicenseModuleOptions {
    * license) is valid everywhere. Default: unset (the claim is only displayed).
    */
   instance?: string;
+  /**
+   * Days after `exp` during which the key stays accepted (`state.grace`, a warning, the
+   * `license.grace` event at `exp`); `license.expired` fires at the end of the grace period.
+   * 0–365. Default: 0 (the key expires exactly at `exp`).
+   */
+  graceDays?: number;
+  /**
+   * Path to the vendor's signed revocation list (a JWT `{ iss, iat, revoked: [jti…] }` signed by
+   * the same key as the licenses). A key whose `jti` is listed is rejected `revoked`. Re-read on
+   * every `reverify()` and polled like the key file (`keyFilePollIntervalMs`); a bad, unreadable
+   * or older list is a warning and the last good list stays in force. Default: unset.
+   */
+  revocationListPath?: string;
   /**
    * A satellite: the license comes from a hub's status endpoint instead of a local key
    * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
@@ -62,5 +85,7 @@ export interface ResolvedLicenseOptions {
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
   readonly instance?: string;
+  readonly graceDays: number;
+  readonly revocationListPath?: string;
   readonly hub?: ResolvedHubOptions;
 }

@@ -12,6 +12,9 @@ export class LicenseConfigurationError extends Error {
   override readonly name = 'LicenseConfigurationError';
 }
 
+/** The longest grace period: a renewal lost for a whole year is not a grace period any more. */
+export const MAX_GRACE_DAYS = 365;
+
 const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /**
@@ -48,10 +51,11 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   const fail = (path: string, message: string): never => {
     throw new LicenseConfigurationError(`License configuration error: ${path}: ${message}`);
   };
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
   // A satellite (hub) has no local key: no audience, no key reference, no public key.
-  const hub = options?.hub === undefined ? undefined : resolveHubOptions(options.hub, localKeyOptionsOf(options), fail);
-  if (!hub && (typeof options?.audience !== 'string' || options.audience === '')) {
-    fail('audience', 'is required (the aud claim your keys are issued for)');
+  const hub = options.hub === undefined ? undefined : resolveHubOptions(options.hub, localKeyOptionsOf(options), fail);
+  if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
+    fail('audience', 'must be a non-empty string (the aud claim your keys are issued for)');
   }
   const licenseKey = options.licenseKey ?? DEFAULT_LICENSE_KEY_REFERENCE;
   parseKeyReference(licenseKey);
@@ -78,9 +82,25 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
       fail('instance', 'a reference must be written ${NAME}, e.g. "${LIBERTY_INSTANCE}"');
     }
   }
+  const graceDays = options.graceDays ?? 0;
+  if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > MAX_GRACE_DAYS) {
+    fail('graceDays', `must be a whole number of days from 0 to ${MAX_GRACE_DAYS}`);
+  }
+  const revocationListPath = options.revocationListPath;
+  if (revocationListPath !== undefined && (typeof revocationListPath !== 'string' || revocationListPath.trim() === '')) {
+    fail('revocationListPath', 'must be a non-empty path to the vendor\'s signed revocation list');
+  }
   const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
     fail('issuer', 'must be a non-empty string or list of strings');
+  }
+  // Keys bound to nothing would be accepted for any product of the same signer.
+  if (!hub && options.audience === undefined && !issuer) {
+    fail('audience / issuer', 'set at least one: audience (the aud claim, e.g. "liberty") or issuer (e.g. "aidoo.biz" for keys without aud)');
+  }
+  const store = options.keyStore;
+  if (store !== undefined && typeof store !== 'function' && typeof (store as { read?: unknown })?.read !== 'function') {
+    fail('keyStore', 'must be a LicenseKeyStore (an object with read(), and optionally write() / clear()) or a class of one');
   }
   return Object.freeze({
     ...(options.audience !== undefined ? { audience: options.audience } : {}),
@@ -93,6 +113,8 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     expiryWarningDays: Object.freeze([...new Set(warnings)].sort((a, b) => b - a)),
     keyFilePollIntervalMs: poll,
     ...(options.instance !== undefined ? { instance: options.instance } : {}),
+    graceDays,
+    ...(revocationListPath !== undefined ? { revocationListPath } : {}),
     ...(hub ? { hub } : {}),
   });
 }

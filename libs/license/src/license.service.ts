@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
@@ -11,17 +12,44 @@ import {
 import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './license-events.js';
-import { crossedThreshold, daysLeft, nextCheckDelay } from './license-expiry.js';
+import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from './license-expiry.js';
+import { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
+import {
+  LICENSE_KEY_STORE,
+  LicenseActivationError,
+  ReadOnlyKeyStoreError,
+  type LicenseKeyStore,
+} from './key-stores/license-key-store.js';
+import { readKeyStore } from './key-stores/read-key-store.js';
+import { logActivationRefused, logKeyStoreChange, logLicenseState } from './license-state-log.js';
 import { resolveInstance } from './license-instance.js';
-import { keyFilePath, readLicenseKey, type EnvironmentReader } from './license-key-source.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
-import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
+import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
 import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
+import { RevocationListSource } from './revocation/revocation-list-source.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
-import { isoSeconds, printable, RejectionReason } from './verification/rejection-reasons.js';
+import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js';
+
+/**
+ * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
+ * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
+ * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
+ * calls so that it does not announce them again.
+ */
+export interface LicenseOperation {
+  readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
+  readonly origin: string;
+  readonly state: LicenseState;
+}
+
+/** Options of `reverify()`. */
+export interface ReverifyOptions {
+  /** Tag carried by the `operations$` entry (default `local`). */
+  readonly origin?: string;
+}
 
 /** Settings that may change while the app runs (the sample app's settings page uses this). */
 export type LicenseRuntimeSettings = Partial<
@@ -37,14 +65,15 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
   private readonly states: BehaviorSubject<LicenseState>;
   private readonly events = new Subject<LicenseEvent>();
+  private readonly operations = new Subject<LicenseOperation>();
   /** `state.entitlements.features`, kept in a field of its own: `isLicensed()` is the hot path. */
   private granted: ReadonlySet<string>;
   private queue: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private scheduling = false;
   private watchedFile?: string;
-  /** Fingerprint of the verified key and the thresholds already announced for it. */
-  private announced = { key: '', days: new Set<number>() };
+  /** Fingerprint of the verified key and the thresholds (and grace) already announced for it. */
+  private announced = { key: '', days: new Set<number>(), grace: false };
   private latestClock = 0;
   /** The key last accepted (fingerprint) and the latest instant it was accepted at. */
   private lastAccepted?: { key: string; at: number };
@@ -55,13 +84,19 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * KeyObject) is reused too.
    */
   private parsedKeys?: { pems: string; outcome: PublicKeyOutcome };
+  /** The vendor's revocation list (`revocationListPath`): last good list, re-read and watched. */
+  private readonly revocations = new RevocationListSource(() => void this.reverify());
+  /** Where the key comes from: the host's store, or the environment variable `licenseKey` names. */
+  private keyStore: LicenseKeyStore;
 
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
     @Inject(LICENSE_ENVIRONMENT) private readonly env: EnvironmentReader,
+    @Optional() @Inject(LICENSE_KEY_STORE) private readonly customKeyStore?: LicenseKeyStore | null,
     /** Set for a satellite (`hub`): snapshots come from it instead of a local key. */
     private readonly source?: LicenseStateSource,
   ) {
+    this.keyStore = this.storeFor(options);
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
     this.granted = initial.entitlements.features;
@@ -86,9 +121,22 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.states.asObservable();
   }
 
-  /** `license.changed`, `license.expiring`, `license.expired`. */
+  /** `license.changed`, `license.expiring`, `license.grace`, `license.expired`. */
   get events$(): Observable<LicenseEvent> {
     return this.events.asObservable();
+  }
+
+  /** State-changing calls as they finish (see `LicenseOperation`). Not replayed. */
+  get operations$(): Observable<LicenseOperation> {
+    return this.operations.asObservable();
+  }
+
+  /**
+   * A short, non-reversible fingerprint of the key in use (16 hex digits of a SHA-256), or `''`
+   * with no key: lets replicas compare keys without ever showing one.
+   */
+  get keyFingerprint(): string {
+    return this.currentKey ? createHash('sha256').update(this.currentKey).digest('hex').slice(0, 16) : '';
   }
 
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
@@ -111,12 +159,53 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   /**
    * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
-   * snapshot. Calls are serialised; nothing restarts.
+   * snapshot; a satellite asks its hub now. Calls are serialised; nothing restarts.
    */
-  reverify(): Promise<LicenseState> {
-    const run = this.queue.then(() => this.verifyAndApply());
-    this.queue = run.catch(() => undefined);
-    return run;
+  reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+  }
+
+  /** Emits on `operations$` once `run` finished (not when it failed). */
+  private async announce(type: LicenseOperation['type'], origin = 'local', run: Promise<LicenseState>): Promise<LicenseState> {
+    const state = await run;
+    this.operations.next({ type, origin, state });
+    return state;
+  }
+
+  /** Whether `activate()` / `deactivate()` can work: the key store is writable. */
+  get activationAvailable(): boolean {
+    return !this.source && typeof this.keyStore.write === 'function';
+  }
+
+  /**
+   * Activation by paste (ai.doo): verifies `token` with the current public keys and options
+   * FIRST; only an accepted key is stored, then applied (events fire as for `reverify()`).
+   * A rejected candidate throws a `LicenseActivationError` carrying the exact reason, and nothing
+   * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
+   */
+  activate(token: string): Promise<LicenseState> {
+    return this.announce('activate', 'local', this.serialised(async () => {
+      const store = this.writableStore('write');
+      const candidate = typeof token === 'string' ? token.trim() : token;
+      const verification = await this.verify(candidate, new Date());
+      if (verification.status !== 'accepted') {
+        logActivationRefused(this.logger, verification.reason);
+        throw new LicenseActivationError(verification.reason);
+      }
+      await store.write!(candidate);
+      logKeyStoreChange(this.logger, 'activated', store.source);
+      return this.verifyAndApply();
+    }));
+  }
+
+  /** Removes the activated key from the store and re-verifies (`not-configured`). */
+  deactivate(): Promise<LicenseState> {
+    return this.announce('deactivate', 'local', this.serialised(async () => {
+      const store = this.writableStore('clear');
+      await store.clear!();
+      logKeyStoreChange(this.logger, 'deactivated', store.source);
+      return this.verifyAndApply();
+    }));
   }
 
   /**
@@ -124,7 +213,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * a `LicenseConfigurationError` and change nothing.
    */
   reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
-    const run = this.queue.then(() => {
+    return this.announce('reconfigure', 'local', this.serialised(() => {
       const { issuer, licenseKey, hub, ...rest } = this.options;
       const merged: LicenseModuleOptions = {
         ...rest,
@@ -136,10 +225,9 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       };
       if (settings.publicKeyPath === '') delete merged.publicKeyPath;
       this.options = resolveLicenseOptions(merged);
+      this.keyStore = this.storeFor(this.options);
       return this.verifyAndApply();
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    }));
   }
 
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
@@ -159,6 +247,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   onModuleDestroy(): void {
     this.stop();
     this.events.complete();
+    this.operations.complete();
     this.states.complete();
   }
 
@@ -167,7 +256,26 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.watchFile(undefined);
+    this.revocations.stop();
     this.source?.stop();
+  }
+
+  /** One (re)verification, activation or reconfiguration at a time, in call order. */
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private storeFor(options: ResolvedLicenseOptions): LicenseKeyStore {
+    return this.customKeyStore ?? new EnvironmentKeyStore(this.env, parseKeyReference(options.licenseKey));
+  }
+
+  private writableStore(method: 'write' | 'clear'): LicenseKeyStore {
+    const store = this.keyStore;
+    if (this.source) throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
+    if (typeof store[method] !== 'function') throw new ReadOnlyKeyStoreError(store.readOnlyHint);
+    return store;
   }
 
   private async verifyAndApply(): Promise<LicenseState> {
@@ -188,9 +296,9 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private async evaluate(now: Date): Promise<LicenseState> {
     const { enforcement } = this.options;
     const warnings = this.clockWarnings(now);
-    const name = parseKeyReference(this.options.licenseKey);
-    const read = await readLicenseKey(this.env, name);
-    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? keyFilePath(this.env, name) : undefined);
+    const read = await readKeyStore(this.keyStore);
+    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? this.keyStore.watchPath?.() : undefined);
+    this.revocations.watch(this.options.revocationListPath, this.options.keyFilePollIntervalMs);
     if (read.kind === 'unset') {
       this.currentKey = '';
       return stateFromVerification(undefined, { enforcement, now, warnings });
@@ -203,22 +311,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       });
     }
     this.currentKey = fingerprint(read.token);
-    const binding = resolveInstance(this.options.instance, this.env);
-    if (binding.warning) {
-      this.logger.warn(binding.warning);
-      warnings.push(binding.warning);
-    }
-    const keys = await this.publicKeys();
-    const verification: LicenseVerification = keys.ok
-      ? await verifyLicenseToken(read.token, {
-          keys: keys.keys,
-          audience: this.options.audience,
-          issuer: this.options.issuer,
-          clockToleranceSeconds: this.options.clockToleranceSeconds,
-          instance: binding.instance,
-          now,
-        })
-      : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    const verification = await this.verify(read.token, now, warnings);
     return stateFromVerification(this.keepThroughRollback(verification, now, warnings), {
       enforcement, now, source: read.source, warnings,
     });
@@ -248,6 +341,41 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return { status: 'accepted', claims };
   }
 
+  /**
+   * Verifies a key with the current public keys and options (instance binding and the revocation
+   * list included). Never throws. Binding and revocation-list warnings are logged and added to
+   * `warnings` when given.
+   */
+  private async verify(token: unknown, now: Date, warnings?: string[]): Promise<LicenseVerification> {
+    const binding = resolveInstance(this.options.instance, this.env);
+    if (binding.warning && warnings) {
+      this.logger.warn(binding.warning);
+      warnings.push(binding.warning);
+    }
+    const keys = await this.publicKeys();
+    if (!keys.ok) return { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    const revocation = await this.revocations.refresh(this.options.revocationListPath, {
+      keys: keys.keys,
+      issuer: this.options.issuer,
+      clockToleranceSeconds: this.options.clockToleranceSeconds,
+      now,
+    });
+    if (revocation.warning && warnings) {
+      this.logger.warn(revocation.warning);
+      warnings.push(revocation.warning);
+    }
+    return verifyLicenseToken(token, {
+      keys: keys.keys,
+      audience: this.options.audience,
+      issuer: this.options.issuer,
+      clockToleranceSeconds: this.options.clockToleranceSeconds,
+      instance: binding.instance,
+      graceSeconds: this.options.graceDays * 86_400,
+      revoked: revocation.revoked,
+      now,
+    });
+  }
+
   private async publicKeys(): Promise<PublicKeyOutcome> {
     const read = await readPublicKeyPems(this.options);
     if (!read.ok) return read;
@@ -268,36 +396,18 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return [message];
   }
 
-  private apply(next: LicenseState, expiredAt?: Date): void {
+  private apply(next: LicenseState, expired?: { expiresAt: Date; graceEndedAt?: Date }): void {
     const previous = this.states.value;
     this.granted = next.entitlements.features; // empty unless accepted
     this.states.next(next);
-    this.log(next);
-    if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set() };
+    logLicenseState(this.logger, next);
+    if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set(), grace: false };
     if (changed(previous, next)) {
       this.events.next({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
     }
-    if (expiredAt) this.events.next({ type: 'license.expired', previous, current: next, expiresAt: expiredAt });
+    if (expired) this.events.next({ type: 'license.expired', previous, current: next, ...expired });
     // Before bootstrap nobody listens yet: onApplicationBootstrap() announces and arms the timer.
     if (this.scheduling) this.tick();
-  }
-
-  private log(state: LicenseState): void {
-    if (state.status === 'accepted' && state.claims) {
-      const c = state.claims;
-      const edition = c.edition ?? c.tier ?? '';
-      this.logger.log(
-        `license accepted — customer="${printable(c.customer, 200)}" edition="${printable(edition, 200)}" ` +
-          `expires=${isoSeconds(new Date(c.exp * 1000))}`,
-      );
-      return;
-    }
-    if (state.status === 'rejected') this.logger.warn(`license rejected — reason="${state.reason}"`);
-    if (state.enforcement === 'restricted') {
-      this.logger.warn('running in restricted mode — licensed features disabled');
-    } else {
-      this.logger.warn('running unlicensed — enforcement is soft, nothing is gated');
-    }
   }
 
   private announceExpiry(state: LicenseState, now: Date): void {
@@ -307,6 +417,13 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const left = daysLeft(state.expiresAt, now);
     this.logger.warn(`license expires in ${left} day${left === 1 ? '' : 's'} — ${isoSeconds(state.expiresAt)}`);
     this.events.next({ type: 'license.expiring', current: state, daysLeft: left, thresholdDays: threshold, expiresAt: state.expiresAt });
+  }
+
+  /** `license.grace`, once per key: at `exp` while running, or at startup inside the grace period. */
+  private announceGrace(state: LicenseState): void {
+    if (!state.grace || !state.expiresAt || this.announced.grace) return;
+    this.announced.grace = true;
+    this.events.next({ type: 'license.grace', current: state, expiresAt: state.expiresAt, graceEndsAt: state.grace.endsAt });
   }
 
   /** Arms one unref'd timer for the next threshold or `exp`; nothing keeps the process alive. */
@@ -330,15 +447,22 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       this.states.next(Object.freeze({ ...this.state, warnings: Object.freeze([...this.state.warnings, ...warnings]) }));
     }
     const state = this.state;
-    if (state.status === 'accepted' && state.expiresAt && now >= state.expiresAt) {
-      const expiresAt = state.expiresAt;
-      const expired = stateFromVerification(
-        { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
-        { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings },
-      );
-      this.apply(expired, expiresAt);
+    const transition = expiryTransition(state, this.options.graceDays, now);
+    if (transition?.kind === 'grace') {
+      this.apply(stateInGrace(state, transition.endsAt)); // apply() ticks again: that announces it
       return;
     }
+    if (transition?.kind === 'expire') {
+      const expiresAt = state.expiresAt!;
+      const grace = graceWarning(expiresAt, transition.graceEndedAt ?? expiresAt);
+      const expired = stateFromVerification(
+        { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
+        { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings.filter((w) => w !== grace) },
+      );
+      this.apply(expired, { expiresAt, ...(transition.graceEndedAt ? { graceEndedAt: transition.graceEndedAt } : {}) });
+      return;
+    }
+    this.announceGrace(state);
     this.announceExpiry(state, now);
     this.schedule();
   }

@@ -1,6 +1,7 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { UsersService } from '../users/users.service.js';
+import { authCarrierOf, forbidden, unauthorized } from './auth-context.js';
 import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
 import { AuthFailureThrottle, clientOf, TooManyAttemptsException } from './auth-throttle.js';
 import { PublicRoute, RequiredPermissions } from './permissions.decorator.js';
@@ -8,10 +9,11 @@ import { readCookie, SESSION_COOKIE } from './session-cookie.js';
 import { SessionStore } from './session-store.js';
 
 /**
- * The app-wide guard (APP_GUARD): the user comes from `Authorization: Bearer <token>` or from the
- * browser session (`liberty_session` cookie, set by `POST /api/session`). `@Public()` routes skip
- * it; `@Permissions()` routes need every listed permission; any other route needs an authenticated
- * user. Wrong bearer tokens are counted per client and lock it out (429) past the limit.
+ * The app-wide guard (APP_GUARD) for REST, GraphQL and the Socket.IO gateway: the user comes from
+ * `Authorization: Bearer <token>` (a socket may also send `auth: { token }`) or from the browser
+ * session (`liberty_session` cookie, set by `POST /api/session`). `@Public()` routes skip it;
+ * `@Permissions()` routes need every listed permission; any other route needs an authenticated
+ * user. Wrong bearer tokens over HTTP are counted per client and lock it out (429) past the limit.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -23,16 +25,16 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    const carrier = authCarrierOf(context);
+    if (!carrier) return true; // microservice messages: no users on that transport
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride(PublicRoute, targets)) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const user = await this.authenticate(request, context);
-    request.user = user;
+    const user = await this.authenticate(carrier.request, context);
+    carrier.attach(user);
     const required = (this.reflector.getAllAndMerge(RequiredPermissions, targets) ?? []) as readonly string[];
     for (const permission of required) {
       if (!(user.permissions as readonly string[]).includes(permission)) {
-        throw new ForbiddenException({
+        throw forbidden(context, {
           statusCode: 403,
           code: 'PERMISSION_REQUIRED',
           permission,
@@ -43,36 +45,43 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: AuthenticatedRequest, context: ExecutionContext): Promise<AuthenticatedUser> {
-    const authorization = request.headers.authorization;
-    if (typeof authorization === 'string') {
-      const client = clientOf(request);
+  private async authenticate(request: Pick<AuthenticatedRequest, 'headers' | 'ip' | 'socket'>, context: ExecutionContext): Promise<AuthenticatedUser> {
+    const token = bearerOf(request);
+    if (token !== undefined) {
+      // Counted per client only where the client address is known (HTTP, GraphQL over HTTP).
+      const client = context.getType<string>() === 'ws' ? undefined : clientOf(request);
       try {
-        this.failures.assertAllowed(client);
-        const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
-        const user = token ? this.users.authenticate(token) : undefined;
+        if (client) this.failures.assertAllowed(client);
+        const user = token ? await this.users.authenticate(token) : undefined;
         if (user) return user;
-        await this.failures.recordFailure(client);
+        if (client) await this.failures.recordFailure(client);
       } catch (error) {
         if (error instanceof TooManyAttemptsException) retryAfter(context, error.retryAfterSeconds);
         throw error;
       }
-      throw unauthorized('Invalid or disabled token');
+      throw unauthorized(context, { statusCode: 401, message: 'Invalid or disabled token' });
     }
-    const sessionId = readCookie(typeof request.headers.cookie === 'string' ? request.headers.cookie : undefined, SESSION_COOKIE);
-    if (!sessionId) throw unauthorized('Authentication required: send "Authorization: Bearer <token>" or sign in');
+    const cookie = request.headers.cookie;
+    const sessionId = readCookie(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE);
+    if (!sessionId) {
+      throw unauthorized(context, { statusCode: 401, message: 'Authentication required: send "Authorization: Bearer <token>" or sign in' });
+    }
     const userId = this.sessions.userOf(sessionId);
-    const user = userId ? this.users.authenticateId(userId) : undefined;
-    if (!user) throw unauthorized('Session expired or signed out; sign in again');
+    const user = userId ? await this.users.authenticateId(userId) : undefined;
+    if (!user) throw unauthorized(context, { statusCode: 401, message: 'Session expired or signed out; sign in again' });
     return user;
   }
 }
 
-function unauthorized(message: string): UnauthorizedException {
-  return new UnauthorizedException({ statusCode: 401, message });
+/** The bearer token of `Authorization` (`''` for a malformed header), or `undefined` without one. */
+export function bearerOf(request: Pick<AuthenticatedRequest, 'headers'>): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? '';
 }
 
-/** Sets `Retry-After` on the response of a 429. */
+/** Sets `Retry-After` on the HTTP response of a 429. */
 export function retryAfter(context: ExecutionContext, seconds: number): void {
+  if (context.getType() !== 'http') return;
   context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('Retry-After', String(seconds));
 }

@@ -34,7 +34,7 @@ export class SessionController {
   ): Promise<void> {
     const client = clientOf(request);
     this.failures.assertAllowed(client);
-    const user = this.users.authenticate(dto.token);
+    const user = await this.users.authenticate(dto.token);
     if (!user) {
       await this.failures.recordFailure(client);
       throw new UnauthorizedException({ statusCode: 401, message: 'Invalid or disabled token' });

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { SeatLimiter } from '@liberty/license';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';
 import { PermissionGrantPolicy } from './permission-grant-policy.js';
+import { SeatedUserWrites } from './seated-user-writes.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -12,7 +12,7 @@ import { UsersService } from './users.service.js';
 export class UsersController {
   constructor(
     private readonly users: UsersService,
-    private readonly seats: SeatLimiter,
+    private readonly writes: SeatedUserWrites,
   ) {}
 
   @Get()
@@ -28,7 +28,7 @@ export class UsersController {
   @HttpCode(201)
   create(@Body() dto: CreateUserDto, @CurrentUser() actor: AuthenticatedUser) {
     PermissionGrantPolicy.checkCreate(actor, dto.permissions);
-    return dto.enabled === false ? this.users.create(dto) : this.seats.claimSeat(() => this.users.create(dto));
+    return this.writes.create(dto);
   }
 
   /**
@@ -37,10 +37,8 @@ export class UsersController {
    * permission the caller does not hold.
    */
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthenticatedUser) {
-    PermissionGrantPolicy.checkUpdate(actor, id, this.users.permissionsOf(id), dto.permissions);
-    return this.users.enables(id, dto)
-      ? this.seats.claimSeat(() => this.users.update(id, dto))
-      : this.users.update(id, dto);
+  async update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthenticatedUser) {
+    PermissionGrantPolicy.checkUpdate(actor, id, await this.users.permissionsOf(id), dto.permissions);
+    return this.writes.update(id, dto);
   }
 }

@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import type { EnvironmentReader } from '../license-key-source.js';
+import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
 import type { LicenseModuleOptions } from '../license-options.interface.js';
 import { LICENSE_ENVIRONMENT } from '../license.internal-constants.js';
 import { LicenseModule } from '../license.module.js';
@@ -85,6 +85,19 @@ export class LicenseTestKit {
       claims.exp = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
     }
     return signLicense(claims, { privateKey: this.keys.privateKey, kid: options.kid, header: options.header });
+  }
+
+  /**
+   * Signs a revocation list `{ iss, iat, revoked }` with this kit's private key (what
+   * `liberty-license revoke` writes). `iat` defaults to now.
+   */
+  revocationList(revoked: string[], options: { iat?: number; iss?: string } = {}): Promise<string> {
+    const claims = {
+      ...(options.iss !== undefined ? { iss: options.iss } : {}),
+      iat: options.iat ?? nowSeconds(),
+      revoked,
+    };
+    return signLicense(claims, { privateKey: this.keys.privateKey });
   }
 
   /**
