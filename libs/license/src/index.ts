@@ -4,7 +4,18 @@ export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
 export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+// Satellites: the license comes from a hub's status endpoint (`hub` option).
+export type { LicenseHubOptions } from './hub/hub-options.js';
+export type { LicenseStateSource } from './license-state-source.js';
+export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult } from './hub/license-hub-client.js';
+export { HubLicenseSource, HUB_RETRY_FIRST_SECONDS } from './hub/hub-license-source.js';
+export { parseHubStatus, type HubStatus, type HubStatusParse } from './hub/hub-status.js';
 export { LicenseGuard } from './license.guard.js';
+export {
+  licenseRequiredBody,
+  LicenseRequiredGraphQLError,
+  type LicenseRequiredBody,
+} from './contexts/license-required.js';
 export { RequiresLicense } from './requires-license.decorator.js';
 export { OnLicenseEvent } from './on-license-event.decorator.js';
 export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './licensed-registry.js';

@@ -1,10 +1,15 @@
+import type { LicenseHubOptions, ResolvedHubOptions } from './hub/hub-options.js';
+
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
 export type LicenseEnforcement = 'restricted' | 'soft';
 
 /** Options of `LicenseModule.forRoot()` / `forRootAsync()`. */
 export interface LicenseModuleOptions {
-  /** Required `aud` claim (the key's `aud` is this string or an array containing it). */
-  audience: string;
+  /**
+   * Required `aud` claim (the key's `aud` is this string or an array containing it). Required
+   * unless `hub` is set.
+   */
+  audience?: string;
   /** Accepted `iss` values. Default: `iss` is not checked. */
   issuer?: string | string[];
   /**
@@ -37,11 +42,17 @@ export interface LicenseModuleOptions {
    * license) is valid everywhere. Default: unset (the claim is only displayed).
    */
   instance?: string;
+  /**
+   * A satellite: the license comes from a hub's status endpoint instead of a local key
+   * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
+   * `audience`, `issuer`, `instance`).
+   */
+  hub?: LicenseHubOptions;
 }
 
 /** The options with every default applied: built once, in `resolveLicenseOptions`. */
 export interface ResolvedLicenseOptions {
-  readonly audience: string;
+  readonly audience?: string;
   readonly issuer?: readonly string[];
   readonly publicKey?: string | Readonly<Record<string, string>>;
   readonly publicKeyPath?: string;
@@ -51,4 +62,5 @@ export interface ResolvedLicenseOptions {
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
   readonly instance?: string;
+  readonly hub?: ResolvedHubOptions;
 }

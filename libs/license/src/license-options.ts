@@ -4,6 +4,7 @@ import type {
   LicenseModuleOptions,
   ResolvedLicenseOptions,
 } from './license-options.interface.js';
+import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub/hub-options.js';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from './verification/license-verifier.js';
 
 /** A configuration mistake, reported with what is wrong and how to fix it. */
@@ -47,7 +48,9 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   const fail = (path: string, message: string): never => {
     throw new LicenseConfigurationError(`License configuration error: ${path}: ${message}`);
   };
-  if (typeof options?.audience !== 'string' || options.audience === '') {
+  // A satellite (hub) has no local key: no audience, no key reference, no public key.
+  const hub = options?.hub === undefined ? undefined : resolveHubOptions(options.hub, localKeyOptionsOf(options), fail);
+  if (!hub && (typeof options?.audience !== 'string' || options.audience === '')) {
     fail('audience', 'is required (the aud claim your keys are issued for)');
   }
   const licenseKey = options.licenseKey ?? DEFAULT_LICENSE_KEY_REFERENCE;
@@ -80,7 +83,7 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     fail('issuer', 'must be a non-empty string or list of strings');
   }
   return Object.freeze({
-    audience: options.audience,
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
     ...(issuer ? { issuer: Object.freeze(issuer) } : {}),
     ...(options.publicKey !== undefined ? { publicKey: options.publicKey } : {}),
     ...(options.publicKeyPath ? { publicKeyPath: options.publicKeyPath } : {}),
@@ -90,5 +93,11 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     expiryWarningDays: Object.freeze([...new Set(warnings)].sort((a, b) => b - a)),
     keyFilePollIntervalMs: poll,
     ...(options.instance !== undefined ? { instance: options.instance } : {}),
+    ...(hub ? { hub } : {}),
   });
+}
+
+/** The local-key options set alongside `hub` (a configuration error). */
+function localKeyOptionsOf(options: LicenseModuleOptions): string[] {
+  return LOCAL_KEY_OPTIONS.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined);
 }

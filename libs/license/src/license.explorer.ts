@@ -9,6 +9,15 @@ import { LicenseService } from './license.service.js';
 import { LICENSE_EVENT_HANDLER } from './on-license-event.decorator.js';
 import { RequiresLicense } from './requires-license.decorator.js';
 
+type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
+
+/** The class behind a controller or class provider; none for values and factories. */
+function classOf(wrapper: InstanceWrapper): (Function & { prototype: object }) | undefined {
+  if (wrapper.isFactory || wrapper.isNotMetatype) return undefined;
+  const metatype = wrapper.metatype as Function | null | undefined;
+  return typeof metatype === 'function' && metatype.prototype ? (metatype as Function & { prototype: object }) : undefined;
+}
+
 /**
  * Runs once at startup: checks every `@RequiresLicense()` feature string (a typo fails the boot,
  * naming the controller and handler) and binds every `@OnLicenseEvent()` handler to the bus.
@@ -34,15 +43,21 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
   }
 
+  /**
+   * Controllers (HTTP and microservice) and providers (GraphQL resolvers, WebSocket gateways, and
+   * anything else a guard may run on): every class that carries `@RequiresLicense`.
+   */
   private checkRequirements(): void {
-    for (const wrapper of this.discovery.getControllers()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | undefined;
-      if (!controller?.prototype) continue;
-      this.checkFeatures(this.reflector.get(RequiresLicense, controller), controller.name);
-      for (const method of this.scanner.getAllMethodNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[method];
+    const seen = new Set<Function>();
+    for (const wrapper of [...this.discovery.getControllers(), ...this.discovery.getProviders()]) {
+      const owner = classOf(wrapper);
+      if (!owner || seen.has(owner)) continue;
+      seen.add(owner);
+      this.checkFeatures(this.reflector.get(RequiresLicense, owner), owner.name);
+      for (const method of this.scanner.getAllMethodNames(owner.prototype)) {
+        const handler = (owner.prototype as Record<string, unknown>)[method];
         if (typeof handler !== 'function') continue;
-        this.checkFeatures(this.reflector.get(RequiresLicense, handler), `${controller.name}.${method}`);
+        this.checkFeatures(this.reflector.get(RequiresLicense, handler), `${owner.name}.${method}`);
       }
     }
   }
@@ -56,7 +71,8 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private bindEventHandlers(): void {
-    for (const wrapper of this.discovery.getProviders()) {
+    // Controllers too: a microservice or HTTP controller may react to license events.
+    for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const { instance } = wrapper;
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object | null;

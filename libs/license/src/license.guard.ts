@@ -1,16 +1,26 @@
-import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext, type HttpException } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext, type HttpException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { LICENSE_REQUIRED } from './license.constants.js';
+import {
+  licenseRequiredBody,
+  licenseRequiredHttpException,
+  LicenseRequiredGraphQLError,
+  type LicenseRequiredBody,
+} from './contexts/license-required.js';
+import { loadedTransportException, loadTransportException, type Transport } from './contexts/transport-exceptions.js';
 import { LicenseService } from './license.service.js';
 import { RequiresLicense } from './requires-license.decorator.js';
 
 const NONE: readonly string[] = [];
 
 /**
- * Enforces `@RequiresLicense()`. Use it per route, per controller or as `APP_GUARD`.
+ * Enforces `@RequiresLicense()`. Use it per route, per controller or as `APP_GUARD`, on HTTP
+ * controllers, GraphQL resolvers, WebSocket gateways and microservice handlers.
  *
- * The requirement of each (controller, handler) pair is read from metadata once and cached, so a
- * request costs two WeakMap lookups and a Set lookup per required feature.
+ * The requirement of each (class, handler) pair is read from metadata once and cached, so a call
+ * costs two WeakMap lookups and a Set lookup per required feature. A locked call answers in its
+ * transport's own way with the same body: HTTP 403, a GraphQL error with
+ * `extensions.code: 'LICENSE_REQUIRED'`, a `WsException` (the client's `exception` event) or an
+ * `RpcException`.
  */
 @Injectable()
 export class LicenseGuard implements CanActivate {
@@ -21,40 +31,52 @@ export class LicenseGuard implements CanActivate {
     protected readonly license: LicenseService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const required = this.requirementOf(context);
     if (required.length === 0 || this.license.enforcement === 'soft') return true;
     for (const feature of required) {
-      if (!this.license.isLicensed(feature)) throw this.lockedException(feature);
+      if (!this.license.isLicensed(feature)) return this.deny(context, feature);
     }
     return true;
   }
 
-  /** The features a route needs: the handler's and its controller's, merged. */
+  /** The features a handler needs: the handler's and its class's, merged. */
   protected requirementOf(context: ExecutionContext): readonly string[] {
-    const controller = context.getClass();
+    const owner = context.getClass();
     const handler = context.getHandler();
-    let byHandler = this.requirements.get(controller);
-    if (!byHandler) this.requirements.set(controller, (byHandler = new WeakMap()));
+    let byHandler = this.requirements.get(owner);
+    if (!byHandler) this.requirements.set(owner, (byHandler = new WeakMap()));
     let required = byHandler.get(handler);
     if (!required) {
-      const merged = this.reflector.getAllAndMerge(RequiresLicense, [controller, handler]) as readonly string[];
+      const merged = this.reflector.getAllAndMerge(RequiresLicense, [owner, handler]) as readonly string[];
       required = merged.length > 0 ? Object.freeze([...new Set(merged)]) : NONE;
       byHandler.set(handler, required);
     }
     return required;
   }
 
-  /** The 403 for a missing feature (DESIGN.md section 5). Override to change the body. */
+  /** The 403 for a missing feature (DESIGN.md section 5). Override to change the HTTP body. */
   protected lockedException(feature: string): HttpException {
-    const state = this.license.state;
-    return new ForbiddenException({
-      statusCode: 403,
-      code: LICENSE_REQUIRED,
-      feature,
-      message: `Locked — requires license ${feature}`,
-      licenseStatus: state.status,
-      reason: state.reason ?? null,
+    return licenseRequiredHttpException(this.lockedBody(feature));
+  }
+
+  protected lockedBody(feature: string): LicenseRequiredBody {
+    return licenseRequiredBody(feature, this.license.state);
+  }
+
+  /** Throws (or rejects with) the transport's own error; never lets the call through. */
+  private deny(context: ExecutionContext, feature: string): never | Promise<never> {
+    const type = context.getType<string>();
+    if (type === 'graphql') throw new LicenseRequiredGraphQLError(this.lockedBody(feature));
+    if (type === 'ws' || type === 'rpc') return this.denyOver(type, this.lockedBody(feature));
+    throw this.lockedException(feature);
+  }
+
+  private denyOver(transport: Transport, body: LicenseRequiredBody): never | Promise<never> {
+    const Exception = loadedTransportException(transport);
+    if (Exception) throw new Exception({ ...body });
+    return loadTransportException(transport).then((Loaded) => {
+      throw new Loaded({ ...body });
     });
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DiscoveryModule } from '@nestjs/core';
+import { HubLicenseSource } from './hub/hub-license-source.js';
+import { LicenseHubClient } from './hub/license-hub-client.js';
 import { LicenseExplorer } from './license.explorer.js';
 import { LicenseGuard } from './license.guard.js';
 import type { EnvironmentReader } from './license-key-source.js';
@@ -34,7 +36,9 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
       provide: LicenseService,
       inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT],
       useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader) => {
-        const service = new LicenseService(options, env);
+        // A satellite's license comes from its hub; otherwise from the local key.
+        const source = options.hub ? new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env)) : undefined;
+        const service = new LicenseService(options, env, source);
         await service.reverify();
         return service;
       },

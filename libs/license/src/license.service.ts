@@ -17,6 +17,7 @@ import { keyFilePath, readLicenseKey, type EnvironmentReader } from './license-k
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
+import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
@@ -58,6 +59,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
     @Inject(LICENSE_ENVIRONMENT) private readonly env: EnvironmentReader,
+    /** Set for a satellite (`hub`): snapshots come from it instead of a local key. */
+    private readonly source?: LicenseStateSource,
   ) {
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
@@ -122,9 +125,11 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
     const run = this.queue.then(() => {
-      const { issuer, ...rest } = this.options;
+      const { issuer, licenseKey, hub, ...rest } = this.options;
       const merged: LicenseModuleOptions = {
         ...rest,
+        // A satellite keeps its hub; a key reference in `settings` then fails as for forRoot().
+        ...(hub ? { hub } : { licenseKey }),
         ...(issuer ? { issuer: [...issuer] } : {}),
         expiryWarningDays: [...this.options.expiryWarningDays],
         ...settings,
@@ -141,6 +146,10 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     this.scheduling = true;
     this.tick();
+    this.source?.start(() => {
+      const run = this.queue.then(() => this.apply(this.sourced(this.source!.current(this.options.enforcement))));
+      this.queue = run.catch(() => undefined);
+    });
   }
 
   beforeApplicationShutdown(): void {
@@ -158,12 +167,21 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.watchFile(undefined);
+    this.source?.stop();
   }
 
   private async verifyAndApply(): Promise<LicenseState> {
-    const next = await this.evaluate(new Date());
+    const next = this.source
+      ? this.sourced(await this.source.refresh(this.options.enforcement))
+      : await this.evaluate(new Date());
     this.apply(next);
     return next;
+  }
+
+  /** A source's snapshot; its customer and expiry stand for "the key" whose warnings were announced. */
+  private sourced(state: LicenseState): LicenseState {
+    this.currentKey = state.claims ? `${state.claims.customer}\n${state.claims.exp}` : '';
+    return state;
   }
 
   /** Reads, verifies and builds the next snapshot. Never throws. */

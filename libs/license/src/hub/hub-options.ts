@@ -1,0 +1,102 @@
+import { keyReferenceProblem } from '../license-options.js';
+
+/**
+ * `LicenseModule.forRoot({ hub })`: a satellite reads its license from a hub's ai.doo status
+ * endpoint instead of verifying a key of its own (DESIGN.md 5b).
+ */
+export interface LicenseHubOptions {
+  /**
+   * The FULL URL of the hub's status endpoint, e.g. `https://hub.example.com/api/license/status`
+   * (http or https; no user name or password in it — the credential is `token`).
+   */
+  url: string;
+  /**
+   * A REFERENCE to the environment variable holding the hub's bearer token, as `${NAME}`
+   * (`NAME_FILE` works as for `licenseKey`). Read on every request, never logged. Omit it only
+   * for a hub that needs no token.
+   */
+  token?: string;
+  /** Seconds between two refreshes (1–604800). Default: 3600, ai.doo's one-hour cache. */
+  refreshSeconds?: number;
+  /** Time allowed for one request, body included, in ms (100–120000). Default: 5000. */
+  timeoutMs?: number;
+  /**
+   * How long startup waits for the first answer, in ms (0–60000). Past it the app starts
+   * `not-configured` and the answer, when it comes, is applied. Default: 5000.
+   */
+  startupWaitMs?: number;
+}
+
+export interface ResolvedHubOptions {
+  readonly url: string;
+  /** The `${NAME}` reference, when a token is configured (resolving again gives the same options). */
+  readonly token?: string;
+  readonly refreshSeconds: number;
+  readonly timeoutMs: number;
+  readonly startupWaitMs: number;
+}
+
+/** The options that configure a local key; a hub replaces all of them. */
+export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore'] as const;
+
+/**
+ * Checks `hub` and applies its defaults. `fail(path, message)` throws the module's configuration
+ * error. `local` lists the local-key options that were set alongside (a configuration error).
+ */
+export function resolveHubOptions(
+  hub: LicenseHubOptions,
+  local: readonly string[],
+  fail: (path: string, message: string) => never,
+): ResolvedHubOptions {
+  if (local.length > 0) {
+    fail(
+      'hub',
+      `a satellite reads its license from the hub, so it has no local key: remove ${local.join(', ')} ` +
+        '(hub and a local key are mutually exclusive)',
+    );
+  }
+  if (typeof hub !== 'object' || hub === null) fail('hub', 'must be an object { url, token }');
+  const url = hubUrl(hub.url, fail);
+  if (hub.token !== undefined) {
+    if (keyReferenceProblem(hub.token)) {
+      // The value is never echoed: it may be the token itself.
+      fail('hub.token', 'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_HUB_TOKEN}" (a token must not be stored in configuration)');
+    }
+  }
+  const whole = (path: string, value: unknown, fallback: number, min: number, max: number): number => {
+    const n = value ?? fallback;
+    if (!Number.isInteger(n) || (n as number) < min || (n as number) > max) {
+      fail(path, `must be a whole number from ${min} to ${max}`);
+    }
+    return n as number;
+  };
+  return Object.freeze({
+    url,
+    ...(hub.token !== undefined ? { token: hub.token } : {}),
+    refreshSeconds: whole('hub.refreshSeconds', hub.refreshSeconds, 3600, 1, 604_800),
+    timeoutMs: whole('hub.timeoutMs', hub.timeoutMs, 5000, 100, 120_000),
+    startupWaitMs: whole('hub.startupWaitMs', hub.startupWaitMs, 5000, 0, 60_000),
+  });
+}
+
+function hubUrl(value: unknown, fail: (path: string, message: string) => never): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return fail('hub.url', 'must be the http(s) URL of the hub\'s status endpoint, e.g. "https://hub.example.com/api/license/status"');
+  }
+  if (url.username || url.password) {
+    return fail('hub.url', 'must not carry a user name or password; put the credential in hub.token ("${LIBERTY_HUB_TOKEN}")');
+  }
+  return url.href;
+}
+
+/** The URL as logs and the state show it: no query string or fragment (they might carry secrets). */
+export function displayHubUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
+}

@@ -1,0 +1,106 @@
+import { readLicenseKey, type EnvironmentReader } from '../license-key-source.js';
+import { parseKeyReference } from '../license-options.js';
+import { printable } from '../verification/rejection-reasons.js';
+import type { ResolvedHubOptions } from './hub-options.js';
+import { parseHubStatus, type HubStatus } from './hub-status.js';
+
+/** A status answer is a few hundred bytes; anything past this is refused, not buffered. */
+export const MAX_HUB_BODY_BYTES = 64 * 1024;
+
+/** One request's outcome: the answer, or the warning that says what went wrong. */
+export type HubFetchResult = { ok: true; status: HubStatus } | { ok: false; warning: string };
+
+/** The warnings a failed request gives (one family per kind of failure). */
+export const HubWarning = {
+  unreachable: (why: string) => `license hub unreachable (${why})`,
+  invalidStatus: (why: string) => `license hub answered an invalid status (${why})`,
+  tokenUnavailable: (why: string) => `license hub token unavailable (${why})`,
+} as const;
+
+/**
+ * Asks a hub's status endpoint once: Node's global `fetch`, a timeout over the whole exchange
+ * (body included), a bounded body, redirects not followed (the token must not travel to another
+ * place) and a strict check of the JSON types. The token is sent as `Authorization: Bearer` and
+ * appears in no warning. Never throws.
+ */
+export class LicenseHubClient {
+  constructor(
+    private readonly options: ResolvedHubOptions,
+    private readonly env: EnvironmentReader,
+  ) {}
+
+  async fetchStatus(): Promise<HubFetchResult> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.token !== undefined) {
+      const name = parseKeyReference(this.options.token);
+      // The variable is read on every request, so a rotated token needs no restart.
+      const read = await readLicenseKey(this.env, name);
+      if (read.kind === 'unset') return { ok: false, warning: HubWarning.tokenUnavailable(`${name} is not set`) };
+      if (read.kind === 'unreadable') return { ok: false, warning: HubWarning.tokenUnavailable(read.why) };
+      headers.authorization = `Bearer ${read.token}`;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    try {
+      const response = await fetch(this.options.url, { headers, signal: controller.signal, redirect: 'manual' });
+      if (response.status < 200 || response.status > 299) {
+        void response.body?.cancel().catch(() => undefined);
+        return { ok: false, warning: HubWarning.unreachable(httpProblem(response.status)) };
+      }
+      const body = await readBounded(response);
+      if (body === undefined) {
+        return { ok: false, warning: HubWarning.invalidStatus(`body larger than ${MAX_HUB_BODY_BYTES} bytes`) };
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        return { ok: false, warning: HubWarning.invalidStatus('not JSON') };
+      }
+      const parsed = parseHubStatus(json);
+      return parsed.ok ? parsed : { ok: false, warning: HubWarning.invalidStatus(parsed.why) };
+    } catch (error) {
+      const why = controller.signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : networkProblem(error);
+      return { ok: false, warning: HubWarning.unreachable(why) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function httpProblem(status: number): string {
+  if (status === 401 || status === 403) return `HTTP ${status}; check the token, it needs license:read`;
+  if (status >= 300 && status < 400) return `HTTP ${status}; redirects are not followed, configure the final URL`;
+  return `HTTP ${status}`;
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND`, … from undici's `cause`; never the request (it holds the token). */
+function networkProblem(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'request failed';
+  return printable(detail, 120);
+}
+
+/** The body as text, or `undefined` when it is larger than `MAX_HUB_BODY_BYTES`. */
+async function readBounded(response: Response): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > MAX_HUB_BODY_BYTES) {
+    void response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_HUB_BODY_BYTES) {
+      void reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

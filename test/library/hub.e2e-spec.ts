@@ -1,0 +1,338 @@
+import { jest } from '@jest/globals';
+import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Test, type TestingModule } from '@nestjs/testing';
+import request from 'supertest';
+import {
+  LicenseConfigurationError,
+  LicenseGuard,
+  LicenseModule,
+  LicenseService,
+  RequiresLicense,
+  type LicenseEvent,
+  type LicenseModuleOptions,
+} from '@liberty/license';
+import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
+import { CapturingLogger } from './support/capturing-logger.js';
+import { eventually, FakeHub, hubStatus, json } from './support/fake-hub.js';
+import { MutableEnvironment } from './support/mutable-environment.js';
+
+// Real HTTP hubs and real timers on a shared machine: generous timeouts, no speed assertions.
+jest.setTimeout(60_000);
+
+const TOKEN = 'hub-test-token-7f3a9c';
+
+@Controller('api/pika')
+class PikaController {
+  @Get('run')
+  @RequiresLicense('product:pika')
+  run() {
+    return { ran: true };
+  }
+}
+
+interface Satellite {
+  app: INestApplication;
+  license: LicenseService;
+  logger: CapturingLogger;
+  events: LicenseEvent[];
+  env: MutableEnvironment;
+}
+
+const running: Satellite[] = [];
+
+/** A satellite app (guard on, HTTP on port 0) fed by `hub`. */
+async function satellite(hub: Partial<NonNullable<LicenseModuleOptions['hub']>> & { url: string }, extra: Partial<LicenseModuleOptions> = {}): Promise<Satellite> {
+  const env = new MutableEnvironment({ HUB_TOKEN: TOKEN });
+  const logger = new CapturingLogger();
+  const dynamic = LicenseModule.forRoot({ hub: { token: '${HUB_TOKEN}', ...hub }, ...extra });
+  const moduleRef: TestingModule = await Test.createTestingModule({
+    imports: [{ ...dynamic, providers: [...(dynamic.providers ?? []), { provide: LICENSE_ENVIRONMENT, useValue: env }] }],
+    controllers: [PikaController],
+    providers: [{ provide: APP_GUARD, useExisting: LicenseGuard }],
+  })
+    .setLogger(logger)
+    .compile();
+  const app = moduleRef.createNestApplication({ logger });
+  const license = app.get(LicenseService);
+  const events: LicenseEvent[] = [];
+  license.events$.subscribe((event) => events.push(event));
+  await app.listen(0, '127.0.0.1');
+  const s = { app, license, logger, events, env };
+  running.push(s);
+  return s;
+}
+
+let hub: FakeHub;
+beforeEach(async () => {
+  hub = await FakeHub.start();
+});
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.app.close();
+  await hub.down();
+});
+
+const warningsOf = (s: Satellite) => s.license.state.warnings.join('\n');
+
+describe('a satellite fed by a real HTTP hub', () => {
+  it('accepts the hub\'s answer: products → product:<id>, seats → the user cap, the token sent as Bearer', async () => {
+    const s = await satellite({ url: hub.url });
+    const state = s.license.state;
+    expect(state.status).toBe('accepted');
+    expect(s.license.isLicensed('product:pika')).toBe(true);
+    expect(s.license.isLicensed('product:vera')).toBe(true);
+    expect(s.license.isLicensed('product:other')).toBe(false);
+    expect(state.entitlements.maxUsers).toBe(10);
+    expect(state.claims).toMatchObject({ customer: 'Acme Corp', tier: 'enterprise', products: ['pika', 'vera'] });
+    expect(state.source).toBe(hub.url);
+    expect(hub.requests).toHaveLength(1);
+    expect(hub.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(hub.requests[0].headers.accept).toBe('application/json');
+    expect(s.logger.text()).toContain('license accepted — customer="Acme Corp" edition="enterprise"');
+    expect(s.logger.text()).not.toContain(TOKEN);
+  });
+
+  it('the guard unlocks @RequiresLicense(\'product:pika\') from the hub, and the hub is never asked per request', async () => {
+    const s = await satellite({ url: hub.url });
+    for (let i = 0; i < 20; i++) await request(s.app.getHttpServer()).get('/api/pika/run').expect(200, { ran: true });
+    expect(hub.requests).toHaveLength(1);
+  });
+
+  it('a hub answer without the product locks the route with 403 LICENSE_REQUIRED', async () => {
+    hub.answer(hubStatus({ products: ['vera'] }));
+    const s = await satellite({ url: hub.url });
+    const response = await request(s.app.getHttpServer()).get('/api/pika/run').expect(403);
+    expect(response.body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:pika', licenseStatus: 'accepted' });
+  });
+
+  it('seats 0 (unknown) sets no user cap; the hub\'s rejection and "not configured" map to the same statuses', async () => {
+    hub.answer(hubStatus({ seats: 0 }));
+    const s = await satellite({ url: hub.url });
+    expect(s.license.state.entitlements.maxUsers).toBeUndefined();
+
+    const exp = Math.floor(Date.now() / 1000) - 86_400;
+    hub.answer(hubStatus({ valid: false, error: 'expired (2026-01-01)', expires_at: exp }));
+    let state = await s.license.reverify();
+    expect(state).toMatchObject({ status: 'rejected', reason: 'expired (2026-01-01)' });
+    expect(state.claims?.customer).toBe('Acme Corp');
+    expect(s.license.isLicensed('product:pika')).toBe(false);
+
+    hub.answer({ valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured' });
+    state = await s.license.reverify();
+    expect(state.status).toBe('not-configured');
+    expect(state.claims).toBeUndefined();
+
+    hub.answer(hubStatus({ valid: false, error: 'bad\u0007reason\nline', expires_at: 0, customer: '' }));
+    state = await s.license.reverify();
+    expect(state).toMatchObject({ status: 'rejected', reason: 'bad?reason?line' });
+  });
+
+  it('reverify() asks the hub now; one request in flight at a time, also with a refresh timer running', async () => {
+    const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    const answer = hubStatus({ products: ['vera'] });
+    hub.handler = (_request, response) => setTimeout(() => json(response, 200, answer), 300);
+    const [a, b, c] = await Promise.all([s.license.reverify(), s.license.reverify(), s.license.reverify()]);
+    expect([a.status, b.status, c.status]).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(s.license.isLicensed('product:pika')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(hub.maxConcurrent).toBe(1);
+    const changed = s.events.filter((e) => e.type === 'license.changed');
+    expect(changed.at(-1)).toMatchObject({ revoked: ['product:pika'], granted: [] });
+  });
+
+  it('follows the hub at its next refresh (refreshSeconds) and fires license.changed', async () => {
+    const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    expect(s.license.isLicensed('product:pika')).toBe(true);
+    hub.answer(hubStatus({ products: ['vera'] }));
+    await eventually(() => !s.license.isLicensed('product:pika'), 15_000, 'the refresh');
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika'] }));
+  });
+
+  it('hub down at startup → not-configured with "license hub unreachable (…)"; recovers when the hub comes back', async () => {
+    await hub.down();
+    const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    expect(s.license.state.status).toBe('not-configured');
+    expect(warningsOf(s)).toMatch(/^license hub unreachable \(ECONNREFUSED\)$/);
+    expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license hub unreachable (ECONNREFUSED)']);
+    await hub.up();
+    await eventually(() => s.license.state.status === 'accepted', 15_000, 'recovery');
+    expect(s.license.state.warnings).toEqual([]);
+    expect(s.license.isLicensed('product:pika')).toBe(true);
+  });
+
+  it('hub down later → keeps the last answer with a warning until its expires_at, then locks (license.expired)', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 8;
+    hub.answer(hubStatus({ expires_at: expiresAt }));
+    const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    expect(s.license.state.status).toBe('accepted');
+    await hub.down();
+    await eventually(() => s.license.state.warnings.length > 0, 15_000, 'a failed refresh');
+    expect(s.license.state.status).toBe('accepted');
+    expect(s.license.isLicensed('product:pika')).toBe(true);
+    expect(s.license.state.warnings[0]).toBe('license hub unreachable (ECONNREFUSED)');
+    expect(s.license.state.warnings[1]).toMatch(/^keeping the hub's answer of \S+Z until it expires at \S+Z$/);
+    await eventually(() => s.license.state.status === 'rejected', 15_000, 'the cached answer to expire');
+    expect(s.license.state.reason).toMatch(/^expired \(\d{4}-\d\d-\d\d\)$/);
+    expect(s.license.isLicensed('product:pika')).toBe(false);
+    expect(s.events.some((e) => e.type === 'license.expired')).toBe(true);
+    await request(s.app.getHttpServer()).get('/api/pika/run').expect(403);
+    // Still locked on the next failed refresh, not revived by the stale answer.
+    const again = await s.license.reverify();
+    expect(again.status).toBe('rejected');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a string expires_at', hubStatus({ expires_at: '2026-12-31T00:00:00Z' }), 'expires_at must be an integer'],
+    ['a null error', hubStatus({ error: null }), 'error must be a string'],
+    ['a string valid', hubStatus({ valid: 'true' }), 'valid must be a boolean'],
+    ['a fractional seat count', hubStatus({ seats: 2.5 }), 'seats must be an integer'],
+    ['a products string', hubStatus({ products: 'pika' }), 'products must be an array of strings'],
+    ['a bad product id', hubStatus({ products: ['pi ka'] }), 'products has a bad id "pi ka"'],
+    ['a JSON array', [1, 2], 'not a JSON object'],
+    ['garbage', '<html>oops</html>', 'not JSON'],
+    ['valid without expiry', hubStatus({ expires_at: 0 }), 'a valid license must have expires_at'],
+  ])('%s is "license hub answered an invalid status (…)", never a crash', async (_name, body, why) => {
+    hub.answer(body);
+    const s = await satellite({ url: hub.url });
+    expect(s.license.state.status).toBe('not-configured');
+    expect(s.license.state.warnings).toEqual([`license hub answered an invalid status (${why})`]);
+  });
+
+  it('a body larger than 64 KiB is refused without buffering it', async () => {
+    hub.answer(hubStatus({ customer: 'x'.repeat(100_000) }));
+    const s = await satellite({ url: hub.url });
+    expect(s.license.state.warnings).toEqual(['license hub answered an invalid status (body larger than 65536 bytes)']);
+    // Chunked (no content-length) is cut off as well.
+    hub.handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"customer":"');
+      response.end(`${'y'.repeat(70_000)}"}`);
+    };
+    const state = await s.license.reverify();
+    expect(state.warnings[0]).toBe('license hub answered an invalid status (body larger than 65536 bytes)');
+  });
+
+  it.each<[number, string]>([
+    [500, 'license hub unreachable (HTTP 500)'],
+    [401, 'license hub unreachable (HTTP 401; check the token, it needs license:read)'],
+    [403, 'license hub unreachable (HTTP 403; check the token, it needs license:read)'],
+    [302, 'license hub unreachable (HTTP 302; redirects are not followed, configure the final URL)'],
+  ])('HTTP %i gives a clear warning', async (status, warning) => {
+    hub.handler = (_request, response) => {
+      response.writeHead(status, { location: 'http://127.0.0.1:9/elsewhere', 'content-type': 'application/json' });
+      response.end('{}');
+    };
+    const s = await satellite({ url: hub.url });
+    expect(s.license.state.status).toBe('not-configured');
+    expect(s.license.state.warnings).toEqual([warning]);
+    expect(hub.requests).toHaveLength(1);
+  });
+
+  it('a hub that never answers times out (timeoutMs) and startup goes on', async () => {
+    hub.handler = () => undefined; // accepts the request, never answers
+    const s = await satellite({ url: hub.url, timeoutMs: 300 });
+    expect(s.license.state.status).toBe('not-configured');
+    expect(s.license.state.warnings).toEqual(['license hub unreachable (no answer within 300 ms)']);
+  });
+
+  it('a hub that sends headers and then stalls the body times out too', async () => {
+    hub.handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"valid":');
+    };
+    const s = await satellite({ url: hub.url, timeoutMs: 300 });
+    expect(s.license.state.warnings).toEqual(['license hub unreachable (no answer within 300 ms)']);
+  });
+
+  it('startup waits at most startupWaitMs; a slower answer is applied when it arrives', async () => {
+    hub.handler = (_request, response) => {
+      setTimeout(() => json(response, 200, hubStatus()), 1500);
+    };
+    const s = await satellite({ url: hub.url, startupWaitMs: 200, timeoutMs: 10_000 });
+    expect(s.license.state.status).toBe('not-configured');
+    expect(s.license.state.warnings).toEqual(['license hub unreachable (no answer within 200 ms at startup; still waiting)']);
+    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the late answer');
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', granted: ['product:pika', 'product:vera'] }));
+    expect(hub.requests).toHaveLength(1);
+  });
+
+  it('the token variable is read on every request (rotation); unset → "license hub token unavailable (…)", no request', async () => {
+    const s = await satellite({ url: hub.url });
+    s.env.set('HUB_TOKEN', 'rotated-token');
+    await s.license.reverify();
+    expect(hub.requests.at(-1)!.headers.authorization).toBe('Bearer rotated-token');
+    s.env.set('HUB_TOKEN', undefined);
+    const asked = hub.requests.length;
+    const state = await s.license.reverify();
+    expect(hub.requests).toHaveLength(asked);
+    expect(state.warnings[0]).toBe('license hub token unavailable (HUB_TOKEN is not set)');
+    // The last answer is kept (stale-if-error).
+    expect(state.status).toBe('accepted');
+    expect(s.logger.text()).not.toContain('rotated-token');
+    expect(s.logger.text()).not.toContain(TOKEN);
+  });
+
+  it('soft enforcement applies to a satellite as to a local key', async () => {
+    hub.answer(hubStatus({ products: [] }));
+    const s = await satellite({ url: hub.url }, { enforcement: 'soft' });
+    await request(s.app.getHttpServer()).get('/api/pika/run').expect(200);
+  });
+
+  it('after app.close() no timer asks the hub again', async () => {
+    const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    running.splice(running.indexOf(s), 1);
+    await s.app.close();
+    const asked = hub.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(hub.requests).toHaveLength(asked);
+  });
+});
+
+describe('hub configuration errors', () => {
+  const fails = async (options: LicenseModuleOptions) => {
+    let error: unknown;
+    try {
+      await Test.createTestingModule({ imports: [LicenseModule.forRoot(options)] }).setLogger(new CapturingLogger()).compile();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LicenseConfigurationError);
+    return (error as Error).message;
+  };
+
+  it('hub and a local key are mutually exclusive', async () => {
+    expect(await fails({ hub: { url: 'http://127.0.0.1:1/s' }, licenseKey: '${K}', audience: 'liberty' })).toBe(
+      'License configuration error: hub: a satellite reads its license from the hub, so it has no local key: ' +
+        'remove licenseKey, audience (hub and a local key are mutually exclusive)',
+    );
+    expect(await fails({ hub: { url: 'http://127.0.0.1:1/s' }, publicKey: 'pem' })).toContain('remove publicKey (');
+  });
+
+  it.each<[string, LicenseModuleOptions['hub'], string]>([
+    ['no url', { url: '' }, 'hub.url: must be the http(s) URL'],
+    ['ftp', { url: 'ftp://hub/status' }, 'hub.url: must be the http(s) URL'],
+    ['credentials in the url', { url: 'https://user:secret@hub/status' }, 'hub.url: must not carry a user name or password'],
+    ['a literal token', { url: 'https://hub/status', token: 'abc123' }, 'hub.token: must reference an environment variable as ${NAME}'],
+    ['refreshSeconds 0', { url: 'https://hub/status', refreshSeconds: 0 }, 'hub.refreshSeconds: must be a whole number from 1 to 604800'],
+    ['timeoutMs 1.5', { url: 'https://hub/status', timeoutMs: 1.5 }, 'hub.timeoutMs: must be a whole number from 100 to 120000'],
+    ['startupWaitMs -1', { url: 'https://hub/status', startupWaitMs: -1 }, 'hub.startupWaitMs: must be a whole number from 0 to 60000'],
+  ])('%s is a configuration error', async (_name, hubOptions, message) => {
+    const text = await fails({ hub: hubOptions });
+    expect(text).toContain(`License configuration error: ${message}`);
+    expect(text).not.toContain('secret');
+    expect(text).not.toContain('abc123');
+  });
+
+  it('a satellite refuses reconfigure() to a local key, and keeps its hub for enforcement changes', async () => {
+    const hubServer = await FakeHub.start();
+    try {
+      const s = await satellite({ url: hubServer.url });
+      await expect(s.license.reconfigure({ licenseKey: '${OTHER}' })).rejects.toThrow('remove licenseKey');
+      const state = await s.license.reconfigure({ enforcement: 'soft' });
+      expect(state).toMatchObject({ status: 'accepted', enforcement: 'soft' });
+    } finally {
+      for (const s of running.splice(0)) await s.app.close();
+      await hubServer.down();
+    }
+  });
+});
