@@ -87,7 +87,8 @@ export class FuzzTally {
 
 export const REASON_PATTERNS = {
   malformed: /^malformed$/,
-  'unsupported algorithm': /^unsupported algorithm \([\x20-\x7e]{0,32}…?\)$/,
+  // At most 32 characters of the alg, each printable ASCII or escaped (no bare quote or backslash).
+  'unsupported algorithm': /^unsupported algorithm \((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]|\\u[0-9a-f]{4}){0,32}…?\)$/,
   'public key unavailable': /^public key unavailable \([^\r\n]+\)$/,
   'signature invalid': /^signature invalid$/,
   expired: /^expired \(\d{4}-\d{2}-\d{2}\)$/,

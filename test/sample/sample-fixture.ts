@@ -42,9 +42,14 @@ export function expectNoKeyIn(text: string): void {
   }
 }
 
-/** The claims the tests usually want: every connector/app of the sample, caps given per test. */
+/**
+ * The claims the tests usually want: every connector/app of the sample, caps given per test.
+ * `features` is the whole feature set: the kit deep-merges claims over its defaults, so the
+ * default members are dropped (`undefined`) unless the test names them.
+ */
 export function claims(features: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { customer: 'Acme Corp', edition: 'enterprise', instance: 'prod-eu-west', features, ...extra };
+  const whole = { connectors: undefined, apps: undefined, users: undefined, ai: undefined, ...features };
+  return { customer: 'Acme Corp', edition: 'enterprise', instance: 'prod-eu-west', features: whole, ...extra };
 }
 
 export interface TomlOptions {

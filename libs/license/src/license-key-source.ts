@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { FILE_SIZE_CAPS, FileReadError, readBoundedFile } from './files/bounded-file-read.js';
 
 /** Reads environment variables; `ConfigService` satisfies it (so `.env` files work). */
 export interface EnvironmentReader {
@@ -25,15 +25,15 @@ export async function readLicenseKey(env: EnvironmentReader, name: string): Prom
   const path = keyFilePath(env, name);
   if (!path) return { kind: 'unset' };
   try {
-    // A secret is small; reading at most a little over the verifier's cap bounds the memory.
-    const text = (await readFile(path, 'utf8')).slice(0, 64 * 1024).trim();
+    // A secret is small: a regular file of at most 64 KiB, read without ever reading more.
+    const text = (await readBoundedFile(path, FILE_SIZE_CAPS.keyFile)).trim();
     // An empty secret is reported (a mount not populated yet, or caught mid-rewrite), not silent.
     return text === ''
       ? { kind: 'unreadable', source: fileVariable, why: `${fileVariable} is empty` }
       : { kind: 'token', token: text, source: fileVariable };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'read error';
-    return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${code})` };
+    const detail = error instanceof FileReadError ? error.detail : 'read error';
+    return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${detail})` };
   }
 }
 

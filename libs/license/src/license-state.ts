@@ -34,10 +34,23 @@ export interface LicenseState {
   readonly warnings: readonly string[];
 }
 
-const NO_ENTITLEMENTS: LicenseEntitlements = Object.freeze({
+const NO_ENTITLEMENTS: LicenseEntitlements = serialisable({
   features: Object.freeze(new Set<string>()) as ReadonlySet<string>,
   aiProviders: Object.freeze([]) as readonly string[],
 });
+
+/**
+ * Freezes entitlements with a non-enumerable `toJSON`: `JSON.stringify(state)` would otherwise
+ * print the `features` Set as `{}`. Non-enumerable so spreads and equality checks see data only.
+ */
+function serialisable(entitlements: LicenseEntitlements): LicenseEntitlements {
+  Object.defineProperty(entitlements, 'toJSON', {
+    value(this: LicenseEntitlements) {
+      return { ...this, features: [...this.features].sort() };
+    },
+  });
+  return Object.freeze(entitlements);
+}
 
 /** The enabled-user cap a key sets: `features.users.max`, else `seats`; the lower when both are set. */
 export function userCapOf(claims: LicenseClaims | undefined): number | undefined {
@@ -48,7 +61,7 @@ export function userCapOf(claims: LicenseClaims | undefined): number | undefined
 export function entitlementsOf(claims: LicenseClaims): LicenseEntitlements {
   const maxUsers = userCapOf(claims);
   const perDay = claims.features?.ai?.messagesPerDay;
-  return Object.freeze({
+  return serialisable({
     features: grantedFeatures(claims) as ReadonlySet<string>,
     ...(maxUsers !== undefined ? { maxUsers } : {}),
     aiProviders: Object.freeze([...claimedIds(claims, 'ai')]),

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { filter, type Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
+import { printable } from './verification/rejection-reasons.js';
 import { LICENSE_EVENT_TYPES, type LicenseEvent, type LicenseEventType } from './license-events.js';
 import { describeBadFeature, parseFeature } from './license-feature.js';
 import { LicenseConfigurationError } from './license-options.js';
@@ -110,6 +111,6 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private reportHandlerError(where: string, error: unknown): void {
-    this.logger.error(`@OnLicenseEvent handler ${where} failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.logger.error(`@OnLicenseEvent handler ${where} failed: ${printable(error instanceof Error ? error.message : String(error), 500)}`);
   }
 }

@@ -228,7 +228,7 @@ describe('LicenseService: reverify, license.changed, watch and state$', () => {
     await license.reverify();
     const last = ofType(events, 'license.changed').at(-1)!;
     expect(last).toMatchObject({ previous: { status: 'accepted' }, current: { status: 'not-configured' }, granted: [] });
-    expect(last.revoked).toEqual(['connector:sap', 'connector:snowflake', 'product:pika']);
+    expect(last.revoked).toEqual(['ai:anthropic', 'connector:sap', 'connector:snowflake', 'product:pika']);
     expect(license.isLicensed('connector:sap')).toBe(false);
   });
 

@@ -76,7 +76,7 @@ describe('SeatLimiter', () => {
   });
 
   it('is unlimited when the key sets no cap, and when there is no key', async () => {
-    for (const options of [{ claims: { features: {} } }, { state: 'not-configured' as const }]) {
+    for (const options of [{ claims: { features: { users: undefined } } }, { state: 'not-configured' as const }]) {
       const { limiter, users, close } = await limiterWith(kit, options);
       for (let i = 0; i < 20; i++) await limiter.claimSeat(() => users.add());
       expect(users.enabled).toBe(20);

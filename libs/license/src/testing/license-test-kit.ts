@@ -29,7 +29,10 @@ export function defaultTestClaims(now = new Date()): Record<string, unknown> {
 }
 
 export interface TestKeyOptions {
-  /** Claims merged over `defaultTestClaims()` (top level; pass `undefined` to drop a claim). */
+  /**
+   * Claims deep-merged over `defaultTestClaims()`: objects (`features`, `features.ai`, …) merge
+   * member by member, arrays and other values replace, `undefined` drops a claim.
+   */
   claims?: Record<string, unknown>;
   /** Shorthand for `exp`: seconds from now (negative for an expired key). */
   expiresInSeconds?: number;
@@ -77,11 +80,10 @@ export class LicenseTestKit {
 
   /** Signs a key with this kit's private key. */
   issue(options: TestKeyOptions = {}): Promise<string> {
-    const claims: Record<string, unknown> = { ...defaultTestClaims(), ...options.claims };
+    const claims = mergeClaims(defaultTestClaims(), options.claims ?? {});
     if (options.expiresInSeconds !== undefined) {
       claims.exp = Math.floor(Date.now() / 1000) + options.expiresInSeconds;
     }
-    for (const key of Object.keys(claims)) if (claims[key] === undefined) delete claims[key];
     return signLicense(claims, { privateKey: this.keys.privateKey, kid: options.kid, header: options.header });
   }
 
@@ -117,6 +119,33 @@ export class LicenseTestKit {
         return this.issue({ claims });
     }
   }
+}
+
+/**
+ * Deep merge for claim sets: `{ features: { connectors: ['sfdc'] } }` changes the connectors and
+ * keeps the default apps, user cap and AI entitlements. Arrays replace (a list of granted ids is
+ * one value), `undefined` removes the member.
+ */
+export function mergeClaims(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const key of Object.keys(override)) {
+    const value = override[key];
+    const current = Object.hasOwn(merged, key) ? merged[key] : undefined;
+    if (value === undefined) {
+      delete merged[key];
+      continue;
+    }
+    const next = isPlainObject(value) && isPlainObject(current) ? mergeClaims(current, value) : value;
+    // defineProperty: a `__proto__` member stays a plain member, never a prototype.
+    Object.defineProperty(merged, key, { value: next, enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function nowSeconds(): number {

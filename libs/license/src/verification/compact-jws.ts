@@ -26,7 +26,16 @@ export function parseCompactJws(token: unknown): CompactJwsParts | undefined {
   if (!segments.every(isCanonicalBase64url)) return undefined;
   const header = parseJsonObject(Buffer.from(segments[0], 'base64url').toString('utf8'));
   if (!header) return undefined;
+  // JSON.parse refuses a BOM before the header; jose's TextDecoder would drop one before the
+  // payload. Both are `malformed`, checked on the bytes (nothing of the payload is read).
+  if (startsWithBom(segments[1])) return undefined;
   return { header, segments };
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function startsWithBom(segment: string): boolean {
+  return Buffer.from(segment.slice(0, 4), 'base64url').subarray(0, 3).equals(UTF8_BOM);
 }
 
 function isCanonicalBase64url(segment: string): boolean {

@@ -178,9 +178,24 @@ const rejections: Row[] = [
   ['PS256 by the right key', () => craftJws({ alg: 'PS256' }, claims(), 'PS256', signer.privateKey), 'unsupported algorithm (PS256)'],
   ['alg missing', () => craftJws({ typ: 'JWT' }, claims(), 'RS256', signer.privateKey), 'unsupported algorithm (undefined)'],
   ['alg of the wrong case', () => craftJws({ alg: 'rs256' }, claims(), 'RS256', signer.privateKey), 'unsupported algorithm (rs256)'],
-  ['alg with control characters is made printable and short', () =>
+  ['alg with control characters is escaped and short', () =>
     craftJws({ alg: `\u0000\u001b[31m${'X'.repeat(100)}` }, claims(), 'RS256', signer.privateKey),
-    `unsupported algorithm (??[31m${'X'.repeat(26)}…)`],
+    `unsupported algorithm (\\u0000\\u001b[31m${'X'.repeat(26)}…)`],
+  ['alg with quotes and backslashes cannot close a quoted log field', () =>
+    craftJws({ alg: '\\") forged="yes' }, claims(), 'RS256', signer.privateKey),
+    'unsupported algorithm (\\\\\\") forged=\\"yes)'],
+  ['alg with bidi overrides and a line separator', () =>
+    craftJws({ alg: 'a\u202e\u2028b' }, claims(), 'RS256', signer.privateKey),
+    'unsupported algorithm (a\\u202e\\u2028b)'],
+
+  // kid: a string or absent (RFC 7515); anything else would be read as "no kid" and try every key.
+  ...([['a number', 1], ['null', null], ['an array', ['k1']], ['an object', { k: 1 }], ['a boolean', true]] as const).map(
+    ([what, kid]): Row => [`kid is ${what}`, () => craftJws({ alg: 'RS256', kid }, claims(), 'RS256', signer.privateKey), 'malformed'],
+  ),
+
+  // A UTF-8 BOM is malformed before the payload exactly as before the header.
+  ['BOM before the payload (validly signed)', () => craftJws({ alg: 'RS256' }, `\ufeff${JSON.stringify(claims())}`, 'RS256', signer.privateKey), 'malformed'],
+  ['BOM before the header (validly signed)', () => craftJws(`\ufeff${JSON.stringify({ alg: 'RS256' })}`, claims(), 'RS256', signer.privateKey), 'malformed'],
 
   // Signature: nothing from the payload is looked at before it verifies.
   ['signed by another key', () => sign(claims(), otherSigner.privateKey), 'signature invalid'],

@@ -57,6 +57,8 @@ export async function verifyLicenseToken(
   if (!jws) return rejected(RejectionReason.malformed);
   const { alg, kid } = jws.header;
   if (alg !== 'RS256') return rejected(RejectionReason.unsupportedAlgorithm(printable(alg)));
+  // RFC 7515: `kid` is a string. Read as "no kid", a number or null would try every key.
+  if (kid !== undefined && typeof kid !== 'string') return rejected(RejectionReason.malformed);
 
   const now = options.now ?? new Date();
   const tolerance = clampTolerance(options.clockToleranceSeconds);

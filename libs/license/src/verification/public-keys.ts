@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { printable } from './rejection-reasons.js';
+import { FILE_SIZE_CAPS, FileReadError, readBoundedFile } from '../files/bounded-file-read.js';
 
 /** Smallest RSA modulus accepted for a signing authority. */
 export const MIN_RSA_BITS = 2048;
@@ -34,10 +35,10 @@ export type PublicKeyPems = { ok: true; entries: Array<[string | undefined, stri
 export async function readPublicKeyPems(source: PublicKeySource): Promise<PublicKeyPems> {
   if (source.publicKeyPath) {
     try {
-      return { ok: true, entries: [[undefined, await readFile(source.publicKeyPath, 'utf8')]] };
+      return { ok: true, entries: [[undefined, await readBoundedFile(source.publicKeyPath, FILE_SIZE_CAPS.publicKey)]] };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'read error';
-      return { ok: false, why: `cannot read ${source.publicKeyPath}: ${code}` };
+      const detail = error instanceof FileReadError ? error.detail : 'read error';
+      return { ok: false, why: `cannot read ${printable(source.publicKeyPath, 500)}: ${detail}` };
     }
   }
   const configured = source.publicKey;
@@ -55,7 +56,7 @@ export function publicKeySet(entries: Array<[string | undefined, string]>): Publ
   const byKid = new Map<string, KeyObject>();
   const all: KeyObject[] = [];
   for (const [kid, pem] of entries) {
-    const label = kid === undefined ? '' : `kid "${kid}": `;
+    const label = kid === undefined ? '' : `kid "${printable(kid, 64)}": `;
     const parsed = parseRsaPublicKey(pem);
     if (typeof parsed === 'string') return { ok: false, why: `${label}${parsed}` };
     if (kid !== undefined) byKid.set(kid, parsed);
@@ -67,6 +68,15 @@ export function publicKeySet(entries: Array<[string | undefined, string]>): Publ
 function parseRsaPublicKey(pem: string): KeyObject | string {
   if (typeof pem !== 'string' || !pem.includes('-----BEGIN')) return 'not a PEM public key';
   if (/PRIVATE KEY-----/.test(pem)) return 'a private key was given; configure the public key only';
+  // createPublicKey would take the key out of a certificate and ignore its validity, issuer and
+  // purpose: a certificate is refused so nobody believes those were checked.
+  if (/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/.test(pem)) {
+    return 'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)';
+  }
+  // createPublicKey would silently use the first block only.
+  if ((pem.match(/-----BEGIN /g) ?? []).length > 1) {
+    return 'several PEM blocks in one key; configure one key, or several keyed by kid';
+  }
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: 'pem' });

@@ -29,11 +29,22 @@ export function isoSeconds(at: Date): string {
 }
 
 /**
- * A value taken from an untrusted token, made safe to put in a reason or a log line: printable
- * ASCII only, and short.
+ * Characters shown escaped: `"` and `\` (so a value cannot close its quotes or fake an escape),
+ * and everything outside printable ASCII — control characters (new lines, terminal escapes), bidi
+ * overrides, zero-width characters, BOM, and look-alikes such as `ＲＳ256` for `RS256`.
+ */
+const UNSAFE = /[^\x20-\x7e]|["\\]/g;
+
+/**
+ * A value made safe to put between double quotes in a log line or a reason: `"` → `\"`,
+ * `\` → `\\`, any other character outside printable ASCII → `\uXXXX` (as in JSON, so nothing is
+ * lost: `Müller` → `M\u00fcller`). Longer than `max` characters, it is cut and ends with `…`.
+ * Non-strings are shown as JSON. Every value interpolated into a log line goes through it, so a
+ * line keeps exactly its fields (DESIGN 4).
  */
 export function printable(value: unknown, max = 32): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const clean = text.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+  const cut = text.length > max ? text.slice(0, max) : text;
+  const clean = cut.replace(UNSAFE, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return cut === text ? clean : `${clean}…`;
 }
