@@ -6,7 +6,8 @@ const esm = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@liberty/license$': '<rootDir>/libs/license/src/index.ts',
-    '^@liberty/license/testing$': '<rootDir>/libs/license/src/testing/index.ts',
+    // Every subpath export (testing, terminus, prometheus, …) is src/<subpath>/index.ts.
+    '^@liberty/license/([a-z-]+)$': '<rootDir>/libs/license/src/$1/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }] },

@@ -20,6 +20,9 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
   exports: Record<string, string | { types?: string; default?: string }>;
   main?: string;
   types?: string;
+  typesVersions?: Record<string, Record<string, string[]>>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
 
 /** Runs `node <args>` in the repo root, as a user's project would. */
@@ -42,7 +45,19 @@ describe('package.json of @liberty/license', () => {
   it('is an ESM package named @liberty/license with "." and "./testing" exports', () => {
     expect(manifest.name).toBe('@liberty/license');
     expect(manifest.type).toBe('module');
-    expect(entries.map(([subpath]) => subpath)).toEqual(expect.arrayContaining(['.', './testing']));
+    expect(entries.map(([subpath]) => subpath)).toEqual(expect.arrayContaining(['.', './testing', './terminus', './prometheus']));
+  });
+
+  it('typesVersions maps every subpath export to the same declarations (for TypeScript\'s older node10 resolution)', () => {
+    const expected = Object.fromEntries(entries.filter(([subpath]) => subpath !== '.').map(([subpath, target]) => [subpath.slice(2), [target.types]]));
+    expect(manifest.typesVersions).toEqual({ '*': expected });
+  });
+
+  it('the optional integrations are optional peer dependencies', () => {
+    for (const name of ['@nestjs/websockets', '@nestjs/microservices', '@nestjs/terminus', 'prom-client']) {
+      expect(manifest.peerDependencies?.[name]).toBeDefined();
+      expect(manifest.peerDependenciesMeta?.[name]).toEqual({ optional: true });
+    }
   });
 
   it.each(entries)('exports[%j] has types and default, in that order, and both files exist', (_subpath, target) => {
@@ -121,6 +136,16 @@ describe('resolving the built package from a user project', () => {
       const resolved = ts.resolveModuleName(specifier, containingFile, options, ts.sys, undefined, undefined, resolutionMode);
       expect(resolved.resolvedModule?.resolvedFileName).toBe(join(PACKAGE_DIR, target.types));
       expect(resolved.resolvedModule?.extension).toBe('.d.ts');
+    }
+  });
+
+  it('TypeScript (node10, no exports support) resolves every subpath through typesVersions', () => {
+    const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
+    const containingFile = join(ROOT, 'consumer.ts');
+    for (const [subpath, target] of entries) {
+      const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
+      const resolved = ts.resolveModuleName(specifier, containingFile, options, ts.sys);
+      expect(resolved.resolvedModule?.resolvedFileName).toBe(join(PACKAGE_DIR, target.types));
     }
   });
 });

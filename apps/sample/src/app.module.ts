@@ -28,6 +28,8 @@ export function licenseOptionsFrom(config: ConfigService, configPath: string): L
     enforcement: license.enforcement,
     ...(publicKeyPath ? { publicKeyPath } : {}),
     ...(license.key_file_poll_interval_ms !== undefined ? { keyFilePollIntervalMs: license.key_file_poll_interval_ms } : {}),
+    ...(license.instance !== undefined ? { instance: license.instance } : {}),
+    ...(license.grace_days !== undefined ? { graceDays: license.grace_days } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
-export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
+export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
 // Satellites: the license comes from a hub's status endpoint (`hub` option).
 export type { LicenseHubOptions } from './hub/hub-options.js';
@@ -34,6 +34,7 @@ export type {
   LicenseChangedEvent,
   LicenseExpiringEvent,
   LicenseExpiredEvent,
+  LicenseGraceEvent,
 } from './license-events.js';
 export type { LicenseState, LicenseStatus, LicenseEntitlements } from './license-state.js';
 export {

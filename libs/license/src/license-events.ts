@@ -21,20 +21,37 @@ export interface LicenseExpiringEvent {
   readonly expiresAt: Date;
 }
 
-/** `exp` passed while the app ran: the state moved to rejected at that moment. */
+/**
+ * `exp` passed and the grace period (`graceDays`) began: the key stays accepted until `graceEndsAt`.
+ * Once per key: at `exp` while running, or at startup when the app starts inside the grace period.
+ */
+export interface LicenseGraceEvent {
+  readonly type: 'license.grace';
+  readonly current: LicenseState;
+  readonly expiresAt: Date;
+  readonly graceEndsAt: Date;
+}
+
+/**
+ * `exp` passed while the app ran — or, with `graceDays`, the grace period ended: the state moved to
+ * rejected at that moment.
+ */
 export interface LicenseExpiredEvent {
   readonly type: 'license.expired';
   readonly previous: LicenseState;
   readonly current: LicenseState;
   readonly expiresAt: Date;
+  /** Set when a grace period ended (then it is the instant the state moved to rejected). */
+  readonly graceEndedAt?: Date;
 }
 
-export type LicenseEvent = LicenseChangedEvent | LicenseExpiringEvent | LicenseExpiredEvent;
+export type LicenseEvent = LicenseChangedEvent | LicenseExpiringEvent | LicenseGraceEvent | LicenseExpiredEvent;
 export type LicenseEventType = LicenseEvent['type'];
 export type LicenseEventOf<T extends LicenseEventType> = Extract<LicenseEvent, { type: T }>;
 
 export const LICENSE_EVENT_TYPES: readonly LicenseEventType[] = [
   'license.changed',
   'license.expiring',
+  'license.grace',
   'license.expired',
 ];

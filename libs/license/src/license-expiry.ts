@@ -1,4 +1,5 @@
 import type { LicenseState } from './license-state.js';
+import { isoSeconds, utcDate } from './verification/rejection-reasons.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -24,12 +25,17 @@ export function crossedThreshold(
 ): number | undefined {
   if (state.status !== 'accepted' || !state.expiresAt) return undefined;
   const msLeft = state.expiresAt.getTime() - now.getTime();
+  // Past `exp` (a grace period) the "expires in N days" warnings are over.
+  if (msLeft <= 0) return undefined;
   let crossed: number | undefined;
   for (const days of thresholds) if (msLeft <= days * DAY_MS) crossed = days;
   return crossed !== undefined && !announced.has(crossed) ? crossed : undefined;
 }
 
-/** When to look again: the next threshold or `exp`, at most `MAX_TIMER_STEP_MS` away. */
+/**
+ * When to look again: the next threshold, `exp`, or the end of the grace period, at most
+ * `MAX_TIMER_STEP_MS` away (long delays are chained, never one long timer).
+ */
 export function nextCheckDelay(
   state: LicenseState,
   thresholds: readonly number[],
@@ -38,8 +44,33 @@ export function nextCheckDelay(
 ): number | undefined {
   if (state.status !== 'accepted' || !state.expiresAt) return undefined;
   const exp = state.expiresAt.getTime();
-  const moments = [exp, ...thresholds.filter((d) => !announced.has(d)).map((d) => exp - d * DAY_MS)];
+  const moments = state.grace
+    ? [state.grace.endsAt.getTime()]
+    : [exp, ...thresholds.filter((d) => !announced.has(d)).map((d) => exp - d * DAY_MS)];
   const upcoming = moments.map((t) => t - now.getTime()).filter((ms) => ms > 0);
   const delay = upcoming.length > 0 ? Math.min(...upcoming) : 0;
   return Math.min(Math.max(delay, 0), MAX_TIMER_STEP_MS);
+}
+
+/** The end of the grace period of a key expiring at `expiresAt`. */
+export function graceEnd(expiresAt: Date, graceDays: number): Date {
+  return new Date(expiresAt.getTime() + graceDays * DAY_MS);
+}
+
+/** The state's warning (and log line) while in grace. */
+export function graceWarning(expiresAt: Date, endsAt: Date): string {
+  return `license expired on ${utcDate(expiresAt)} — grace period until ${isoSeconds(endsAt)}`;
+}
+
+export type ExpiryTransition = { kind: 'grace'; endsAt: Date } | { kind: 'expire'; graceEndedAt?: Date };
+
+/**
+ * What the expiry timer must do now with an accepted key: nothing (`undefined`), enter the grace
+ * period (at `exp`, when `graceDays` > 0), or expire it (at `exp`, or at the end of grace).
+ */
+export function expiryTransition(state: LicenseState, graceDays: number, now: Date): ExpiryTransition | undefined {
+  if (state.status !== 'accepted' || !state.expiresAt || now < state.expiresAt) return undefined;
+  const endsAt = state.grace?.endsAt ?? graceEnd(state.expiresAt, graceDays);
+  if (now >= endsAt) return graceDays > 0 || state.grace ? { kind: 'expire', graceEndedAt: endsAt } : { kind: 'expire' };
+  return state.grace ? undefined : { kind: 'grace', endsAt };
 }

@@ -43,6 +43,12 @@ export interface LicenseModuleOptions {
    */
   instance?: string;
   /**
+   * Days after `exp` during which the key stays accepted (`state.grace`, a warning, the
+   * `license.grace` event at `exp`); `license.expired` fires at the end of the grace period.
+   * 0–365. Default: 0 (the key expires exactly at `exp`).
+   */
+  graceDays?: number;
+  /**
    * A satellite: the license comes from a hub's status endpoint instead of a local key
    * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
    * `audience`, `issuer`, `instance`).
@@ -62,5 +68,6 @@ export interface ResolvedLicenseOptions {
   readonly expiryWarningDays: readonly number[];
   readonly keyFilePollIntervalMs: number;
   readonly instance?: string;
+  readonly graceDays: number;
   readonly hub?: ResolvedHubOptions;
 }

@@ -64,6 +64,7 @@ describe('resolveLicenseOptions', () => {
       clockToleranceSeconds: 60,
       expiryWarningDays: [30, 7],
       keyFilePollIntervalMs: 2000,
+      graceDays: 0,
     });
   });
 

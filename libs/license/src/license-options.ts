@@ -12,6 +12,9 @@ export class LicenseConfigurationError extends Error {
   override readonly name = 'LicenseConfigurationError';
 }
 
+/** The longest grace period: a renewal lost for a whole year is not a grace period any more. */
+export const MAX_GRACE_DAYS = 365;
+
 const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 /**
@@ -78,6 +81,10 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
       fail('instance', 'a reference must be written ${NAME}, e.g. "${LIBERTY_INSTANCE}"');
     }
   }
+  const graceDays = options.graceDays ?? 0;
+  if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > MAX_GRACE_DAYS) {
+    fail('graceDays', `must be a whole number of days from 0 to ${MAX_GRACE_DAYS}`);
+  }
   const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
     fail('issuer', 'must be a non-empty string or list of strings');
@@ -93,6 +100,7 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     expiryWarningDays: Object.freeze([...new Set(warnings)].sort((a, b) => b - a)),
     keyFilePollIntervalMs: poll,
     ...(options.instance !== undefined ? { instance: options.instance } : {}),
+    graceDays,
     ...(hub ? { hub } : {}),
   });
 }

@@ -2,6 +2,7 @@ import { claimedIds, grantedFeatures } from './license-feature.js';
 import type { LicenseEnforcement } from './license-options.interface.js';
 import type { LicenseClaims } from './verification/license-claims.js';
 import type { LicenseVerification } from './verification/license-verifier.js';
+import { graceWarning } from './license-expiry.js';
 
 /** `not-configured` (no key set) is the normal unlicensed mode, not an error. */
 export type LicenseStatus = 'accepted' | 'rejected' | 'not-configured';
@@ -32,6 +33,8 @@ export interface LicenseState {
   readonly source?: string;
   /** Non-fatal findings (e.g. the wall clock moved back). Never a lockout. */
   readonly warnings: readonly string[];
+  /** Set while `exp` has passed and the key is still accepted for `graceDays` (until `endsAt`). */
+  readonly grace?: { readonly endsAt: Date };
 }
 
 const NO_ENTITLEMENTS: LicenseEntitlements = serialisable({
@@ -74,6 +77,9 @@ export function stateFromVerification(
   context: { enforcement: LicenseEnforcement; now: Date; source?: string; warnings?: readonly string[] },
 ): LicenseState {
   const claims = verification?.claims;
+  const grace = verification?.status === 'accepted' ? verification.grace : undefined;
+  const warnings = [...(context.warnings ?? [])];
+  if (grace && claims) warnings.push(graceWarning(new Date(claims.exp * 1000), grace.endsAt));
   return Object.freeze({
     status: verification?.status ?? 'not-configured',
     ...(verification?.status === 'rejected' ? { reason: verification.reason } : {}),
@@ -83,7 +89,18 @@ export function stateFromVerification(
     enforcement: context.enforcement,
     verifiedAt: context.now,
     ...(context.source ? { source: context.source } : {}),
-    warnings: Object.freeze([...(context.warnings ?? [])]),
+    warnings: Object.freeze(warnings),
+    ...(grace ? { grace: Object.freeze({ endsAt: grace.endsAt }) } : {}),
+  });
+}
+
+/** `state` moved into its grace period at `exp` (the timer's transition; no re-verification). */
+export function stateInGrace(state: LicenseState, endsAt: Date): LicenseState {
+  const warning = graceWarning(state.expiresAt!, endsAt);
+  return Object.freeze({
+    ...state,
+    grace: Object.freeze({ endsAt }),
+    warnings: Object.freeze([...state.warnings.filter((w) => w !== warning), warning]),
   });
 }
 

@@ -92,6 +92,7 @@ describe('buildLicenseStatusView', () => {
       expiresAt: '2026-05-19T00:00:00Z',
       expiresInDays: 30,
       expiryLevel: 'warning',
+      graceEndsAt: null,
       connectors: [
         { id: 'jdedwards', defined: false },
         { id: 'sap', defined: true },

@@ -30,6 +30,8 @@ export interface LicenseStatusView {
   expiresAt: string | null;
   expiresInDays: number | null;
   expiryLevel: ExpiryLevel | null;
+  /** While `exp` has passed and the grace period (`graceDays`) runs: its end. The status stays accepted. */
+  graceEndsAt: string | null;
   connectors: Array<{ id: string; defined: boolean }>;
   apps: Array<{ id: string; defined: boolean }>;
   products: string[];
@@ -76,6 +78,7 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
     expiresAt: state.expiresAt ? isoSeconds(state.expiresAt) : null,
     expiresInDays: state.expiresAt ? daysLeft(state.expiresAt, now) : null,
     expiryLevel: state.expiresAt ? expiryLevel(state.expiresAt, now) : null,
+    graceEndsAt: state.status === 'accepted' && state.grace ? isoSeconds(state.grace.endsAt) : null,
     connectors: claimedIds(claims, 'connector').map((id) => ({ id, defined: definedConnectors.has(id) })),
     apps: claimedIds(claims, 'app').map((id) => ({ id, defined: definedApps.has(id) })),
     products: [...claimedIds(claims, 'product')],

@@ -11,12 +11,12 @@ import {
 import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './license-events.js';
-import { crossedThreshold, daysLeft, nextCheckDelay } from './license-expiry.js';
+import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from './license-expiry.js';
 import { resolveInstance } from './license-instance.js';
 import { keyFilePath, readLicenseKey, type EnvironmentReader } from './license-key-source.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
-import { featureDelta, stateFromVerification, type LicenseState } from './license-state.js';
+import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
 import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
@@ -43,8 +43,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private timer?: NodeJS.Timeout;
   private scheduling = false;
   private watchedFile?: string;
-  /** Fingerprint of the verified key and the thresholds already announced for it. */
-  private announced = { key: '', days: new Set<number>() };
+  /** Fingerprint of the verified key and the thresholds (and grace) already announced for it. */
+  private announced = { key: '', days: new Set<number>(), grace: false };
   private latestClock = 0;
   /** The key last accepted (fingerprint) and the latest instant it was accepted at. */
   private lastAccepted?: { key: string; at: number };
@@ -86,7 +86,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.states.asObservable();
   }
 
-  /** `license.changed`, `license.expiring`, `license.expired`. */
+  /** `license.changed`, `license.expiring`, `license.grace`, `license.expired`. */
   get events$(): Observable<LicenseEvent> {
     return this.events.asObservable();
   }
@@ -216,6 +216,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
           issuer: this.options.issuer,
           clockToleranceSeconds: this.options.clockToleranceSeconds,
           instance: binding.instance,
+          graceSeconds: this.options.graceDays * 86_400,
           now,
         })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
@@ -268,16 +269,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return [message];
   }
 
-  private apply(next: LicenseState, expiredAt?: Date): void {
+  private apply(next: LicenseState, expired?: { expiresAt: Date; graceEndedAt?: Date }): void {
     const previous = this.states.value;
     this.granted = next.entitlements.features; // empty unless accepted
     this.states.next(next);
     this.log(next);
-    if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set() };
+    if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set(), grace: false };
     if (changed(previous, next)) {
       this.events.next({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
     }
-    if (expiredAt) this.events.next({ type: 'license.expired', previous, current: next, expiresAt: expiredAt });
+    if (expired) this.events.next({ type: 'license.expired', previous, current: next, ...expired });
     // Before bootstrap nobody listens yet: onApplicationBootstrap() announces and arms the timer.
     if (this.scheduling) this.tick();
   }
@@ -290,6 +291,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
         `license accepted — customer="${printable(c.customer, 200)}" edition="${printable(edition, 200)}" ` +
           `expires=${isoSeconds(new Date(c.exp * 1000))}`,
       );
+      if (state.grace) this.logger.warn(graceWarning(new Date(c.exp * 1000), state.grace.endsAt));
       return;
     }
     if (state.status === 'rejected') this.logger.warn(`license rejected — reason="${state.reason}"`);
@@ -307,6 +309,13 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const left = daysLeft(state.expiresAt, now);
     this.logger.warn(`license expires in ${left} day${left === 1 ? '' : 's'} — ${isoSeconds(state.expiresAt)}`);
     this.events.next({ type: 'license.expiring', current: state, daysLeft: left, thresholdDays: threshold, expiresAt: state.expiresAt });
+  }
+
+  /** `license.grace`, once per key: at `exp` while running, or at startup inside the grace period. */
+  private announceGrace(state: LicenseState): void {
+    if (!state.grace || !state.expiresAt || this.announced.grace) return;
+    this.announced.grace = true;
+    this.events.next({ type: 'license.grace', current: state, expiresAt: state.expiresAt, graceEndsAt: state.grace.endsAt });
   }
 
   /** Arms one unref'd timer for the next threshold or `exp`; nothing keeps the process alive. */
@@ -330,15 +339,22 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       this.states.next(Object.freeze({ ...this.state, warnings: Object.freeze([...this.state.warnings, ...warnings]) }));
     }
     const state = this.state;
-    if (state.status === 'accepted' && state.expiresAt && now >= state.expiresAt) {
-      const expiresAt = state.expiresAt;
-      const expired = stateFromVerification(
-        { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
-        { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings },
-      );
-      this.apply(expired, expiresAt);
+    const transition = expiryTransition(state, this.options.graceDays, now);
+    if (transition?.kind === 'grace') {
+      this.apply(stateInGrace(state, transition.endsAt)); // apply() ticks again: that announces it
       return;
     }
+    if (transition?.kind === 'expire') {
+      const expiresAt = state.expiresAt!;
+      const grace = graceWarning(expiresAt, transition.graceEndedAt ?? expiresAt);
+      const expired = stateFromVerification(
+        { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
+        { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings.filter((w) => w !== grace) },
+      );
+      this.apply(expired, { expiresAt, ...(transition.graceEndedAt ? { graceEndedAt: transition.graceEndedAt } : {}) });
+      return;
+    }
+    this.announceGrace(state);
     this.announceExpiry(state, now);
     this.schedule();
   }

@@ -37,6 +37,8 @@ export interface SampleAppOptions {
   /** The first key, put in the referenced variable before the app starts (undefined: none). */
   licenseKey?: string;
   enforcement?: 'restricted' | 'soft';
+  /** Extra lines for the `[license]` section (e.g. `grace_days = 14`). */
+  licenseSettings?: string;
 }
 
 /**
@@ -58,7 +60,7 @@ export class SampleAppFixture {
     const dir = await mkdtemp(join(tmpdir(), 'liberty-web-'));
     const keyVariable = `LIBERTY_WEB_TEST_KEY_${randomBytes(6).toString('hex').toUpperCase()}`;
     await writeFile(join(dir, 'public.pem'), options.publicKey);
-    await writeFile(join(dir, 'app.toml'), config(keyVariable, options.enforcement ?? 'restricted'));
+    await writeFile(join(dir, 'app.toml'), config(keyVariable, options.enforcement ?? 'restricted', options.licenseSettings));
     if (options.licenseKey !== undefined) process.env[keyVariable] = options.licenseKey;
     const previousAdminToken = process.env.LIBERTY_ADMIN_TOKEN;
     const adminToken = `admin-${randomBytes(16).toString('hex')}`;
@@ -110,12 +112,13 @@ export class SampleAppFixture {
   }
 }
 
-function config(keyVariable: string, enforcement: string): string {
+function config(keyVariable: string, enforcement: string, extra = ''): string {
   return `[license]
 license_key = "\${${keyVariable}}"
 public_key_path = "public.pem"
 enforcement = "${enforcement}"
 audience = "liberty"
+${extra}
 
 [[connectors]]
 id = "postgres"

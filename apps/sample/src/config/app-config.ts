@@ -20,6 +20,10 @@ export interface LicenseSection extends LicenseSettings {
   issuer?: string | string[];
   /** How often `<NAME>_FILE` is checked for a rotated key, in ms (0 disables). Library default 2000. */
   key_file_poll_interval_ms?: number;
+  /** This install's name (or a `${NAME}` reference): keys bound to another instance are rejected. */
+  instance?: string;
+  /** Days a key stays accepted after `exp` (library `graceDays`; default 0). */
+  grace_days?: number;
 }
 
 /** A `[[connectors]]` or `[[apps]]` entry. */
@@ -112,6 +116,14 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
   if (poll !== undefined && !(typeof poll === 'number' && Number.isInteger(poll) && poll >= 0)) {
     fail('license.key_file_poll_interval_ms', 'must be a whole number of milliseconds (0 disables)');
   }
+  const instance = license.instance;
+  if (instance !== undefined && (typeof instance !== 'string' || instance.trim() === '')) {
+    fail('license.instance', 'must be a non-empty string (a name, or "${LIBERTY_INSTANCE}")');
+  }
+  const graceDays = license.grace_days;
+  if (graceDays !== undefined && !(typeof graceDays === 'number' && Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 365)) {
+    fail('license.grace_days', 'must be a whole number of days from 0 to 365');
+  }
   return {
     license: {
       license_key: licenseKey as string,
@@ -120,6 +132,8 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
       audience: audience as string,
       ...(issuer !== undefined ? { issuer: issuer as string | string[] } : {}),
       ...(poll !== undefined ? { key_file_poll_interval_ms: poll as number } : {}),
+      ...(instance !== undefined ? { instance: instance as string } : {}),
+      ...(graceDays !== undefined ? { grace_days: graceDays as number } : {}),
     },
     connectors: items(doc.connectors, 'connectors', fail),
     apps: items(doc.apps, 'apps', fail),

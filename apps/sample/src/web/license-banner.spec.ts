@@ -30,4 +30,18 @@ describe('licenseBanner', () => {
   it.each(['restricted', 'soft'] as const)('shows nothing for an accepted license (%s)', (enforcement) => {
     expect(licenseBanner(state('accepted', enforcement))).toEqual({ shown: false, mode: enforcement, status: 'accepted', text: '' });
   });
+
+  it.each(['restricted', 'soft'] as const)('inside a grace period (%s): the grace banner, mode "grace"', (enforcement) => {
+    const grace = {
+      ...state('accepted', enforcement),
+      expiresAt: new Date('2026-05-19T00:00:00Z'),
+      grace: { endsAt: new Date('2026-06-02T00:00:00Z') },
+    } as LicenseState;
+    expect(licenseBanner(grace)).toEqual({
+      shown: true,
+      mode: 'grace',
+      status: 'accepted',
+      text: 'License expired on 2026-05-19 — grace period until 2026-06-02; renew the license',
+    });
+  });
 });

@@ -1,11 +1,14 @@
-import { statusLabel, type LicenseState } from '@liberty/license';
+import { statusLabel, utcDate, type LicenseState } from '@liberty/license';
 
 /** What every page's header shows about the license (DESIGN.md 7a). */
 export interface LicenseBanner {
   /** False when the license is accepted: no banner. */
   shown: boolean;
-  /** Restricted mode gates (red banner); soft mode only warns (yellow banner). */
-  mode: LicenseState['enforcement'];
+  /**
+   * Restricted mode gates (red banner); soft mode only warns (yellow banner); `grace`: the key
+   * expired and still works for its grace period (red banner, nothing gated yet).
+   */
+  mode: LicenseState['enforcement'] | 'grace';
   status: LicenseState['status'];
   /** The banner text; `''` when not shown. */
   text: string;
@@ -15,10 +18,16 @@ export interface LicenseBanner {
  * The banner texts of DESIGN.md 7a, in one place (the pages only display them):
  * restricted — `Restricted mode — licensed features are disabled: <status label>`;
  * soft — `No license — activate to remove this notice`, `License expired`, or
- * `License rejected — <reason>`.
+ * `License rejected — <reason>`. Inside a grace period (`graceDays`):
+ * `License expired on <date> — grace period until <date>; renew the license`.
  */
 export function licenseBanner(state: LicenseState): LicenseBanner {
   const base = { mode: state.enforcement, status: state.status };
+  if (state.status === 'accepted' && state.grace && state.expiresAt) {
+    const until = utcDate(state.grace.endsAt);
+    const text = `License expired on ${utcDate(state.expiresAt)} — grace period until ${until}; renew the license`;
+    return { ...base, mode: 'grace', shown: true, text };
+  }
   if (state.status === 'accepted') return { ...base, shown: false, text: '' };
   return { ...base, shown: true, text: bannerText(state) };
 }

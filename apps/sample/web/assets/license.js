@@ -13,6 +13,8 @@ function expiryChip(view) {
   if (!view.expiresAt) return { level: 'none', text: 'No expiry date' };
   const date = utcDate(view.expiresAt);
   const days = view.expiresInDays;
+  // Inside the grace period the key still works; the chip is red and says until when.
+  if (view.graceEndsAt) return { level: 'expired', text: `expired — grace until ${utcDate(view.graceEndsAt)}` };
   if (view.expiryLevel === 'expired') return { level: 'expired', text: `Expired ${date}` };
   const left = days <= 0 ? 'expires today' : `${plural(days, 'day')} left`;
   return { level: view.expiryLevel ?? 'ok', text: `${date} · ${left}` };

@@ -27,10 +27,21 @@ export interface VerifyLicenseOptions {
    * checked when undefined.
    */
   instance?: string;
+  /**
+   * Seconds after `exp` during which the key is still accepted, with `grace.endsAt` set (the
+   * module's `graceDays`). Default 0: expired exactly at `exp`.
+   */
+  graceSeconds?: number;
 }
 
 export type LicenseVerification =
-  | { readonly status: 'accepted'; readonly claims: LicenseClaims; readonly kid?: string }
+  | {
+      readonly status: 'accepted';
+      readonly claims: LicenseClaims;
+      readonly kid?: string;
+      /** Set when `exp` has passed and the key is inside its grace period (`graceSeconds`). */
+      readonly grace?: { readonly endsAt: Date };
+    }
   | {
       readonly status: 'rejected';
       readonly reason: string;
@@ -94,17 +105,28 @@ async function verifyWithKey(
   now: Date,
   tolerance: number,
 ): Promise<LicenseVerification> {
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, key, {
+  const verify = (at: Date) =>
+    jwtVerify(token, key, {
       algorithms: ['RS256'],
       audience: options.audience,
       issuer: options.issuer as string | string[] | undefined,
       clockTolerance: tolerance,
-      currentDate: now,
-    }));
+      currentDate: at,
+    });
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await verify(now));
   } catch (error) {
-    return classify(error);
+    // Inside a grace period jose's own `exp` check is the only objection it raised; every other
+    // check (signature, iss, aud, nbf) is run again as of one second before `exp`, so none is
+    // skipped whatever order jose checks in. The grace itself is decided below.
+    const before = graceRetryInstant(error, options, now);
+    if (!before) return classify(error);
+    try {
+      ({ payload } = await verify(before));
+    } catch (again) {
+      return classify(again);
+    }
   }
   return checkVerifiedPayload(payload as Record<string, unknown>, now, tolerance, options);
 }
@@ -122,7 +144,8 @@ function checkVerifiedPayload(
   const shown = claims.ok ? claims.claims : undefined;
   const nowSeconds = now.getTime() / 1000;
   const exp = payload.exp as number;
-  if (exp <= nowSeconds) return rejected(RejectionReason.expired(dateOf(exp)), shown);
+  const graceEnd = exp + graceOf(options);
+  if (graceEnd <= nowSeconds) return rejected(RejectionReason.expired(dateOf(exp)), shown);
   const iat = payload.iat as number | undefined;
   if (iat !== undefined && iat > nowSeconds + tolerance) {
     return rejected(RejectionReason.notYetValid(dateOf(iat)), shown);
@@ -132,7 +155,21 @@ function checkVerifiedPayload(
   if (options.instance !== undefined && bound !== undefined && bound !== options.instance) {
     return rejected(RejectionReason.instanceMismatch, claims.claims);
   }
+  if (exp <= nowSeconds) return { status: 'accepted', claims: claims.claims, grace: { endsAt: dateOf(graceEnd) } };
   return { status: 'accepted', claims: claims.claims };
+}
+
+function graceOf(options: VerifyLicenseOptions): number {
+  const grace = options.graceSeconds;
+  return grace !== undefined && Number.isSafeInteger(grace) && grace > 0 ? grace : 0;
+}
+
+/** One second before `exp`, when jose reported only an expiry that the grace period still covers. */
+function graceRetryInstant(error: unknown, options: VerifyLicenseOptions, now: Date): Date | undefined {
+  if ((error as { code?: unknown } | null)?.code !== errors.JWTExpired.code) return undefined;
+  const exp = (error as errors.JWTExpired).payload?.exp;
+  if (typeof exp !== 'number' || !Number.isSafeInteger(exp) || exp <= 0) return undefined;
+  return now.getTime() < (exp + graceOf(options)) * 1000 ? dateOf(exp - 1) : undefined;
 }
 
 /** Maps a jose error to a reason by its `code` and `claim`, never by its message. */
