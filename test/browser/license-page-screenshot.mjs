@@ -59,7 +59,7 @@ licensed = true
 );
 
 const { createSampleApp } = await import(join(root, 'apps/sample/dist/app.js'));
-const app = await createSampleApp({ configPath: join(dir, 'app.toml'), logger: false });
+const app = await createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
 let browser;
 try {
   await app.listen(0, '127.0.0.1');

@@ -1,5 +1,6 @@
+import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +13,19 @@ import { sampleToml, unique } from './sample-fixture.js';
 
 const MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
 
+// A child process start on a loaded machine (2 cores shared by parallel test files) can take seconds.
+jest.setTimeout(60_000);
+
+/** Each run gets its own SQLite data dir (removed when the file's tests end). */
+const dataDirs: string[] = [];
+afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
+  const dataRoot = mkdtempSync(join(tmpdir(), 'liberty-main-data-'));
+  dataDirs.push(dataRoot);
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', LIBERTY_DATA_DIR: join(dataRoot, 'data'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (chunk) => (output += chunk));

@@ -189,7 +189,7 @@ describe('admin token', () => {
     await writeFile(join(dir, 'app.toml'), '[license]\nlicense_key = "${LIBERTY_TEST_UNSET_KEY_VAR}"\n');
     delete process.env.LIBERTY_ADMIN_TOKEN;
     const logger = new CapturingLogger();
-    const app = await createSampleApp({ configPath: join(dir, 'app.toml'), logger });
+    const app = await createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger });
     await app.listen(0, '127.0.0.1');
     try {
       const lines = logger.lines.filter((line) => line.includes('admin token'));

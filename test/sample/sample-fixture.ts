@@ -121,6 +121,7 @@ export class SampleApp {
     readonly app: INestApplication,
     readonly url: string,
     readonly dir: string,
+    readonly dataDir: string,
     readonly configPath: string,
     readonly keyVar: string,
     readonly adminToken: string,
@@ -129,6 +130,8 @@ export class SampleApp {
 
   static async start(kit: LicenseTestKit, options: StartOptions = {}): Promise<SampleApp> {
     const dir = await mkdtemp(join(tmpdir(), 'liberty-sample-'));
+    // The SQLite database lives beside the config dir, not in it (tests list the config dir's files).
+    const dataDir = await mkdtemp(join(tmpdir(), 'liberty-sample-data-'));
     const keyVar = options.keyVar ?? unique('LIBERTY_TEST_KEY');
     const configPath = join(dir, 'app.toml');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
@@ -144,10 +147,10 @@ export class SampleApp {
     const adminToken = randomBytes(16).toString('hex');
     process.env.LIBERTY_ADMIN_TOKEN = adminToken;
     const logger = new CapturingLogger();
-    const app = await createSampleApp({ configPath, logger });
+    const app = await createSampleApp({ configPath, logger, dataDir });
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return new SampleApp(app, `http://127.0.0.1:${port}`, dir, configPath, keyVar, adminToken, logger);
+    return new SampleApp(app, `http://127.0.0.1:${port}`, dir, dataDir, configPath, keyVar, adminToken, logger);
   }
 
   /** A request with `token` as bearer (none when `null`); fails if the response carries a JWT. */
@@ -191,5 +194,6 @@ export class SampleApp {
     delete process.env[this.keyVar];
     delete process.env[`${this.keyVar}_FILE`];
     await rm(this.dir, { recursive: true, force: true });
+    await rm(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { parse } from 'smol-toml';
 import { AppConfigError, createSampleApp } from '../../apps/sample/src/app.js';
@@ -145,7 +145,7 @@ describe('app.toml at startup', () => {
   const start = async (toml: string) => {
     const path = join(dir, `${unique('app')}.toml`);
     await writeFile(path, toml);
-    return { path, result: createSampleApp({ configPath: path, logger: false }) };
+    return { path, result: createSampleApp({ configPath: path, dataDir: join(dirname(path), 'data'), logger: false }) };
   };
 
   it('a malformed file is a clear error naming the file, line and column', async () => {
@@ -192,6 +192,7 @@ describe('app.toml at startup', () => {
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(path, sampleToml({ keyVar, enforcement: 'soft' }));
     process.env.LIBERTY_CONFIG = path;
+    process.env.LIBERTY_DATA_DIR = join(dir, 'data');
     process.env.LIBERTY_ADMIN_TOKEN = 'config-test-admin';
     try {
       const app = await createSampleApp({ logger: false });
@@ -204,6 +205,7 @@ describe('app.toml at startup', () => {
       await app.close();
     } finally {
       delete process.env.LIBERTY_CONFIG;
+      delete process.env.LIBERTY_DATA_DIR;
     }
   });
 });

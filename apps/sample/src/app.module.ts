@@ -10,6 +10,7 @@ import { APP_CONFIG_NAMESPACE, APP_CONFIG_PATH } from './config/app-config.const
 import { AppConfigModule } from './config/app-config.module.js';
 import { resolvePublicKeyPath, type AppConfig, type LoadedAppConfig } from './config/app-config.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
+import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { LicenseTabModule } from './license/license-tab.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
@@ -36,12 +37,13 @@ export function licenseOptionsFrom(config: ConfigService, configPath: string): L
 @Module({})
 export class AppModule {
   /** The app for one parsed app.toml (loaded into `@nestjs/config` under `app`). */
-  static forRoot(loaded: LoadedAppConfig): DynamicModule {
+  static forRoot(loaded: LoadedAppConfig, options: { dataDir?: string } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, load: [() => ({ [APP_CONFIG_NAMESPACE]: loaded.config })] }),
         AppConfigModule.forRoot(loaded.path),
+        DatabaseModule.forRoot(options),
         LicenseModule.forRootAsync({
           // ConfigModule and AppConfigModule are global.
           inject: [ConfigService, APP_CONFIG_PATH],

@@ -14,6 +14,8 @@ export interface SampleAppOptions {
   configPath?: string;
   /** Nest logger; `false` silences it. Default: Nest's console logger. */
   logger?: LoggerService | false;
+  /** Where the SQLite database lives. Default: `LIBERTY_DATA_DIR`, else `apps/sample/data/`. Unused with `DATABASE_URL`. */
+  dataDir?: string;
 }
 
 /** `apps/sample/config/app.toml`, from `src/` (Jest) and `dist/` (node) alike. */
@@ -26,7 +28,7 @@ export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/app.toml', i
 export async function createSampleApp(options: SampleAppOptions = {}): Promise<NestExpressApplication> {
   const configPath = resolve(options.configPath ?? (process.env.LIBERTY_CONFIG?.trim() || DEFAULT_CONFIG_PATH));
   const loaded = await readAppConfig(configPath);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loaded), new ExpressAdapter(), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loaded, options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), new ExpressAdapter(), {
     abortOnError: false,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });

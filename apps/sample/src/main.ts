@@ -10,6 +10,6 @@ try {
   new Logger('liberty.sample').log(`Liberty sample app listening on http://localhost:${port} (License tab: /settings/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
-  console.error(error instanceof Error && error.name === 'AppConfigError' ? error.message : error);
+  console.error(error instanceof Error && (error.name === 'AppConfigError' || error.name === 'DatabaseOpenError') ? error.message : error);
   process.exitCode = 1;
 }

@@ -66,7 +66,7 @@ export class SampleAppFixture {
     const adminToken = `admin-${randomBytes(16).toString('hex')}`;
     process.env.LIBERTY_ADMIN_TOKEN = adminToken;
     try {
-      const app = await createSampleApp({ configPath: join(dir, 'app.toml'), logger: false });
+      const app = await createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
       await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address() as { port: number };
       return new SampleAppFixture(app, `http://127.0.0.1:${address.port}`, adminToken, keyVariable, dir, previousAdminToken);

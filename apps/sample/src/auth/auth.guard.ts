@@ -17,13 +17,13 @@ export class AuthGuard implements CanActivate {
     private readonly users: UsersService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride(PublicRoute, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = tokenOf(request);
-    const user = token ? this.users.authenticate(token) : undefined;
+    const user = token ? await this.users.authenticate(token) : undefined;
     if (!user) {
       throw new UnauthorizedException({
         statusCode: 401,

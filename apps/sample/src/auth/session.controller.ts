@@ -15,8 +15,8 @@ export class SessionController {
   @Post('session')
   @Public()
   @HttpCode(204)
-  signIn(@Body() dto: SessionDto, @Res({ passthrough: true }) response: ServerResponse): void {
-    if (!this.users.authenticate(dto.token)) {
+  async signIn(@Body() dto: SessionDto, @Res({ passthrough: true }) response: ServerResponse): Promise<void> {
+    if (!(await this.users.authenticate(dto.token))) {
       throw new UnauthorizedException({ statusCode: 401, message: 'Invalid or disabled token' });
     }
     response.setHeader('Set-Cookie', sessionCookie(dto.token));

@@ -19,7 +19,7 @@ export class LicenseOverviewService {
     return buildLicenseStatusView(this.license.state, {
       definedConnectors: this.connectors.all().map((c) => c.id),
       definedApps: this.apps.all().map((a) => a.id),
-      userCount: this.users.enabledUsers(),
+      userCount: await this.users.enabledUsers(),
       aiUsedToday: await this.aiUsage.usedToday(),
     });
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { SeatLimiter } from '@liberty/license';
 import { Permissions } from '../auth/permissions.decorator.js';
+import { SeatedUserWrites } from './seated-user-writes.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -9,7 +9,7 @@ import { UsersService } from './users.service.js';
 export class UsersController {
   constructor(
     private readonly users: UsersService,
-    private readonly seats: SeatLimiter,
+    private readonly writes: SeatedUserWrites,
   ) {}
 
   @Get()
@@ -21,14 +21,12 @@ export class UsersController {
   @Post()
   @HttpCode(201)
   create(@Body() dto: CreateUserDto) {
-    return dto.enabled === false ? this.users.create(dto) : this.seats.claimSeat(() => this.users.create(dto));
+    return this.writes.create(dto);
   }
 
   /** 402 SEAT_LIMIT_REACHED when re-enabling beyond the cap; disabling frees a seat. */
   @Patch(':id')
   update(@Param('id') id: string, @Body() dto: UpdateUserDto) {
-    return this.users.enables(id, dto)
-      ? this.seats.claimSeat(() => this.users.update(id, dto))
-      : this.users.update(id, dto);
+    return this.writes.update(id, dto);
   }
 }

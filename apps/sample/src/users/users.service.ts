@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { PERMISSIONS, type Permission } from '../auth/permissions.js';
+import { Database, type Tx } from '../database/database.js';
+import type { DatabaseSchema } from '../database/schema.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 
 export interface User {
@@ -18,81 +20,123 @@ export type PublicUser = Pick<User, 'id' | 'name' | 'permissions' | 'enabled'>;
 
 export const ADMIN_ID = 'admin';
 
+type UserRow = DatabaseSchema['users'];
+
 /**
- * Users and their bearer tokens, in memory (a sample; a real app keeps them in a database).
- * Tokens are kept as SHA-256 hashes. The built-in `admin` holds every permission and counts as a
- * seat; its token is `LIBERTY_ADMIN_TOKEN`, or a random one logged once at startup.
- * It is the app's `SeatCounter`; callers run seat-consuming changes through `SeatLimiter`.
+ * Users and their bearer tokens, in the app's database (tokens kept as SHA-256 hashes only).
+ * The built-in `admin` holds every permission and counts as a seat; its token is
+ * `LIBERTY_ADMIN_TOKEN`, or a random one logged once at startup (its hash replaces the stored one).
+ * It is the app's `SeatCounter`. Writes that take a seat go through `SeatedUserWrites`, which runs
+ * the methods taking a `tx` inside the seat transaction.
  */
 @Injectable()
-export class UsersService implements SeatCounter {
+export class UsersService implements SeatCounter, OnModuleInit {
   private readonly logger = new Logger('liberty.sample');
-  private readonly users = new Map<string, User>();
-  private readonly byTokenHash = new Map<string, string>();
-  private nextId = 1;
 
-  constructor(config: ConfigService) {
-    let token = config.get<string>('LIBERTY_ADMIN_TOKEN')?.trim();
+  constructor(
+    private readonly config: ConfigService,
+    private readonly database: Database,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    let token = this.config.get<string>('LIBERTY_ADMIN_TOKEN')?.trim();
     if (!token) {
       token = newToken();
       this.logger.warn(`LIBERTY_ADMIN_TOKEN is not set; the admin token for this run is: ${token}`);
     }
-    this.users.set(ADMIN_ID, { id: ADMIN_ID, name: 'admin', permissions: [...PERMISSIONS], enabled: true });
-    this.byTokenHash.set(hash(token), ADMIN_ID);
+    const row: UserRow = {
+      id: ADMIN_ID,
+      name: 'admin',
+      permissions: JSON.stringify(PERMISSIONS),
+      enabled: 1,
+      token_hash: hash(token),
+      created_at: new Date(0).toISOString(),
+    };
+    await this.database.db
+      .insertInto('users')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet({ token_hash: row.token_hash, permissions: row.permissions, enabled: 1 }))
+      .execute();
   }
 
   /** The enabled user holding `token`, if any. */
-  authenticate(token: string): AuthenticatedUser | undefined {
-    const id = this.byTokenHash.get(hash(token));
-    const user = id ? this.users.get(id) : undefined;
-    return user?.enabled ? { id: user.id, name: user.name, permissions: [...user.permissions] } : undefined;
+  async authenticate(token: string): Promise<AuthenticatedUser | undefined> {
+    const row = await this.database.db.selectFrom('users').selectAll().where('token_hash', '=', hash(token)).executeTakeFirst();
+    if (!row || row.enabled !== 1) return undefined;
+    const user = fromRow(row);
+    return { id: user.id, name: user.name, permissions: user.permissions };
   }
 
-  enabledUsers(): number {
-    let count = 0;
-    for (const user of this.users.values()) if (user.enabled) count++;
-    return count;
+  enabledUsers(tx: Tx = this.database.db): Promise<number> {
+    return tx
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('enabled', '=', 1)
+      .executeTakeFirstOrThrow()
+      .then((row) => Number(row.n));
   }
 
-  list(): PublicUser[] {
-    return [...this.users.values()].map(view);
+  async list(): Promise<PublicUser[]> {
+    const rows = await this.database.db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
+    return rows.map((row) => view(fromRow(row)));
   }
 
   /** Stores a new user and returns it with its token (the only time the token is shown). */
-  create(dto: CreateUserDto): PublicUser & { token: string } {
+  async create(dto: CreateUserDto, tx: Tx = this.database.db): Promise<PublicUser & { token: string }> {
     const user: User = {
-      id: `u${this.nextId++}`,
+      id: `u${randomBytes(6).toString('hex')}`,
       name: dto.name,
       permissions: [...new Set(dto.permissions)],
       enabled: dto.enabled ?? true,
     };
     const token = newToken();
-    this.users.set(user.id, user);
-    this.byTokenHash.set(hash(token), user.id);
+    await tx
+      .insertInto('users')
+      .values({
+        id: user.id,
+        name: user.name,
+        permissions: JSON.stringify(user.permissions),
+        enabled: user.enabled ? 1 : 0,
+        token_hash: hash(token),
+        created_at: new Date().toISOString(),
+      })
+      .execute();
     return { ...view(user), token };
   }
 
   /** Whether `dto` would turn on a disabled user (a seat-consuming change). 404 for an unknown id. */
-  enables(id: string, dto: UpdateUserDto): boolean {
-    return dto.enabled === true && !this.existing(id).enabled;
+  async enables(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<boolean> {
+    return dto.enabled === true && !(await this.existing(id, tx)).enabled;
   }
 
-  update(id: string, dto: UpdateUserDto): PublicUser {
-    const user = this.existing(id);
+  async update(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<PublicUser> {
+    const user = await this.existing(id, tx);
     if (id === ADMIN_ID) {
       throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be changed' });
     }
     if (dto.name !== undefined) user.name = dto.name;
     if (dto.permissions !== undefined) user.permissions = [...new Set(dto.permissions)];
     if (dto.enabled !== undefined) user.enabled = dto.enabled;
+    await tx
+      .updateTable('users')
+      .set({ name: user.name, permissions: JSON.stringify(user.permissions), enabled: user.enabled ? 1 : 0 })
+      .where('id', '=', id)
+      .execute();
     return view(user);
   }
 
-  private existing(id: string): User {
-    const user = this.users.get(id);
-    if (!user) throw new NotFoundException({ statusCode: 404, message: `Unknown user "${id}"` });
-    return user;
+  private async existing(id: string, tx: Tx): Promise<User> {
+    const row = await tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundException({ statusCode: 404, message: `Unknown user "${id}"` });
+    return fromRow(row);
   }
+}
+
+function fromRow(row: UserRow): User {
+  const permissions = (JSON.parse(row.permissions) as string[]).filter((p): p is Permission =>
+    (PERMISSIONS as readonly string[]).includes(p),
+  );
+  return { id: row.id, name: row.name, permissions, enabled: row.enabled === 1 };
 }
 
 function view(user: User): PublicUser {

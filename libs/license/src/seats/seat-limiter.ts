@@ -11,8 +11,11 @@ import { SeatLimitReachedException } from './seat-limit-reached.exception.js';
  * providers: [UsersService, SeatLimiter, { provide: SEAT_COUNTER, useExisting: UsersService }]
  * ```
  *
- * Actions run one at a time (a promise chain), so the count read before an action is still true
- * when it runs and concurrent requests never oversubscribe. A key with no cap means no limit.
+ * `claimSeat()` runs actions one at a time (a promise chain), so the count read before an action
+ * is still true when it runs and concurrent requests in this process never oversubscribe. When
+ * several processes share the users (replicas on one database), use `claimSeatWithin()` inside
+ * the host's own transaction instead: only the database can serialise across processes.
+ * A key with no cap means no limit.
  * Seats are enforced in `soft` mode too (as ai.doo does); users beyond a lowered cap stay enabled.
  */
 @Injectable()
@@ -39,6 +42,30 @@ export class SeatLimiter {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * The form for users kept in a database shared by several processes. Call it inside the host's
+   * transaction that serialises seat changes (SQLite `BEGIN IMMEDIATE`, PostgreSQL
+   * `pg_advisory_xact_lock` or SERIALIZABLE with retry): `countInTx` counts the enabled users in
+   * that transaction and `action` writes the user in it, so the check and the write commit together.
+   * Throws `SeatLimitReachedException` (402) without running `action` when no seat is free.
+   * The registered `SEAT_COUNTER` is not used here (it still serves `usage()`).
+   *
+   * ```ts fragment
+   * return db.transaction(async (tx) => {
+   *   await lockSeats(tx);
+   *   return seats.claimSeatWithin(() => countEnabledUsers(tx), () => insertUser(tx, dto));
+   * });
+   * ```
+   */
+  async claimSeatWithin<T>(countInTx: () => number | Promise<number>, action: () => T | Promise<T>): Promise<T> {
+    const max = this.license.state.entitlements.maxUsers;
+    if (max !== undefined) {
+      const count = await countInTx();
+      if (count >= max) throw new SeatLimitReachedException(count, max);
+    }
+    return action();
   }
 
   /** Enabled users now and the cap (`null`: no cap). */

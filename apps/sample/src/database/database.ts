@@ -1,0 +1,132 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations.js';
+import type { DatabaseSchema } from './schema.js';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+export type Db = Kysely<DatabaseSchema>;
+export type Tx = Transaction<DatabaseSchema> | Kysely<DatabaseSchema>;
+
+/** `apps/sample/data/`, from `src/` (Jest) and `dist/` (node) alike. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
+
+export interface DatabaseSettings {
+  readonly kind: DatabaseKind;
+  /** The SQLite file, or the PostgreSQL URL (which may carry a password: never log it, use `where`). */
+  readonly location: string;
+}
+
+/** A database that cannot be opened or migrated at startup: one clear line, no stack trace. */
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+}
+
+/** PostgreSQL when `DATABASE_URL` is set, else SQLite in `dataDir` / `LIBERTY_DATA_DIR` / apps/sample/data. */
+export function databaseSettings(env: { DATABASE_URL?: string; LIBERTY_DATA_DIR?: string }, dataDir?: string): DatabaseSettings {
+  const url = env.DATABASE_URL?.trim();
+  if (url) return { kind: 'postgres', location: url };
+  const dir = resolve(dataDir ?? (env.LIBERTY_DATA_DIR?.trim() || DEFAULT_DATA_DIR));
+  return { kind: 'sqlite', location: join(dir, 'liberty.db') };
+}
+
+/** Where the database is, for logs and errors: the file, or host:port/name of the URL without credentials. */
+export function describeLocation(settings: DatabaseSettings): string {
+  if (settings.kind === 'sqlite') return `SQLite ${settings.location}`;
+  try {
+    const url = new URL(settings.location);
+    return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL is not a valid URL)';
+  }
+}
+
+/**
+ * The sample app's database: one Kysely instance over SQLite (better-sqlite3) or PostgreSQL (pg),
+ * migrated at startup. Everything else in the app writes SQL once, through `db`.
+ */
+export class Database implements OnApplicationShutdown {
+  private constructor(
+    readonly kind: DatabaseKind,
+    readonly db: Db,
+    readonly where: string,
+  ) {}
+
+  static async open(settings: DatabaseSettings): Promise<Database> {
+    const where = describeLocation(settings);
+    let db: Db;
+    try {
+      db = settings.kind === 'sqlite' ? await openSqlite(settings.location) : openPostgres(settings.location);
+    } catch (error) {
+      throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
+    }
+    const { error } = await new Migrator({ db, provider: migrations(settings.kind) }).migrateToLatest();
+    if (error) {
+      await db.destroy().catch(() => undefined);
+      throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
+    }
+    new Logger('liberty.sample').log(`database: ${where}`);
+    return new Database(settings.kind, db, where);
+  }
+
+  /**
+   * Runs `work` in a transaction that holds this install's lock named `lock`, so that a read and
+   * the write that depends on it (count the enabled users, then insert one) are one step for every
+   * process sharing the database. SQLite: `BEGIN IMMEDIATE` (takes the database's write lock at
+   * once; other writers wait up to the busy timeout). PostgreSQL: `pg_advisory_xact_lock`, held
+   * until commit or rollback.
+   */
+  async serialized<T>(lock: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.kind === 'postgres') {
+      return this.db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${`liberty:${lock}`}))`.execute(tx);
+        return work(tx);
+      });
+    }
+    // Kysely's SQLite driver has a single connection guarded by a mutex: holding it is holding
+    // this process's turn; BEGIN IMMEDIATE takes the turn against the other processes.
+    return this.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await work(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+async function openSqlite(file: string): Promise<Db> {
+  const dir = resolve(file, '..');
+  // 0700: the database may hold the activated license key.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const database = new SQLite(file, { timeout: 15_000 });
+  await chmod(file, 0o600);
+  // WAL: readers never block the writer, and several processes can share the file.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
+}
+
+function openPostgres(url: string): Db {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', (error) => new Logger('liberty.sample').warn(`database connection lost: ${JSON.stringify(messageOf(error))}`));
+  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
+  return error instanceof Error ? error.message || error.name : String(error);
+}

@@ -1,0 +1,49 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseKind } from './database.js';
+
+/**
+ * The schema's history, in code (no migration files to ship or find at run time). Kysely's
+ * `Migrator` runs them at startup under its own lock, so replicas starting together migrate once.
+ * Never edit a migration that shipped: add the next one.
+ */
+export function migrations(kind: DatabaseKind): MigrationProvider {
+  const all: Record<string, Migration> = {
+    '2026-12-04-001-initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('permissions', 'text', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('users_enabled').on('users').column('enabled').execute();
+        await db.schema
+          .createTable('connector_settings')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('licensed', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('ai_usage')
+          .addColumn('day', 'text', (c) => c.primaryKey())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('license_activation')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('token', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('bench_rows')
+          .addColumn('id', kind === 'postgres' ? 'serial' : 'integer', (c) =>
+            kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .execute();
+      },
+    },
+  };
+  return { getMigrations: async () => all };
+}

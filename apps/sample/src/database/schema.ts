@@ -1,0 +1,36 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The sample app's tables. Types are the portable subset of SQLite and PostgreSQL: booleans are
+ * 0/1 integers and times are ISO-8601 text, so one code path reads both dialects alike.
+ */
+export interface DatabaseSchema {
+  users: {
+    id: string;
+    name: string;
+    /** JSON array of permissions. */
+    permissions: string;
+    enabled: number;
+    /** SHA-256 of the bearer token (base64url); the token itself is never stored. */
+    token_hash: string;
+    created_at: string;
+  };
+  connector_settings: {
+    id: string;
+    licensed: number;
+  };
+  ai_usage: {
+    day: string;
+    count: number;
+  };
+  license_activation: {
+    /** Always `current`: one activated key per install. */
+    id: string;
+    token: string;
+    updated_at: string;
+  };
+  /** Insert-only row counter used by the seat benchmark's "without seat check" variant. */
+  bench_rows: {
+    id: Generated<number>;
+  };
+}

@@ -1,0 +1,107 @@
+import { jest } from '@jest/globals';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LicenseTestKit } from '@liberty/license/testing';
+import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
+import { SampleProcess } from './support/sample-process.js';
+import { startPostgres, type PostgresServer } from './support/servers.js';
+
+// Nothing is lost on restart: users (and their tokens), the day's AI usage and connector settings
+// live in the database — SQLite in LIBERTY_DATA_DIR by default, PostgreSQL with DATABASE_URL.
+// Each case really restarts the built app (a child process), SIGTERM then a new process.
+
+jest.setTimeout(180_000);
+
+describe('the sample app keeps its state across a restart', () => {
+  let kit: LicenseTestKit;
+  let dir: string;
+  let postgres: PostgresServer;
+  let token: string;
+  const keyVar = unique('LIBERTY_TEST_KEY');
+
+  beforeAll(async () => {
+    kit = await LicenseTestKit.create();
+    dir = await mkdtemp(join(tmpdir(), 'liberty-persist-'));
+    await writeFile(join(dir, 'public.pem'), kit.publicKey);
+    await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
+    token = await issue(kit, { claims: claims({ users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }) });
+    postgres = await startPostgres();
+  });
+  afterAll(async () => {
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const envFor = async (kind: 'sqlite' | 'postgres'): Promise<Record<string, string>> => ({
+    LIBERTY_CONFIG: join(dir, 'app.toml'),
+    LIBERTY_ADMIN_TOKEN: 'persist-admin',
+    [keyVar]: token,
+    ...(kind === 'sqlite'
+      ? { LIBERTY_DATA_DIR: join(dir, `data-${unique('sqlite')}`) }
+      : { DATABASE_URL: await postgres.createDatabase(unique('persist').toLowerCase()) }),
+  });
+
+  it.each(['sqlite', 'postgres'] as const)('%s: users, tokens and the day\'s AI usage survive', async (kind) => {
+    const env = await envFor(kind);
+    let app = await SampleProcess.start(env);
+    try {
+      const created = [];
+      for (const name of ['ada', 'grace', 'linus']) {
+        const response = await app.call('post', '/api/users', { name, permissions: ['license:read'] });
+        expect(response.status).toBe(201);
+        created.push(response.body as { id: string; token: string });
+      }
+      expect((await app.call('patch', `/api/users/${created[2]!.id}`, { enabled: false })).status).toBe(200);
+      for (let i = 0; i < 4; i++) {
+        expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(200);
+      }
+      const before = await app.call('get', '/api/license');
+      expect(before.body).toMatchObject({ users: { count: 3 }, ai: { usedToday: 4 } });
+      const usersBefore = (await app.call('get', '/api/users')).body;
+
+      await app.stop();
+      app = await SampleProcess.start(env);
+
+      expect((await app.call('get', '/api/users')).body).toEqual(usersBefore);
+      const after = await app.call('get', '/api/license');
+      expect(after.body).toMatchObject({ status: 'accepted', users: { count: 3 }, ai: { usedToday: 4 } });
+      // A user's token still works after the restart; a disabled one still does not.
+      expect((await app.call('get', '/api/license', undefined, created[0]!.token)).status).toBe(200);
+      expect((await app.call('get', '/api/license', undefined, created[2]!.token)).status).toBe(401);
+      // The day's count goes on from where it was (a restart is no way around the cap).
+      const next = await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
+      expect(next.body.usage).toEqual({ usedToday: 5, messagesPerDay: 100 });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('sqlite: the data dir is created on first start (0700, database file 0600) and holds no token in clear', async () => {
+    const env = await envFor('sqlite');
+    const app = await SampleProcess.start(env);
+    try {
+      const user = await app.call('post', '/api/users', { name: 'ada', permissions: [] });
+      expect(user.status).toBe(201);
+      await app.stop();
+      const dataDir = env.LIBERTY_DATA_DIR!;
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+      expect((await stat(join(dataDir, 'liberty.db'))).mode & 0o777).toBe(0o600);
+      const { readFile } = await import('node:fs/promises');
+      for (const file of await readdir(dataDir)) {
+        const bytes = await readFile(join(dataDir, file));
+        expect(bytes.includes(Buffer.from(user.body.token))).toBe(false);
+        expect(bytes.includes(Buffer.from('persist-admin'))).toBe(false);
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('an unreachable DATABASE_URL stops the start with one line naming the database, without its password', async () => {
+    const env = { ...(await envFor('sqlite')), DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${postgres.port + 1}/nowhere` };
+    delete (env as Record<string, string>).LIBERTY_DATA_DIR;
+    await expect(SampleProcess.start(env)).rejects.toThrow(/Cannot open the database \(PostgreSQL 127\.0\.0\.1:\d+\/nowhere\): /);
+    await expect(SampleProcess.start(env)).rejects.not.toThrow(/s3cret-pw/);
+  });
+});
