@@ -21,6 +21,7 @@ const outPath = outIndex > 0 ? process.argv[outIndex + 1] : fileURLToPath(new UR
 const config = smoke
   ? {
       lookup: { rounds: 3, ops: 100_000 },
+      guard: { rounds: 3, ops: 20_000, stepOps: 5_000 },
       verify: { rounds: 2, iterations: 20 },
       bootstrapRuns: 1,
       heap: { runs: 1, cycles: 200, subscribers: 100, warmup: 20 },
@@ -29,6 +30,7 @@ const config = smoke
     }
   : {
       lookup: { rounds: 21, ops: 2_000_000 },
+      guard: { rounds: 21, ops: 2_000_000, stepOps: 300_000 },
       verify: { rounds: 15, iterations: 300 },
       bootstrapRuns: 11,
       heap: { runs: 3, cycles: 10_000, subscribers: 100, warmup: 1_000 },
@@ -51,7 +53,7 @@ async function main() {
   const loadStart = loadavg();
   log(`liberty-license bench${smoke ? ' (smoke)' : ''}: ${machine().cpu}, ${machine().nproc} cores, Node ${process.version}`);
   const env = await createBenchLicenseEnv();
-  const suites = [lookupSuite, verifySuite, heapSuite, fanOutSuite, bootstrapSuite, httpSuite];
+  const suites = [lookupSuite, guardSuite, verifySuite, heapSuite, fanOutSuite, bootstrapSuite, httpSuite];
   // A measuring run takes one suite at a time; the smoke run only checks that each one works.
   const parts = smoke
     ? await Promise.all(suites.map((suite) => suite(env)))
@@ -78,6 +80,16 @@ async function sequentially(tasks) {
 async function lookupSuite(env) {
   progress('lookup: Set.has vs LicenseService.isLicensed');
   return pick(await runChild('suites/lookup.js', { env, args: options(config.lookup) }), ['setHasNs', 'isLicensedNs']);
+}
+
+async function guardSuite(env) {
+  progress('guard: LicenseGuard.canActivate vs a guard returning true, on a real ExecutionContext');
+  return pick(await runChild('suites/guard.js', { env, args: options(config.guard) }), [
+    'bareNoopGuardNs',
+    'bareLicenseGuardNs',
+    'stepNoopGuardNs',
+    'stepLicenseGuardNs',
+  ]);
 }
 
 async function verifySuite(env) {
@@ -199,21 +211,28 @@ function pick(result, names) {
 /** Builds results.json and prints the table and the ratios against the targets. */
 function report(figures, details, paired, { started, loadStart }) {
   const median = (name) => figures[name].median;
+  const cpu = (name) => details[`${name}CpuUsPerRequest`].median;
+  // HTTP is compared by server CPU time per request (median of rounds): requests per second swing
+  // ±20–40 % from round to round on these shared machines and cannot resolve a 1 % difference.
   const ratios = [
-    ratio('express.licenseGuardRps / express.noopGuardRps', median('express.licenseGuardRps') / median('express.noopGuardRps'), '≥', 0.99),
-    ratio('fastify.licenseGuardRps / fastify.noopGuardRps', median('fastify.licenseGuardRps') / median('fastify.noopGuardRps'), '≥', 0.99),
-    ratio('express.licenseGuardRps / express.unguardedRps', median('express.licenseGuardRps') / median('express.unguardedRps'), '≥', 0.97),
+    ratio('guard step: stepLicenseGuardNs / stepNoopGuardNs', median('stepLicenseGuardNs') / median('stepNoopGuardNs'), '≤', 1.2),
+    // The earlier throughput targets (≥ 0.99 and ≥ 0.97 of the reference), as CPU per request.
+    ratio('express: licenseGuard ÷ noopGuard server CPU µs per request', cpu('express.licenseGuard') / cpu('express.noopGuard'), '≤', 1.01),
+    ratio('fastify: licenseGuard ÷ noopGuard server CPU µs per request', cpu('fastify.licenseGuard') / cpu('fastify.noopGuard'), '≤', 1.01),
+    ratio('express: licenseGuard ÷ unguarded server CPU µs per request', cpu('express.licenseGuard') / cpu('express.unguarded'), '≤', 1.03),
     ratio('isLicensedNs / setHasNs', median('isLicensedNs') / median('setHasNs'), '≤', 1.5),
     ratio('verifyUs / joseVerifyUs', median('verifyUs') / median('joseVerifyUs'), '≤', 1.3),
     ratio('bootstrapMsWith − bootstrapMsWithout (ms)', median('bootstrapMsWith') - median('bootstrapMsWithout'), '≤', 10),
     ratio('reverifyHeapBytes (MiB)', median('reverifyHeapBytes') / MiB, '<', 1),
     ratio('fanOutMs', median('fanOutMs'), '≤', 5),
   ];
-  const cpu = (name) => details[`${name}CpuUsPerRequest`].median;
   const info = [
-    ['express: noopGuard ÷ licenseGuard server CPU per request', cpu('express.noopGuard') / cpu('express.licenseGuard')],
-    ['fastify: noopGuard ÷ licenseGuard server CPU per request', cpu('fastify.noopGuard') / cpu('fastify.licenseGuard')],
-    ['express: unguarded ÷ licenseGuard server CPU per request', cpu('express.unguarded') / cpu('express.licenseGuard')],
+    ['guard alone: bareLicenseGuardNs − bareNoopGuardNs (ns per call)', median('bareLicenseGuardNs') - median('bareNoopGuardNs')],
+    ['express: licenseGuard − noopGuard server CPU µs per request', cpu('express.licenseGuard') - cpu('express.noopGuard')],
+    ['fastify: licenseGuard − noopGuard server CPU µs per request', cpu('fastify.licenseGuard') - cpu('fastify.noopGuard')],
+    ['express.licenseGuardRps / express.noopGuardRps', median('express.licenseGuardRps') / median('express.noopGuardRps')],
+    ['fastify.licenseGuardRps / fastify.noopGuardRps', median('fastify.licenseGuardRps') / median('fastify.noopGuardRps')],
+    ['express.licenseGuardRps / express.unguardedRps', median('express.licenseGuardRps') / median('express.unguardedRps')],
     ['express.perRequestVerifyRps / express.licenseGuardRps', median('express.perRequestVerifyRps') / median('express.licenseGuardRps')],
     ['fastify.perRequestVerifyRps / fastify.licenseGuardRps', median('fastify.perRequestVerifyRps') / median('fastify.licenseGuardRps')],
     ['fastify.licenseGuardRps / fastify.unguardedRps', median('fastify.licenseGuardRps') / median('fastify.unguardedRps')],

@@ -14,6 +14,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIGURES = [
   'setHasNs',
   'isLicensedNs',
+  'bareNoopGuardNs',
+  'bareLicenseGuardNs',
+  'stepNoopGuardNs',
+  'stepLicenseGuardNs',
   'joseVerifyUs',
   'verifyUs',
   'rawVerifyUs',
@@ -68,9 +72,10 @@ describe('npm run bench (smoke run)', () => {
     const ratios = results.ratios as Array<{ name: string; value: number; op?: string; target?: number; met?: boolean }>;
     const targets = ratios.filter((ratio) => ratio.target !== undefined);
     expect(targets.map((ratio) => ratio.name)).toEqual([
-      'express.licenseGuardRps / express.noopGuardRps',
-      'fastify.licenseGuardRps / fastify.noopGuardRps',
-      'express.licenseGuardRps / express.unguardedRps',
+      'guard step: stepLicenseGuardNs / stepNoopGuardNs',
+      'express: licenseGuard ÷ noopGuard server CPU µs per request',
+      'fastify: licenseGuard ÷ noopGuard server CPU µs per request',
+      'express: licenseGuard ÷ unguarded server CPU µs per request',
       'isLicensedNs / setHasNs',
       'verifyUs / joseVerifyUs',
       'bootstrapMsWith − bootstrapMsWithout (ms)',

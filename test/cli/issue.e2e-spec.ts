@@ -82,7 +82,7 @@ describe('liberty-license issue — flag validation (exit 2, nothing on stdout)'
   const rows: Array<[string, () => string[], RegExp]> = [
     ['no --private-key', () => ['--customer', 'A', '--audience', 'liberty', '--expires', '30d'], /option --private-key PATH is required/],
     ['no --customer', () => ['--private-key', vendor.privatePath, '--audience', 'liberty', '--expires', '30d'], /option --customer NAME is required/],
-    ['no --audience', () => ['--private-key', vendor.privatePath, '--customer', 'A', '--expires', '30d'], /option --audience AUD is required/],
+    ['no --audience', () => ['--private-key', vendor.privatePath, '--customer', 'A', '--expires', '30d'], /option --audience AUD is required \(or --issuer ISS for an issuer-bound key without aud/],
     ['no --expires', () => required(), /option --expires DATE\|Nd is required/],
     ['--expires tomorrow', () => [...required(), '--expires', 'tomorrow'], /--expires must be Nd .* or an ISO-8601 date/],
     ['--expires 12x', () => [...required(), '--expires', '12x'], /--expires must be Nd/],

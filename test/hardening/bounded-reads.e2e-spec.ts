@@ -18,7 +18,7 @@ import {
   signLicense,
   type PemKeyPair,
 } from '@liberty/license';
-import { readLicenseKey } from '../../libs/license/src/license-key-source.js';
+import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key-store.js';
 import { BIN } from '../cli/support/cli-harness.js';
 
 jest.setTimeout(60_000);

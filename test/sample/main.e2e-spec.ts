@@ -55,7 +55,7 @@ describe('the built sample app (npm start)', () => {
       }
       expect(url).toBeDefined();
       expect(app.output()).toContain('running in restricted mode — licensed features disabled');
-      expect((await request(url!).get('/health')).body).toEqual({ status: 'ok', license: 'not-configured' });
+      expect((await request(url!).get('/health')).body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'not-configured' } } });
       const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin');
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
     } finally {

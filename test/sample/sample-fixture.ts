@@ -111,6 +111,8 @@ export interface StartOptions extends Partial<TomlOptions> {
   viaFile?: boolean;
   /** Replaces the generated app.toml. */
   toml?: string;
+  /** An existing data dir (a restart keeps the database); the caller removes it. Default: a fresh one. */
+  dataDir?: string;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -131,7 +133,7 @@ export class SampleApp {
   static async start(kit: LicenseTestKit, options: StartOptions = {}): Promise<SampleApp> {
     const dir = await mkdtemp(join(tmpdir(), 'liberty-sample-'));
     // The SQLite database lives beside the config dir, not in it (tests list the config dir's files).
-    const dataDir = await mkdtemp(join(tmpdir(), 'liberty-sample-data-'));
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'liberty-sample-data-')));
     const keyVar = options.keyVar ?? unique('LIBERTY_TEST_KEY');
     const configPath = join(dir, 'app.toml');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
@@ -150,7 +152,9 @@ export class SampleApp {
     const app = await createSampleApp({ configPath, logger, dataDir });
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;
-    return new SampleApp(app, `http://127.0.0.1:${port}`, dir, dataDir, configPath, keyVar, adminToken, logger);
+    const sample = new SampleApp(app, `http://127.0.0.1:${port}`, dir, dataDir, configPath, keyVar, adminToken, logger);
+    sample.ownsDataDir = options.dataDir === undefined;
+    return sample;
   }
 
   /** A request with `token` as bearer (none when `null`); fails if the response carries a JWT. */
@@ -194,6 +198,8 @@ export class SampleApp {
     delete process.env[this.keyVar];
     delete process.env[`${this.keyVar}_FILE`];
     await rm(this.dir, { recursive: true, force: true });
-    await rm(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
+
+  private ownsDataDir = true;
 }

@@ -10,20 +10,28 @@ import { APP_CONFIG_NAMESPACE, APP_CONFIG_PATH } from './config/app-config.const
 import { AppConfigModule } from './config/app-config.module.js';
 import { resolvePublicKeyPath, type AppConfig, type LoadedAppConfig } from './config/app-config.js';
 import { ConnectorsModule } from './connectors/connectors.module.js';
+import { Database } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
-import { HealthController } from './health/health.controller.js';
+import { SampleGraphqlModule } from './graphql/sample-graphql.module.js';
+import { activationStoreFor } from './license/activation-store.provider.js';
 import { LicenseTabModule } from './license/license-tab.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
 
-/** `[license]` of app.toml as `LicenseModule` options (the key stays a `${NAME}` reference). */
-export function licenseOptionsFrom(config: ConfigService, configPath: string): LicenseModuleOptions {
+/**
+ * `[license]` of app.toml as `LicenseModule` options (the key stays a `${NAME}` reference; with
+ * `key_store = "database"` an activated key is kept in the database instead).
+ */
+export function licenseOptionsFrom(config: ConfigService, configPath: string, database?: Database): LicenseModuleOptions {
   const license = config.getOrThrow<AppConfig>(APP_CONFIG_NAMESPACE).license;
   const publicKeyPath = resolvePublicKeyPath(license.public_key_path, configPath, config.get('LIBERTY_PUBLIC_KEY_PATH'));
+  const keyStore = database ? activationStoreFor(license.key_store, database) : undefined;
   return {
-    audience: license.audience,
+    ...(license.audience !== undefined ? { audience: license.audience } : {}),
     ...(license.issuer !== undefined ? { issuer: license.issuer } : {}),
     licenseKey: license.license_key,
     enforcement: license.enforcement,
@@ -31,6 +39,7 @@ export function licenseOptionsFrom(config: ConfigService, configPath: string): L
     ...(license.key_file_poll_interval_ms !== undefined ? { keyFilePollIntervalMs: license.key_file_poll_interval_ms } : {}),
     ...(license.instance !== undefined ? { instance: license.instance } : {}),
     ...(license.grace_days !== undefined ? { graceDays: license.grace_days } : {}),
+    ...(keyStore ? { keyStore } : {}),
   };
 }
 
@@ -46,7 +55,7 @@ export class AppModule {
         DatabaseModule.forRoot(options),
         LicenseModule.forRootAsync({
           // ConfigModule and AppConfigModule are global.
-          inject: [ConfigService, APP_CONFIG_PATH],
+          inject: [ConfigService, APP_CONFIG_PATH, Database],
           useFactory: licenseOptionsFrom,
         }),
         UsersModule,
@@ -58,8 +67,11 @@ export class AppModule {
         LicenseTabModule,
         SettingsModule,
         WebModule,
+        // GET /health (Terminus), GET /metrics (Prometheus), POST /graphql, Socket.IO.
+        OperationsModule.forRoot(),
+        SampleGraphqlModule,
+        RealtimeModule,
       ],
-      controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useClass: DtoValidationPipe }],
     };
   }

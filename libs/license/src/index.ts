@@ -4,6 +4,16 @@ export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
 export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+// Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
+export {
+  LICENSE_KEY_STORE,
+  KeyStoreReadError,
+  ReadOnlyKeyStoreError,
+  LicenseActivationError,
+  type LicenseKeyStore,
+} from './key-stores/license-key-store.js';
+export { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
+export { FileKeyStore } from './key-stores/file-key-store.js';
 // Satellites: the license comes from a hub's status endpoint (`hub` option).
 export type { LicenseHubOptions } from './hub/hub-options.js';
 export type { LicenseStateSource } from './license-state-source.js';

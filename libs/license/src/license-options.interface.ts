@@ -1,3 +1,5 @@
+import type { Type } from '@nestjs/common';
+import type { LicenseKeyStore } from './key-stores/license-key-store.js';
 import type { LicenseHubOptions, ResolvedHubOptions } from './hub/hub-options.js';
 
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */
@@ -6,11 +8,12 @@ export type LicenseEnforcement = 'restricted' | 'soft';
 /** Options of `LicenseModule.forRoot()` / `forRootAsync()`. */
 export interface LicenseModuleOptions {
   /**
-   * Required `aud` claim (the key's `aud` is this string or an array containing it). Required
+   * Required `aud` claim (the key's `aud` is this string or an array containing it). Optional when
+   * `issuer` is set (ai.doo keys carry no `aud`); at least one of the two must be configured,
    * unless `hub` is set.
    */
   audience?: string;
-  /** Accepted `iss` values. Default: `iss` is not checked. */
+  /** Accepted `iss` values. Default: `iss` is not checked (then `audience` is required). */
   issuer?: string | string[];
   /**
    * The bundled public key (SPKI PEM), or several keyed by `kid` so a vendor can rotate its
@@ -34,6 +37,13 @@ export interface LicenseModuleOptions {
   clockToleranceSeconds?: number;
   /** Days before expiry at which `license.expiring` fires, once each per key. Default: [30, 7]. */
   expiryWarningDays?: number[];
+  /**
+   * Where the key comes from (DESIGN.md section 5a). Default: the environment store (read-only;
+   * `licenseKey` names the variable). A `FileKeyStore`, or the host's own `LicenseKeyStore`
+   * (an instance, or a class Nest instantiates with the app's global providers), makes
+   * `LicenseService.activate()` / `deactivate()` available.
+   */
+  keyStore?: LicenseKeyStore | Type<LicenseKeyStore>;
   /** How often a `NAME_FILE` secret is checked for changes, in ms (0 disables). Default: 2000. */
   keyFilePollIntervalMs?: number;
   /**

@@ -91,9 +91,11 @@ describe('resolveLicenseOptions', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['no audience', { audience: undefined }, 'audience: is required (the aud claim your keys are issued for)'],
-    ['empty audience', { audience: '' }, 'audience: is required (the aud claim your keys are issued for)'],
-    ['audience a list', { audience: ['liberty'] }, 'audience: is required (the aud claim your keys are issued for)'],
+    ['neither audience nor issuer', { audience: undefined }, 'audience / issuer: set at least one: audience (the aud claim, e.g. "liberty") or issuer'],
+    ['empty audience', { audience: '' }, 'audience: must be a non-empty string (the aud claim your keys are issued for)'],
+    ['audience a list', { audience: ['liberty'] }, 'audience: must be a non-empty string (the aud claim your keys are issued for)'],
+    ['keyStore without read()', { keyStore: { write: () => undefined } }, 'keyStore: must be a LicenseKeyStore'],
+    ['keyStore a string', { keyStore: '/var/lib/license.jwt' }, 'keyStore: must be a LicenseKeyStore'],
     ['enforcement unknown', { enforcement: 'strict' }, 'enforcement: must be "restricted" or "soft"'],
     ['tolerance negative', { clockToleranceSeconds: -1 }, 'clockToleranceSeconds: must be an integer from 0 to 300'],
     ['tolerance over 5 minutes', { clockToleranceSeconds: 301 }, 'clockToleranceSeconds: must be an integer from 0 to 300'],
@@ -111,6 +113,13 @@ describe('resolveLicenseOptions', () => {
     const resolve = () => resolveLicenseOptions({ audience: 'liberty', ...options } as never);
     expect(resolve).toThrow(LicenseConfigurationError);
     expect(resolve).toThrow(`License configuration error: ${message}`);
+  });
+
+  it('issuer alone is enough (ai.doo keys carry no aud); audience is then not checked', () => {
+    const resolved = resolveLicenseOptions({ issuer: 'aidoo.biz' });
+    expect(resolved.issuer).toEqual(['aidoo.biz']);
+    expect(resolved).not.toHaveProperty('audience');
+    expect(resolveLicenseOptions({ audience: 'liberty', issuer: ['nomana-it'] })).toMatchObject({ audience: 'liberty', issuer: ['nomana-it'] });
   });
 
   it('a missing options object is a configuration error, not a TypeError', () => {

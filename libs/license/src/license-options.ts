@@ -51,10 +51,11 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   const fail = (path: string, message: string): never => {
     throw new LicenseConfigurationError(`License configuration error: ${path}: ${message}`);
   };
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
   // A satellite (hub) has no local key: no audience, no key reference, no public key.
-  const hub = options?.hub === undefined ? undefined : resolveHubOptions(options.hub, localKeyOptionsOf(options), fail);
-  if (!hub && (typeof options?.audience !== 'string' || options.audience === '')) {
-    fail('audience', 'is required (the aud claim your keys are issued for)');
+  const hub = options.hub === undefined ? undefined : resolveHubOptions(options.hub, localKeyOptionsOf(options), fail);
+  if (options.audience !== undefined && (typeof options.audience !== 'string' || options.audience === '')) {
+    fail('audience', 'must be a non-empty string (the aud claim your keys are issued for)');
   }
   const licenseKey = options.licenseKey ?? DEFAULT_LICENSE_KEY_REFERENCE;
   parseKeyReference(licenseKey);
@@ -88,6 +89,14 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
     fail('issuer', 'must be a non-empty string or list of strings');
+  }
+  // Keys bound to nothing would be accepted for any product of the same signer.
+  if (!hub && options.audience === undefined && !issuer) {
+    fail('audience / issuer', 'set at least one: audience (the aud claim, e.g. "liberty") or issuer (e.g. "aidoo.biz" for keys without aud)');
+  }
+  const store = options.keyStore;
+  if (store !== undefined && typeof store !== 'function' && typeof (store as { read?: unknown })?.read !== 'function') {
+    fail('keyStore', 'must be a LicenseKeyStore (an object with read(), and optionally write() / clear()) or a class of one');
   }
   return Object.freeze({
     ...(options.audience !== undefined ? { audience: options.audience } : {}),

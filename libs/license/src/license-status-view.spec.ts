@@ -182,39 +182,59 @@ describe('buildLicenseStatusView', () => {
   });
 });
 
-describe('toAidooStatus', () => {
-  it('has exactly the ai.doo keys', () => {
-    for (const state of [accepted(), expired(), rejected(), notConfigured()]) {
-      expect(Object.keys(toAidooStatus(state)).sort()).toEqual(['customer', 'error', 'expires_at', 'products', 'seats', 'tier', 'valid']);
-    }
-  });
+describe('toAidooStatus: fixed JSON types in every state (DESIGN.md 7a)', () => {
+  const aidooClaims: LicenseClaims = {
+    iss: 'aidoo.biz', sub: 'cust-42', exp: EXP, customer: 'Hub Customer', tier: 'professional', products: ['pika'], seats: 10,
+  };
+  const state = (
+    verification: Parameters<typeof stateFromVerification>[0],
+    enforcement: 'restricted' | 'soft' = 'restricted',
+  ): LicenseState => stateFromVerification(verification, { enforcement, now: NOW });
+  const empty = { customer: '', tier: '', seats: 0, products: [], expires_at: 0 };
+  const liberty = { customer: 'Acme Corp', tier: 'enterprise', seats: 250, products: ['pika', 'vera'], expires_at: EXP };
+  const rejectedWith = (reason: string, enforcement: 'restricted' | 'soft' = 'restricted') =>
+    state({ status: 'rejected', reason }, enforcement);
 
-  it('an accepted key', () => {
-    expect(toAidooStatus(accepted())).toEqual({
-      valid: true,
-      customer: 'Acme Corp',
-      tier: 'enterprise',
-      seats: 250,
-      products: ['pika', 'vera'],
-      expires_at: '2026-05-19T00:00:00Z',
-      error: null,
-    });
+  it.each<[string, LicenseState, Record<string, unknown>]>([
+    ['accepted (restricted)', accepted(), { valid: true, ...liberty, error: '' }],
+    ['accepted (soft)', state({ status: 'accepted', claims }, 'soft'), { valid: true, ...liberty, error: '' }],
+    ['accepted ai.doo key (tier, seats, products, no aud)', state({ status: 'accepted', claims: aidooClaims }),
+      { valid: true, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika'], expires_at: EXP, error: '' }],
+    ['accepted, no cap, no products, no edition', state({ status: 'accepted', claims: { exp: EXP, customer: 'Bare' } }),
+      { valid: true, ...empty, customer: 'Bare', expires_at: EXP, error: '' }],
+    ['not configured (restricted)', state(undefined), { valid: false, ...empty, error: 'not configured' }],
+    ['not configured (soft)', state(undefined, 'soft'), { valid: false, ...empty, error: 'not configured' }],
+    ['expired (claims kept)', expired(), { valid: false, ...liberty, error: 'expired (2026-05-19)' }],
+    ['expired (soft)', state({ status: 'rejected', reason: 'expired (2026-05-19)', claims }, 'soft'),
+      { valid: false, ...liberty, error: 'expired (2026-05-19)' }],
+    ['not yet valid (claims kept)', state({ status: 'rejected', reason: 'not yet valid (2026-05-01)', claims: aidooClaims }),
+      { valid: false, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika'], expires_at: EXP, error: 'not yet valid (2026-05-01)' }],
+    ['malformed', rejectedWith('malformed'), { valid: false, ...empty, error: 'malformed' }],
+    ['unsupported algorithm', rejectedWith('unsupported algorithm (HS256)'), { valid: false, ...empty, error: 'unsupported algorithm (HS256)' }],
+    ['public key unavailable', rejectedWith('public key unavailable (no public key configured)'),
+      { valid: false, ...empty, error: 'public key unavailable (no public key configured)' }],
+    ['signature invalid', rejected(), { valid: false, ...empty, error: 'signature invalid' }],
+    ['signature invalid (soft)', rejectedWith('signature invalid', 'soft'), { valid: false, ...empty, error: 'signature invalid' }],
+    ['audience mismatch', state({ status: 'rejected', reason: 'audience mismatch', claims }),
+      { valid: false, ...liberty, error: 'audience mismatch' }],
+    ['issuer mismatch', state({ status: 'rejected', reason: 'issuer mismatch', claims: aidooClaims }),
+      { valid: false, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika'], expires_at: EXP, error: 'issuer mismatch' }],
+    ['invalid claims', rejectedWith('invalid claims (seats: must be an integer number)'),
+      { valid: false, ...empty, error: 'invalid claims (seats: must be an integer number)' }],
+  ])('%s', (_name, licenseState, body) => {
+    const status = toAidooStatus(licenseState);
+    expect(status).toStrictEqual(body);
+    // The types a satellite parses, exactly: never null, expires_at an integer.
+    expect(Object.keys(status).sort()).toEqual(['customer', 'error', 'expires_at', 'products', 'seats', 'tier', 'valid']);
+    expect(typeof status.valid).toBe('boolean');
+    for (const key of ['customer', 'tier', 'error'] as const) expect(typeof status[key]).toBe('string');
+    expect(Number.isSafeInteger(status.seats)).toBe(true);
+    expect(Number.isSafeInteger(status.expires_at)).toBe(true);
+    expect(status.products.every((p) => typeof p === 'string')).toBe(true);
+    expect(JSON.parse(JSON.stringify(status))).toStrictEqual(status);
   });
 
   it('prefers tier over edition', () => {
     expect(toAidooStatus(accepted({ ...claims, tier: 'pro' })).tier).toBe('pro');
-  });
-
-  it('rejected, expired and not configured', () => {
-    expect(toAidooStatus(rejected())).toEqual({
-      valid: false, customer: null, tier: null, seats: null, products: [], expires_at: null, error: 'signature invalid',
-    });
-    expect(toAidooStatus(expired())).toMatchObject({ valid: false, customer: 'Acme Corp', error: 'expired (2026-05-19)' });
-    expect(toAidooStatus(notConfigured())).toMatchObject({ valid: false, error: 'not configured' });
-  });
-
-  it('is plain JSON (no JWT, nothing that is not data)', () => {
-    const status = toAidooStatus(accepted());
-    expect(JSON.parse(JSON.stringify(status))).toEqual(status);
   });
 });

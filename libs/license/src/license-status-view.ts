@@ -94,27 +94,35 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
   };
 }
 
-/** The ai.doo status shape, exactly `{valid, customer, tier, seats, products, expires_at, error}`. */
+/**
+ * The ai.doo status shape, exactly `{valid, customer, tier, seats, products, expires_at, error}`,
+ * with fixed JSON types in every state (DESIGN.md 7a): the satellites parse it strictly, so an
+ * unknown value is the type's zero value (`""`, `0`, `[]`), never `null`.
+ */
 export interface AidooLicenseStatus {
   valid: boolean;
-  customer: string | null;
-  tier: string | null;
-  seats: number | null;
+  customer: string;
+  /** The `tier` claim, else `edition`. */
+  tier: string;
+  /** The user cap (`seats`, or `features.users.max`); 0 when the key sets none. */
+  seats: number;
   products: string[];
-  expires_at: string | null;
-  error: string | null;
+  /** `exp` as integer Unix seconds; 0 without verified claims. */
+  expires_at: number;
+  /** `""` when valid; else the rejection reason, or `not configured`. */
+  error: string;
 }
 
 export function toAidooStatus(state: LicenseState): AidooLicenseStatus {
   const claims = state.claims;
+  const valid = state.status === 'accepted';
   return {
-    valid: state.status === 'accepted',
-    customer: claims?.customer ?? null,
-    tier: claims?.tier ?? claims?.edition ?? null,
-    seats: userCapOf(claims) ?? null,
+    valid,
+    customer: claims?.customer ?? '',
+    tier: claims?.tier ?? claims?.edition ?? '',
+    seats: userCapOf(claims) ?? 0,
     products: [...claimedIds(claims, 'product')],
-    expires_at: state.expiresAt ? isoSeconds(state.expiresAt) : null,
-    error: state.status === 'accepted' ? null : (state.reason ?? 'not configured'),
+    expires_at: claims ? claims.exp : 0,
+    error: valid ? '' : state.status === 'rejected' ? (state.reason ?? 'rejected') : 'not configured',
   };
 }
-

@@ -17,14 +17,22 @@ const NONE: readonly string[] = [];
  * controllers, GraphQL resolvers, WebSocket gateways and microservice handlers.
  *
  * The requirement of each (class, handler) pair is read from metadata once and cached, so a call
- * costs two WeakMap lookups and a Set lookup per required feature. A locked call answers in its
+ * costs one WeakMap lookup and a Set lookup per required feature. A locked call answers in its
  * transport's own way with the same body: HTTP 403, a GraphQL error with
  * `extensions.code: 'LICENSE_REQUIRED'`, a `WsException` (the client's `exception` event) or an
  * `RpcException`.
  */
+/** A handler's requirement, cached for the class it was first seen on (nearly always the only one). */
+interface CachedRequirement {
+  readonly owner: object;
+  readonly required: readonly string[];
+  /** Other classes sharing this handler (an inherited method): their own requirement each. */
+  others?: WeakMap<object, readonly string[]>;
+}
+
 @Injectable()
 export class LicenseGuard implements CanActivate {
-  private readonly requirements = new WeakMap<object, WeakMap<object, readonly string[]>>();
+  private readonly requirements = new WeakMap<object, CachedRequirement>();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -33,26 +41,32 @@ export class LicenseGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const required = this.requirementOf(context);
-    if (required.length === 0 || this.license.enforcement === 'soft') return true;
-    for (const feature of required) {
-      if (!this.license.isLicensed(feature)) return this.deny(context, feature);
+    for (let i = 0; i < required.length; i++) {
+      // isUsable: granted, or enforcement is soft (both read from the same snapshot).
+      if (!this.license.isUsable(required[i])) return this.deny(context, required[i]);
     }
     return true;
   }
 
   /** The features a handler needs: the handler's and its class's, merged. */
   protected requirementOf(context: ExecutionContext): readonly string[] {
-    const owner = context.getClass();
     const handler = context.getHandler();
-    let byHandler = this.requirements.get(owner);
-    if (!byHandler) this.requirements.set(owner, (byHandler = new WeakMap()));
-    let required = byHandler.get(handler);
-    if (!required) {
-      const merged = this.reflector.getAllAndMerge(RequiresLicense, [owner, handler]) as readonly string[];
-      required = merged.length > 0 ? Object.freeze([...new Set(merged)]) : NONE;
-      byHandler.set(handler, required);
+    const owner = context.getClass();
+    const cached = this.requirements.get(handler);
+    if (cached?.owner === owner) return cached.required;
+    if (!cached) {
+      const required = this.readRequirement(owner, handler);
+      this.requirements.set(handler, { owner, required });
+      return required;
     }
+    let required = (cached.others ??= new WeakMap()).get(owner);
+    if (!required) cached.others.set(owner, (required = this.readRequirement(owner, handler)));
     return required;
+  }
+
+  private readRequirement(owner: object, handler: object): readonly string[] {
+    const merged = this.reflector.getAllAndMerge(RequiresLicense, [owner as never, handler as never]) as readonly string[];
+    return merged.length > 0 ? Object.freeze([...new Set(merged)]) : NONE;
   }
 
   /** The 403 for a missing feature (DESIGN.md section 5). Override to change the HTTP body. */

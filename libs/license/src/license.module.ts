@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import { HubLicenseSource } from './hub/hub-license-source.js';
 import { LicenseHubClient } from './hub/license-hub-client.js';
+import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import { LICENSE_KEY_STORE, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseExplorer } from './license.explorer.js';
 import { LicenseGuard } from './license.guard.js';
-import type { EnvironmentReader } from './license-key-source.js';
 import type { LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { resolveLicenseOptions } from './license-options.js';
 import { ConfigurableLicenseModule, LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
@@ -33,12 +34,23 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
       useFactory: (config?: ConfigService): EnvironmentReader => config ?? new ConfigService(),
     },
     {
+      // The host's store (`keyStore`: an instance, or a class built with the app's global
+      // providers); null means the environment store, which the service builds from `licenseKey`.
+      provide: LICENSE_KEY_STORE,
+      inject: [LICENSE_MODULE_OPTIONS, LICENSE_RESOLVED_OPTIONS, ModuleRef],
+      useFactory: async (options: LicenseModuleOptions, _checked: ResolvedLicenseOptions, moduleRef: ModuleRef) => {
+        const store = options.keyStore;
+        if (store === undefined) return null;
+        return typeof store === 'function' ? moduleRef.create(store) : store;
+      },
+    },
+    {
       provide: LicenseService,
-      inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT],
-      useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader) => {
-        // A satellite's license comes from its hub; otherwise from the local key.
+      inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT, LICENSE_KEY_STORE],
+      useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader, store: LicenseKeyStore | null) => {
+        // A satellite's license comes from its hub; otherwise from the local key (in its store).
         const source = options.hub ? new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env)) : undefined;
-        const service = new LicenseService(options, env, source);
+        const service = new LicenseService(options, env, store, source);
         await service.reverify();
         return service;
       },

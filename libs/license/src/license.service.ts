@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
@@ -12,8 +13,16 @@ import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } 
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './license-events.js';
 import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from './license-expiry.js';
+import { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
+import {
+  LICENSE_KEY_STORE,
+  LicenseActivationError,
+  ReadOnlyKeyStoreError,
+  type LicenseKeyStore,
+} from './key-stores/license-key-store.js';
+import { readKeyStore } from './key-stores/read-key-store.js';
+import { logActivationRefused, logKeyStoreChange, logLicenseState } from './license-state-log.js';
 import { resolveInstance } from './license-instance.js';
-import { keyFilePath, readLicenseKey, type EnvironmentReader } from './license-key-source.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
 import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
@@ -21,7 +30,7 @@ import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
-import { isoSeconds, printable, RejectionReason } from './verification/rejection-reasons.js';
+import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js';
 
 /** Settings that may change while the app runs (the sample app's settings page uses this). */
 export type LicenseRuntimeSettings = Partial<
@@ -55,13 +64,17 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * KeyObject) is reused too.
    */
   private parsedKeys?: { pems: string; outcome: PublicKeyOutcome };
+  /** Where the key comes from: the host's store, or the environment variable `licenseKey` names. */
+  private keyStore: LicenseKeyStore;
 
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
     @Inject(LICENSE_ENVIRONMENT) private readonly env: EnvironmentReader,
+    @Optional() @Inject(LICENSE_KEY_STORE) private readonly customKeyStore?: LicenseKeyStore | null,
     /** Set for a satellite (`hub`): snapshots come from it instead of a local key. */
     private readonly source?: LicenseStateSource,
   ) {
+    this.keyStore = this.storeFor(options);
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
     this.granted = initial.entitlements.features;
@@ -111,12 +124,46 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   /**
    * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
-   * snapshot. Calls are serialised; nothing restarts.
+   * snapshot; a satellite asks its hub now. Calls are serialised; nothing restarts.
    */
   reverify(): Promise<LicenseState> {
-    const run = this.queue.then(() => this.verifyAndApply());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.serialised(() => this.verifyAndApply());
+  }
+
+  /** Whether `activate()` / `deactivate()` can work: the key store is writable. */
+  get activationAvailable(): boolean {
+    return !this.source && typeof this.keyStore.write === 'function';
+  }
+
+  /**
+   * Activation by paste (ai.doo): verifies `token` with the current public keys and options
+   * FIRST; only an accepted key is stored, then applied (events fire as for `reverify()`).
+   * A rejected candidate throws a `LicenseActivationError` carrying the exact reason, and nothing
+   * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
+   */
+  activate(token: string): Promise<LicenseState> {
+    return this.serialised(async () => {
+      const store = this.writableStore('write');
+      const candidate = typeof token === 'string' ? token.trim() : token;
+      const verification = await this.verify(candidate, new Date());
+      if (verification.status !== 'accepted') {
+        logActivationRefused(this.logger, verification.reason);
+        throw new LicenseActivationError(verification.reason);
+      }
+      await store.write!(candidate);
+      logKeyStoreChange(this.logger, 'activated', store.source);
+      return this.verifyAndApply();
+    });
+  }
+
+  /** Removes the activated key from the store and re-verifies (`not-configured`). */
+  deactivate(): Promise<LicenseState> {
+    return this.serialised(async () => {
+      const store = this.writableStore('clear');
+      await store.clear!();
+      logKeyStoreChange(this.logger, 'deactivated', store.source);
+      return this.verifyAndApply();
+    });
   }
 
   /**
@@ -124,7 +171,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * a `LicenseConfigurationError` and change nothing.
    */
   reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
-    const run = this.queue.then(() => {
+    return this.serialised(() => {
       const { issuer, licenseKey, hub, ...rest } = this.options;
       const merged: LicenseModuleOptions = {
         ...rest,
@@ -136,10 +183,9 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       };
       if (settings.publicKeyPath === '') delete merged.publicKeyPath;
       this.options = resolveLicenseOptions(merged);
+      this.keyStore = this.storeFor(this.options);
       return this.verifyAndApply();
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
@@ -170,6 +216,24 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     this.source?.stop();
   }
 
+  /** One (re)verification, activation or reconfiguration at a time, in call order. */
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private storeFor(options: ResolvedLicenseOptions): LicenseKeyStore {
+    return this.customKeyStore ?? new EnvironmentKeyStore(this.env, parseKeyReference(options.licenseKey));
+  }
+
+  private writableStore(method: 'write' | 'clear'): LicenseKeyStore {
+    const store = this.keyStore;
+    if (this.source) throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
+    if (typeof store[method] !== 'function') throw new ReadOnlyKeyStoreError(store.readOnlyHint);
+    return store;
+  }
+
   private async verifyAndApply(): Promise<LicenseState> {
     const next = this.source
       ? this.sourced(await this.source.refresh(this.options.enforcement))
@@ -188,9 +252,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private async evaluate(now: Date): Promise<LicenseState> {
     const { enforcement } = this.options;
     const warnings = this.clockWarnings(now);
-    const name = parseKeyReference(this.options.licenseKey);
-    const read = await readLicenseKey(this.env, name);
-    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? keyFilePath(this.env, name) : undefined);
+    const read = await readKeyStore(this.keyStore);
+    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? this.keyStore.watchPath?.() : undefined);
     if (read.kind === 'unset') {
       this.currentKey = '';
       return stateFromVerification(undefined, { enforcement, now, warnings });
@@ -203,23 +266,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       });
     }
     this.currentKey = fingerprint(read.token);
-    const binding = resolveInstance(this.options.instance, this.env);
-    if (binding.warning) {
-      this.logger.warn(binding.warning);
-      warnings.push(binding.warning);
-    }
-    const keys = await this.publicKeys();
-    const verification: LicenseVerification = keys.ok
-      ? await verifyLicenseToken(read.token, {
-          keys: keys.keys,
-          audience: this.options.audience,
-          issuer: this.options.issuer,
-          clockToleranceSeconds: this.options.clockToleranceSeconds,
-          instance: binding.instance,
-          graceSeconds: this.options.graceDays * 86_400,
-          now,
-        })
-      : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    const verification = await this.verify(read.token, now, warnings);
     return stateFromVerification(this.keepThroughRollback(verification, now, warnings), {
       enforcement, now, source: read.source, warnings,
     });
@@ -249,6 +296,29 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return { status: 'accepted', claims };
   }
 
+  /**
+   * Verifies a key with the current public keys and options (instance binding included). Never
+   * throws. A binding warning is logged and added to `warnings` when given.
+   */
+  private async verify(token: unknown, now: Date, warnings?: string[]): Promise<LicenseVerification> {
+    const binding = resolveInstance(this.options.instance, this.env);
+    if (binding.warning && warnings) {
+      this.logger.warn(binding.warning);
+      warnings.push(binding.warning);
+    }
+    const keys = await this.publicKeys();
+    if (!keys.ok) return { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    return verifyLicenseToken(token, {
+      keys: keys.keys,
+      audience: this.options.audience,
+      issuer: this.options.issuer,
+      clockToleranceSeconds: this.options.clockToleranceSeconds,
+      instance: binding.instance,
+      graceSeconds: this.options.graceDays * 86_400,
+      now,
+    });
+  }
+
   private async publicKeys(): Promise<PublicKeyOutcome> {
     const read = await readPublicKeyPems(this.options);
     if (!read.ok) return read;
@@ -273,7 +343,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const previous = this.states.value;
     this.granted = next.entitlements.features; // empty unless accepted
     this.states.next(next);
-    this.log(next);
+    logLicenseState(this.logger, next);
     if (this.announced.key !== this.currentKey) this.announced = { key: this.currentKey, days: new Set(), grace: false };
     if (changed(previous, next)) {
       this.events.next({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
@@ -281,25 +351,6 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (expired) this.events.next({ type: 'license.expired', previous, current: next, ...expired });
     // Before bootstrap nobody listens yet: onApplicationBootstrap() announces and arms the timer.
     if (this.scheduling) this.tick();
-  }
-
-  private log(state: LicenseState): void {
-    if (state.status === 'accepted' && state.claims) {
-      const c = state.claims;
-      const edition = c.edition ?? c.tier ?? '';
-      this.logger.log(
-        `license accepted — customer="${printable(c.customer, 200)}" edition="${printable(edition, 200)}" ` +
-          `expires=${isoSeconds(new Date(c.exp * 1000))}`,
-      );
-      if (state.grace) this.logger.warn(graceWarning(new Date(c.exp * 1000), state.grace.endsAt));
-      return;
-    }
-    if (state.status === 'rejected') this.logger.warn(`license rejected — reason="${state.reason}"`);
-    if (state.enforcement === 'restricted') {
-      this.logger.warn('running in restricted mode — licensed features disabled');
-    } else {
-      this.logger.warn('running unlicensed — enforcement is soft, nothing is gated');
-    }
   }
 
   private announceExpiry(state: LicenseState, now: Date): void {

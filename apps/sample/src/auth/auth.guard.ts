@@ -1,13 +1,15 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { UsersService } from '../users/users.service.js';
+import { authCarrierOf, forbidden, unauthorized } from './auth-context.js';
 import type { AuthenticatedRequest } from './authenticated-user.js';
 import { PublicRoute, RequiredPermissions } from './permissions.decorator.js';
 import { readCookie, SESSION_COOKIE } from './session-cookie.js';
 
 /**
- * The app-wide guard (APP_GUARD): the token comes from `Authorization: Bearer <token>` or the
- * `liberty_token` cookie. `@Public()` routes skip it; `@Permissions()` routes need every listed
+ * The app-wide guard (APP_GUARD) for REST, GraphQL and the Socket.IO gateway: the token comes from
+ * `Authorization: Bearer <token>` or the `liberty_token` cookie (a socket may also send it as
+ * `auth: { token }`). `@Public()` routes skip it; `@Permissions()` routes need every listed
  * permission; any other route needs an authenticated user.
  */
 @Injectable()
@@ -18,25 +20,25 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    const carrier = authCarrierOf(context);
+    if (!carrier) return true; // microservice messages: no users on that transport
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride(PublicRoute, targets)) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = tokenOf(request);
+    const token = tokenOf(carrier.request);
     const user = token ? await this.users.authenticate(token) : undefined;
     if (!user) {
-      throw new UnauthorizedException({
+      throw unauthorized(context, {
         statusCode: 401,
         message: token
           ? 'Invalid or disabled token'
           : 'Authentication required: send "Authorization: Bearer <token>" or sign in',
       });
     }
-    request.user = user;
+    carrier.attach(user);
     const required = (this.reflector.getAllAndMerge(RequiredPermissions, targets) ?? []) as readonly string[];
     for (const permission of required) {
       if (!(user.permissions as readonly string[]).includes(permission)) {
-        throw new ForbiddenException({
+        throw forbidden(context, {
           statusCode: 403,
           code: 'PERMISSION_REQUIRED',
           permission,
@@ -48,7 +50,8 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function tokenOf(request: AuthenticatedRequest): string | undefined {
+/** The bearer token of a request (header first, then the session cookie). */
+export function tokenOf(request: Pick<AuthenticatedRequest, 'headers'>): string | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -14,9 +14,13 @@ export interface LicenseSettings {
   enforcement: Enforcement;
 }
 
+/** Where the key comes from: the environment variable (Liberty), or pasted and kept in the database (ai.doo). */
+export type KeyStoreKind = 'env' | 'database';
+
 /** `[license]` as a whole. */
 export interface LicenseSection extends LicenseSettings {
-  audience: string;
+  /** Absent when `issuer` is set without an audience (ai.doo keys carry no aud). */
+  audience?: string;
   issuer?: string | string[];
   /** How often `<NAME>_FILE` is checked for a rotated key, in ms (0 disables). Library default 2000. */
   key_file_poll_interval_ms?: number;
@@ -24,6 +28,8 @@ export interface LicenseSection extends LicenseSettings {
   instance?: string;
   /** Days a key stays accepted after `exp` (library `graceDays`; default 0). */
   grace_days?: number;
+  /** `env` (default): `license_key`'s variable; `database`: activation by paste (POST /api/license/activate). */
+  key_store?: KeyStoreKind;
 }
 
 /** A `[[connectors]]` or `[[apps]]` entry. */
@@ -106,9 +112,12 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
   if (typeof publicKeyPath !== 'string') fail('license.public_key_path', 'must be a string (a path, or "")');
   const enforcement = license.enforcement ?? 'restricted';
   if (enforcement !== 'restricted' && enforcement !== 'soft') fail('license.enforcement', 'must be "restricted" or "soft"');
-  const audience = license.audience ?? 'liberty';
-  if (typeof audience !== 'string' || audience === '') fail('license.audience', 'must be a non-empty string');
   const issuer = license.issuer;
+  // Liberty's audience is the default; an issuer alone binds ai.doo keys, which carry no aud.
+  const audience = license.audience ?? (issuer === undefined ? 'liberty' : undefined);
+  if (audience !== undefined && (typeof audience !== 'string' || audience === '')) fail('license.audience', 'must be a non-empty string');
+  const keyStore = license.key_store;
+  if (keyStore !== undefined && keyStore !== 'env' && keyStore !== 'database') fail('license.key_store', 'must be "env" or "database"');
   if (issuer !== undefined && !(typeof issuer === 'string' || (Array.isArray(issuer) && issuer.every((i) => typeof i === 'string')))) {
     fail('license.issuer', 'must be a string or a list of strings');
   }
@@ -129,11 +138,12 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
       license_key: licenseKey as string,
       public_key_path: publicKeyPath as string,
       enforcement: enforcement as Enforcement,
-      audience: audience as string,
+      ...(audience !== undefined ? { audience: audience as string } : {}),
       ...(issuer !== undefined ? { issuer: issuer as string | string[] } : {}),
       ...(poll !== undefined ? { key_file_poll_interval_ms: poll as number } : {}),
       ...(instance !== undefined ? { instance: instance as string } : {}),
       ...(graceDays !== undefined ? { grace_days: graceDays as number } : {}),
+      ...(keyStore !== undefined ? { key_store: keyStore as KeyStoreKind } : {}),
     },
     connectors: items(doc.connectors, 'connectors', fail),
     apps: items(doc.apps, 'apps', fail),

@@ -25,7 +25,8 @@ export class ConnectorLicenseGuard extends LicenseGuard {
       const parsed = parseFeature(feature);
       return parsed?.namespace !== 'connector' || this.connectors.get(parsed.id)?.licensed !== false;
     });
-    const id = context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params?.id;
+    // Only HTTP routes have path parameters (GraphQL's and WebSocket's "request" is something else).
+    const id = context.getType() === 'http' ? context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params?.id : undefined;
     const connector = id === undefined ? undefined : this.connectors.get(id);
     return connector?.licensed ? [...required, this.connectors.featureOf(connector.id)] : required;
   }

@@ -2,6 +2,12 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { RequiresLicense } from '@liberty/license';
 import { ConnectorLicenseGuard } from './connector-license.guard.js';
 
+/** Demo data of the SAP connector, shared by its REST route, GraphQL query and WebSocket message. */
+export const SAP_TABLES: ReadonlyArray<{ readonly name: string; readonly description: string }> = Object.freeze([
+  Object.freeze({ name: 'MARA', description: 'General material data' }),
+  Object.freeze({ name: 'KNA1', description: 'Customer master' }),
+]);
+
 // The connectors' own routes (demo data). Each is gated by @RequiresLicense and the guard; while a
 // connector is defined with `licensed = false` (postgres, rest by default) its routes are open.
 
@@ -11,7 +17,7 @@ import { ConnectorLicenseGuard } from './connector-license.guard.js';
 export class SapController {
   @Get('tables')
   tables() {
-    return [{ name: 'MARA', description: 'General material data' }, { name: 'KNA1', description: 'Customer master' }];
+    return SAP_TABLES.map((table) => ({ ...table }));
   }
 }
 

@@ -64,7 +64,7 @@ export class Database implements OnApplicationShutdown {
     } catch (error) {
       throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
     }
-    const { error } = await new Migrator({ db, provider: migrations(settings.kind) }).migrateToLatest();
+    const error = await migrate(db, settings.kind);
     if (error) {
       await db.destroy().catch(() => undefined);
       throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
@@ -105,6 +105,20 @@ export class Database implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/**
+ * Runs the migrations; retried a few times because replicas starting together on a fresh database
+ * can race to create Kysely's own bookkeeping tables (the migrations themselves run under its lock).
+ */
+async function migrate(db: Db, kind: DatabaseKind): Promise<unknown> {
+  let error: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    ({ error } = await new Migrator({ db, provider: migrations(kind) }).migrateToLatest());
+    if (!error) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
+  }
+  return error;
 }
 
 async function openSqlite(file: string): Promise<Db> {

@@ -1,6 +1,7 @@
-import { Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { LicenseService, toAidooStatus } from '@liberty/license';
+import { Body, ConflictException, Controller, Delete, Get, Header, HttpCode, Post, UnprocessableEntityException } from '@nestjs/common';
+import { LicenseActivationError, LicenseService, ReadOnlyKeyStoreError, toAidooStatus } from '@liberty/license';
 import { Permissions } from '../auth/permissions.decorator.js';
+import { ActivateLicenseDto } from './activation.dto.js';
 import { LicenseOverviewService } from './license-overview.service.js';
 
 @Controller('api/license')
@@ -30,5 +31,43 @@ export class LicenseController {
   @Permissions('license:write')
   reverify() {
     return this.overview.reverify();
+  }
+
+  /**
+   * Activation by paste (`key_store = "database"`): 200 with the License tab, or 422
+   * `LICENSE_REJECTED` with the reason (nothing changed), or 409 `KEY_STORE_READ_ONLY` when the
+   * key comes from the environment. The key is never echoed.
+   */
+  @Post('activate')
+  @HttpCode(200)
+  @Permissions('license:write')
+  async activate(@Body() body: ActivateLicenseDto) {
+    await refusals(() => this.license.activate(body.token));
+    return this.overview.view();
+  }
+
+  /** Removes the activated key: 200 with the License tab (not configured), or 409 with the environment store. */
+  @Delete('activation')
+  @Permissions('license:write')
+  async deactivate() {
+    await refusals(() => this.license.deactivate());
+    return this.overview.view();
+  }
+}
+
+/** The library's refusals as HTTP answers; anything else (a database error) stays a 500. */
+async function refusals(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof LicenseActivationError) {
+      throw new UnprocessableEntityException({
+        statusCode: 422, code: error.code, reason: error.reason, message: `License rejected — ${error.reason}`,
+      });
+    }
+    if (error instanceof ReadOnlyKeyStoreError) {
+      throw new ConflictException({ statusCode: 409, code: error.code, message: error.message });
+    }
+    throw error;
   }
 }

@@ -8,7 +8,7 @@ import { parseCount, parseExpiry, parseIdList, parseText } from './flag-values.j
 import { ExitCode, quoted, relativeDays, type CliIo } from './output.js';
 import { readOptionFile } from './read-file.js';
 
-const help = `Usage: ${CLI_NAME} issue --private-key PATH --customer NAME --audience AUD --expires DATE|Nd [options]
+const help = `Usage: ${CLI_NAME} issue --private-key PATH --customer NAME (--audience AUD | --issuer ISS) --expires DATE|Nd [options]
 
 Signs a license key (RS256 JWT) and prints only the key on stdout; a summary goes to stderr.
 iat and nbf are set to now, exp from --expires. The claims are checked against the same schema
@@ -17,18 +17,23 @@ the verifier applies, so the tool never issues a key the product would reject.
 Required:
   --private-key PATH         the vendor's RSA private key (PEM, at least ${MIN_RSA_BITS} bits)
   --customer NAME            customer name shown on the License tab
-  --audience AUD             the product the key is for (aud), e.g. liberty
+  --audience AUD             the product the key is for (aud), e.g. liberty; may be left out
+                             when --issuer is given (ai.doo keys carry no aud)
   --expires DATE|Nd          an ISO-8601 date (2027-05-19 = 00:00:00 UTC that day), a date-time
                              with a zone (2027-05-19T12:00:00Z), or N days from now (365d)
 Optional:
   --issuer ISS               iss                    --sub ID              sub (customer id)
-  --edition E                edition                --instance I          instance
+  --edition E                edition                --tier T              tier (ai.doo's edition)
+  --instance I               instance
   --connectors a,b           features.connectors    --apps a,b            features.apps
   --users-max N              features.users.max     --seats N             seats (ai.doo)
   --products a,b             products (ai.doo)      --ai-providers a,b    features.ai.providers
   --ai-messages-per-day N    features.ai.messagesPerDay
   --kid KID                  kid header, when the product trusts several keys by kid
   -h, --help                 show this help
+
+An ai.doo key: --issuer aidoo.biz --sub ID --customer NAME --tier professional
+  --products pika,vera --seats 10 --expires 365d (no --audience).
 
 --instance binds the key to one install: a product configured with another instance name rejects
 it ("instance mismatch"); a key without --instance is a site license, valid on every install.
@@ -51,6 +56,7 @@ export const issueCommand: CliCommand = {
     issuer: text('ISS'),
     sub: text('ID'),
     edition: text('E'),
+    tier: text('T'),
     instance: text('I'),
     connectors: text('a,b'),
     apps: text('a,b'),
@@ -78,7 +84,8 @@ export const issueCommand: CliCommand = {
     // The key must pass the very verifier the product runs, with the signer's own public key.
     const self = await verifyLicenseToken(token, {
       keys: { byKid: new Map(), all: [createPublicKey(privateKey)] },
-      audience: claims.aud as string,
+      audience: claims.aud as string | undefined,
+      issuer: claims.iss as string | undefined,
       now,
     });
     if (self.status !== 'accepted') throw new Error(`the issued key does not verify (${self.reason}); nothing printed`);
@@ -86,7 +93,9 @@ export const issueCommand: CliCommand = {
     io.out(token);
     const exp = new Date((claims.exp as number) * 1000);
     io.err(
-      `issued for customer=${quoted(claims.customer as string)} audience=${quoted(claims.aud as string)}, ` +
+      `issued for customer=${quoted(claims.customer as string)} ` +
+        (claims.aud !== undefined ? `audience=${quoted(claims.aud as string)}` : `issuer=${quoted(claims.iss as string)}`) +
+        ', ' +
         `expires ${isoSeconds(exp)} (${relativeDays(exp, now)})`,
     );
     return ExitCode.ok;
@@ -110,7 +119,13 @@ function buildClaims(args: ParsedArgs, now: Date, idPattern: RegExp): Record<str
   };
 
   const customer = parseText('--customer', requiredValue(args, 'customer', 'NAME'));
-  const audience = parseText('--audience', requiredValue(args, 'audience', 'AUD'));
+  const issuer = textOf('issuer');
+  // A key bound to neither a product (aud) nor a vendor (iss) would fit any product of the signer.
+  const audienceFlag = get('audience');
+  if (audienceFlag === undefined && issuer === undefined) {
+    throw new UsageError('option --audience AUD is required (or --issuer ISS for an issuer-bound key without aud, as ai.doo issues)');
+  }
+  const audience = audienceFlag === undefined ? undefined : parseText('--audience', audienceFlag);
   const exp = parseExpiry(requiredValue(args, 'expires', 'DATE|Nd'), now);
   const iat = Math.floor(now.getTime() / 1000);
 
@@ -124,7 +139,7 @@ function buildClaims(args: ParsedArgs, now: Date, idPattern: RegExp): Record<str
     ai: providers !== undefined || perDay !== undefined ? compact({ providers, messagesPerDay: perDay }) : undefined,
   });
   return compact({
-    iss: textOf('issuer'),
+    iss: issuer,
     aud: audience,
     sub: textOf('sub'),
     iat,
@@ -132,6 +147,7 @@ function buildClaims(args: ParsedArgs, now: Date, idPattern: RegExp): Record<str
     exp,
     customer,
     edition: textOf('edition'),
+    tier: textOf('tier'),
     instance: textOf('instance'),
     features: Object.keys(features).length > 0 ? features : undefined,
     products: listOf('products'),

@@ -1,4 +1,4 @@
-import { readLicenseKey } from '../license-key-source.js';
+import { readLicenseKey } from '../key-stores/environment-key-store.js';
 import { DEFAULT_LICENSE_KEY_VARIABLE } from './cli.constants.js';
 import { optionValue, UsageError, type ParsedArgs } from './args.js';
 import type { CliIo } from './output.js';

@@ -19,7 +19,8 @@ NestJS module. The key comes from TOKEN, from standard input (-), or from the va
 
 Options:
   --public-key PATH   the vendor's public key (PEM); default: $${PUBLIC_KEY_PATH_VARIABLE}
-  --audience AUD      required aud claim (not checked when omitted; a note says so on stderr)
+  --audience AUD      required aud claim (not checked when omitted; a note says so on stderr
+                      unless --issuer is given: ai.doo keys are bound by iss and carry no aud)
   --issuer ISS        accepted iss values; repeat the option or separate with commas
   --instance NAME     this install's name: a key bound to another instance is rejected
                       "instance mismatch" (a key without an instance claim fits every install)
@@ -61,7 +62,8 @@ export const verifyCommand: CliCommand = {
       ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, now })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
 
-    if (audience === undefined) io.err('note: --audience not given; the aud claim was not checked');
+    // Issuer-bound keys (ai.doo) carry no aud: checking iss alone is the intended setup, not an omission.
+    if (audience === undefined && issuer === undefined) io.err('note: --audience not given; the aud claim was not checked');
     if (at !== undefined) io.err(`note: verified as of ${isoSeconds(now)} (--at), not now`);
     if (args.flags.has('json')) io.out(safeJson(statusObject(verification, now), 2));
     else for (const line of describe(verification, now)) io.out(line);

@@ -68,8 +68,13 @@ export class HubLicenseSource implements LicenseStateSource {
 
   start(changed: () => void): void {
     this.changed = changed;
-    // A request already under way (startup) arms the timer when it ends.
-    if (!this.inFlight) this.arm();
+    // A request already under way (startup) arms the timer, and announces a late answer, when it ends.
+    if (this.inFlight) return;
+    this.arm();
+    if (this.late) {
+      this.late = false;
+      changed();
+    }
   }
 
   stop(): void {

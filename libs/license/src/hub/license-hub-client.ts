@@ -1,4 +1,4 @@
-import { readLicenseKey, type EnvironmentReader } from '../license-key-source.js';
+import { readLicenseKey, type EnvironmentReader } from '../key-stores/environment-key-store.js';
 import { parseKeyReference } from '../license-options.js';
 import { printable } from '../verification/rejection-reasons.js';
 import type { ResolvedHubOptions } from './hub-options.js';

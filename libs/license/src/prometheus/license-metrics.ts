@@ -7,6 +7,7 @@ import type { LicenseState } from '../license-state.js';
 import { LicenseService } from '../license.service.js';
 import { SEAT_COUNTER, type SeatCounter } from '../seats/seat-counter.interface.js';
 import { AiUsageLimiter } from '../usage/ai-usage-limiter.js';
+import { printable } from '../verification/rejection-reasons.js';
 
 export interface LicenseMetricsOptions {
   /**
@@ -143,7 +144,7 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
         await read(this);
         warned.delete(what);
       } catch (error) {
-        if (!warned.has(what)) logger.warn(`metrics: cannot read ${what} usage (${error instanceof Error ? error.message : String(error)})`);
+        if (!warned.has(what)) logger.warn(`metrics: cannot read ${what} usage (${printable(error instanceof Error ? error.message : String(error), 200)})`);
         warned.add(what);
       }
     };

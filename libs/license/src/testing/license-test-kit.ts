@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import type { EnvironmentReader } from '../license-key-source.js';
+import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
 import type { LicenseModuleOptions } from '../license-options.interface.js';
 import { LICENSE_ENVIRONMENT } from '../license.internal-constants.js';
 import { LicenseModule } from '../license.module.js';

@@ -1,0 +1,51 @@
+import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { WsException } from '@nestjs/websockets';
+import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
+
+/**
+ * Where the caller's credentials are, per transport: the HTTP request (REST and GraphQL over
+ * HTTP, whose Apollo context carries `req`) or the Socket.IO handshake (`auth.token` or the
+ * `Authorization` header). Microservice messages come from inside the install and carry no user.
+ */
+export interface AuthCarrier {
+  readonly request: Pick<AuthenticatedRequest, 'headers'>;
+  /** Records the authenticated user where handlers read it. */
+  attach(user: AuthenticatedUser): void;
+}
+
+interface SocketLike {
+  handshake?: { headers?: AuthenticatedRequest['headers']; auth?: Record<string, unknown> };
+  data?: Record<string, unknown>;
+}
+
+export function authCarrierOf(context: ExecutionContext): AuthCarrier | undefined {
+  switch (context.getType<string>()) {
+    case 'http': {
+      const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+      return { request, attach: (user) => (request.user = user) };
+    }
+    case 'graphql': {
+      const request = (context.getArgByIndex(2) as { req?: AuthenticatedRequest } | undefined)?.req;
+      return request ? { request, attach: (user) => (request.user = user) } : { request: { headers: {} }, attach: () => undefined };
+    }
+    case 'ws': {
+      const socket = context.switchToWs().getClient<SocketLike>();
+      const headers = { ...socket.handshake?.headers };
+      const token = socket.handshake?.auth?.token;
+      if (typeof token === 'string') headers.authorization = `Bearer ${token}`;
+      return { request: { headers }, attach: (user) => ((socket.data ??= {}).user = user) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** 401 in the transport's own way (WebSocket clients get it on their `exception` event). */
+export function unauthorized(context: ExecutionContext, body: { statusCode: 401; message: string }): Error {
+  return context.getType() === 'ws' ? new WsException({ ...body, code: 'UNAUTHORIZED' }) : new UnauthorizedException(body);
+}
+
+/** 403 PERMISSION_REQUIRED in the transport's own way. */
+export function forbidden(context: ExecutionContext, body: { statusCode: 403; code: string; permission: string; message: string }): Error {
+  return context.getType() === 'ws' ? new WsException({ ...body }) : new ForbiddenException(body);
+}

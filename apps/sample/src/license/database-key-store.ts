@@ -1,0 +1,39 @@
+import type { LicenseKeyStore } from '@liberty/license';
+import type { Database } from '../database/database.js';
+
+/** The one row of `license_activation`: one activated key per install. */
+const CURRENT = 'current';
+
+/**
+ * ai.doo's activation by paste, kept in the app's database (SQLite or PostgreSQL) so that every
+ * replica sharing it reads the same key, and a restart keeps it. The library verifies a pasted key
+ * before it ever reaches `write()`; this store only keeps it. The key is never logged here.
+ */
+export class DatabaseKeyStore implements LicenseKeyStore {
+  readonly source = 'database';
+  readonly readOnlyHint = undefined;
+
+  constructor(private readonly database: Database) {}
+
+  async read(): Promise<string | undefined> {
+    const row = await this.database.db
+      .selectFrom('license_activation')
+      .select('token')
+      .where('id', '=', CURRENT)
+      .executeTakeFirst();
+    return row?.token;
+  }
+
+  async write(token: string): Promise<void> {
+    const updated_at = new Date().toISOString();
+    await this.database.db
+      .insertInto('license_activation')
+      .values({ id: CURRENT, token, updated_at })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ token, updated_at }))
+      .execute();
+  }
+
+  async clear(): Promise<void> {
+    await this.database.db.deleteFrom('license_activation').where('id', '=', CURRENT).execute();
+  }
+}

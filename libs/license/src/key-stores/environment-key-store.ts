@@ -1,0 +1,82 @@
+import { KeyStoreReadError, type LicenseKeyStore } from './license-key-store.js';
+import { FILE_SIZE_CAPS, FileReadError, readBoundedFile } from '../files/bounded-file-read.js';
+
+/** Reads environment variables; `ConfigService` satisfies it (so `.env` files work). */
+export interface EnvironmentReader {
+  get<T = string>(name: string): T | undefined;
+}
+
+export type KeyRead =
+  | { kind: 'unset' }
+  | { kind: 'token'; token: string; source: string }
+  | { kind: 'unreadable'; source: string; why: string };
+
+/**
+ * Liberty's rule, the default store: the key is read from the variable `licenseKey` references
+ * (`NAME`), or from the file named by `NAME_FILE` (the Docker / Kubernetes secrets convention),
+ * and never written anywhere. Read-only: `activate()` is refused with what to do instead.
+ */
+export class EnvironmentKeyStore implements LicenseKeyStore {
+  private lastSource?: string;
+
+  constructor(
+    private readonly env: EnvironmentReader,
+    /** The variable's name (`LIBERTY_LICENSE_KEY`), not a `${NAME}` reference. */
+    readonly variable: string,
+  ) {}
+
+  get source(): string | undefined {
+    return this.lastSource;
+  }
+
+  get readOnlyHint(): string {
+    return `the key is read from the environment; set ${this.variable} (or ${this.variable}_FILE) and re-verify`;
+  }
+
+  async read(): Promise<string | undefined> {
+    const read = await readLicenseKey(this.env, this.variable);
+    this.lastSource = read.kind === 'unset' ? undefined : read.source;
+    if (read.kind === 'unreadable') throw new KeyStoreReadError(read.why, read.source);
+    return read.kind === 'token' ? read.token : undefined;
+  }
+
+  /** The `NAME_FILE` secret, polled so a rotated secret is picked up without a restart. */
+  watchPath(): string | undefined {
+    return keyFilePath(this.env, this.variable);
+  }
+}
+
+/**
+ * Reads the license key from `NAME`, or from the file named by `NAME_FILE` when `NAME` is unset or
+ * empty. Surrounding whitespace (the newline `echo` leaves in a file) is trimmed; anything else is
+ * the verifier's business. A file that cannot be read, or holds nothing, is `unreadable` with the
+ * reason (reported as a warning). The CLI's `verify` reads the key the same way.
+ */
+export async function readLicenseKey(env: EnvironmentReader, name: string): Promise<KeyRead> {
+  const direct = env.get<string>(name);
+  if (typeof direct === 'string' && direct.trim() !== '') {
+    return { kind: 'token', token: direct.trim(), source: name };
+  }
+  const fileVariable = `${name}_FILE`;
+  const path = keyFilePath(env, name);
+  if (!path) return { kind: 'unset' };
+  try {
+    // A secret is small: a regular file of at most 64 KiB, read without ever reading more.
+    const text = (await readBoundedFile(path, FILE_SIZE_CAPS.keyFile)).trim();
+    // An empty secret is reported (a mount not populated yet, or caught mid-rewrite), not silent.
+    return text === ''
+      ? { kind: 'unreadable', source: fileVariable, why: `${fileVariable} is empty` }
+      : { kind: 'token', token: text, source: fileVariable };
+  } catch (error) {
+    const detail = error instanceof FileReadError ? error.detail : 'read error';
+    return { kind: 'unreadable', source: fileVariable, why: `cannot read ${fileVariable} (${detail})` };
+  }
+}
+
+/** The path in `NAME_FILE`, when set and `NAME` is not. */
+export function keyFilePath(env: EnvironmentReader, name: string): string | undefined {
+  const direct = env.get<string>(name);
+  if (typeof direct === 'string' && direct.trim() !== '') return undefined;
+  const path = env.get<string>(`${name}_FILE`);
+  return typeof path === 'string' && path.trim() !== '' ? path.trim() : undefined;
+}

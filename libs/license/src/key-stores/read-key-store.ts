@@ -1,0 +1,26 @@
+import { printable } from '../verification/rejection-reasons.js';
+import type { KeyRead } from './environment-key-store.js';
+import { KeyStoreReadError, type LicenseKeyStore } from './license-key-store.js';
+
+/**
+ * Asks a store for the key and never throws: a failing or misbehaving store (the host's own
+ * included) becomes `unreadable` with a short, printable reason — a warning, not a crash.
+ */
+export async function readKeyStore(store: LicenseKeyStore): Promise<KeyRead> {
+  let value: unknown;
+  try {
+    value = await store.read();
+  } catch (error) {
+    const source = (error instanceof KeyStoreReadError ? error.source : undefined) ?? store.source ?? 'keyStore';
+    const why =
+      error instanceof KeyStoreReadError
+        ? error.message
+        : `cannot read the key store (${printable((error as Error | undefined)?.message ?? error, 200)})`;
+    return { kind: 'unreadable', source, why };
+  }
+  const source = store.source ?? 'keyStore';
+  if (value === undefined || value === null) return { kind: 'unset' };
+  if (typeof value !== 'string') return { kind: 'unreadable', source, why: 'the key store returned something other than a string' };
+  const token = value.trim();
+  return token === '' ? { kind: 'unset' } : { kind: 'token', token, source };
+}

@@ -1,0 +1,330 @@
+import { jest } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { LicenseTestKit } from '@liberty/license/testing';
+import { ROOT, packLibrary, run, tempDir, unpackInto } from '../support/packed-library.js';
+import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
+
+// Every complete code block of README.md, libs/license/README.md and docs/**/*.md is built in a
+// fresh app against the `npm pack`ed library, with the tsconfig `nest new` generates for Nest 12
+// (ESM, isolatedModules, emitDecoratorMetadata), and run where it can run: the README's app is
+// started over real HTTP, its test runs under Vitest and under Jest. A snippet can't rot silently.
+// The app's node_modules holds the unpacked tarball plus links to this repository's other
+// packages (the ecosystem a user installs); test/package/ checks a real `npm install`.
+jest.setTimeout(300_000);
+
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const NEST12_TSCONFIG = {
+  compilerOptions: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    resolvePackageJsonExports: true,
+    esModuleInterop: true,
+    isolatedModules: true,
+    declaration: true,
+    removeComments: true,
+    emitDecoratorMetadata: true,
+    experimentalDecorators: true,
+    allowSyntheticDefaultImports: true,
+    target: 'ES2023',
+    sourceMap: true,
+    outDir: './dist',
+    incremental: true,
+    skipLibCheck: true,
+    strictNullChecks: true,
+    forceConsistentCasingInFileNames: true,
+    noImplicitAny: false,
+    strictBindCallApply: false,
+    noFallthroughCasesInSwitch: false,
+    types: ['node'],
+  },
+};
+const NEST12_TSCONFIG_BUILD = {
+  extends: './tsconfig.json',
+  exclude: ['node_modules', 'test', 'dist', '**/*spec.ts', 'vitest.config.ts'],
+};
+
+const docs = documentationFiles(ROOT)
+  .map((doc) => [doc, buildable(snippetsOf(ROOT, doc))] as const)
+  .filter(([, snippets]) => snippets.length > 0);
+
+let work: string;
+let tarball: string;
+let kit: LicenseTestKit;
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'libs/license/dist/index.js'))) throw new Error('run `npm run build` first (npm test does)');
+  work = await tempDir('liberty-snippets-');
+  [tarball, kit] = await Promise.all([packLibrary(work), LicenseTestKit.create()]);
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+it('finds the README app among the snippets', () => {
+  const readme = docs.find(([doc]) => doc === 'README.md')?.[1].map(placement) ?? [];
+  expect(readme).toEqual(expect.arrayContaining(['src/app.module.ts', 'src/main.ts', 'vitest.config.ts', 'jest.config.js', 'nest-cli.json']));
+});
+
+describe('snippet extraction', () => {
+  const md = [
+    '```ts file=src/a.ts', 'export const a = 1;', '```',
+    '```ts fragment', 'this.license.state;', '```',
+    '```ts', 'export const b = 2;', '```',
+    '* a list item:', '', '  ```ts', '  export const c = 3;', '  ```',
+    '```sh', 'npm test', '```',
+    '```json file=nest-cli.json', '{}', '```',
+  ].join('\n');
+
+  it('keeps complete ts blocks and blocks placed with file=, skips fragments and other languages', () => {
+    const found = buildable(extractSnippets(md, 'x.md'));
+    expect(found.map((s) => [placement(s), s.code])).toEqual([
+      ['src/a.ts', 'export const a = 1;\n'],
+      ['src/snippet-7.ts', 'export const b = 2;\n'],
+      ['src/snippet-12.ts', 'export const c = 3;\n'],
+      ['nest-cli.json', '{}\n'],
+    ]);
+  });
+
+  it('refuses a block that is never closed', () => {
+    expect(() => extractSnippets('```ts\nconst a = 1;\n', 'x.md')).toThrow('x.md:1: code block never closed');
+  });
+
+  it("catches what the issue found: an event type imported as a value does not compile under Nest 12's tsconfig (TS1272)", async () => {
+    const broken: Snippet = {
+      doc: 'broken.md',
+      line: 1,
+      lang: 'ts',
+      file: 'src/menu.ts',
+      fragment: false,
+      code: [
+        "import { Injectable } from '@nestjs/common';",
+        "import { OnLicenseEvent, LicenseChangedEvent } from '@liberty/license';",
+        '@Injectable()',
+        'export class Menu {',
+        "  @OnLicenseEvent('license.changed')",
+        '  onChanged(event: LicenseChangedEvent) { return event.granted; }',
+        '}',
+        '',
+      ].join('\n'),
+    };
+    const dir = await makeProject('broken.md', [broken]);
+    await expect(tsc(dir, ['-p', 'tsconfig.json', '--noEmit'])).rejects.toThrow(/TS1272/);
+  });
+});
+
+describe.each(docs)('%s', (doc, snippets) => {
+  let dir: string;
+  const placed = new Map(snippets.map((s) => [placement(s), s] as const));
+  const has = (path: string) => placed.has(path);
+
+  beforeAll(async () => {
+    dir = await makeProject(doc, snippets);
+  });
+
+  it('places every snippet at its own path', () => {
+    expect(placed.size).toBe(snippets.length);
+  });
+
+  it(`type-checks and builds with Nest 12's tsconfig: ${snippets.map(describeSnippet).join(', ')}`, async () => {
+    await tsc(dir, ['-p', 'tsconfig.json', '--noEmit']);
+    await tsc(dir, ['-p', 'tsconfig.build.json']);
+    applyNestAssets(dir, placed.get('nest-cli.json'));
+  });
+
+  if (has('src/main.ts')) {
+    it('starts: restricted without a key, unlocked with one, restricted (not crashed) without its public key', async () => {
+      const sap = has('src/sap.controller.ts');
+      const locked = await startApp(dir, {});
+      try {
+        if (sap) {
+          const res = await fetch(`${locked.url}/connectors/sap/tables`);
+          expect(res.status).toBe(403);
+          expect(await res.json()).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'connector:sap', licenseStatus: 'not-configured' });
+        }
+      } finally {
+        await locked.stop();
+      }
+      if (!sap) return;
+
+      const key = await kit.issue({ claims: { customer: 'Acme Corp', features: { connectors: ['sap'] } } });
+      const open = await startApp(dir, { LIBERTY_LICENSE_KEY: key });
+      try {
+        const tables = await fetch(`${open.url}/connectors/sap/tables`);
+        expect(tables.status).toBe(200);
+        expect(await tables.json()).toEqual(['KNA1', 'VBAK']);
+        const summary = await fetch(`${open.url}/connectors/sap/ai-summary`); // ai:anthropic: the kit's default
+        expect(summary.status).toBe(200);
+        expect(await summary.json()).toMatchObject({ customer: 'Acme Corp' });
+        expect(open.output()).toContain('license accepted');
+      } finally {
+        await open.stop();
+      }
+      expect(open.output()).not.toContain(key);
+
+      // The PEM did not reach dist/: a clear reason and restricted mode, not an ENOENT crash.
+      await rm(join(dir, 'dist/vendor-public.pem'), { force: true });
+      const noPem = await startApp(dir, { LIBERTY_LICENSE_KEY: key });
+      try {
+        expect((await fetch(`${noPem.url}/connectors/sap/tables`)).status).toBe(403);
+        expect(noPem.output()).toContain('public key unavailable');
+      } finally {
+        await noPem.stop();
+      }
+      applyNestAssets(dir, placed.get('nest-cli.json'));
+    });
+  } else if (has('src/app.module.ts')) {
+    it('boots its AppModule (NestFactory.createApplicationContext) and closes', async () => {
+      const pem = join(dir, 'src/vendor-public.pem');
+      await writeFile(join(dir, 'boot.mjs'), BOOT);
+      const { stdout } = await run(process.execPath, ['boot.mjs'], {
+        cwd: dir,
+        timeout: 60_000,
+        env: cleanEnv({ LICENSE_PUBLIC_KEY_PATH: pem, LIBERTY_PUBLIC_KEY_PATH: pem }),
+      });
+      expect(stdout).toContain('BOOTED');
+    });
+  }
+
+  if (has('vitest.config.ts')) {
+    it('its tests pass under Vitest', async () => {
+      const out = await runTool(dir, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run']);
+      expect(out).toMatch(/Tests\s+\d+ passed/);
+      expect(out).not.toMatch(/failed/i);
+    });
+  }
+
+  if (has('jest.config.js')) {
+    it('its tests pass under Jest (ESM), importing from @jest/globals', async () => {
+      for (const [path] of placed) {
+        if (!/\.(e2e-)?spec\.ts$/.test(path)) continue;
+        const file = join(dir, path);
+        const source = readFileSync(file, 'utf8');
+        expect(source).toContain("from 'vitest'");
+        await writeFile(file, source.replace("from 'vitest'", "from '@jest/globals'"));
+      }
+      const out = await runTool(dir, ['--experimental-vm-modules', join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci'], true);
+      expect(out).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    });
+  }
+});
+
+function describeSnippet(s: Snippet): string {
+  return `${placement(s)} (line ${s.line})`;
+}
+
+async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
+  const dir = join(work, doc.replace(/[^A-Za-z0-9]+/g, '-'));
+  const modules = join(dir, 'node_modules');
+  await mkdir(modules, { recursive: true });
+  // The ecosystem packages a user installs, linked from this repository; the library from the tarball.
+  for (const name of await readdir(join(ROOT, 'node_modules'))) {
+    if (name === '@liberty' || name.startsWith('.') || name === 'liberty-sample') continue;
+    await symlink(join(ROOT, 'node_modules', name), join(modules, name));
+  }
+  await unpackInto(tarball, modules);
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'snippet-app', private: true, type: 'module' }, null, 2));
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(NEST12_TSCONFIG, null, 2));
+  await writeFile(join(dir, 'tsconfig.build.json'), JSON.stringify(NEST12_TSCONFIG_BUILD, null, 2));
+  for (const snippet of snippets) {
+    const file = join(dir, placement(snippet));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, snippet.code);
+  }
+  // The vendor's public key, where the snippets say it lives.
+  if (snippets.some((s) => s.code.includes('vendor-public.pem'))) await writeFile(join(dir, 'src/vendor-public.pem'), kit.publicKey);
+  return dir;
+}
+
+async function tsc(dir: string, args: string[]): Promise<void> {
+  try {
+    await run(process.execPath, [TSC, ...args], { cwd: dir, timeout: 240_000 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`tsc ${args.join(' ')} failed in ${dir}:\n${stdout}${stderr}`);
+  }
+}
+
+/** What `nest build` does with nest-cli.json `compilerOptions.assets` (literal file names). */
+function applyNestAssets(dir: string, nestCli: Snippet | undefined): void {
+  if (!nestCli) return;
+  const config = JSON.parse(nestCli.code) as { sourceRoot?: string; compilerOptions?: { assets?: Array<string | { include: string; outDir?: string }> } };
+  for (const asset of config.compilerOptions?.assets ?? []) {
+    const { include, outDir = 'dist' } = typeof asset === 'string' ? { include: asset } : asset;
+    const from = join(dir, config.sourceRoot ?? 'src', include);
+    expect(existsSync(from)).toBe(true);
+    copyFileSync(from, join(dir, outDir, include));
+  }
+}
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  // Nothing of the developer's environment leaks in (no LIBERTY_* variables), only what a shell has.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: 'true', ...extra };
+}
+
+async function runTool(dir: string, args: string[], stderrToo = false): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, args, { cwd: dir, timeout: 240_000, env: cleanEnv({}), maxBuffer: 16 * 1024 * 1024 });
+    return stdout + (stderrToo ? stderr : '');
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${args.join(' ')} failed in ${dir}:\n${stdout}${stderr}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface RunningApp {
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function startApp(dir: string, env: Record<string, string>): Promise<RunningApp> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env: cleanEnv({ ...env, PORT: String(port) }) });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${output}`);
+    try {
+      await fetch(`${url}/`);
+      return { url, output: () => output, stop };
+    } catch {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`the app did not listen within 60 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const BOOT = `import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './dist/app.module.js';
+const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+await app.close();
+console.log('BOOTED');
+`;
