@@ -24,12 +24,12 @@ describe('liberty-license issue — an ai.doo key', () => {
     const { header, payload } = decode(token);
     expect(header).toEqual({ alg: 'RS256', typ: 'JWT' });
     expect(payload).toEqual({
-      iss: 'aidoo.biz', sub: 'cust-42', iat: payload.iat, nbf: payload.iat, exp: (payload.iat as number) + 365 * DAY,
+      iss: 'aidoo.biz', sub: 'cust-42', jti: payload.jti, iat: payload.iat, nbf: payload.iat, exp: (payload.iat as number) + 365 * DAY,
       customer: 'Hub Customer', tier: 'professional', products: ['pika', 'vera'], seats: 10,
     });
     expect(payload).not.toHaveProperty('aud');
     expect(issued.stderr).toBe(
-      `issued for customer="Hub Customer" issuer="aidoo.biz", expires ${isoSeconds(new Date((payload.exp as number) * 1000))} (in 365 days)\n`,
+      `issued for customer="Hub Customer" issuer="aidoo.biz", expires ${isoSeconds(new Date((payload.exp as number) * 1000))} (in 365 days), jti=${payload.jti as string}\n`,
     );
   });
 

@@ -44,6 +44,7 @@ describe('liberty-license issue — what it signs', () => {
     expect(payload.iat).toBeLessThanOrEqual(after);
     expect(payload).toEqual({
       iss: 'nomana-it', aud: 'liberty', sub: 'acme',
+      jti: payload.jti,
       iat: payload.iat, nbf: payload.iat, exp: (payload.iat as number) + 365 * DAY,
       customer: 'Acme Corp', edition: 'enterprise', instance: 'prod-eu-west',
       features: {
@@ -58,7 +59,11 @@ describe('liberty-license issue — what it signs', () => {
     const keys = publicKeySet([[undefined, vendor.keys.publicKey]]);
     if (!keys.ok) throw new Error(keys.why);
     expect(await verifyLicenseToken(token, { keys: keys.keys, audience: 'liberty', issuer: 'nomana-it' })).toMatchObject({ status: 'accepted' });
-    expect(result.stderr).toBe(`issued for customer="Acme Corp" audience="liberty", expires ${isoSeconds(new Date((payload.exp as number) * 1000))} (in 365 days)\n`);
+    // Every key gets its own jti (a UUID), shown in the summary so the vendor can revoke it later.
+    expect(payload.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(result.stderr).toBe(
+      `issued for customer="Acme Corp" audience="liberty", expires ${isoSeconds(new Date((payload.exp as number) * 1000))} (in 365 days), jti=${payload.jti as string}\n`,
+    );
   }, TIMEOUT);
 
   it('--expires DATE is 00:00:00 UTC of that day; a date-time with a zone is taken as given', async () => {
@@ -73,7 +78,7 @@ describe('liberty-license issue — what it signs', () => {
     const { token } = await issue([...required(), '--expires', '30d', '--kid', '2026-a']);
     const { header, payload } = decode(token);
     expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: '2026-a' });
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'customer', 'exp', 'iat', 'nbf']);
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'customer', 'exp', 'iat', 'jti', 'nbf']);
   }, TIMEOUT);
 });
 

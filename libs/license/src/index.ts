@@ -3,7 +3,7 @@ export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
 export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
-export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
   LICENSE_KEY_STORE,
@@ -59,6 +59,8 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './license-status-view.js';
+// Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
+export { replicaPresenceOf, type ReplicaPresence } from './replica-presence.js';
 // Verification, usable without Nest (the CLI uses these).
 export {
   verifyLicenseToken,
@@ -80,6 +82,15 @@ export {
   type PemKeyPair,
   type IssueLicenseOptions,
 } from './verification/license-issuer.js';
+// Offline revocation: the vendor's signed list of revoked key ids (jti).
+export {
+  verifyRevocationList,
+  MAX_REVOCATION_LIST_BYTES,
+  MAX_REVOKED_KEYS,
+  type RevocationList,
+  type RevocationListOutcome,
+  type VerifyRevocationListOptions,
+} from './revocation/revocation-list.js';
 // Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
 export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
 export { SeatLimiter } from './seats/seat-limiter.js';
@@ -94,4 +105,6 @@ export {
   AiMessageLimitReachedException,
   AI_PROVIDER_NOT_LICENSED,
   AI_MESSAGE_LIMIT_REACHED,
+  UsageStoreUnavailableException,
+  USAGE_STORE_UNAVAILABLE,
 } from './usage/ai-usage.exceptions.js';

@@ -59,6 +59,13 @@ export interface LicenseModuleOptions {
    */
   graceDays?: number;
   /**
+   * Path to the vendor's signed revocation list (a JWT `{ iss, iat, revoked: [jti…] }` signed by
+   * the same key as the licenses). A key whose `jti` is listed is rejected `revoked`. Re-read on
+   * every `reverify()` and polled like the key file (`keyFilePollIntervalMs`); a bad, unreadable
+   * or older list is a warning and the last good list stays in force. Default: unset.
+   */
+  revocationListPath?: string;
+  /**
    * A satellite: the license comes from a hub's status endpoint instead of a local key
    * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
    * `audience`, `issuer`, `instance`).
@@ -79,5 +86,6 @@ export interface ResolvedLicenseOptions {
   readonly keyFilePollIntervalMs: number;
   readonly instance?: string;
   readonly graceDays: number;
+  readonly revocationListPath?: string;
   readonly hub?: ResolvedHubOptions;
 }

@@ -86,6 +86,10 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   if (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > MAX_GRACE_DAYS) {
     fail('graceDays', `must be a whole number of days from 0 to ${MAX_GRACE_DAYS}`);
   }
+  const revocationListPath = options.revocationListPath;
+  if (revocationListPath !== undefined && (typeof revocationListPath !== 'string' || revocationListPath.trim() === '')) {
+    fail('revocationListPath', 'must be a non-empty path to the vendor\'s signed revocation list');
+  }
   const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
     fail('issuer', 'must be a non-empty string or list of strings');
@@ -110,6 +114,7 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     keyFilePollIntervalMs: poll,
     ...(options.instance !== undefined ? { instance: options.instance } : {}),
     graceDays,
+    ...(revocationListPath !== undefined ? { revocationListPath } : {}),
     ...(hub ? { hub } : {}),
   });
 }

@@ -28,9 +28,28 @@ import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
 import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
+import { RevocationListSource } from './revocation/revocation-list-source.js';
 import { verifyLicenseToken, type LicenseVerification } from './verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
 import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js';
+
+/**
+ * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
+ * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
+ * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
+ * calls so that it does not announce them again.
+ */
+export interface LicenseOperation {
+  readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
+  readonly origin: string;
+  readonly state: LicenseState;
+}
+
+/** Options of `reverify()`. */
+export interface ReverifyOptions {
+  /** Tag carried by the `operations$` entry (default `local`). */
+  readonly origin?: string;
+}
 
 /** Settings that may change while the app runs (the sample app's settings page uses this). */
 export type LicenseRuntimeSettings = Partial<
@@ -46,6 +65,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
   private readonly states: BehaviorSubject<LicenseState>;
   private readonly events = new Subject<LicenseEvent>();
+  private readonly operations = new Subject<LicenseOperation>();
   /** `state.entitlements.features`, kept in a field of its own: `isLicensed()` is the hot path. */
   private granted: ReadonlySet<string>;
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,6 +84,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * KeyObject) is reused too.
    */
   private parsedKeys?: { pems: string; outcome: PublicKeyOutcome };
+  /** The vendor's revocation list (`revocationListPath`): last good list, re-read and watched. */
+  private readonly revocations = new RevocationListSource(() => void this.reverify());
   /** Where the key comes from: the host's store, or the environment variable `licenseKey` names. */
   private keyStore: LicenseKeyStore;
 
@@ -104,6 +126,19 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.events.asObservable();
   }
 
+  /** State-changing calls as they finish (see `LicenseOperation`). Not replayed. */
+  get operations$(): Observable<LicenseOperation> {
+    return this.operations.asObservable();
+  }
+
+  /**
+   * A short, non-reversible fingerprint of the key in use (16 hex digits of a SHA-256), or `''`
+   * with no key: lets replicas compare keys without ever showing one.
+   */
+  get keyFingerprint(): string {
+    return this.currentKey ? createHash('sha256').update(this.currentKey).digest('hex').slice(0, 16) : '';
+  }
+
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
   isLicensed(feature: string): boolean {
     return this.granted.has(feature);
@@ -126,8 +161,15 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
    * snapshot; a satellite asks its hub now. Calls are serialised; nothing restarts.
    */
-  reverify(): Promise<LicenseState> {
-    return this.serialised(() => this.verifyAndApply());
+  reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+  }
+
+  /** Emits on `operations$` once `run` finished (not when it failed). */
+  private async announce(type: LicenseOperation['type'], origin = 'local', run: Promise<LicenseState>): Promise<LicenseState> {
+    const state = await run;
+    this.operations.next({ type, origin, state });
+    return state;
   }
 
   /** Whether `activate()` / `deactivate()` can work: the key store is writable. */
@@ -142,7 +184,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
    */
   activate(token: string): Promise<LicenseState> {
-    return this.serialised(async () => {
+    return this.announce('activate', 'local', this.serialised(async () => {
       const store = this.writableStore('write');
       const candidate = typeof token === 'string' ? token.trim() : token;
       const verification = await this.verify(candidate, new Date());
@@ -153,17 +195,17 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       await store.write!(candidate);
       logKeyStoreChange(this.logger, 'activated', store.source);
       return this.verifyAndApply();
-    });
+    }));
   }
 
   /** Removes the activated key from the store and re-verifies (`not-configured`). */
   deactivate(): Promise<LicenseState> {
-    return this.serialised(async () => {
+    return this.announce('deactivate', 'local', this.serialised(async () => {
       const store = this.writableStore('clear');
       await store.clear!();
       logKeyStoreChange(this.logger, 'deactivated', store.source);
       return this.verifyAndApply();
-    });
+    }));
   }
 
   /**
@@ -171,7 +213,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * a `LicenseConfigurationError` and change nothing.
    */
   reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
-    return this.serialised(() => {
+    return this.announce('reconfigure', 'local', this.serialised(() => {
       const { issuer, licenseKey, hub, ...rest } = this.options;
       const merged: LicenseModuleOptions = {
         ...rest,
@@ -185,7 +227,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       this.options = resolveLicenseOptions(merged);
       this.keyStore = this.storeFor(this.options);
       return this.verifyAndApply();
-    });
+    }));
   }
 
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
@@ -205,6 +247,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   onModuleDestroy(): void {
     this.stop();
     this.events.complete();
+    this.operations.complete();
     this.states.complete();
   }
 
@@ -213,6 +256,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.watchFile(undefined);
+    this.revocations.stop();
     this.source?.stop();
   }
 
@@ -254,6 +298,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     const warnings = this.clockWarnings(now);
     const read = await readKeyStore(this.keyStore);
     this.watchFile(this.options.keyFilePollIntervalMs > 0 ? this.keyStore.watchPath?.() : undefined);
+    this.revocations.watch(this.options.revocationListPath, this.options.keyFilePollIntervalMs);
     if (read.kind === 'unset') {
       this.currentKey = '';
       return stateFromVerification(undefined, { enforcement, now, warnings });
@@ -297,8 +342,9 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Verifies a key with the current public keys and options (instance binding included). Never
-   * throws. A binding warning is logged and added to `warnings` when given.
+   * Verifies a key with the current public keys and options (instance binding and the revocation
+   * list included). Never throws. Binding and revocation-list warnings are logged and added to
+   * `warnings` when given.
    */
   private async verify(token: unknown, now: Date, warnings?: string[]): Promise<LicenseVerification> {
     const binding = resolveInstance(this.options.instance, this.env);
@@ -308,6 +354,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     }
     const keys = await this.publicKeys();
     if (!keys.ok) return { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
+    const revocation = await this.revocations.refresh(this.options.revocationListPath, {
+      keys: keys.keys,
+      issuer: this.options.issuer,
+      clockToleranceSeconds: this.options.clockToleranceSeconds,
+      now,
+    });
+    if (revocation.warning && warnings) {
+      this.logger.warn(revocation.warning);
+      warnings.push(revocation.warning);
+    }
     return verifyLicenseToken(token, {
       keys: keys.keys,
       audience: this.options.audience,
@@ -315,6 +371,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       clockToleranceSeconds: this.options.clockToleranceSeconds,
       instance: binding.instance,
       graceSeconds: this.options.graceDays * 86_400,
+      revoked: revocation.revoked,
       now,
     });
   }

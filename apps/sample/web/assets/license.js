@@ -1,7 +1,7 @@
 // The License page: reads /api/license, renders it, and re-verifies on demand. The header (menu,
 // user, banner) is shell.js's. Claims are untrusted text: everything goes through textContent.
 
-import { $, api, errorText, number, plural, refreshBanner, showLoadError, SignedOut, startShell } from './shell.js';
+import { $, api, errorText, number, plural, refreshBanner, sendJson, showLoadError, SignedOut, startShell } from './shell.js';
 
 function text(id, value) {
   $(id).textContent = value === null || value === undefined || value === '' ? '—' : String(value);
@@ -150,8 +150,83 @@ async function reverify() {
   }
 }
 
+/** The activation form's outcome line: `ok` (green) or `error` (red); the key is never part of it. */
+function activationResult(kind, message) {
+  const result = $('activation-result');
+  result.className = `activation__result ${kind === 'ok' ? 'success' : 'alert'}`;
+  result.dataset.kind = kind;
+  result.textContent = message;
+  result.hidden = false;
+}
+
+async function busy(button, label, work) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  const idle = button.textContent;
+  button.setAttribute('aria-disabled', 'true');
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = label;
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof SignedOut)) activationResult('error', 'The server did not answer; nothing was changed.');
+  } finally {
+    button.removeAttribute('aria-disabled');
+    button.removeAttribute('aria-busy');
+    button.textContent = idle;
+  }
+}
+
+/** Paste → verify on the server → stored only if accepted. The field is cleared either way. */
+async function activate(event) {
+  event.preventDefault();
+  const field = $('activation-token');
+  const token = field.value.trim();
+  if (token === '') {
+    field.setAttribute('aria-invalid', 'true');
+    activationResult('error', 'Paste a license key first.');
+    field.focus();
+    return;
+  }
+  // The key leaves the page now: it is never kept in the field, the DOM or a message.
+  field.value = '';
+  field.removeAttribute('aria-invalid');
+  await busy($('activate'), 'Activating…', async () => {
+    const response = await sendJson('POST', '/api/license/activate', { token });
+    if (response.ok) {
+      const view = await response.json();
+      render(view);
+      await refreshBanner();
+      activationResult('ok', `Activated: ${view.label}${view.customer ? ` — ${view.customer}` : ''}.`);
+      return;
+    }
+    const body = await response.clone().json().catch(() => ({}));
+    if (response.status === 422 && body.code === 'LICENSE_REJECTED') {
+      activationResult('error', `Rejected — ${body.reason}. The current license is unchanged.`);
+    } else {
+      activationResult('error', `Activation failed: ${await errorText(response)}`);
+    }
+    field.focus();
+  });
+}
+
+async function deactivate() {
+  await busy($('deactivate'), 'Removing…', async () => {
+    const response = await api('/api/license/activation', { method: 'DELETE' });
+    if (!response.ok) {
+      activationResult('error', `Removing the key failed: ${await errorText(response)}`);
+      return;
+    }
+    const view = await response.json();
+    render(view);
+    await refreshBanner();
+    activationResult('ok', `The activated key was removed: ${view.label}.`);
+  });
+}
+
 async function load() {
   $('reverify').addEventListener('click', reverify);
+  $('activation-form').addEventListener('submit', activate);
+  $('deactivate').addEventListener('click', deactivate);
   try {
     const [me, licenseResponse] = await Promise.all([startShell(), api('/api/license')]);
     $('reverify').hidden = !me.permissions.includes('license:write');
@@ -159,7 +234,10 @@ async function load() {
       showLoadError(`The license status could not be loaded: ${await errorText(licenseResponse)}`);
       return;
     }
-    render(await licenseResponse.json());
+    const view = await licenseResponse.json();
+    render(view);
+    // The form only where keys are pasted (key_store = "database") and for license:write.
+    $('activation').hidden = !(view.activation && me.permissions.includes('license:write'));
     document.body.dataset.ready = 'true';
   } catch (error) {
     if (!(error instanceof SignedOut)) showLoadError('The license status could not be loaded: the server did not answer.');

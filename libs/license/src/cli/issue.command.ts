@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { MIN_RSA_BITS } from '../verification/public-keys.js';
 import { isoSeconds } from '../verification/rejection-reasons.js';
 import { optionValue, requiredValue, UsageError, type ParsedArgs } from './args.js';
@@ -11,7 +11,8 @@ import { readOptionFile } from './read-file.js';
 const help = `Usage: ${CLI_NAME} issue --private-key PATH --customer NAME (--audience AUD | --issuer ISS) --expires DATE|Nd [options]
 
 Signs a license key (RS256 JWT) and prints only the key on stdout; a summary goes to stderr.
-iat and nbf are set to now, exp from --expires. The claims are checked against the same schema
+iat and nbf are set to now, exp from --expires, and jti to a fresh random UUID (the id that
+"${CLI_NAME} revoke --jti" lists; the summary on stderr shows it). The claims are checked against the same schema
 the verifier applies, so the tool never issues a key the product would reject.
 
 Required:
@@ -96,7 +97,7 @@ export const issueCommand: CliCommand = {
       `issued for customer=${quoted(claims.customer as string)} ` +
         (claims.aud !== undefined ? `audience=${quoted(claims.aud as string)}` : `issuer=${quoted(claims.iss as string)}`) +
         ', ' +
-        `expires ${isoSeconds(exp)} (${relativeDays(exp, now)})`,
+        `expires ${isoSeconds(exp)} (${relativeDays(exp, now)}), jti=${claims.jti as string}`,
     );
     return ExitCode.ok;
   },
@@ -142,6 +143,8 @@ function buildClaims(args: ParsedArgs, now: Date, idPattern: RegExp): Record<str
     iss: issuer,
     aud: audience,
     sub: textOf('sub'),
+    // A unique id per key, so a key can be revoked (revocation lists name keys by jti).
+    jti: randomUUID(),
     iat,
     nbf: iat,
     exp,
@@ -160,7 +163,7 @@ function compact(record: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** An unencrypted RSA private key of at least 2048 bits, or a usage error saying what is wrong. */
-async function loadPrivateKey(path: string): Promise<KeyObject> {
+export async function loadPrivateKey(path: string): Promise<KeyObject> {
   const pem = await readOptionFile('--private-key', path);
   if (/-----BEGIN ENCRYPTED PRIVATE\x20KEY-----|^Proc-Type: 4,ENCRYPTED/m.test(pem)) {
     throw new UsageError(`--private-key ${path} is encrypted; give an unencrypted PEM key (and keep the file safe)`);

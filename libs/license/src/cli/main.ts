@@ -5,10 +5,11 @@ import type { CliCommand } from './cli-command.js';
 import { inspectCommand } from './inspect.command.js';
 import { issueCommand } from './issue.command.js';
 import { keygenCommand } from './keygen.command.js';
+import { revokeCommand } from './revoke.command.js';
 import { ExitCode, processIo, type CliIo } from './output.js';
 import { verifyCommand } from './verify.command.js';
 
-const COMMANDS: readonly CliCommand[] = [verifyCommand, inspectCommand, keygenCommand, issueCommand];
+const COMMANDS: readonly CliCommand[] = [verifyCommand, inspectCommand, keygenCommand, issueCommand, revokeCommand];
 
 function toolHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -33,7 +34,7 @@ Exit status: 0 ok, 1 rejected or malformed key, 2 usage error.`;
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
-    io.err(`${CLI_NAME}: missing command (verify, inspect, keygen or issue); see ${CLI_NAME} --help`);
+    io.err(`${CLI_NAME}: missing command (verify, inspect, keygen, issue or revoke); see ${CLI_NAME} --help`);
     return ExitCode.usage;
   }
   if (first === '--help' || first === '-h' || (first === 'help' && rest.length === 0)) {
@@ -48,7 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
     const shown = /^[a-z-]{1,20}$/.test(name ?? '') ? ` "${name}"` : '';
-    io.err(`${CLI_NAME}: unknown command${shown}; expected verify, inspect, keygen or issue (see ${CLI_NAME} --help)`);
+    io.err(`${CLI_NAME}: unknown command${shown}; expected verify, inspect, keygen, issue or revoke (see ${CLI_NAME} --help)`);
     return ExitCode.usage;
   }
   if (first === 'help') {

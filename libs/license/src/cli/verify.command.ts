@@ -1,6 +1,6 @@
 import type { LicenseClaims } from '../verification/license-claims.js';
 import type { LicenseVerification } from '../verification/license-verifier.js';
-import { publicKeySet } from '../verification/public-keys.js';
+import { publicKeySet, type PublicKeySet } from '../verification/public-keys.js';
 import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.js';
 import { daysLeft } from '../license-expiry.js';
 import { optionValue, UsageError, type ParsedArgs } from './args.js';
@@ -10,6 +10,7 @@ import { parseInstant, parseText } from './flag-values.js';
 import { ExitCode, idList, quoted, relativeDays, safeJson, type CliIo } from './output.js';
 import { readOptionFile } from './read-file.js';
 import { readTokenInput } from './token-input.js';
+import { readRevocationListFile } from './revocation-list-file.js';
 
 const help = `Usage: ${CLI_NAME} verify [TOKEN|-] [options]
 
@@ -24,6 +25,9 @@ Options:
   --issuer ISS        accepted iss values; repeat the option or separate with commas
   --instance NAME     this install's name: a key bound to another instance is rejected
                       "instance mismatch" (a key without an instance claim fits every install)
+  --revocation-list PATH
+                      the vendor's signed revocation list: a listed key is rejected "revoked"
+                      (a list that does not verify is a usage error)
   --env NAME          read the key from this variable (default ${DEFAULT_LICENSE_KEY_VARIABLE})
   --at ISO-8601       verify as of this instant instead of now (e.g. to check a renewal)
   --json              print the status object as JSON
@@ -43,6 +47,7 @@ export const verifyCommand: CliCommand = {
     issuer: { type: 'string', multiple: true, value: 'ISS' },
     at: { type: 'string', value: 'ISO-8601' },
     instance: { type: 'string', value: 'NAME' },
+    'revocation-list': { type: 'string', value: 'PATH' },
     json: { type: 'boolean' },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -58,8 +63,9 @@ export const verifyCommand: CliCommand = {
     // Loaded here, not at start-up: help and usage errors stay fast (class-validator is heavy).
     const { verifyLicenseToken } = await import('../verification/license-verifier.js');
     const keys = publicKeySet([[undefined, pem]]);
+    const revoked = keys.ok ? await revocationList(args, keys.keys, issuer, now) : undefined;
     const verification: LicenseVerification = keys.ok
-      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, now })
+      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, revoked, now })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
 
     // Issuer-bound keys (ai.doo) carry no aud: checking iss alone is the intended setup, not an omission.
@@ -78,6 +84,22 @@ function issuers(args: ParsedArgs): string[] | undefined {
   const list = given.flatMap((value) => value.split(',').map((iss) => iss.trim()));
   if (list.some((iss) => iss === '')) throw new UsageError('option --issuer has an empty value (expected ISS or a,b)');
   return list;
+}
+
+/** `--revocation-list PATH`: the verified list's jti values; a list that does not verify is a usage error. */
+async function revocationList(
+  args: ParsedArgs,
+  keys: PublicKeySet,
+  issuer: string[] | undefined,
+  now: Date,
+): Promise<ReadonlySet<string> | undefined> {
+  const path = optionValue(args, 'revocation-list');
+  if (path === undefined) return undefined;
+  const text = await readRevocationListFile('--revocation-list', path);
+  const { verifyRevocationList } = await import('../revocation/revocation-list.js');
+  const outcome = await verifyRevocationList(text, { keys, issuer, now });
+  if (!outcome.ok) throw new UsageError(`--revocation-list ${path} rejected (${outcome.why})`);
+  return outcome.list.revoked;
 }
 
 async function readPublicKey(args: ParsedArgs, io: CliIo): Promise<string> {

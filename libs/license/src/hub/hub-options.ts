@@ -37,7 +37,7 @@ export interface ResolvedHubOptions {
 }
 
 /** The options that configure a local key; a hub replaces all of them. */
-export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore'] as const;
+export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore', 'revocationListPath'] as const;
 
 /**
  * Checks `hub` and applies its defaults. `fail(path, message)` throws the module's configuration

@@ -88,6 +88,19 @@ export class LicenseTestKit {
   }
 
   /**
+   * Signs a revocation list `{ iss, iat, revoked }` with this kit's private key (what
+   * `liberty-license revoke` writes). `iat` defaults to now.
+   */
+  revocationList(revoked: string[], options: { iat?: number; iss?: string } = {}): Promise<string> {
+    const claims = {
+      ...(options.iss !== undefined ? { iss: options.iss } : {}),
+      iat: options.iat ?? nowSeconds(),
+      revoked,
+    };
+    return signLicense(claims, { privateKey: this.keys.privateKey });
+  }
+
+  /**
    * `LicenseModule.forRoot()` trusting this kit's public key and reading the key from an in-memory
    * variable instead of `process.env`, in the requested state.
    */

@@ -17,9 +17,10 @@ export interface CompactJwsParts {
  * whitespace and non-zero padding bits, so one signature has several spellings. Here a segment
  * must re-encode to itself, which leaves exactly one accepted spelling per signed key.
  * Returns `undefined` for anything that is not canonical (the caller reports `malformed`).
+ * `maxBytes` is the key's 8 KiB unless the caller reads a larger signed document (a revocation list).
  */
-export function parseCompactJws(token: unknown): CompactJwsParts | undefined {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES) return undefined;
+export function parseCompactJws(token: unknown, maxBytes = MAX_TOKEN_BYTES): CompactJwsParts | undefined {
+  if (typeof token !== 'string' || token.length > maxBytes) return undefined;
   const match = COMPACT_JWS.exec(token);
   if (!match) return undefined;
   const segments: [string, string, string] = [match[1], match[2], match[3]];

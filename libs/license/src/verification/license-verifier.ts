@@ -32,6 +32,11 @@ export interface VerifyLicenseOptions {
    * module's `graceDays`). Default 0: expired exactly at `exp`.
    */
   graceSeconds?: number;
+  /**
+   * `jti` values of the vendor's revocation list in force: a key whose `jti` is listed is rejected
+   * `revoked` (after the signature and every other check). Not checked when undefined.
+   */
+  revoked?: ReadonlySet<string>;
 }
 
 export type LicenseVerification =
@@ -89,7 +94,7 @@ export function clampTolerance(seconds: number | undefined): number {
 }
 
 /** A named `kid` selects its key; without a `kid` every configured key is tried. */
-function candidateKeys(keys: PublicKeySet, kid: unknown): readonly KeyObject[] {
+export function candidateKeys(keys: PublicKeySet, kid: unknown): readonly KeyObject[] {
   if (keys.byKid.size === 0) return keys.all;
   if (typeof kid === 'string') {
     const key = keys.byKid.get(kid);
@@ -155,6 +160,8 @@ function checkVerifiedPayload(
   if (options.instance !== undefined && bound !== undefined && bound !== options.instance) {
     return rejected(RejectionReason.instanceMismatch, claims.claims);
   }
+  const jti = claims.claims.jti;
+  if (jti !== undefined && options.revoked?.has(jti)) return rejected(RejectionReason.revoked, claims.claims);
   if (exp <= nowSeconds) return { status: 'accepted', claims: claims.claims, grace: { endsAt: dateOf(graceEnd) } };
   return { status: 'accepted', claims: claims.claims };
 }
