@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { UsersModule } from '../users/users.module.js';
 import { AuthGuard } from './auth.guard.js';
 import { AUTH_RATE_LIMIT, AUTH_RATE_WINDOW_MS, AuthFailureThrottle, authRateLimitFrom } from './auth-throttle.js';
+import { PermissionsController } from './permissions.controller.js';
 import { SameOriginGuard } from './same-origin.guard.js';
 import { SessionController } from './session.controller.js';
 import { SessionStore } from './session-store.js';
@@ -21,7 +22,7 @@ import { SessionStore } from './session-store.js';
       }),
     }),
   ],
-  controllers: [SessionController],
+  controllers: [SessionController, PermissionsController],
   providers: [
     SessionStore,
     AuthFailureThrottle,

@@ -22,6 +22,36 @@ export class WebPagesController {
     await this.send(res, 'home.html');
   }
 
+  /** Settings → Framework → License: the `[license]` settings form (the path also needs license:write to change). */
+  @Permissions('settings:framework')
+  @Get('settings/framework/license')
+  async frameworkLicense(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'framework-license.html');
+  }
+
+  /** Settings → Connectors: the Licensed toggle, locked entries greyed. */
+  @Permissions('settings:framework')
+  @Get('settings/connectors')
+  async connectors(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'connectors.html');
+  }
+
+  /** Users: seats against the cap, create, disable, enable (402 shown as a message). */
+  @Permissions('users:write')
+  @Get('users')
+  async users(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'users.html');
+  }
+
+  /**
+   * A packaged app's screen, where its menu entries lead (any signed-in user); the page says
+   * "Not available" when the app is not usable now.
+   */
+  @Get(['apps/:app', 'apps/:app/:screen'])
+  async appScreen(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'app-screen.html');
+  }
+
   /** The License tab; its script reads `/api/license` and `/api/me`. */
   @Permissions('license:read')
   @Get('settings/license')
