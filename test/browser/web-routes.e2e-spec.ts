@@ -20,10 +20,17 @@ describe('web routes (HTTP)', () => {
   });
 
   const http = () => request(fixture.baseUrl);
-  /** Signs in with `token`; the `liberty_session=<id>` pair to send as the Cookie header. */
+  /**
+   * Signs in with `token` (once per token: sign-in is rate-limited); the `liberty_session=<id>`
+   * pair to send as the Cookie header.
+   */
+  const sessions = new Map<string, string>();
   const sessionOf = async (token: string) => {
-    const response = await http().post('/api/session').send({ token }).expect(204);
-    return String(response.headers['set-cookie']).split(';')[0];
+    if (!sessions.has(token)) {
+      const response = await http().post('/api/session').send({ token }).expect(204);
+      sessions.set(token, String(response.headers['set-cookie']).split(';')[0]);
+    }
+    return sessions.get(token)!;
   };
 
   it('serves the login page to anyone, with a strict content security policy', async () => {
@@ -75,9 +82,9 @@ describe('web routes (HTTP)', () => {
   ])('%s: login redirect signed out, a 403 page without %s, the page with it', async (path, permission, script) => {
     const signedOut = await http().get(path).expect(302);
     expect(signedOut.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
-    const denied = await http().get(path).set('Cookie', `liberty_token=${viewerToken}`).expect(403);
+    const denied = await http().get(path).set('Cookie', await sessionOf(viewerToken)).expect(403);
     expect(denied.text).toContain(`This page needs the permission <code>${permission}</code>.`);
-    const page = await http().get(path).set('Cookie', `liberty_token=${fixture.adminToken}`).expect(200);
+    const page = await http().get(path).set('Cookie', await sessionOf(fixture.adminToken)).expect(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.text).toContain(`<script type="module" src="/assets/${script}"></script>`);
     expect(page.text).not.toMatch(/<script>|\son[a-z]+=/);
@@ -87,7 +94,7 @@ describe('web routes (HTTP)', () => {
     "serves a packaged app's screen page at %s to any signed-in user (the page says whether it is available)",
     async (path) => {
       await http().get(path).expect(302);
-      const page = await http().get(path).set('Cookie', `liberty_token=${viewerToken}`).expect(200);
+      const page = await http().get(path).set('Cookie', await sessionOf(viewerToken)).expect(200);
       expect(page.text).toContain('<script type="module" src="/assets/app-screen.js"></script>');
     },
   );
