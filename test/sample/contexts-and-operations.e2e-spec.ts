@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { io, type Socket } from 'socket.io-client';
-import { claims, issue, SampleApp } from './sample-fixture.js';
+import { claims, expectNoKeyIn, issue, SampleApp } from './sample-fixture.js';
 
 // The sample app's GraphQL endpoint, Socket.IO gateway, /health (Terminus) and /metrics
 // (Prometheus), driven by real clients. Slow on a loaded 2-core machine; never a speed check.
@@ -39,7 +39,9 @@ async function graphql(sample: SampleApp, query: string, token: string | null = 
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<Record<string, unknown>> } };
+  const text = await response.text();
+  expectNoKeyIn(text);
+  return { status: response.status, body: JSON.parse(text) as { data?: unknown; errors?: Array<Record<string, unknown>> } };
 }
 
 async function connect(sample: SampleApp, token: string | null = sample.adminToken): Promise<Socket> {
@@ -53,10 +55,14 @@ async function connect(sample: SampleApp, token: string | null = sample.adminTok
 
 function call(socket: Socket, event: string): Promise<{ ack?: unknown; exception?: unknown }> {
   return new Promise((resolve) => {
-    const onException = (exception: unknown) => resolve({ exception });
+    const onException = (exception: unknown) => {
+      expectNoKeyIn(JSON.stringify(exception));
+      resolve({ exception });
+    };
     socket.once('exception', onException);
     socket.emit(event, {}, (ack: unknown) => {
       socket.off('exception', onException);
+      expectNoKeyIn(JSON.stringify(ack));
       resolve({ ack });
     });
   });

@@ -18,6 +18,7 @@ import { LicenseTabModule } from './license/license-tab.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { ReplicasModule } from './replicas/replicas.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, load: [() => ({ [APP_CONFIG_NAMESPACE]: loaded.config })] }),
         AppConfigModule.forRoot(loaded.path),
         DatabaseModule.forRoot(options),
+        ReplicasModule,
         LicenseModule.forRootAsync({
           // ConfigModule and AppConfigModule are global.
           inject: [ConfigService, APP_CONFIG_PATH, Database],

@@ -3,7 +3,7 @@ export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
 export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
-export { LicenseService, type LicenseRuntimeSettings } from './license.service.js';
+export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
   LICENSE_KEY_STORE,
@@ -59,6 +59,8 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './license-status-view.js';
+// Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
+export { replicaPresenceOf, type ReplicaPresence } from './replica-presence.js';
 // Verification, usable without Nest (the CLI uses these).
 export {
   verifyLicenseToken,
@@ -103,4 +105,6 @@ export {
   AiMessageLimitReachedException,
   AI_PROVIDER_NOT_LICENSED,
   AI_MESSAGE_LIMIT_REACHED,
+  UsageStoreUnavailableException,
+  USAGE_STORE_UNAVAILABLE,
 } from './usage/ai-usage.exceptions.js';

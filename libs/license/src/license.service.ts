@@ -33,6 +33,24 @@ import { verifyLicenseToken, type LicenseVerification } from './verification/lic
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from './verification/public-keys.js';
 import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js';
 
+/**
+ * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
+ * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
+ * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
+ * calls so that it does not announce them again.
+ */
+export interface LicenseOperation {
+  readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
+  readonly origin: string;
+  readonly state: LicenseState;
+}
+
+/** Options of `reverify()`. */
+export interface ReverifyOptions {
+  /** Tag carried by the `operations$` entry (default `local`). */
+  readonly origin?: string;
+}
+
 /** Settings that may change while the app runs (the sample app's settings page uses this). */
 export type LicenseRuntimeSettings = Partial<
   Pick<LicenseModuleOptions, 'licenseKey' | 'publicKey' | 'publicKeyPath' | 'enforcement'>
@@ -47,6 +65,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
   private readonly states: BehaviorSubject<LicenseState>;
   private readonly events = new Subject<LicenseEvent>();
+  private readonly operations = new Subject<LicenseOperation>();
   /** `state.entitlements.features`, kept in a field of its own: `isLicensed()` is the hot path. */
   private granted: ReadonlySet<string>;
   private queue: Promise<unknown> = Promise.resolve();
@@ -107,6 +126,19 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.events.asObservable();
   }
 
+  /** State-changing calls as they finish (see `LicenseOperation`). Not replayed. */
+  get operations$(): Observable<LicenseOperation> {
+    return this.operations.asObservable();
+  }
+
+  /**
+   * A short, non-reversible fingerprint of the key in use (16 hex digits of a SHA-256), or `''`
+   * with no key: lets replicas compare keys without ever showing one.
+   */
+  get keyFingerprint(): string {
+    return this.currentKey ? createHash('sha256').update(this.currentKey).digest('hex').slice(0, 16) : '';
+  }
+
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
   isLicensed(feature: string): boolean {
     return this.granted.has(feature);
@@ -129,8 +161,15 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * Re-reads the variable (or its `_FILE`) and the public key, verifies again and returns the new
    * snapshot; a satellite asks its hub now. Calls are serialised; nothing restarts.
    */
-  reverify(): Promise<LicenseState> {
-    return this.serialised(() => this.verifyAndApply());
+  reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+  }
+
+  /** Emits on `operations$` once `run` finished (not when it failed). */
+  private async announce(type: LicenseOperation['type'], origin = 'local', run: Promise<LicenseState>): Promise<LicenseState> {
+    const state = await run;
+    this.operations.next({ type, origin, state });
+    return state;
   }
 
   /** Whether `activate()` / `deactivate()` can work: the key store is writable. */
@@ -145,7 +184,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
    */
   activate(token: string): Promise<LicenseState> {
-    return this.serialised(async () => {
+    return this.announce('activate', 'local', this.serialised(async () => {
       const store = this.writableStore('write');
       const candidate = typeof token === 'string' ? token.trim() : token;
       const verification = await this.verify(candidate, new Date());
@@ -156,17 +195,17 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       await store.write!(candidate);
       logKeyStoreChange(this.logger, 'activated', store.source);
       return this.verifyAndApply();
-    });
+    }));
   }
 
   /** Removes the activated key from the store and re-verifies (`not-configured`). */
   deactivate(): Promise<LicenseState> {
-    return this.serialised(async () => {
+    return this.announce('deactivate', 'local', this.serialised(async () => {
       const store = this.writableStore('clear');
       await store.clear!();
       logKeyStoreChange(this.logger, 'deactivated', store.source);
       return this.verifyAndApply();
-    });
+    }));
   }
 
   /**
@@ -174,7 +213,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * a `LicenseConfigurationError` and change nothing.
    */
   reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
-    return this.serialised(() => {
+    return this.announce('reconfigure', 'local', this.serialised(() => {
       const { issuer, licenseKey, hub, ...rest } = this.options;
       const merged: LicenseModuleOptions = {
         ...rest,
@@ -188,7 +227,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       this.options = resolveLicenseOptions(merged);
       this.keyStore = this.storeFor(this.options);
       return this.verifyAndApply();
-    });
+    }));
   }
 
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
@@ -208,6 +247,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   onModuleDestroy(): void {
     this.stop();
     this.events.complete();
+    this.operations.complete();
     this.states.complete();
   }
 

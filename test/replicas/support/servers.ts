@@ -120,15 +120,19 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A `redis-server` on a free port, no persistence, stopped by `stop()`. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * A `redis-server` on a free port, stopped by `stop()`. `persistent`: an append-only file synced
+ * on every write, so data survives `kill()` + `start()` (as a production Redis would keep it).
+ */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<RedisServer> {
   const binary = which('redis-server');
   if (!binary) throw new Error('redis-server not found on PATH: install the Debian package redis-server');
   const dir = await mkdtemp(join(tmpdir(), 'liberty-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
+      ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])], {
       stdio: 'ignore',
     });
     await waitForPort(port, 15_000, 'redis-server');

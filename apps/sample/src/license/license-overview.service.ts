@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseStatusView } from '@liberty/license';
+import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseStatusView, type ReplicaPresence } from '@liberty/license';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { AppRegistry } from '../packaged-apps/app-registry.js';
+import { ReplicaDirectory } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
 
 /** The License tab: the library's view, plus whether a key can be activated by paste here. */
 export type LicenseTabView = LicenseStatusView & {
   /** True with `key_store = "database"`: the page offers the activation form. */
   activation: boolean;
+  /** Every replica of this install (this one first); one entry when running alone. */
+  replicas: ReplicaPresence[];
 };
 
 /** The License tab's model: the license snapshot with what this install defines and uses. */
@@ -19,16 +22,23 @@ export class LicenseOverviewService {
     private readonly apps: AppRegistry,
     private readonly users: UsersService,
     private readonly aiUsage: AiUsageLimiter,
+    private readonly replicas: ReplicaDirectory,
   ) {}
 
   async view(): Promise<LicenseTabView> {
+    const [userCount, aiUsedToday, replicas] = await Promise.all([
+      this.users.enabledUsers(),
+      // The shared counter may be unreachable (Redis down): the tab still shows, usage unknown.
+      this.aiUsage.usedToday().catch(() => undefined),
+      this.replicas.list(),
+    ]);
     const view = buildLicenseStatusView(this.license.state, {
       definedConnectors: this.connectors.all().map((c) => c.id),
       definedApps: this.apps.all().map((a) => a.id),
-      userCount: await this.users.enabledUsers(),
-      aiUsedToday: await this.aiUsage.usedToday(),
+      userCount,
+      ...(aiUsedToday !== undefined ? { aiUsedToday } : {}),
     });
-    return { ...view, activation: this.license.activationAvailable };
+    return { ...view, activation: this.license.activationAvailable, replicas };
   }
 
   /** Re-reads the variable (or its _FILE) and the public key, re-verifies, returns the new view. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LicenseService } from '../license.service.js';
 import { utcDate } from '../verification/rejection-reasons.js';
-import { AiMessageLimitReachedException, AiProviderNotLicensedException } from './ai-usage.exceptions.js';
+import { AiMessageLimitReachedException, AiProviderNotLicensedException, UsageStoreUnavailableException } from './ai-usage.exceptions.js';
 import { InMemoryUsageStore } from './in-memory-usage-store.js';
 import { USAGE_STORE, type UsageStore } from './usage-store.interface.js';
 
@@ -55,12 +55,27 @@ export class AiUsageLimiter {
     }
     const limit = entitlements.aiMessagesPerDay;
     const day = utcDay(now);
-    const used = await this.store.increment(day, 1);
+    if (limit !== undefined && this.store.incrementBelow) {
+      const used = await this.reach(() => this.store.incrementBelow!(day, limit));
+      if (used === null) throw new AiMessageLimitReachedException(limit, secondsUntilUtcMidnight(now));
+      return { provider, usedToday: used, limit };
+    }
+    const used = await this.reach(() => this.store.increment(day, 1));
     if (limit !== undefined && used > limit) {
-      await this.store.increment(day, -1);
+      await this.reach(() => this.store.increment(day, -1));
       throw new AiMessageLimitReachedException(limit, secondsUntilUtcMidnight(now));
     }
     return { provider, usedToday: used, limit: limit ?? null };
+  }
+
+  /** A store call; a store that fails becomes 503 USAGE_STORE_UNAVAILABLE (its error message only). */
+  private async reach<T>(call: () => T | Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof UsageStoreUnavailableException) throw error;
+      throw new UsageStoreUnavailableException(error instanceof Error ? error.message : 'usage store error');
+    }
   }
 
   /** Messages counted today (UTC). */

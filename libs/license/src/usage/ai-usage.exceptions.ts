@@ -2,6 +2,7 @@ import { ForbiddenException, HttpException, HttpStatus } from '@nestjs/common';
 
 export const AI_PROVIDER_NOT_LICENSED = 'AI_PROVIDER_NOT_LICENSED';
 export const AI_MESSAGE_LIMIT_REACHED = 'AI_MESSAGE_LIMIT_REACHED';
+export const USAGE_STORE_UNAVAILABLE = 'USAGE_STORE_UNAVAILABLE';
 
 /** 403: the key's `features.ai.providers` does not list the provider (restricted mode). */
 export class AiProviderNotLicensedException extends ForbiddenException {
@@ -32,6 +33,24 @@ export class AiMessageLimitReachedException extends HttpException {
         retryAfterSeconds,
       },
       HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
+
+/**
+ * 503: the usage store (e.g. Redis shared by the replicas) cannot be reached. The message is not
+ * counted and not served: answering without the shared counter would let replicas exceed the cap.
+ * Everything that does not count usage keeps working.
+ */
+export class UsageStoreUnavailableException extends HttpException {
+  constructor(readonly why: string) {
+    super(
+      {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        code: USAGE_STORE_UNAVAILABLE,
+        message: `AI usage cannot be counted now (${why}); nothing was counted, try again shortly`,
+      },
+      HttpStatus.SERVICE_UNAVAILABLE,
     );
   }
 }

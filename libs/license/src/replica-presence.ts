@@ -1,0 +1,29 @@
+import type { LicenseService } from './license.service.js';
+import type { LicenseStatus } from './license-state.js';
+
+/**
+ * One replica of an install as the others see it: never the key, only its fingerprint, so an
+ * admin can spot the replica that did not get a rolling key update.
+ */
+export interface ReplicaPresence {
+  readonly id: string;
+  readonly status: LicenseStatus;
+  /** `LicenseService.keyFingerprint`: 16 hex digits of a SHA-256, `''` without a key. */
+  readonly keyFingerprint: string;
+  /** ISO-8601: when this replica last verified. */
+  readonly verifiedAt: string;
+  /** ISO-8601: when this replica last reported itself. */
+  readonly lastSeenAt: string;
+}
+
+/** This process's presence now (what a replica running alone lists). */
+export function replicaPresenceOf(license: LicenseService, id: string, now: Date = new Date()): ReplicaPresence {
+  const { status, verifiedAt } = license.state;
+  return {
+    id,
+    status,
+    keyFingerprint: license.keyFingerprint,
+    verifiedAt: verifiedAt.toISOString(),
+    lastSeenAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,161 @@
+import { jest } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LicenseTestKit } from '@liberty/license/testing';
+import { createClient } from 'redis';
+import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
+import { SampleProcess } from './support/sample-process.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
+
+// Three replicas (three processes of the built sample app) on one PostgreSQL and one Redis, all
+// started here. What must be shared is shared: the day's AI counter (exact at the cap), license
+// changes (a reverify on one replica reaches the others), and who runs which key.
+
+jest.setTimeout(300_000);
+
+const CAP = 100;
+const utcDay = () => new Date().toISOString().slice(0, 10);
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('three replicas sharing PostgreSQL and Redis', () => {
+  let kit: LicenseTestKit;
+  let dir: string;
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let replicas: SampleProcess[] = [];
+  let env: Record<string, string>;
+  const keyFile = () => join(dir, 'license.jwt');
+  const keyFor = (customer: string) =>
+    issue(kit, { claims: claims({ connectors: ['sap'], users: { max: 50 }, ai: { providers: ['anthropic'], messagesPerDay: CAP } }, { customer }) });
+  const customerOn = async (replica: SampleProcess) => (await replica.call('get', '/api/license')).body.customer as string;
+  const message = (replica: SampleProcess) => replica.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
+
+  beforeAll(async () => {
+    kit = await LicenseTestKit.create();
+    dir = await mkdtemp(join(tmpdir(), 'liberty-replicas-'));
+    const keyVar = unique('LIBERTY_TEST_KEY');
+    await writeFile(join(dir, 'public.pem'), kit.publicKey);
+    // pollMs 0: no file watching, so only the bus can tell a replica that the key changed.
+    await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar, pollMs: 0 }));
+    await writeFile(keyFile(), await keyFor('Customer One'));
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis({ persistent: true })]);
+    env = {
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: 'replicas-admin',
+      [`${keyVar}_FILE`]: keyFile(),
+      DATABASE_URL: await postgres.createDatabase('replicas'),
+      REDIS_URL: redis.url,
+      LIBERTY_BUS_INTERVAL_MS: '500',
+    };
+    replicas = await Promise.all([1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await redis?.stop();
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('GET /api/license lists the three replicas, this one first, with one key fingerprint', async () => {
+    const listed = await until('three replicas listed', async () => {
+      const body = (await replicas[1]!.call('get', '/api/license')).body;
+      return body.replicas?.length === 3 && body.replicas;
+    });
+    expect(listed.map((r: { id: string }) => r.id)).toEqual(['replica-2', 'replica-1', 'replica-3']);
+    for (const replica of listed) {
+      expect(replica).toEqual({
+        id: expect.any(String),
+        status: 'accepted',
+        keyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+        verifiedAt: expect.any(String),
+        lastSeenAt: expect.any(String),
+      });
+    }
+    expect(new Set(listed.map((r: { keyFingerprint: string }) => r.keyFingerprint)).size).toBe(1);
+  });
+
+  it('500 concurrent AI messages spread over the replicas, 50 below the cap: exactly 50 are served', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    await client.set(`liberty:{liberty-sample}:ai:${utcDay()}`, String(CAP - 50));
+    await client.close();
+    const responses = await Promise.all(Array.from({ length: 500 }, (_, i) => message(replicas[i % 3]!)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(50);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(450);
+    for (const replica of replicas) {
+      expect((await replica.call('get', '/api/license')).body.ai).toMatchObject({ usedToday: CAP, messagesPerDay: CAP });
+    }
+  });
+
+  it('a reverify on replica 1 reaches replicas 2 and 3 within 2 s', async () => {
+    await writeFile(keyFile(), await keyFor('Customer Two'));
+    const started = Date.now();
+    expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe('Customer Two');
+    await until('replicas 2 and 3 on the new key', async () =>
+      (await customerOn(replicas[1]!)) === 'Customer Two' && (await customerOn(replicas[2]!)) === 'Customer Two',
+    5_000);
+    expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
+  });
+
+  it('Redis killed: every replica keeps serving with its state, metered calls 503; back: a reverify made meanwhile reaches all', async () => {
+    await redis.kill();
+    for (const replica of replicas) {
+      expect((await replica.call('get', '/health', undefined, '')).status).toBe(200);
+      const license = await replica.call('get', '/api/license');
+      expect(license.status).toBe(200);
+      expect(license.body).toMatchObject({ status: 'accepted', customer: 'Customer Two' });
+      expect((await replica.call('get', '/api/connectors/sap')).status).toBe(200);
+      const metered = await message(replica);
+      expect(metered.status).toBe(503);
+      expect(metered.body).toMatchObject({ statusCode: 503, code: 'USAGE_STORE_UNAVAILABLE' });
+    }
+    // A key change applied on replica 2 while Redis is down: only replica 2 knows of it.
+    await writeFile(keyFile(), await keyFor('Customer Three'));
+    expect((await replicas[1]!.call('post', '/api/license/reverify')).body.customer).toBe('Customer Three');
+    expect(await customerOn(replicas[0]!)).toBe('Customer Two');
+
+    await redis.start();
+    await until('every replica on Customer Three', async () => {
+      const customers = await Promise.all(replicas.map(customerOn));
+      return customers.every((c) => c === 'Customer Three');
+    }, 30_000);
+    // The 503s counted nothing: the day's count is where it was before Redis went away.
+    await until('metered calls served again', async () => (await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday === CAP);
+    const next = await message(replicas[2]!);
+    expect(next.status).toBe(429);
+  });
+
+  it('a replica started with an old key file shows up with a different fingerprint', async () => {
+    const oldKeyFile = join(dir, 'old-license.jwt');
+    await writeFile(oldKeyFile, await keyFor('Customer One'));
+    const keyVarFile = Object.keys(env).find((name) => name.endsWith('_FILE'))!;
+    const stale = await SampleProcess.start({ ...env, [keyVarFile]: oldKeyFile, LIBERTY_REPLICA_ID: 'replica-stale' });
+    try {
+      const listed = await until('four replicas listed', async () => {
+        const body = (await replicas[0]!.call('get', '/api/license')).body;
+        return body.replicas?.length === 4 && body.replicas;
+      });
+      const self = listed[0];
+      const other = listed.find((r: { id: string }) => r.id === 'replica-stale');
+      expect(self.id).toBe('replica-1');
+      expect(other.keyFingerprint).toMatch(/^[0-9a-f]{16}$/);
+      expect(other.keyFingerprint).not.toBe(self.keyFingerprint);
+      expect(listed.filter((r: { keyFingerprint: string }) => r.keyFingerprint === self.keyFingerprint)).toHaveLength(3);
+    } finally {
+      await stale.stop();
+    }
+    // A replica that shut down leaves the list at once.
+    await until('the stale replica gone', async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3);
+  });
+});
