@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // An app with none of the optional packages (GraphQL, WebSockets, microservices, Terminus,
-// prom-client) boots and guards HTTP routes: the library never imports them statically.
+// prom-client, Redis) boots and guards HTTP routes: the library never imports them statically.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = join(ROOT, 'test/library/fixtures');
 const DEADLINE_MS = 30_000;
