@@ -20,6 +20,7 @@ import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { ReplicasModule } from './replicas/replicas.module.js';
 import { SettingsModule } from './settings/settings.module.js';
+import { UsageHistoryModule } from './usage-history/usage-history.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -67,6 +68,7 @@ export class AppModule {
         AiModule,
         CatalogueModule,
         LicenseTabModule,
+        UsageHistoryModule,
         SettingsModule,
         WebModule,
         // GET /health (Terminus), GET /metrics (Prometheus), POST /graphql, Socket.IO.

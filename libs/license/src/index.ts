@@ -47,6 +47,7 @@ export type {
   LicenseGraceEvent,
 } from './license-events.js';
 export type { LicenseState, LicenseStatus, LicenseEntitlements } from './license-state.js';
+export { userCapOf } from './license-state.js';
 export {
   buildLicenseStatusView,
   toAidooStatus,

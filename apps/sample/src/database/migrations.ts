@@ -44,6 +44,17 @@ export function migrations(kind: DatabaseKind): MigrationProvider {
           .execute();
       },
     },
+    '2026-12-04-002-usage-history': {
+      // Per UTC day: the peak of enabled users and the AI messages used (the true-up report).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('usage_history')
+          .addColumn('day', 'text', (c) => c.primaryKey())
+          .addColumn('peak_users', 'integer', (c) => c.notNull())
+          .addColumn('ai_messages', 'integer', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -29,6 +29,12 @@ export interface DatabaseSchema {
     token: string;
     updated_at: string;
   };
+  /** Per UTC day (`YYYY-MM-DD`): the peak of enabled users and the AI messages used. */
+  usage_history: {
+    day: string;
+    peak_users: number;
+    ai_messages: number;
+  };
   /** Insert-only row counter used by the seat benchmark's "without seat check" variant. */
   bench_rows: {
     id: Generated<number>;
