@@ -63,6 +63,21 @@ describe('web routes (HTTP)', () => {
     expect(home.text).not.toMatch(/<script>|\son[a-z]+=/);
   });
 
+  it.each([
+    ['/settings/framework/license', 'settings:framework', 'framework-license.js'],
+    ['/settings/connectors', 'settings:framework', 'connectors.js'],
+    ['/users', 'users:write', 'users.js'],
+  ])('%s: login redirect signed out, a 403 page without %s, the page with it', async (path, permission, script) => {
+    const signedOut = await http().get(path).expect(302);
+    expect(signedOut.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
+    const denied = await http().get(path).set('Cookie', `liberty_token=${viewerToken}`).expect(403);
+    expect(denied.text).toContain(`This page needs the permission <code>${permission}</code>.`);
+    const page = await http().get(path).set('Cookie', `liberty_token=${fixture.adminToken}`).expect(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.text).toContain(`<script type="module" src="/assets/${script}"></script>`);
+    expect(page.text).not.toMatch(/<script>|\son[a-z]+=/);
+  });
+
   it('serves the banner to any signed-in user, without claims', async () => {
     const response = await http().get('/api/license/banner').set('Authorization', `Bearer ${viewerToken}`).expect(200);
     expect(response.body).toEqual({ shown: false, mode: 'restricted', status: 'accepted', text: '' });
@@ -73,6 +88,9 @@ describe('web routes (HTTP)', () => {
     ['/assets/screens.css', 'text/css; charset=utf-8'],
     ['/assets/shell.js', 'text/javascript; charset=utf-8'],
     ['/assets/home.js', 'text/javascript; charset=utf-8'],
+    ['/assets/framework-license.js', 'text/javascript; charset=utf-8'],
+    ['/assets/connectors.js', 'text/javascript; charset=utf-8'],
+    ['/assets/users.js', 'text/javascript; charset=utf-8'],
     ['/assets/license.js', 'text/javascript; charset=utf-8'],
     ['/assets/login.js', 'text/javascript; charset=utf-8'],
     ['/assets/favicon.svg', 'image/svg+xml'],

@@ -106,6 +106,23 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       (await customerOn(replicas[1]!)) === 'Customer Two' && (await customerOn(replicas[2]!)) === 'Customer Two',
     5_000);
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
+    // Replica 1 ignores its own message; the others re-verified because of it.
+    await until('the bus log lines', async () => replicas.slice(1).every((r) => /license re-verified — after reverify on replica "replica-1"/.test(r.log)));
+    expect(replicas[0]!.log).not.toMatch(/license re-verified — after reverify on replica "replica-1"/);
+  });
+
+  it('garbage on the bus channel is ignored: no crash, no re-verification', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    for (const junk of ['not json', '{}', '{"from":"x","generation":"1","type":"reverify"}', '{"from":"x","generation":1,"type":"drop tables"}']) {
+      await client.publish('liberty:{liberty-sample}:license:changes', junk);
+    }
+    await client.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const replica of replicas) {
+      expect((await replica.call('get', '/health', undefined, '')).status).toBe(200);
+      expect(replica.log).not.toMatch(/license re-verified — after reverify on replica "x"/);
+    }
   });
 
   it('Redis killed: every replica keeps serving with its state, metered calls 503; back: a reverify made meanwhile reaches all', async () => {
@@ -157,5 +174,59 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     }
     // A replica that shut down leaves the list at once.
     await until('the stale replica gone', async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3);
+  });
+});
+
+describe('activation by paste across replicas (key_store = "database")', () => {
+  let kit: LicenseTestKit;
+  let dir: string;
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let replicas: SampleProcess[] = [];
+  const statusOn = async (replica: SampleProcess) => (await replica.call('get', '/api/license')).body as { status: string; customer: string | null };
+
+  beforeAll(async () => {
+    kit = await LicenseTestKit.create();
+    dir = await mkdtemp(join(tmpdir(), 'liberty-activation-'));
+    const keyVar = unique('LIBERTY_TEST_KEY');
+    await writeFile(join(dir, 'public.pem'), kit.publicKey);
+    await writeFile(
+      join(dir, 'app.toml'),
+      sampleToml({ keyVar, pollMs: 0 }).replace('audience = "liberty"', 'audience = "liberty"\nkey_store = "database"'),
+    );
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    const env = {
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: 'activation-admin',
+      DATABASE_URL: await postgres.createDatabase('activation'),
+      REDIS_URL: redis.url,
+      // The timer is slow here: only the published message can make this fast.
+      LIBERTY_BUS_INTERVAL_MS: '60000',
+    };
+    replicas = await Promise.all([1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await redis?.stop();
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('activate on replica 1: replicas 2 and 3 accepted within 2 s; deactivate: all not-configured', async () => {
+    for (const replica of replicas) expect((await statusOn(replica)).status).toBe('not-configured');
+    const token = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Pasted Corp' }) });
+    const started = Date.now();
+    const activated = await replicas[0]!.call('post', '/api/license/activate', { token });
+    expect(activated.status).toBe(200);
+    expect(activated.body).toMatchObject({ status: 'accepted', customer: 'Pasted Corp' });
+    await until('replicas 2 and 3 accepted', async () => {
+      const [two, three] = await Promise.all([statusOn(replicas[1]!), statusOn(replicas[2]!)]);
+      return two.status === 'accepted' && three.status === 'accepted' && two.customer === 'Pasted Corp' && three.customer === 'Pasted Corp';
+    }, 10_000);
+    expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
+
+    expect((await replicas[2]!.call('delete', '/api/license/activation')).status).toBe(200);
+    await until('every replica not-configured', async () =>
+      (await Promise.all(replicas.map(statusOn))).every((s) => s.status === 'not-configured'), 10_000);
   });
 });

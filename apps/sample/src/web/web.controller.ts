@@ -22,6 +22,27 @@ export class WebPagesController {
     await this.send(res, 'home.html');
   }
 
+  /** Settings → Framework → License: the `[license]` settings form (the path also needs license:write to change). */
+  @Permissions('settings:framework')
+  @Get('settings/framework/license')
+  async frameworkLicense(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'framework-license.html');
+  }
+
+  /** Settings → Connectors: the Licensed toggle, locked entries greyed. */
+  @Permissions('settings:framework')
+  @Get('settings/connectors')
+  async connectors(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'connectors.html');
+  }
+
+  /** Users: seats against the cap, create, disable, enable (402 shown as a message). */
+  @Permissions('users:write')
+  @Get('users')
+  async users(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'users.html');
+  }
+
   /** The License tab; its script reads `/api/license` and `/api/me`. */
   @Permissions('license:read')
   @Get('settings/license')

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { LicenseTestKit } from '../testing/index.js';
-import { AiMessageLimitReachedException, AiProviderNotLicensedException } from './ai-usage.exceptions.js';
+import { AiMessageLimitReachedException, AiProviderNotLicensedException, UsageStoreUnavailableException } from './ai-usage.exceptions.js';
 import { AiUsageLimiter, secondsUntilUtcMidnight, utcDay } from './ai-usage-limiter.js';
 import { InMemoryUsageStore } from './in-memory-usage-store.js';
 import { USAGE_STORE, type UsageStore } from './usage-store.interface.js';
@@ -116,5 +116,45 @@ describe('secondsUntilUtcMidnight', () => {
     ['2030-12-31T23:59:59.900Z', 1],
   ])('%s → %i', (iso, seconds) => {
     expect(secondsUntilUtcMidnight(new Date(iso))).toBe(seconds);
+  });
+});
+
+describe('AiUsageLimiter with shared stores', () => {
+  let kit: LicenseTestKit;
+  beforeAll(async () => {
+    kit = await LicenseTestKit.create();
+  });
+
+  it('uses incrementBelow when the store has it: one call per message, nothing counted at the cap', async () => {
+    const calls: string[] = [];
+    let count = 0;
+    const store: UsageStore = {
+      increment: () => { calls.push('increment'); return ++count; },
+      get: () => count,
+      incrementBelow: (_day, limit) => { calls.push(`below ${limit}`); return count < limit ? ++count : null; },
+    };
+    const { limiter, close } = await limiterWith(kit, { claims: ai(['anthropic'], 2) }, store);
+    await limiter.consume('anthropic');
+    await limiter.consume('anthropic');
+    await expect(limiter.consume('anthropic')).rejects.toBeInstanceOf(AiMessageLimitReachedException);
+    expect(calls).toEqual(['below 2', 'below 2', 'below 2']);
+    expect(count).toBe(2);
+    await close();
+  });
+
+  it('a store that fails answers 503 USAGE_STORE_UNAVAILABLE, for both forms', async () => {
+    const failing: UsageStore = {
+      increment: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      get: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      incrementBelow: () => Promise.reject(new Error('Redis is not connected')),
+    };
+    for (const [store, why] of [[failing, 'Redis is not connected'], [{ ...failing, incrementBelow: undefined }, 'connect ECONNREFUSED']] as const) {
+      const { limiter, close } = await limiterWith(kit, { claims: ai(['anthropic'], 5) }, store);
+      const error = (await limiter.consume('anthropic').catch((e: unknown) => e)) as UsageStoreUnavailableException;
+      expect(error).toBeInstanceOf(UsageStoreUnavailableException);
+      expect(error.getStatus()).toBe(503);
+      expect(error.getResponse()).toMatchObject({ statusCode: 503, code: 'USAGE_STORE_UNAVAILABLE', message: expect.stringContaining(why) });
+      await close();
+    }
   });
 });

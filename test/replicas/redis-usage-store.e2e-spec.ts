@@ -1,0 +1,94 @@
+import { jest } from '@jest/globals';
+import { createClient } from 'redis';
+import { connectRedis, RedisUnavailableError, RedisUsageStore, type RedisConnections } from '@liberty/license/redis';
+import { startRedis, type RedisServer } from './support/servers.js';
+
+// RedisUsageStore against a real redis-server started here (and killed mid-test).
+
+jest.setTimeout(120_000);
+
+type Client = ReturnType<typeof createClient>;
+
+describe('RedisUsageStore', () => {
+  let redis: RedisServer;
+  let connections: RedisConnections;
+  let admin: Client;
+  const day = '2030-01-02';
+
+  beforeAll(async () => {
+    redis = await startRedis({ persistent: true });
+    connections = await connectRedis(redis.url);
+    admin = createClient({ url: redis.url });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    await waitReady(connections);
+  });
+  afterAll(async () => {
+    await connections?.close();
+    await admin?.close();
+    await redis?.stop();
+  });
+
+  const waitReady = async (c: RedisConnections) => {
+    const deadline = Date.now() + 20_000;
+    while (!c.client.isReady) {
+      if (Date.now() > deadline) throw new Error('Redis client not ready');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('300 concurrent consumes from three stores (three "replicas") at cap 100: exactly 100 counted', async () => {
+    const others = await Promise.all([connectRedis(redis.url), connectRedis(redis.url)]);
+    await Promise.all(others.map(waitReady));
+    try {
+      const stores = [connections, ...others].map((c) => new RedisUsageStore({ client: c.client, install: 'race' }));
+      const results = await Promise.all(Array.from({ length: 300 }, (_, i) => stores[i % 3]!.incrementBelow(day, 100)));
+      expect(results.filter((r) => r !== null)).toHaveLength(100);
+      expect(new Set(results.filter((r) => r !== null))).toEqual(new Set(Array.from({ length: 100 }, (_, i) => i + 1)));
+      await expect(stores[0]!.get(day)).resolves.toBe(100);
+    } finally {
+      await Promise.all(others.map((c) => c.close()));
+    }
+  });
+
+  it('keys are hash-tagged per install, and the expiry is set once (on the first message of the day)', async () => {
+    const store = new RedisUsageStore({ client: connections.client, install: 'acme-prod', retentionSeconds: 3600 });
+    expect(store.key(day)).toBe(`liberty:{acme-prod}:ai:${day}`);
+    await store.incrementBelow(day, 10);
+    const ttl = await admin.ttl(store.key(day));
+    expect(ttl).toBeGreaterThan(3500);
+    expect(ttl).toBeLessThanOrEqual(3600);
+    await admin.expire(store.key(day), 100);
+    await store.incrementBelow(day, 10);
+    await store.increment(day, 1);
+    expect(await admin.ttl(store.key(day))).toBeLessThanOrEqual(100);
+    expect(() => new RedisUsageStore({ client: connections.client, install: 'a}b' })).toThrow(/install must be/);
+  });
+
+  it('one Lua script per call: one EVALSHA and no other command per consume', async () => {
+    const store = new RedisUsageStore({ client: connections.client, install: 'stats' });
+    await store.incrementBelow(day, 1_000); // loads the script (EVAL after NOSCRIPT) if needed
+    await admin.configResetStat();
+    for (let i = 0; i < 25; i++) await store.incrementBelow(day, 1_000);
+    const stats = await admin.info('commandstats');
+    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    expect(calls('evalsha')).toBe(25);
+    expect(calls('eval')).toBe(0);
+    expect(calls('incrby') + calls('incr')).toBe(25); // run inside the script
+    expect(calls('get')).toBe(25); // idem
+  });
+
+  it('Redis down: calls fail fast with RedisUnavailableError; back: nothing was counted meanwhile, nothing twice', async () => {
+    const store = new RedisUsageStore({ client: connections.client, install: 'outage' });
+    for (let i = 0; i < 7; i++) await store.incrementBelow(day, 50);
+    await redis.kill();
+    const started = Date.now();
+    const failures = await Promise.all(Array.from({ length: 20 }, () => store.incrementBelow(day, 50).catch((e: unknown) => e)));
+    expect(failures.every((e) => e instanceof RedisUnavailableError)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await redis.start();
+    await waitReady(connections);
+    await expect(store.get(day)).resolves.toBe(7);
+    await expect(store.incrementBelow(day, 50)).resolves.toBe(8);
+  });
+});
