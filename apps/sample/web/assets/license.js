@@ -113,6 +113,74 @@ function render(view) {
   $('license').setAttribute('aria-busy', 'false');
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgElement(name, attributes) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  return element;
+}
+
+/**
+ * The last 30 days as a small inline SVG: one bar per day for the peak of enabled users (red above
+ * the cap), a dashed line at the cap. No chart library: 30 rectangles and a line.
+ */
+function renderUsage(report) {
+  const chart = $('usage-chart');
+  const width = 600;
+  const height = 140;
+  const cap = report.cap.users;
+  const top = Math.max(1, cap ?? 0, ...report.days.map((d) => d.peakUsers ?? 0)) * 1.1;
+  const slot = width / report.days.length;
+  const y = (value) => height - (value / top) * height;
+  const bars = report.days.map((day, index) => {
+    const value = day.peakUsers ?? 0;
+    const bar = svgElement('rect', {
+      x: (index * slot + slot * 0.15).toFixed(1),
+      y: y(value).toFixed(1),
+      width: (slot * 0.7).toFixed(1),
+      height: (height - y(value)).toFixed(1),
+      class: day.usersOverCap ? 'usage-chart__bar usage-chart__bar--over' : 'usage-chart__bar',
+      'data-day': day.day,
+      'data-over': day.usersOverCap,
+    });
+    const title = svgElement('title', {});
+    title.textContent =
+      day.peakUsers === null
+        ? `${day.day}: no data`
+        : `${day.day}: ${plural(day.peakUsers, 'user')}, ${plural(day.aiMessages ?? 0, 'AI message')}`;
+    bar.append(title);
+    return bar;
+  });
+  const parts = [...bars];
+  if (cap !== null) {
+    parts.push(svgElement('line', { x1: 0, x2: width, y1: y(cap).toFixed(1), y2: y(cap).toFixed(1), class: 'usage-chart__cap', 'data-cap': cap }));
+  }
+  chart.replaceChildren(...parts);
+  const over = report.daysOverCap;
+  const peak = report.peak;
+  $('usage-summary').textContent = [
+    `Peak ${peak.users === null ? '—' : plural(peak.users, 'enabled user')}${cap !== null ? ` (cap ${number(cap)})` : ''}`,
+    `${plural(over.users, 'day')} over the user cap`,
+    `AI messages: peak ${peak.aiMessages === null ? '—' : `${number(peak.aiMessages)}/day`}` +
+      (report.cap.aiMessagesPerDay !== null ? ` (cap ${number(report.cap.aiMessagesPerDay)}), ${plural(over.aiMessages, 'day')} over` : ''),
+  ].join(' · ');
+  chart.dataset.ready = 'true';
+}
+
+async function loadUsage() {
+  try {
+    const response = await api('/api/license/usage');
+    if (!response.ok) {
+      $('usage-summary').textContent = `The usage history could not be loaded: ${await errorText(response)}`;
+      return;
+    }
+    renderUsage(await response.json());
+  } catch (error) {
+    if (!(error instanceof SignedOut)) $('usage-summary').textContent = 'The usage history could not be loaded.';
+  }
+}
+
 function announce(message) {
   const announcer = $('announcer');
   // Clear first so the same message twice is announced twice.
@@ -238,6 +306,7 @@ async function load() {
     render(view);
     // The form only where keys are pasted (key_store = "database") and for license:write.
     $('activation').hidden = !(view.activation && me.permissions.includes('license:write'));
+    await loadUsage();
     document.body.dataset.ready = 'true';
   } catch (error) {
     if (!(error instanceof SignedOut)) showLoadError('The license status could not be loaded: the server did not answer.');
