@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
@@ -41,6 +42,9 @@ export function licenseOptionsFrom(config: ConfigService, configPath: string, da
     ...(license.key_file_poll_interval_ms !== undefined ? { keyFilePollIntervalMs: license.key_file_poll_interval_ms } : {}),
     ...(license.instance !== undefined ? { instance: license.instance } : {}),
     ...(license.grace_days !== undefined ? { graceDays: license.grace_days } : {}),
+    ...(license.revocation_list_path !== undefined
+      ? { revocationListPath: resolve(dirname(configPath), license.revocation_list_path) }
+      : {}),
     ...(keyStore ? { keyStore } : {}),
   };
 }

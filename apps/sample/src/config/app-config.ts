@@ -28,6 +28,8 @@ export interface LicenseSection extends LicenseSettings {
   instance?: string;
   /** Days a key stays accepted after `exp` (library `graceDays`; default 0). */
   grace_days?: number;
+  /** The vendor's signed revocation list; relative to the config file's directory. */
+  revocation_list_path?: string;
   /** `env` (default): `license_key`'s variable; `database`: activation by paste (POST /api/license/activate). */
   key_store?: KeyStoreKind;
 }
@@ -133,6 +135,10 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
   if (graceDays !== undefined && !(typeof graceDays === 'number' && Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 365)) {
     fail('license.grace_days', 'must be a whole number of days from 0 to 365');
   }
+  const revocationList = license.revocation_list_path;
+  if (revocationList !== undefined && (typeof revocationList !== 'string' || revocationList.trim() === '')) {
+    fail('license.revocation_list_path', 'must be a non-empty path (relative to this file), or left out');
+  }
   return {
     license: {
       license_key: licenseKey as string,
@@ -143,6 +149,7 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
       ...(poll !== undefined ? { key_file_poll_interval_ms: poll as number } : {}),
       ...(instance !== undefined ? { instance: instance as string } : {}),
       ...(graceDays !== undefined ? { grace_days: graceDays as number } : {}),
+      ...(revocationList !== undefined ? { revocation_list_path: revocationList as string } : {}),
       ...(keyStore !== undefined ? { key_store: keyStore as KeyStoreKind } : {}),
     },
     connectors: items(doc.connectors, 'connectors', fail),
