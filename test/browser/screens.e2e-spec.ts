@@ -205,6 +205,14 @@ describe('every screen through restricted → accepted → expired (Chromium)', 
       expect(await page.locator('#seats-text').textContent()).toBe('1 enabled user · no user cap in the license');
       expect(await page.locator('#seats-bar').isHidden()).toBe(true);
       expect(await dataIds(page.locator('#users tr'))).toEqual(['admin']);
+      // One checkbox per permission the app knows.
+      expect(await page.locator('#permissions input').evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value')))).toEqual([
+        'license:read',
+        'license:write',
+        'settings:framework',
+        'users:write',
+        'metrics:read',
+      ]);
     }, TIMEOUT);
   });
 
@@ -232,6 +240,17 @@ describe('every screen through restricted → accepted → expired (Chromium)', 
       expect(await dataIds(page.locator('#apps li'))).toEqual(['nomajde']);
       expect(await page.locator('#menus a').allTextContents()).toEqual(['NomaJDE › Address Book', 'NomaJDE › Sales Orders']);
       expect(await dataIds(page.locator('#tools li'))).toEqual(['postgres.query', 'postgres.describe', 'sap.query', 'sap.describe']);
+    }, TIMEOUT);
+
+    it("home: a packaged app's menu entry opens its screen", async () => {
+      await open(page, '/');
+      await page.getByRole('link', { name: 'NomaJDE › Sales Orders' }).press('Enter');
+      await page.waitForURL((url) => url.pathname === '/apps/nomajde/sales-orders');
+      await page.waitForSelector('body[data-ready="true"]');
+      expect(await page.locator('h1').textContent()).toBe('Sales Orders');
+      expect(await page.locator('#app-name').textContent()).toBe('NomaJDE');
+      expect(await page.locator('body').getAttribute('data-available')).toBe('true');
+      expect(await bannerOf(page)).toBeNull();
     }, TIMEOUT);
 
     it('connectors: the licensed one is active, the other still greyed and locked', async () => {
@@ -306,6 +325,13 @@ describe('every screen through restricted → accepted → expired (Chromium)', 
       expect(await dataIds(page.locator('#connectors li'))).toEqual(['postgres']);
       expect(await page.locator('#apps-empty').isVisible()).toBe(true);
       expect(await dataIds(page.locator('#tools li'))).toEqual(['postgres.query', 'postgres.describe']);
+    }, TIMEOUT);
+
+    it("a packaged app's screen says it is not available once the license expired", async () => {
+      await open(page, '/apps/nomajde/sales-orders');
+      expect(await page.locator('h1').textContent()).toBe('Not available');
+      expect(await page.locator('body').getAttribute('data-available')).toBe('false');
+      expect(await bannerOf(page)).toMatch(new RegExp(`^${RESTRICTED}Rejected — expired`));
     }, TIMEOUT);
 
     it('connectors: the licensed one is locked and greyed again', async () => {

@@ -78,6 +78,15 @@ describe('web routes (HTTP)', () => {
     expect(page.text).not.toMatch(/<script>|\son[a-z]+=/);
   });
 
+  it.each(['/apps/nomajde', '/apps/nomajde/address-book', '/apps/unknown/screen'])(
+    "serves a packaged app's screen page at %s to any signed-in user (the page says whether it is available)",
+    async (path) => {
+      await http().get(path).expect(302);
+      const page = await http().get(path).set('Cookie', `liberty_token=${viewerToken}`).expect(200);
+      expect(page.text).toContain('<script type="module" src="/assets/app-screen.js"></script>');
+    },
+  );
+
   it('serves the banner to any signed-in user, without claims', async () => {
     const response = await http().get('/api/license/banner').set('Authorization', `Bearer ${viewerToken}`).expect(200);
     expect(response.body).toEqual({ shown: false, mode: 'restricted', status: 'accepted', text: '' });
@@ -91,6 +100,7 @@ describe('web routes (HTTP)', () => {
     ['/assets/framework-license.js', 'text/javascript; charset=utf-8'],
     ['/assets/connectors.js', 'text/javascript; charset=utf-8'],
     ['/assets/users.js', 'text/javascript; charset=utf-8'],
+    ['/assets/app-screen.js', 'text/javascript; charset=utf-8'],
     ['/assets/license.js', 'text/javascript; charset=utf-8'],
     ['/assets/login.js', 'text/javascript; charset=utf-8'],
     ['/assets/favicon.svg', 'image/svg+xml'],

@@ -29,6 +29,7 @@ const ROUTES: Route[] = [
   { method: 'patch', path: '/api/settings/connectors/rest', permission: 'settings:framework', ok: 200, body: { licensed: false } },
   { method: 'get', path: '/api/users', permission: 'users:write', ok: 200 },
   { method: 'get', path: '/api/users/seats', permission: 'users:write', ok: 200 },
+  { method: 'get', path: '/api/permissions', permission: 'users:write', ok: 200 },
   { method: 'post', path: '/api/users', permission: 'users:write', ok: 201, body: { name: 'new', permissions: [], enabled: false } },
   { method: 'patch', path: '/api/users/:target', permission: 'users:write', ok: 200, body: { name: 'renamed' } },
   { method: 'get', path: '/api/catalogue', permission: null, ok: 200 },

@@ -18,6 +18,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   'framework-license.html': 'text/html; charset=utf-8',
   'connectors.html': 'text/html; charset=utf-8',
   'users.html': 'text/html; charset=utf-8',
+  'app-screen.html': 'text/html; charset=utf-8',
   'assets/app.css': 'text/css; charset=utf-8',
   'assets/screens.css': 'text/css; charset=utf-8',
   'assets/license.js': 'text/javascript; charset=utf-8',
@@ -27,6 +28,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   'assets/framework-license.js': 'text/javascript; charset=utf-8',
   'assets/connectors.js': 'text/javascript; charset=utf-8',
   'assets/users.js': 'text/javascript; charset=utf-8',
+  'assets/app-screen.js': 'text/javascript; charset=utf-8',
   'assets/favicon.svg': 'image/svg+xml',
 };
 

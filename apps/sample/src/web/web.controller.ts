@@ -43,6 +43,15 @@ export class WebPagesController {
     await this.send(res, 'users.html');
   }
 
+  /**
+   * A packaged app's screen, where its menu entries lead (any signed-in user); the page says
+   * "Not available" when the app is not usable now.
+   */
+  @Get(['apps/:app', 'apps/:app/:screen'])
+  async appScreen(@Res() res: WebResponse): Promise<void> {
+    await this.send(res, 'app-screen.html');
+  }
+
   /** The License tab; its script reads `/api/license` and `/api/me`. */
   @Permissions('license:read')
   @Get('settings/license')

@@ -136,10 +136,33 @@ async function create(event) {
   }
 }
 
+/** One checkbox per permission the app knows (`GET /api/permissions`). */
+function renderPermissions(permissions) {
+  $('permissions').replaceChildren(
+    ...permissions.map((permission) => {
+      const label = document.createElement('label');
+      label.className = 'choice';
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.name = 'permissions';
+      input.value = permission;
+      const code = document.createElement('code');
+      code.textContent = permission;
+      label.append(input, code);
+      return label;
+    }),
+  );
+}
+
 async function load() {
   $('create-form').addEventListener('submit', create);
   try {
-    await startShell();
+    const [, permissions] = await Promise.all([startShell(), api('/api/permissions')]);
+    if (!permissions.ok) {
+      showLoadError(`The users could not be loaded: ${await errorText(permissions)}`);
+      return;
+    }
+    renderPermissions(await permissions.json());
     if (!(await refresh())) return;
     $('users-page').setAttribute('aria-busy', 'false');
     document.body.dataset.ready = 'true';
