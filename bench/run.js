@@ -26,6 +26,9 @@ const config = smoke
       bootstrapRuns: 1,
       heap: { runs: 1, cycles: 200, subscribers: 100, warmup: 20 },
       fanOut: { registries: 1000, samples: 3, warmup: 1 },
+      usageStore: { rounds: 2, ops: 100 },
+      bus: { samples: 5, warmup: 1 },
+      seats: { rounds: 1, claims: 30, concurrency: 2 },
       http: { rounds: 1, seconds: 0.3, warmupSeconds: 0, connections: 4, processPerVariant: false },
     }
   : {
@@ -35,6 +38,9 @@ const config = smoke
       bootstrapRuns: 11,
       heap: { runs: 3, cycles: 10_000, subscribers: 100, warmup: 1_000 },
       fanOut: { registries: 1000, samples: 31, warmup: 10 },
+      usageStore: { rounds: 15, ops: 3000 },
+      bus: { samples: 101, warmup: 10 },
+      seats: { rounds: 5, claims: 600, concurrency: 8 },
       http: { rounds: 7, seconds: 2, warmupSeconds: 2, connections: 10, processPerVariant: true },
     };
 
@@ -53,7 +59,7 @@ async function main() {
   const loadStart = loadavg();
   log(`liberty-license bench${smoke ? ' (smoke)' : ''}: ${machine().cpu}, ${machine().nproc} cores, Node ${process.version}`);
   const env = await createBenchLicenseEnv();
-  const suites = [lookupSuite, guardSuite, verifySuite, heapSuite, fanOutSuite, bootstrapSuite, httpSuite];
+  const suites = [lookupSuite, guardSuite, verifySuite, heapSuite, fanOutSuite, bootstrapSuite, httpSuite, usageStoreSuite, busSuite, seatsSuite];
   // A measuring run takes one suite at a time; the smoke run only checks that each one works.
   const parts = smoke
     ? await Promise.all(suites.map((suite) => suite(env)))
@@ -204,6 +210,29 @@ async function httpSuite(env) {
   }
 }
 
+// The replica suites start their own redis-server / PostgreSQL (bench/lib/servers.js).
+async function usageStoreSuite(env) {
+  progress('usage store: RedisUsageStore consume vs bare INCRBY vs in-memory, per call');
+  return pick(await runChild('suites/usage-store.js', { env, args: options(config.usageStore) }), [
+    'redisConsumeUs',
+    'redisIncrbyUs',
+    'inMemoryConsumeUs',
+  ]);
+}
+
+async function busSuite(env) {
+  progress('bus: reverify() on replica 1 to the last of 3 replicas applied (RedisLicenseBus)');
+  return pick(await runChild('suites/bus.js', { env, args: options(config.bus) }), ['busConvergenceMs', 'busConvergenceP99Ms']);
+}
+
+async function seatsSuite(env) {
+  progress('seats: claims per second across 3 replicas on PostgreSQL vs plain inserts');
+  return pick(await runChild('suites/seats.js', { env, args: options(config.seats), timeoutMs: 300_000 }), [
+    'seatClaimsPerSec',
+    'plainInsertsPerSec',
+  ]);
+}
+
 function pick(result, names) {
   return Object.fromEntries(names.map((name) => [name, result[name]]));
 }
@@ -225,6 +254,8 @@ function report(figures, details, paired, { started, loadStart }) {
     ratio('bootstrapMsWith − bootstrapMsWithout (ms)', median('bootstrapMsWith') - median('bootstrapMsWithout'), '≤', 10),
     ratio('reverifyHeapBytes (MiB)', median('reverifyHeapBytes') / MiB, '<', 1),
     ratio('fanOutMs', median('fanOutMs'), '≤', 5),
+    // Issue 10: the cap-checking Lua script costs about one round trip, like a bare INCRBY.
+    ratio('redisIncrbyUs / redisConsumeUs (consume throughput vs bare INCRBY)', median('redisIncrbyUs') / median('redisConsumeUs'), '≥', 0.8),
   ];
   const info = [
     ['guard alone: bareLicenseGuardNs − bareNoopGuardNs (ns per call)', median('bareLicenseGuardNs') - median('bareNoopGuardNs')],
@@ -236,6 +267,10 @@ function report(figures, details, paired, { started, loadStart }) {
     ['express.perRequestVerifyRps / express.licenseGuardRps', median('express.perRequestVerifyRps') / median('express.licenseGuardRps')],
     ['fastify.perRequestVerifyRps / fastify.licenseGuardRps', median('fastify.perRequestVerifyRps') / median('fastify.licenseGuardRps')],
     ['fastify.licenseGuardRps / fastify.unguardedRps', median('fastify.licenseGuardRps') / median('fastify.unguardedRps')],
+    ['redisConsumeUs / inMemoryConsumeUs (a shared counter vs one process)', median('redisConsumeUs') / median('inMemoryConsumeUs')],
+    ['busConvergenceMs (median, 3 replicas)', median('busConvergenceMs')],
+    ['busConvergenceP99Ms (3 replicas)', median('busConvergenceP99Ms')],
+    ['seatClaimsPerSec / plainInsertsPerSec (3 replicas, PostgreSQL)', median('seatClaimsPerSec') / median('plainInsertsPerSec')],
   ];
 
   log('\n| figure | median | min – max | n |');

@@ -25,6 +25,13 @@ const FIGURES = [
   'bootstrapMsWith',
   'reverifyHeapBytes',
   'fanOutMs',
+  'redisConsumeUs',
+  'redisIncrbyUs',
+  'inMemoryConsumeUs',
+  'busConvergenceMs',
+  'busConvergenceP99Ms',
+  'seatClaimsPerSec',
+  'plainInsertsPerSec',
   ...['express', 'fastify'].flatMap((adapter) =>
     ['unguardedRps', 'noopGuardRps', 'licenseGuardRps', 'perRequestVerifyRps'].map((name) => `${adapter}.${name}`),
   ),
@@ -81,6 +88,7 @@ describe('npm run bench (smoke run)', () => {
       'bootstrapMsWith − bootstrapMsWithout (ms)',
       'reverifyHeapBytes (MiB)',
       'fanOutMs',
+      'redisIncrbyUs / redisConsumeUs (consume throughput vs bare INCRBY)',
     ]);
     for (const ratio of targets) {
       expect(Number.isFinite(ratio.value)).toBe(true);

@@ -109,7 +109,8 @@ describe('installed into fresh apps', () => {
     // imports `@liberty/license/prometheus` has installed prom-client.
     const peers = Object.keys(manifest.peerDependencies as Record<string, string>);
     const wanted = [...new Set([...peers, '@nestjs/common', '@nestjs/core', '@nestjs/config', 'reflect-metadata', 'rxjs', 'typescript', '@types/node'])];
-    const { manifest: appManifest, lock } = freshAppLock(local, readFileSync(tarball), manifest, wanted);
+    const registry = (await run('npm', ['config', 'get', 'registry'])).stdout.trim().replace(/\/+$/, '');
+    const { manifest: appManifest, lock } = freshAppLock(local, readFileSync(tarball), manifest, wanted, registry);
     await writeFile(join(apps, 'package.json'), JSON.stringify(appManifest, null, 2));
     await writeFile(join(apps, 'package-lock.json'), JSON.stringify(lock, null, 2));
     // --offline: the tarball and the local npm cache only (`npm ci` of this repository filled it);
@@ -226,7 +227,7 @@ type LockEntry = {
  * package.json and package-lock.json of a fresh app depending on the tarball and `wanted`, with the
  * versions this repository's lock pins (so `npm ci --offline` installs from the npm cache alone).
  */
-function freshAppLock(tarballName: string, tarballBytes: Buffer, library: Manifest, wanted: string[]) {
+function freshAppLock(tarballName: string, tarballBytes: Buffer, library: Manifest, wanted: string[], registry: string) {
   const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const packages: Record<string, LockEntry> = {};
   const resolveFrom = (from: string, name: string): string | undefined => {
@@ -246,6 +247,10 @@ function freshAppLock(tarballName: string, tarballBytes: Buffer, library: Manife
     }
     if (packages[path]) return;
     const { dev, devOptional, peer, ...entry } = repoLock.packages[path];
+    // This repository's lock omits registry URLs (omit-lockfile-registry-resolved); with `resolved`
+    // and `integrity`, npm ci takes the tarball from the cache by its digest, no metadata needed.
+    const packageName = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    entry.resolved ??= `${registry}/${packageName}/-/${packageName.split('/').at(-1)}-${entry.version}.tgz`;
     packages[path] = entry;
     for (const dep of Object.keys(entry.dependencies ?? {})) add(path, dep, false);
     for (const dep of Object.keys(entry.optionalDependencies ?? {})) add(path, dep, true);

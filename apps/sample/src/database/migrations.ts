@@ -36,12 +36,6 @@ export function migrations(kind: DatabaseKind): MigrationProvider {
           .addColumn('token', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
-        await db.schema
-          .createTable('bench_rows')
-          .addColumn('id', kind === 'postgres' ? 'serial' : 'integer', (c) =>
-            kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .execute();
       },
     },
     '2026-12-04-002-usage-history': {

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /**
  * The sample app's tables. Types are the portable subset of SQLite and PostgreSQL: booleans are
  * 0/1 integers and times are ISO-8601 text, so one code path reads both dialects alike.
@@ -34,9 +32,5 @@ export interface DatabaseSchema {
     day: string;
     peak_users: number;
     ai_messages: number;
-  };
-  /** Insert-only row counter used by the seat benchmark's "without seat check" variant. */
-  bench_rows: {
-    id: Generated<number>;
   };
 }

@@ -81,6 +81,48 @@ function renderAi(ai) {
     ai.messagesPerDay === null ? `${number(used)} · no daily cap` : `${number(used)} / ${number(ai.messagesPerDay)}`;
 }
 
+/**
+ * Every replica of this install, this one first. A replica whose key fingerprint differs from this
+ * one's runs another key (typically the one a rolling key update missed): red dot and a note.
+ */
+function renderReplicas(replicas) {
+  const list = $('replicas');
+  const own = replicas[0]?.keyFingerprint;
+  let differing = 0;
+  list.replaceChildren(
+    ...replicas.map((replica, index) => {
+      const differs = replica.keyFingerprint !== own;
+      if (differs) differing++;
+      const item = document.createElement('li');
+      item.dataset.id = replica.id;
+      item.dataset.differs = String(differs);
+      const dot = document.createElement('span');
+      dot.className = differs ? 'dot dot--missing' : 'dot';
+      dot.setAttribute('aria-hidden', 'true');
+      const name = document.createElement('code');
+      name.textContent = replica.id;
+      const details = document.createElement('span');
+      details.className = 'replicas__details';
+      const seen = new Date(replica.lastSeenAt).toLocaleTimeString(undefined, { timeStyle: 'medium' });
+      details.textContent = `${replica.status} · key ${replica.keyFingerprint || 'none'} · seen ${seen}${index === 0 ? ' · this replica' : ''}`;
+      item.append(dot, name, details);
+      if (differs) {
+        const note = document.createElement('span');
+        note.className = 'entitlements__note';
+        note.textContent = 'runs a different key';
+        item.append(note);
+      }
+      return item;
+    }),
+  );
+  const note = $('replicas-note');
+  note.hidden = replicas.length > 1 && differing === 0;
+  note.textContent =
+    replicas.length <= 1
+      ? 'Running alone (set REDIS_URL on every replica to list them here).'
+      : `${plural(differing, 'replica')} ${differing === 1 ? 'runs' : 'run'} a different key than this one.`;
+}
+
 function render(view) {
   const status = $('status-label').parentElement;
   status.dataset.status = view.status;
@@ -110,6 +152,7 @@ function render(view) {
   renderEntitlements('apps', 'apps-empty', view.apps);
   renderUsers(view.users);
   renderAi(view.ai);
+  renderReplicas(view.replicas ?? []);
   $('license').setAttribute('aria-busy', 'false');
 }
 

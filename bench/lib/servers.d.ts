@@ -1,0 +1,21 @@
+// Types of servers.js (the tests import it from TypeScript).
+export declare const PG_BIN: string;
+export declare function freePort(): Promise<number>;
+
+export interface PostgresServer {
+  readonly port: number;
+  /** A new empty database on this server, as a `DATABASE_URL`. */
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+export declare function startPostgres(): Promise<PostgresServer>;
+
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Kills the server (as a crash would); `start()` brings it back on the same port. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+export declare function startRedis(options?: { persistent?: boolean }): Promise<RedisServer>;

@@ -1,0 +1,143 @@
+// Real servers started on free ports in temp dirs and stopped afterwards: PostgreSQL (`initdb` +
+// `pg_ctl`) and `redis-server`. Used by the replica benchmarks and, through
+// test/replicas/support/servers.ts, by the tests. A missing binary fails with one line saying what
+// to install.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const PG_BIN = process.env.LIBERTY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+/** A free TCP port on 127.0.0.1 (bound, read, released). */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function which(binary) {
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, binary))) return join(dir, binary);
+  return undefined;
+}
+
+/** Runs a command to its end; rejects with its output when it fails. */
+function run(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output}`))));
+  });
+}
+
+async function waitForPort(port, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise((resolve) => {
+      const socket = new Socket();
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => (socket.destroy(), resolve(false)));
+      socket.connect(port, '127.0.0.1');
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on port ${port} within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+/**
+ * `initdb` + `pg_ctl start` into a temp dir on a free port (trust auth, 127.0.0.1 only). As root,
+ * the server runs as the `postgres` user (PostgreSQL refuses to run as root).
+ */
+export async function startPostgres() {
+  if (!existsSync(join(PG_BIN, 'initdb'))) {
+    throw new Error(`PostgreSQL server binaries not found in ${PG_BIN}: install the Debian package postgresql-15 (or set LIBERTY_PG_BIN)`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'liberty-pg-'));
+  const ids = process.getuid?.() === 0 ? await postgresIds() : {};
+  if (ids.uid !== undefined) {
+    await chown(dir, ids.uid, ids.gid);
+    await chmod(dir, 0o700);
+  }
+  const data = join(dir, 'data');
+  const port = await freePort();
+  await run(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], ids);
+  await run(
+    join(PG_BIN, 'pg_ctl'),
+    ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'],
+    ids,
+  );
+  await waitForPort(port, 30_000, 'PostgreSQL');
+  const { default: pg } = await import('pg');
+  return {
+    port,
+    async createDatabase(name) {
+      const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+      await client.connect();
+      try {
+        await client.query(`create database "${name.replace(/"/g, '')}"`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+    },
+    async stop() {
+      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], ids).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgresIds() {
+  const uid = await run('id', ['-u', 'postgres']).catch(() => '');
+  const gid = await run('id', ['-g', 'postgres']).catch(() => '');
+  if (!uid.trim()) throw new Error('running as root, PostgreSQL needs the "postgres" user: install the Debian package postgresql-15');
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
+
+/**
+ * A `redis-server` on a free port, stopped by `stop()`. `persistent`: an append-only file synced
+ * on every write, so data survives `kill()` + `start()` (as a production Redis would keep it).
+ */
+export async function startRedis(options = {}) {
+  const binary = which('redis-server');
+  if (!binary) throw new Error('redis-server not found on PATH: install the Debian package redis-server');
+  const dir = await mkdtemp(join(tmpdir(), 'liberty-redis-'));
+  const port = await freePort();
+  let child;
+  const start = async () => {
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
+      ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])], {
+      stdio: 'ignore',
+    });
+    await waitForPort(port, 15_000, 'redis-server');
+  };
+  const kill = async () => {
+    const current = child;
+    child = undefined;
+    if (!current || current.exitCode !== null) return;
+    const exited = new Promise((resolve) => current.once('exit', resolve));
+    current.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    async stop() {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

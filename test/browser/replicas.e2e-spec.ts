@@ -1,0 +1,73 @@
+import { jest } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { LicenseTestKit } from '@liberty/license/testing';
+import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
+import { SampleProcess } from '../replicas/support/sample-process.js';
+import { startRedis, type RedisServer } from '../replicas/support/servers.js';
+import { launchChromium } from './support/sample-app-fixture.js';
+
+// The License page lists the replicas of the install (two processes sharing a Redis started
+// here) and marks the one that runs another key, as after a rolling key update that missed it.
+
+jest.setTimeout(180_000);
+
+describe('License page: replicas (Chromium)', () => {
+  let browser: Browser;
+  let redis: RedisServer;
+  let dir: string;
+  let replicas: SampleProcess[] = [];
+
+  beforeAll(async () => {
+    const kit = await LicenseTestKit.create();
+    dir = await mkdtemp(join(tmpdir(), 'liberty-web-replicas-'));
+    const keyVar = unique('LIBERTY_TEST_KEY');
+    await writeFile(join(dir, 'public.pem'), kit.publicKey);
+    await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
+    redis = await startRedis();
+    const base = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'web-replicas-admin', REDIS_URL: redis.url, LIBERTY_BUS_INTERVAL_MS: '300' };
+    const current = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Current Corp' }) });
+    const old = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Old Corp' }) });
+    replicas = await Promise.all([
+      SampleProcess.start({ ...base, [keyVar]: current, LIBERTY_REPLICA_ID: 'replica-a', LIBERTY_DATA_DIR: join(dir, 'a') }),
+      SampleProcess.start({ ...base, [keyVar]: old, LIBERTY_REPLICA_ID: 'replica-b', LIBERTY_DATA_DIR: join(dir, 'b') }),
+    ]);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await redis?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists both replicas, this one first, and marks the one running a different key', async () => {
+    const context = await browser.newContext({ baseURL: replicas[0]!.url });
+    await context.addCookies([{ name: 'liberty_token', value: 'web-replicas-admin', url: replicas[0]!.url }]);
+    const page = await context.newPage();
+    try {
+      // Presence is written as each replica starts; reload until both are listed.
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        await page.goto('/settings/license');
+        await page.locator('#license[aria-busy="false"]').waitFor({ timeout: 15_000 });
+        if ((await page.locator('#replicas li').count()) === 2) break;
+        if (Date.now() > deadline) throw new Error('the page never listed two replicas');
+        await page.waitForTimeout(300);
+      }
+      const own = page.locator('#replicas li[data-id="replica-a"]');
+      const other = page.locator('#replicas li[data-id="replica-b"]');
+      expect(await page.locator('#replicas li').first().getAttribute('data-id')).toBe('replica-a');
+      expect(await own.getAttribute('data-differs')).toBe('false');
+      expect(await own.textContent()).toContain('this replica');
+      expect(await other.getAttribute('data-differs')).toBe('true');
+      expect(await other.locator('.dot--missing').count()).toBe(1);
+      expect(await other.textContent()).toContain('runs a different key');
+      expect(await page.locator('#replicas-note').textContent()).toBe('1 replica runs a different key than this one.');
+    } finally {
+      await context.close();
+    }
+  });
+});
