@@ -10,7 +10,7 @@ try {
   await app.listen(Number(process.env.PORT ?? 3000), host);
   const { address, port } = app.getHttpServer().address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;
-  new Logger('liberty.sample').log(`Liberty sample app listening on http://${shown}:${port} (License tab: /settings/license)`);
+  new Logger('liberty.sample').log(`Liberty sample app listening on http://${shown}:${port} (open it in a browser; the License tab is /settings/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
   const oneLine = error instanceof Error && ['AppConfigError', 'AdminTokenError', 'DatabaseOpenError'].includes(error.name);
