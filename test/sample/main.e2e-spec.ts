@@ -60,7 +60,8 @@ describe('the built sample app (npm start)', () => {
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
       // http://localhost:<port>/ is a page, not a 404: the sign-in page first, then the home page.
       expect((await request(url!).get('/')).headers.location).toBe('/login?next=%2F');
-      const home = await request(url!).get('/').set('Cookie', 'liberty_token=main-test-admin');
+      const signIn = await request(url!).post('/api/session').send({ token: 'main-test-admin-0123456789abcdef' });
+      const home = await request(url!).get('/').set('Cookie', String(signIn.headers['set-cookie']).split(';')[0]);
       expect(home.status).toBe(200);
       expect(home.text).toContain('<h1>Home</h1>');
     } finally {
