@@ -174,10 +174,11 @@ describe('every screen through restricted → accepted → expired (Chromium)', 
       await page.locator('#license_key-error:not(:empty)').waitFor();
       expect(await page.locator('#license_key-error').textContent()).toContain('license_key looks like a license key (JWT)');
       expect(await page.getByLabel('License key reference').getAttribute('aria-invalid')).toBe('true');
+      // The pasted key does not stay on screen: the field is back to the saved reference.
+      expect(await page.getByLabel('License key reference').inputValue()).toBe(reference);
       await textIs(page.locator('#announcer'), 'Not saved: see the errors above.');
 
-      // The key reference alone is fixed: the path is checked next and refused by its field.
-      await page.getByLabel('License key reference').fill(reference);
+      // With the reference valid again, the path is checked next and refused at its field.
       await page.getByRole('button', { name: 'Save' }).click();
       await page.locator('#public_key_path-error:not(:empty)').waitFor();
       expect(await page.locator('#public_key_path-error').textContent()).toMatch(/^public_key_path: public key unavailable \(/);

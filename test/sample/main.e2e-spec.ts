@@ -58,6 +58,11 @@ describe('the built sample app (npm start)', () => {
       expect((await request(url!).get('/health')).body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'not-configured' } } });
       const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin');
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
+      // http://localhost:<port>/ is a page, not a 404: the sign-in page first, then the home page.
+      expect((await request(url!).get('/')).headers.location).toBe('/login?next=%2F');
+      const home = await request(url!).get('/').set('Cookie', 'liberty_token=main-test-admin');
+      expect(home.status).toBe(200);
+      expect(home.text).toContain('<h1>Home</h1>');
     } finally {
       app.child.kill('SIGTERM');
       await app.exited;

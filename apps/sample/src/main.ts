@@ -7,7 +7,7 @@ try {
   app.enableShutdownHooks();
   await app.listen(Number(process.env.PORT ?? 3000));
   const { port } = app.getHttpServer().address() as AddressInfo;
-  new Logger('liberty.sample').log(`Liberty sample app listening on http://localhost:${port} (License tab: /settings/license)`);
+  new Logger('liberty.sample').log(`Liberty sample app listening on http://localhost:${port} (open it in a browser; the License tab is /settings/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
   console.error(error instanceof Error && (error.name === 'AppConfigError' || error.name === 'DatabaseOpenError') ? error.message : error);

@@ -2,7 +2,7 @@
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
-export { LicenseConfigurationError, keyReferenceProblem, MAX_GRACE_DAYS } from './license-options.js';
+export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
 export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
@@ -33,6 +33,7 @@ export {
   LICENSE_LOGGER_CONTEXT,
   LICENSE_REQUIRED,
   DEFAULT_LICENSE_KEY_REFERENCE,
+  MAX_GRACE_DAYS,
   FEATURE_NAMESPACES,
   type FeatureNamespace,
 } from './license.constants.js';

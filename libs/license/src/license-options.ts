@@ -1,4 +1,4 @@
-import { DEFAULT_LICENSE_KEY_REFERENCE } from './license.constants.js';
+import { DEFAULT_LICENSE_KEY_REFERENCE, MAX_GRACE_DAYS } from './license.constants.js';
 import type {
   LicenseEnforcement,
   LicenseModuleOptions,
@@ -11,9 +11,6 @@ import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from './
 export class LicenseConfigurationError extends Error {
   override readonly name = 'LicenseConfigurationError';
 }
-
-/** The longest grace period: a renewal lost for a whole year is not a grace period any more. */
-export const MAX_GRACE_DAYS = 365;
 
 const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 

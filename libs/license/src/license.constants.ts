@@ -10,3 +10,6 @@ export type FeatureNamespace = (typeof FEATURE_NAMESPACES)[number];
 
 /** The `code` of the 403 body when a route needs a feature the license does not grant. */
 export const LICENSE_REQUIRED = 'LICENSE_REQUIRED';
+
+/** The longest grace period (`graceDays`): a renewal lost for a whole year is not a grace period any more. */
+export const MAX_GRACE_DAYS = 365;

@@ -5,8 +5,11 @@ import { $, announce, api, errorMessages, errorText, refreshBanner, sendJson, sh
 
 const FIELDS = ['license_key', 'public_key_path', 'enforcement'];
 const form = $('settings-form');
+/** The settings as last loaded or saved. */
+let saved = null;
 
 function fill(settings) {
+  saved = settings;
   $('license_key').value = settings.license_key;
   $('public_key_path').value = settings.public_key_path;
   for (const radio of form.elements.enforcement) radio.checked = radio.value === settings.enforcement;
@@ -77,7 +80,11 @@ async function save(event) {
       return;
     }
     const messages = response.status === 400 ? await errorMessages(response) : [await errorText(response)];
+    // A pasted license key is refused, and not left on screen either: back to the saved reference.
+    const pastedKey = messages.some((m) => fieldOf(m) === 'license_key') && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(values().license_key);
+    if (pastedKey) $('license_key').value = saved?.license_key ?? '';
     showErrors(messages);
+    if (pastedKey) $('license_key-error').append(' The field was reset to the saved reference.');
     announce($('announcer'), 'Not saved: see the errors above.');
   } catch (error) {
     if (!(error instanceof SignedOut)) announce($('announcer'), 'Not saved: the server did not answer.');

@@ -6,7 +6,8 @@ import { daysLeft } from '../license-expiry.js';
 import { optionValue, UsageError, type ParsedArgs } from './args.js';
 import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, PUBLIC_KEY_PATH_VARIABLE } from './cli.constants.js';
 import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { parseInstant, parseText } from './flag-values.js';
+import { parseCount, parseInstant, parseText } from './flag-values.js';
+import { MAX_GRACE_DAYS } from '../license.constants.js';
 import { ExitCode, idList, quoted, relativeDays, safeJson, type CliIo } from './output.js';
 import { readOptionFile } from './read-file.js';
 import { readTokenInput } from './token-input.js';
@@ -25,6 +26,7 @@ Options:
   --issuer ISS        accepted iss values; repeat the option or separate with commas
   --instance NAME     this install's name: a key bound to another instance is rejected
                       "instance mismatch" (a key without an instance claim fits every install)
+  --grace-days N      accept a key up to N days after its exp, as the module's graceDays does
   --revocation-list PATH
                       the vendor's signed revocation list: a listed key is rejected "revoked"
                       (a list that does not verify is a usage error)
@@ -48,6 +50,7 @@ export const verifyCommand: CliCommand = {
     at: { type: 'string', value: 'ISO-8601' },
     instance: { type: 'string', value: 'NAME' },
     'revocation-list': { type: 'string', value: 'PATH' },
+    'grace-days': { type: 'string', value: 'N' },
     json: { type: 'boolean' },
   },
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -57,6 +60,8 @@ export const verifyCommand: CliCommand = {
     const issuer = issuers(args);
     const instanceFlag = optionValue(args, 'instance');
     const instance = instanceFlag === undefined ? undefined : parseText('--instance', instanceFlag);
+    const graceFlag = optionValue(args, 'grace-days');
+    const graceDays = graceFlag === undefined ? 0 : parseCount('--grace-days', graceFlag, 0, MAX_GRACE_DAYS);
     const pem = await readPublicKey(args, io);
     const token = await readTokenInput(args, io);
 
@@ -65,7 +70,7 @@ export const verifyCommand: CliCommand = {
     const keys = publicKeySet([[undefined, pem]]);
     const revoked = keys.ok ? await revocationList(args, keys.keys, issuer, now) : undefined;
     const verification: LicenseVerification = keys.ok
-      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, revoked, now })
+      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, revoked, graceSeconds: graceDays * 86_400, now })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
 
     // Issuer-bound keys (ai.doo) carry no aud: checking iss alone is the intended setup, not an omission.
@@ -125,6 +130,7 @@ function describe(verification: LicenseVerification, now: Date): string[] {
     ...identity(c, now),
     `features.connectors: ${idList(f?.connectors)}`,
     `features.apps: ${idList(f?.apps)}`,
+    ...(verification.grace ? [`grace: expired, accepted until ${isoSeconds(verification.grace.endsAt)} (--grace-days)`] : []),
     ...(c.instance !== undefined ? [`instance=${quoted(c.instance)}`] : []),
     ...(c.products !== undefined ? [`products: ${idList(c.products)}`] : []),
     ...(c.seats !== undefined ? [`seats: ${c.seats}`] : []),
@@ -152,6 +158,7 @@ function statusObject(verification: LicenseVerification, now: Date) {
     verifiedAt: isoSeconds(now),
     expiresAt: exp ? isoSeconds(exp) : null,
     expiresInDays: exp ? daysLeft(exp, now) : null,
+    ...(verification.status === 'accepted' && verification.grace ? { graceEndsAt: isoSeconds(verification.grace.endsAt) } : {}),
     claims,
   };
 }
