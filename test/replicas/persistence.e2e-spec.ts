@@ -42,7 +42,7 @@ describe('the sample app keeps its state across a restart', () => {
       : { DATABASE_URL: await postgres.createDatabase(unique('persist').toLowerCase()) }),
   });
 
-  it.each(['sqlite', 'postgres'] as const)('%s: users, tokens and the day\'s AI usage survive', async (kind) => {
+  it.each(['sqlite', 'postgres'] as const)('%s: users, tokens, connector toggles and the day\'s AI usage survive', async (kind) => {
     const env = await envFor(kind);
     let app = await SampleProcess.start(env);
     try {
@@ -56,6 +56,7 @@ describe('the sample app keeps its state across a restart', () => {
       for (let i = 0; i < 4; i++) {
         expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(200);
       }
+      expect((await app.call('patch', '/api/settings/connectors/postgres', { licensed: true })).body).toMatchObject({ licensed: true, state: 'locked' });
       const before = await app.call('get', '/api/license');
       expect(before.body).toMatchObject({ users: { count: 3 }, ai: { usedToday: 4 } });
       const usersBefore = (await app.call('get', '/api/users')).body;
@@ -64,6 +65,9 @@ describe('the sample app keeps its state across a restart', () => {
       app = await SampleProcess.start(env);
 
       expect((await app.call('get', '/api/users')).body).toEqual(usersBefore);
+      expect((await app.call('get', '/api/settings/connectors')).body).toContainEqual(
+        expect.objectContaining({ id: 'postgres', licensed: true, state: 'locked' }),
+      );
       const after = await app.call('get', '/api/license');
       expect(after.body).toMatchObject({ status: 'accepted', users: { count: 3 }, ai: { usedToday: 4 } });
       // A user's token still works after the restart; a disabled one still does not.

@@ -111,6 +111,15 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     expect(replicas[0]!.log).not.toMatch(/license re-verified — after reverify on replica "replica-1"/);
   });
 
+  it('a connector toggle made on replica 1 is applied on replicas 2 and 3 (stored in the database)', async () => {
+    expect((await replicas[0]!.call('patch', '/api/settings/connectors/rest', { licensed: true })).status).toBe(200);
+    const restOn = async (replica: SampleProcess) =>
+      ((await replica.call('get', '/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find((c) => c.id === 'rest')?.licensed;
+    await until('replicas 2 and 3 see the toggle', async () => (await restOn(replicas[1]!)) === true && (await restOn(replicas[2]!)) === true, 15_000);
+    expect((await replicas[2]!.call('patch', '/api/settings/connectors/rest', { licensed: false })).status).toBe(200);
+    await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, 15_000);
+  });
+
   it('garbage on the bus channel is ignored: no crash, no re-verification', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();

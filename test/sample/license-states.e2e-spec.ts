@@ -189,7 +189,7 @@ describe('sample app license states', () => {
       });
     });
 
-    it('the licensed toggle decides whether a connector needs the key, live and in app.toml', async () => {
+    it('the licensed toggle decides whether a connector needs the key, live and stored in the database (not app.toml)', async () => {
       const off = await sample.call('patch', '/api/settings/connectors/jdedwards', { body: { licensed: false } });
       expect(off.status).toBe(200);
       expect(off.body).toEqual({ id: 'jdedwards', name: 'JD Edwards EnterpriseOne', licensed: false, state: 'active', lockedReason: null });
@@ -197,7 +197,8 @@ describe('sample app license states', () => {
       expect((await sample.get('/api/connectors/jdedwards')).status).toBe(200);
       expect(ids((await sample.get('/api/catalogue')).body.connectors)).toContain('jdedwards');
       expect(ids((await sample.get('/api/ai/tools')).body)).toContain('jdedwards.query');
-      expect(await sample.readConfig()).toMatch(/id = "jdedwards"\nname = "JD Edwards EnterpriseOne"\nlicensed = false/);
+      // app.toml defines the connectors; the toggle is the database's (shared by the replicas).
+      expect(await sample.readConfig()).toMatch(/id = "jdedwards"\nname = "JD Edwards EnterpriseOne"\nlicensed = true/);
 
       const postgresOn = await sample.call('patch', '/api/settings/connectors/postgres', { body: { licensed: true } });
       expect(postgresOn.body.state).toBe('locked');

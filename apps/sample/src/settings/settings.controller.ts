@@ -1,7 +1,6 @@
 import {
   BadRequestException,
   Body,
-  ConflictException,
   Controller,
   ForbiddenException,
   Get,
@@ -97,27 +96,15 @@ export class SettingsController {
     return this.connectors.all().map((c) => this.connectorView(c));
   }
 
-  /** Toggles whether a connector needs the license; written to app.toml, applied at once. */
+  /**
+   * Toggles whether a connector needs the license; stored in the database (shared by every
+   * replica, kept across restarts; app.toml only defines the connectors), applied at once.
+   */
   @Patch('connectors/:id')
   async updateConnector(@Param('id') id: string, @Body() dto: ConnectorSettingsDto) {
     const connector = this.connectors.get(id);
     if (!connector) throw new NotFoundException({ statusCode: 404, message: `Unknown connector "${id}"` });
-    await this.store.update(
-      (doc) => {
-        const entry = Array.isArray(doc.connectors)
-          ? (doc.connectors as Array<Record<string, unknown>>).find((c) => c?.id === id)
-          : undefined;
-        if (!entry) {
-          throw new ConflictException({
-            statusCode: 409,
-            message: `Connector "${id}" is no longer defined in ${this.store.path}; restart to reload the file`,
-          });
-        }
-        entry.licensed = dto.licensed;
-      },
-      () => this.connectors.register({ ...connector, licensed: dto.licensed }),
-    );
-    return this.connectorView(this.connectors.get(id)!);
+    return this.connectorView(await this.connectors.setLicensed(connector, dto.licensed));
   }
 
   private connectorView(c: Connector) {
