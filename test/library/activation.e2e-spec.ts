@@ -279,6 +279,22 @@ describe('the environment store (default) is read-only', () => {
   });
 });
 
+describe('a satellite (hub option) has no key of its own', () => {
+  it('activate() and deactivate() are refused, pointing at the hub', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [LicenseModule.forRoot({ hub: { url: 'http://127.0.0.1:1/api/license/status', timeoutMs: 200, startupWaitMs: 300 } })],
+    })
+      .setLogger(new CapturingLogger())
+      .compile();
+    open.push(moduleRef);
+    const license = moduleRef.get(LicenseService);
+    expect(license.activationAvailable).toBe(false);
+    const message = 'the license key store is read-only: the license comes from the hub (a satellite); activate the key on the hub';
+    await expect(license.activate(await aidooKey())).rejects.toThrow(message);
+    await expect(license.deactivate()).rejects.toThrow(ReadOnlyKeyStoreError);
+  });
+});
+
 describe("the host's own store", () => {
   /** A store kept by the host (the sample app keeps it in its database), here in memory, built by DI. */
   @Injectable()

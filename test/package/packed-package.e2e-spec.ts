@@ -129,6 +129,12 @@ describe('installed into fresh apps', () => {
     expect(installLog).not.toMatch(/prepare|ERESOLVE|peer dep/i);
   });
 
+  it('links the liberty-license command, which runs from the installed package', async () => {
+    const { stdout } = await run(join(apps, 'node_modules/.bin/liberty-license'), ['--help'], { cwd: apps, timeout: 60_000 });
+    expect(stdout).toMatch(/verify/);
+    expect(stdout).toMatch(/keygen/);
+  });
+
   const modes: Array<[string, 'esm' | 'cjs', Record<string, string>]> = [
     ['ESM, nodenext', 'esm', { module: 'nodenext', moduleResolution: 'nodenext' }],
     ['ESM, node16', 'esm', { module: 'node16', moduleResolution: 'node16' }],

@@ -13,18 +13,13 @@ import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } 
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './license-events.js';
 import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from './license-expiry.js';
-import { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
-import {
-  LICENSE_KEY_STORE,
-  LicenseActivationError,
-  ReadOnlyKeyStoreError,
-  type LicenseKeyStore,
-} from './key-stores/license-key-store.js';
-import { readKeyStore } from './key-stores/read-key-store.js';
+import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import { LICENSE_KEY_STORE, LicenseActivationError, type LicenseKeyStore } from './key-stores/license-key-store.js';
+import { LicenseKeySource } from './key-stores/license-key-source.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './license-state-log.js';
 import { resolveInstance } from './license-instance.js';
 import type { LicenseEnforcement, LicenseModuleOptions, ResolvedLicenseOptions } from './license-options.interface.js';
-import { parseKeyReference, resolveLicenseOptions } from './license-options.js';
+import { resolveLicenseOptions } from './license-options.js';
 import { featureDelta, stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
 import type { LicenseStateSource } from './license-state-source.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
@@ -87,16 +82,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   /** The vendor's revocation list (`revocationListPath`): last good list, re-read and watched. */
   private readonly revocations = new RevocationListSource(() => void this.reverify());
   /** Where the key comes from: the host's store, or the environment variable `licenseKey` names. */
-  private keyStore: LicenseKeyStore;
+  private readonly keys: LicenseKeySource;
 
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
     @Inject(LICENSE_ENVIRONMENT) private readonly env: EnvironmentReader,
-    @Optional() @Inject(LICENSE_KEY_STORE) private readonly customKeyStore?: LicenseKeyStore | null,
+    @Optional() @Inject(LICENSE_KEY_STORE) customKeyStore?: LicenseKeyStore | null,
     /** Set for a satellite (`hub`): snapshots come from it instead of a local key. */
     private readonly source?: LicenseStateSource,
   ) {
-    this.keyStore = this.storeFor(options);
+    this.keys = new LicenseKeySource(env, customKeyStore, options.licenseKey, source !== undefined);
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
     this.granted = initial.entitlements.features;
@@ -174,7 +169,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   /** Whether `activate()` / `deactivate()` can work: the key store is writable. */
   get activationAvailable(): boolean {
-    return !this.source && typeof this.keyStore.write === 'function';
+    return this.keys.writable;
   }
 
   /**
@@ -185,15 +180,14 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   activate(token: string): Promise<LicenseState> {
     return this.announce('activate', 'local', this.serialised(async () => {
-      const store = this.writableStore('write');
+      this.keys.assertWritable('write');
       const candidate = typeof token === 'string' ? token.trim() : token;
       const verification = await this.verify(candidate, new Date());
       if (verification.status !== 'accepted') {
         logActivationRefused(this.logger, verification.reason);
         throw new LicenseActivationError(verification.reason);
       }
-      await store.write!(candidate);
-      logKeyStoreChange(this.logger, 'activated', store.source);
+      logKeyStoreChange(this.logger, 'activated', await this.keys.write(candidate));
       return this.verifyAndApply();
     }));
   }
@@ -201,9 +195,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   /** Removes the activated key from the store and re-verifies (`not-configured`). */
   deactivate(): Promise<LicenseState> {
     return this.announce('deactivate', 'local', this.serialised(async () => {
-      const store = this.writableStore('clear');
-      await store.clear!();
-      logKeyStoreChange(this.logger, 'deactivated', store.source);
+      logKeyStoreChange(this.logger, 'deactivated', await this.keys.clear());
       return this.verifyAndApply();
     }));
   }
@@ -225,7 +217,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       };
       if (settings.publicKeyPath === '') delete merged.publicKeyPath;
       this.options = resolveLicenseOptions(merged);
-      this.keyStore = this.storeFor(this.options);
+      this.keys.use(this.options.licenseKey);
       return this.verifyAndApply();
     }));
   }
@@ -267,17 +259,6 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return run;
   }
 
-  private storeFor(options: ResolvedLicenseOptions): LicenseKeyStore {
-    return this.customKeyStore ?? new EnvironmentKeyStore(this.env, parseKeyReference(options.licenseKey));
-  }
-
-  private writableStore(method: 'write' | 'clear'): LicenseKeyStore {
-    const store = this.keyStore;
-    if (this.source) throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
-    if (typeof store[method] !== 'function') throw new ReadOnlyKeyStoreError(store.readOnlyHint);
-    return store;
-  }
-
   private async verifyAndApply(): Promise<LicenseState> {
     const next = this.source
       ? this.sourced(await this.source.refresh(this.options.enforcement))
@@ -296,8 +277,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private async evaluate(now: Date): Promise<LicenseState> {
     const { enforcement } = this.options;
     const warnings = this.clockWarnings(now);
-    const read = await readKeyStore(this.keyStore);
-    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? this.keyStore.watchPath?.() : undefined);
+    const read = await this.keys.read();
+    this.watchFile(this.options.keyFilePollIntervalMs > 0 ? this.keys.watchPath() : undefined);
     this.revocations.watch(this.options.revocationListPath, this.options.keyFilePollIntervalMs);
     if (read.kind === 'unset') {
       this.currentKey = '';

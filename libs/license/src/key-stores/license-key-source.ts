@@ -1,0 +1,63 @@
+import { parseKeyReference } from '../license-options.js';
+import { EnvironmentKeyStore, type EnvironmentReader, type KeyRead } from './environment-key-store.js';
+import { ReadOnlyKeyStoreError, type LicenseKeyStore } from './license-key-store.js';
+import { readKeyStore } from './read-key-store.js';
+
+/**
+ * `LicenseService`'s one handle on where the key comes from: the host's store (`keyStore`), or the
+ * environment store for the variable `licenseKey` names (rebuilt by `use()` when the reference
+ * changes). A satellite has no key of its own: activation is refused there.
+ */
+export class LicenseKeySource {
+  private store: LicenseKeyStore;
+
+  constructor(
+    private readonly env: EnvironmentReader,
+    private readonly custom: LicenseKeyStore | null | undefined,
+    licenseKey: string,
+    private readonly satellite = false,
+  ) {
+    this.store = this.storeFor(licenseKey);
+  }
+
+  /** Follows a new `licenseKey` reference (`reconfigure()`); a host's store stays. */
+  use(licenseKey: string): void {
+    this.store = this.storeFor(licenseKey);
+  }
+
+  /** The key, or why there is none. Never throws. */
+  read(): Promise<KeyRead> {
+    return readKeyStore(this.store);
+  }
+
+  watchPath(): string | undefined {
+    return this.store.watchPath?.();
+  }
+
+  get writable(): boolean {
+    return !this.satellite && typeof this.store.write === 'function';
+  }
+
+  /** Throws `ReadOnlyKeyStoreError` (saying what to do) unless `method` can run. */
+  assertWritable(method: 'write' | 'clear'): void {
+    if (this.satellite) throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
+    if (typeof this.store[method] !== 'function') throw new ReadOnlyKeyStoreError(this.store.readOnlyHint);
+  }
+
+  /** Stores a verified key; returns where (for the log line). */
+  async write(token: string): Promise<string | undefined> {
+    this.assertWritable('write');
+    await this.store.write!(token);
+    return this.store.source;
+  }
+
+  async clear(): Promise<string | undefined> {
+    this.assertWritable('clear');
+    await this.store.clear!();
+    return this.store.source;
+  }
+
+  private storeFor(licenseKey: string): LicenseKeyStore {
+    return this.custom ?? new EnvironmentKeyStore(this.env, parseKeyReference(licenseKey));
+  }
+}
