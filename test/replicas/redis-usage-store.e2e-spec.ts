@@ -74,8 +74,9 @@ describe('RedisUsageStore', () => {
     const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
     expect(calls('evalsha')).toBe(25);
     expect(calls('eval')).toBe(0);
-    expect(calls('incrby') + calls('incr')).toBe(25); // run inside the script
-    expect(calls('get')).toBe(25); // idem
+    expect(calls('incrby')).toBe(25); // run inside the script: one INCRBY per call
+    expect(calls('expire')).toBe(0); // set once, by the first call of the day
+    expect(calls('get') + calls('ttl')).toBe(0);
   });
 
   it('Redis down: calls fail fast with RedisUnavailableError; back: nothing was counted meanwhile, nothing twice', async () => {

@@ -13,16 +13,22 @@ export interface RedisUsageStoreOptions {
 }
 
 // KEYS[1] the day's counter; ARGV: by, limit (-1: none), expiry seconds. Returns the new count, or
-// -1 when `by` would pass the limit (nothing changed). The expiry is set once, when the counter
-// has none (its first increment), so the day's key expires on its own.
+// -1 when `by` would pass the limit (then nothing changed: the script is atomic, so no client ever
+// sees the increment it takes back). The common path is one INCRBY. The expiry is set once, by the
+// call that created the counter (n == by), so the day's key expires on its own.
 const CONSUME = new RedisScript(`
 local by = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if limit >= 0 and current + by > limit then return -1 end
-if current + by < 0 then by = -current end
 local n = redis.call('INCRBY', KEYS[1], by)
-if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+if n == by then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+if limit >= 0 and n > limit then
+  redis.call('DECRBY', KEYS[1], by)
+  return -1
+end
+if n < 0 then
+  redis.call('SET', KEYS[1], 0, 'KEEPTTL')
+  return 0
+end
 return n
 `);
 
