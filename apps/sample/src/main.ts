@@ -10,6 +10,6 @@ try {
   new Logger('liberty.sample').log(`Liberty sample app listening on http://localhost:${port} (open it in a browser; the License tab is /settings/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
-  console.error(error instanceof Error && (error.name === 'AppConfigError' || error.name === 'DatabaseOpenError') ? error.message : error);
+  console.error(error instanceof Error && ['AppConfigError', 'DatabaseOpenError', 'RedisSetupError'].includes(error.name) ? error.message : error);
   process.exitCode = 1;
 }
