@@ -10,7 +10,13 @@ const esm = {
     '^@liberty/license/([a-z-]+)$': '<rootDir>/libs/license/src/$1/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    // @nestjs/throttler is CommonJS and require()s the ESM-only @nestjs/common: see the transform.
+    '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/cjs-to-esm-nest.cjs',
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/nest-esm-globals.ts'],
   testEnvironment: 'node',
   rootDir: '.',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

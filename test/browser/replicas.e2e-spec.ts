@@ -27,7 +27,7 @@ describe('License page: replicas (Chromium)', () => {
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
     redis = await startRedis();
-    const base = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'web-replicas-admin', REDIS_URL: redis.url, LIBERTY_BUS_INTERVAL_MS: '300' };
+    const base = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'web-replicas-admin-0123456789abcdef', REDIS_URL: redis.url, LIBERTY_BUS_INTERVAL_MS: '300' };
     const current = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Current Corp' }) });
     const old = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Old Corp' }) });
     replicas = await Promise.all([
@@ -45,7 +45,7 @@ describe('License page: replicas (Chromium)', () => {
 
   it('lists both replicas, this one first, and marks the one running a different key', async () => {
     const context = await browser.newContext({ baseURL: replicas[0]!.url });
-    await context.addCookies([{ name: 'liberty_token', value: 'web-replicas-admin', url: replicas[0]!.url }]);
+    expect((await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })).status()).toBe(204);
     const page = await context.newPage();
     try {
       // Presence is written as each replica starts; reload until both are listed.

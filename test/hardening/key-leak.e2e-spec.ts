@@ -84,11 +84,14 @@ describe('the license key never leaks', () => {
       process.stderr.write = err;
     };
     const keyVar = unique('LIBERTY_TEST_LEAK');
+    // Every sweep tries the key as a token: more failures than the sign-in lock-out allows.
+    process.env.LIBERTY_AUTH_RATE_LIMIT = '10000';
     sample = await SampleApp.start(kit, { keyVar, toml: withIssuer(sampleToml({ keyVar, pollMs: 50 }), 'test-vendor') });
     secretDir = await mkdtemp(join(tmpdir(), 'liberty-secret-'));
   });
 
   afterAll(async () => {
+    delete process.env.LIBERTY_AUTH_RATE_LIMIT;
     restoreWrites?.();
     await sample?.close();
     await rm(secretDir, { recursive: true, force: true });

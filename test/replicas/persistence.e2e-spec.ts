@@ -35,7 +35,7 @@ describe('the sample app keeps its state across a restart', () => {
 
   const envFor = async (kind: 'sqlite' | 'postgres'): Promise<Record<string, string>> => ({
     LIBERTY_CONFIG: join(dir, 'app.toml'),
-    LIBERTY_ADMIN_TOKEN: 'persist-admin',
+    LIBERTY_ADMIN_TOKEN: 'persist-admin-0123456789abcdef',
     [keyVar]: token,
     ...(kind === 'sqlite'
       ? { LIBERTY_DATA_DIR: join(dir, `data-${unique('sqlite')}`) }
@@ -95,7 +95,7 @@ describe('the sample app keeps its state across a restart', () => {
       for (const file of await readdir(dataDir)) {
         const bytes = await readFile(join(dataDir, file));
         expect(bytes.includes(Buffer.from(user.body.token))).toBe(false);
-        expect(bytes.includes(Buffer.from('persist-admin'))).toBe(false);
+        expect(bytes.includes(Buffer.from('persist-admin-0123456789abcdef'))).toBe(false);
       }
     } finally {
       await app.stop();

@@ -51,7 +51,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     [postgres, redis] = await Promise.all([startPostgres(), startRedis({ persistent: true })]);
     env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
-      LIBERTY_ADMIN_TOKEN: 'replicas-admin',
+      LIBERTY_ADMIN_TOKEN: 'replicas-admin-0123456789abcdef',
       [`${keyVar}_FILE`]: keyFile(),
       DATABASE_URL: await postgres.createDatabase('replicas'),
       REDIS_URL: redis.url,
@@ -206,7 +206,7 @@ describe('activation by paste across replicas (key_store = "database")', () => {
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
     const env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
-      LIBERTY_ADMIN_TOKEN: 'activation-admin',
+      LIBERTY_ADMIN_TOKEN: 'activation-admin-0123456789abcdef',
       DATABASE_URL: await postgres.createDatabase('activation'),
       REDIS_URL: redis.url,
       // The timer is slow here: only the published message can make this fast.

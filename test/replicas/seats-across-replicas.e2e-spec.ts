@@ -35,7 +35,7 @@ describe.each(['sqlite', 'postgres'] as const)('seats across three replicas on %
     } else {
       database = { LIBERTY_DATA_DIR: join(dir, 'data') };
     }
-    const env = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'seats-admin', [keyVar]: token, ...database };
+    const env = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'seats-admin-0123456789abcdef', [keyVar]: token, ...database };
     // Started together, as an orchestrator does: they also race to migrate the fresh database.
     replicas = await Promise.all([1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
   });

@@ -26,7 +26,7 @@ describe('the sample app and the optional redis package', () => {
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
     env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
-      LIBERTY_ADMIN_TOKEN: 'no-redis-admin',
+      LIBERTY_ADMIN_TOKEN: 'no-redis-admin-0123456789abcdef',
       LIBERTY_DATA_DIR: join(dir, 'data'),
       LIBERTY_REPLICA_ID: 'alone',
       [keyVar]: await issue(kit, { claims: claims({ ai: { providers: ['anthropic'], messagesPerDay: 10 } }) }),

@@ -45,22 +45,23 @@ describe('the built sample app (npm start)', () => {
   it('serves in restricted mode when no key is set, and logs its URL', async () => {
     const path = join(dir, 'app.toml');
     await writeFile(path, sampleToml({ keyVar: unique('LIBERTY_TEST_KEY'), publicKeyPath: '' }));
-    const app = run({ PORT: '0', LIBERTY_CONFIG: path, LIBERTY_ADMIN_TOKEN: 'main-test-admin' });
+    const app = run({ PORT: '0', LIBERTY_CONFIG: path, LIBERTY_ADMIN_TOKEN: 'main-test-admin-0123456789abcdef' });
     try {
       const deadline = Date.now() + 20_000;
       let url: string | undefined;
       while (!url && Date.now() < deadline) {
-        url = /listening on (http:\/\/localhost:\d+)/.exec(app.output())?.[1];
+        url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(app.output())?.[1];
         if (!url) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(url).toBeDefined();
       expect(app.output()).toContain('running in restricted mode — licensed features disabled');
       expect((await request(url!).get('/health')).body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'not-configured' } } });
-      const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin');
+      const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin-0123456789abcdef');
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
       // http://localhost:<port>/ is a page, not a 404: the sign-in page first, then the home page.
       expect((await request(url!).get('/')).headers.location).toBe('/login?next=%2F');
-      const home = await request(url!).get('/').set('Cookie', 'liberty_token=main-test-admin');
+      const signIn = await request(url!).post('/api/session').send({ token: 'main-test-admin-0123456789abcdef' });
+      const home = await request(url!).get('/').set('Cookie', String(signIn.headers['set-cookie']).split(';')[0]);
       expect(home.status).toBe(200);
       expect(home.text).toContain('<h1>Home</h1>');
     } finally {

@@ -57,6 +57,9 @@ describe('sample app auth and permissions', () => {
     const token = await issue(kit, {
       claims: claims({ connectors: ['sap'], users: { max: 100 }, ai: { providers: ['anthropic'], messagesPerDay: 1000 } }),
     });
+    // Every route is tried with a wrong token: far more failures than the lock-out allows
+    // (test/sample/sign-in-security.e2e-spec.ts covers the lock-out).
+    process.env.LIBERTY_AUTH_RATE_LIMIT = '10000';
     sample = await SampleApp.start(kit, { token });
     for (const permission of PERMISSIONS) {
       only.set(permission, (await sample.user([permission], `only ${permission}`)).token);
@@ -65,7 +68,10 @@ describe('sample app auth and permissions', () => {
     nobody = (await sample.user([], 'nobody')).token;
     target = (await sample.user([], 'target')).id;
   });
-  afterAll(() => sample.close());
+  afterAll(async () => {
+    delete process.env.LIBERTY_AUTH_RATE_LIMIT;
+    await sample.close();
+  });
 
   const pathOf = (route: Route) => route.path.replace(':target', target);
   const describeRoute = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
@@ -141,12 +147,13 @@ describe('sample app auth and permissions', () => {
   });
 
   describe('browser session cookie', () => {
-    it('POST /api/session sets an HttpOnly, SameSite=Strict cookie that authenticates; DELETE clears it', async () => {
+    it('POST /api/session sets an HttpOnly, SameSite=Strict session cookie that authenticates; DELETE clears it', async () => {
       const token = only.get('license:read')!;
       const signIn = await sample.call('post', '/api/session', { token: null, body: { token } });
       expect(signIn.status).toBe(204);
       const cookie = String(signIn.headers['set-cookie']);
-      expect(cookie).toMatch(/^liberty_token=[^;]+; HttpOnly; SameSite=Strict; Path=\/$/);
+      expect(cookie).toMatch(/^liberty_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800$/);
+      expect(cookie).not.toContain(token);
       const pair = cookie.split(';')[0];
       const me = await sample.call('get', '/api/me', { token: null, cookie: pair });
       expect(me.status).toBe(200);
@@ -156,9 +163,10 @@ describe('sample app auth and permissions', () => {
       const denied = await sample.call('get', '/api/users', { token: null, cookie: pair });
       expect(denied.status).toBe(403);
 
-      const signOut = await sample.call('delete', '/api/session', { token: null });
+      const signOut = await sample.call('delete', '/api/session', { token: null, cookie: pair });
       expect(signOut.status).toBe(204);
-      expect(String(signOut.headers['set-cookie'])).toMatch(/^liberty_token=; .*Max-Age=0/);
+      expect(String(signOut.headers['set-cookie'])).toMatch(/^liberty_session=; .*Max-Age=0/);
+      expect((await sample.call('get', '/api/me', { token: null, cookie: pair })).status).toBe(401);
     });
 
     it('POST /api/session with a wrong token is 401 and sets no cookie; a bad body is 400', async () => {
@@ -170,7 +178,9 @@ describe('sample app auth and permissions', () => {
     });
 
     it('a wrong cookie is 401', async () => {
-      expect((await sample.call('get', '/api/me', { token: null, cookie: 'liberty_token=forged' })).status).toBe(401);
+      expect((await sample.call('get', '/api/me', { token: null, cookie: 'liberty_session=forged' })).status).toBe(401);
+      // The old cookie carried the bearer token itself; it is no longer read.
+      expect((await sample.call('get', '/api/me', { token: null, cookie: `liberty_token=${sample.adminToken}` })).status).toBe(401);
     });
   });
 

@@ -40,7 +40,7 @@ export class AppProcess {
   async listening(timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const port = /listening on http:\/\/localhost:(\d+)/.exec(this.text)?.[1];
+      const port = /listening on http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(this.text)?.[1];
       if (port) return `http://127.0.0.1:${port}`;
       if (this.child.exitCode !== null || Date.now() > deadline) {
         throw new Error(`the app did not start:\n${this.text}`);

@@ -27,7 +27,7 @@ export class SampleProcess {
     child.stderr!.on('data', (chunk) => (app.output += chunk));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(app.output);
+      const match = /listening on http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(app.output);
       if (match) {
         app.url = `http://127.0.0.1:${match[1]}`;
         return app;

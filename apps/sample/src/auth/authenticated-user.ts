@@ -10,4 +10,9 @@ export interface AuthenticatedUser {
 export interface AuthenticatedRequest {
   user?: AuthenticatedUser;
   headers: Record<string, string | string[] | undefined>;
+  /** Express's client address (`X-Forwarded-For` only behind a trusted proxy). */
+  ip?: string;
+  socket?: { remoteAddress?: string };
+  /** Express: true over HTTPS (`X-Forwarded-Proto` behind a trusted proxy). */
+  secure?: boolean;
 }

@@ -1,33 +1,56 @@
 import type { ServerResponse } from 'node:http';
-import { Body, Controller, Delete, Get, HttpCode, Post, Res, UnauthorizedException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { UsersService } from '../users/users.service.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
+import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
+import { AuthFailureThrottle, clientOf } from './auth-throttle.js';
 import { CurrentUser } from './current-user.decorator.js';
 import { Public } from './permissions.decorator.js';
 import { SessionDto } from './session.dto.js';
-import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './session-cookie.js';
+import { SessionStore } from './session-store.js';
+import { SignInThrottlerGuard } from './sign-in-throttler.guard.js';
 
 @Controller('api')
 export class SessionController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionStore,
+    private readonly failures: AuthFailureThrottle,
+  ) {}
 
-  /** Signs in a browser: a valid token is set as the HttpOnly `liberty_token` cookie (204), else 401. */
+  /**
+   * Signs in a browser: a valid token starts a server-side session whose id is set as the HttpOnly
+   * `liberty_session` cookie (204), else 401. Throttled per client (429 `TOO_MANY_ATTEMPTS`), and
+   * wrong tokens count towards the client's lock-out like wrong bearer tokens.
+   */
   @Post('session')
   @Public()
+  @UseGuards(SignInThrottlerGuard)
   @HttpCode(204)
-  async signIn(@Body() dto: SessionDto, @Res({ passthrough: true }) response: ServerResponse): Promise<void> {
-    if (!(await this.users.authenticate(dto.token))) {
+  async signIn(
+    @Body() dto: SessionDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ): Promise<void> {
+    const client = clientOf(request);
+    this.failures.assertAllowed(client);
+    const user = await this.users.authenticate(dto.token);
+    if (!user) {
+      await this.failures.recordFailure(client);
       throw new UnauthorizedException({ statusCode: 401, message: 'Invalid or disabled token' });
     }
-    response.setHeader('Set-Cookie', sessionCookie(dto.token));
+    response.setHeader('Set-Cookie', sessionCookie(this.sessions.create(user.id), request.secure === true));
   }
 
-  /** Signs out: clears the cookie (204). */
+  /** Signs out: ends the session on the server (its cookie is then worthless) and clears the cookie (204). */
   @Delete('session')
   @Public()
   @HttpCode(204)
-  signOut(@Res({ passthrough: true }) response: ServerResponse): void {
-    response.setHeader('Set-Cookie', clearedSessionCookie());
+  signOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: ServerResponse): void {
+    const cookie = request.headers.cookie;
+    const sessionId = readCookie(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE);
+    if (sessionId) this.sessions.revoke(sessionId);
+    response.setHeader('Set-Cookie', clearedSessionCookie(request.secure === true));
   }
 
   @Get('me')

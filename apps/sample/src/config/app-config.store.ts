@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HttpStatus, Inject, Injectable, InternalServerErrorException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { FileReadError } from '@liberty/license';
 import { stringify } from 'smol-toml';
 import { APP_CONFIG_NAMESPACE, APP_CONFIG_PATH } from './app-config.constants.js';
-import { AppConfigError, parseToml, validateAppConfig, type AppConfig } from './app-config.js';
+import { AppConfigError, parseToml, readConfigText, validateAppConfig, type AppConfig } from './app-config.js';
 
 /** A config file problem while running: 500 with a code and what to do; nothing was changed. */
 export class ConfigFileException extends InternalServerErrorException {
@@ -64,9 +65,10 @@ export class AppConfigStore {
 
   private async read(): Promise<string> {
     try {
-      return await readFile(this.path, 'utf8');
+      return await readConfigText(this.path);
     } catch (error) {
-      throw new ConfigFileException('CONFIG_UNREADABLE', `cannot read ${this.path} (${errorCode(error)})`);
+      const detail = error instanceof FileReadError ? error.detail : errorCode(error);
+      throw new ConfigFileException('CONFIG_UNREADABLE', `cannot read ${this.path} (${detail})`);
     }
   }
 

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { FEATURE_ID_PATTERN, keyReferenceProblem as licenseKeyReferenceProblem } from '@liberty/license';
+import { FEATURE_ID_PATTERN, FILE_SIZE_CAPS, FileReadError, keyReferenceProblem as licenseKeyReferenceProblem, readBoundedFile } from '@liberty/license';
 
 export type Enforcement = 'restricted' | 'soft';
 
@@ -75,13 +74,18 @@ export function keyReferenceProblem(value: unknown): string | undefined {
   return typeof value === 'string' ? licenseKeyReferenceProblem(value) : 'must be a string like "${LIBERTY_LICENSE_KEY}"';
 }
 
+/** The config file's text: a regular file of at most 1 MiB (DESIGN 8), else `FileReadError`. */
+export function readConfigText(file: string): Promise<string> {
+  return readBoundedFile(file, FILE_SIZE_CAPS.config);
+}
+
 export async function readAppConfig(path: string): Promise<LoadedAppConfig> {
   const file = resolve(path);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readConfigText(file);
   } catch (error) {
-    throw new AppConfigError(file, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'read error'})`);
+    throw new AppConfigError(file, `cannot read the file (${error instanceof FileReadError ? error.detail : 'read error'})`);
   }
   return { path: file, config: validateAppConfig(parseToml(file, text), file) };
 }

@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, Delete, Get, Header, HttpCode, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Body, ConflictException, Controller, Delete, Get, HttpCode, Post, UnprocessableEntityException } from '@nestjs/common';
 import { LicenseActivationError, LicenseService, ReadOnlyKeyStoreError, toAidooStatus } from '@liberty/license';
 import { Permissions } from '../auth/permissions.decorator.js';
 import { ActivateLicenseDto } from './activation.dto.js';
@@ -18,10 +18,13 @@ export class LicenseController {
     return this.overview.view();
   }
 
-  /** The ai.doo shape, for satellite services that cache it for an hour. */
+  /**
+   * The ai.doo shape, for satellite services that cache it for an hour — in their own client
+   * (`hub.refreshSeconds`), not through HTTP caching: like every API response it is `no-store`
+   * (issue 13), so a browser or proxy never serves a stale status after a re-verify.
+   */
   @Get('status')
   @Permissions('license:read')
-  @Header('Cache-Control', 'private, max-age=3600')
   status() {
     return toAidooStatus(this.license.state);
   }

@@ -37,7 +37,8 @@ export class SettingsController {
 
   /**
    * Validates, writes app.toml atomically, then re-verifies with the new settings (no restart).
-   * Changing `public_key_path` also needs `license:write`, and the new key file must be readable.
+   * Changing `public_key_path` or `enforcement` also needs `license:write`, and the new key file
+   * must be readable.
    * Any error leaves the file and the running license as they were.
    */
   @Put('framework/license')
@@ -49,13 +50,17 @@ export class SettingsController {
       enforcement: dto.enforcement ?? current.enforcement,
     };
     const keyPathChanged = next.public_key_path !== current.public_key_path;
-    if (keyPathChanged && !user.permissions.includes('license:write')) {
-      throw new ForbiddenException({
-        statusCode: 403,
-        code: 'PERMISSION_REQUIRED',
-        permission: 'license:write',
-        message: 'Changing public_key_path requires permission license:write',
-      });
+    // Who can change the signing authority or switch enforcement off can unlock everything: both
+    // need license:write, like re-verify (finding 9: settings:framework alone could go `soft`).
+    for (const field of ['public_key_path', 'enforcement'] as const) {
+      if (next[field] !== current[field] && !user.permissions.includes('license:write')) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          code: 'PERMISSION_REQUIRED',
+          permission: 'license:write',
+          message: `Changing ${field} requires permission license:write`,
+        });
+      }
     }
     const publicKeyPath = resolvePublicKeyPath(next.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH'));
     if (keyPathChanged && next.public_key_path.trim() !== '') {

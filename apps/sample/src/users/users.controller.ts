@@ -1,5 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';
+import { PermissionGrantPolicy } from './permission-grant-policy.js';
 import { SeatedUserWrites } from './seated-user-writes.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
@@ -17,16 +20,25 @@ export class UsersController {
     return this.users.list();
   }
 
-  /** 201 with the new user's token (shown once); 402 SEAT_LIMIT_REACHED at the cap. */
+  /**
+   * 201 with the new user's token (shown once); 402 SEAT_LIMIT_REACHED at the cap; 403
+   * PERMISSION_GRANT_DENIED for a permission the caller does not hold.
+   */
   @Post()
   @HttpCode(201)
-  create(@Body() dto: CreateUserDto) {
+  create(@Body() dto: CreateUserDto, @CurrentUser() actor: AuthenticatedUser) {
+    PermissionGrantPolicy.checkCreate(actor, dto.permissions);
     return this.writes.create(dto);
   }
 
-  /** 402 SEAT_LIMIT_REACHED when re-enabling beyond the cap; disabling frees a seat. */
+  /**
+   * 402 SEAT_LIMIT_REACHED when re-enabling beyond the cap; disabling frees a seat. 403
+   * PERMISSION_GRANT_DENIED for one's own permissions, a user stronger than the caller, or a
+   * permission the caller does not hold.
+   */
   @Patch(':id')
-  update(@Param('id') id: string, @Body() dto: UpdateUserDto) {
+  async update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthenticatedUser) {
+    PermissionGrantPolicy.checkUpdate(actor, id, await this.users.permissionsOf(id), dto.permissions);
     return this.writes.update(id, dto);
   }
 }

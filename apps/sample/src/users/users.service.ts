@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
+import { checkAdminToken } from '../auth/admin-token.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { PERMISSIONS, type Permission } from '../auth/permissions.js';
 import { Database, type Tx } from '../database/database.js';
@@ -40,7 +41,8 @@ export class UsersService implements SeatCounter, OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     let token = this.config.get<string>('LIBERTY_ADMIN_TOKEN')?.trim();
-    if (!token) {
+    if (token) checkAdminToken(token); // refuses to start with a short one, saying why
+    else {
       token = newToken();
       this.logger.warn(`LIBERTY_ADMIN_TOKEN is not set; the admin token for this run is: ${token}`);
     }
@@ -62,9 +64,18 @@ export class UsersService implements SeatCounter, OnModuleInit {
   /** The enabled user holding `token`, if any. */
   async authenticate(token: string): Promise<AuthenticatedUser | undefined> {
     const row = await this.database.db.selectFrom('users').selectAll().where('token_hash', '=', hash(token)).executeTakeFirst();
-    if (!row || row.enabled !== 1) return undefined;
-    const user = fromRow(row);
-    return { id: user.id, name: user.name, permissions: user.permissions };
+    return authenticated(row);
+  }
+
+  /** The user `id` (of a browser session) when it exists and is enabled. */
+  async authenticateId(id: string): Promise<AuthenticatedUser | undefined> {
+    const row = await this.database.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return authenticated(row);
+  }
+
+  /** The permissions of user `id`; 404 for an unknown id. */
+  async permissionsOf(id: string): Promise<readonly Permission[]> {
+    return (await this.existing(id, this.database.db)).permissions;
   }
 
   enabledUsers(tx: Tx = this.database.db): Promise<number> {
@@ -130,6 +141,12 @@ export class UsersService implements SeatCounter, OnModuleInit {
     if (!row) throw new NotFoundException({ statusCode: 404, message: `Unknown user "${id}"` });
     return fromRow(row);
   }
+}
+
+function authenticated(row: UserRow | undefined): AuthenticatedUser | undefined {
+  if (!row || row.enabled !== 1) return undefined;
+  const user = fromRow(row);
+  return { id: user.id, name: user.name, permissions: user.permissions };
 }
 
 function fromRow(row: UserRow): User {

@@ -6,10 +6,36 @@ const input = document.getElementById('token');
 const error = document.getElementById('login-error');
 const button = document.getElementById('sign-in');
 
-/** Only a path on this site: `/x`, never `//host` or `/\host`. */
+// Control characters (browsers drop tab, LF, CR from URLs: `/\t/host` becomes `//host`), and
+// backslashes (read as `/`).
+const UNSAFE = /[\u0000-\u001f\u007f\\]/;
+
+/**
+ * Where to go after signing in: `next` only when it is a path on this origin, else `/`.
+ * Refused: anything not starting with one `/`, `//host`, `/\host`, control characters — in the
+ * value and once more after percent-decoding it (`/%2F/host`, `/%09/host`) — and anything that,
+ * parsed with URL against this page, lands on another origin.
+ */
+export function safeNextPath(next, origin) {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || UNSAFE.test(next)) return '/';
+  let decoded;
+  try {
+    decoded = decodeURIComponent(next);
+  } catch {
+    return '/';
+  }
+  if (decoded.startsWith('//') || UNSAFE.test(decoded)) return '/';
+  let url;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return '/';
+  }
+  return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+}
+
 function nextPath() {
-  const next = new URLSearchParams(location.search).get('next') ?? '';
-  return /^\/(?![/\\])/.test(next) ? next : '/';
+  return safeNextPath(new URLSearchParams(location.search).get('next') ?? '', location.origin);
 }
 
 function fail(message) {
