@@ -15,7 +15,7 @@ import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js
 /** One evaluation: the next snapshot and the identity of the key it is about (`''` without one). */
 export interface LicenseEvaluation {
   readonly state: LicenseState;
-  /** A SHA-256 of the key (base64url), never the key itself. */
+  /** Identifies the key (a SHA-256, never the key itself): announcements restart for a new key. */
   readonly key: string;
 }
 
