@@ -16,7 +16,6 @@ const esm = {
     '/node_modules/@nestjs/throttler/.+\\.js$': '<rootDir>/test/support/cjs-to-esm-nest.cjs',
   },
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)'],
-  setupFilesAfterEnv: ['<rootDir>/test/support/nest-esm-globals.ts'],
   testEnvironment: 'node',
   rootDir: '.',
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
@@ -25,7 +24,13 @@ const esm = {
 export default {
   projects: [
     { ...esm, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...esm, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...esm,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The sample app's @nestjs/throttler reaches the app's own @nestjs/common (see the transform).
+      setupFilesAfterEnv: ['<rootDir>/test/support/nest-esm-globals.ts'],
+    },
     { ...esm, displayName: 'fuzz', testMatch: ['<rootDir>/test/**/*.fuzz-spec.ts'] },
   ],
 };

@@ -400,6 +400,24 @@ describe('finding 10: sessions', () => {
   });
 });
 
+describe('finding 10: sessions across replicas', () => {
+  // The second app writes its own admin token over the first one's: its own group.
+  it('10: sessions live in the database: another replica (same database) accepts the cookie, and a sign-out there ends it here', async () => {
+    const sample = await startApp();
+    const session = await signIn(sample, sample.adminToken);
+    const replica = await startApp({ dataDir: sample.dataDir });
+    try {
+      expect((await replica.call('get', '/api/me', { token: null, cookie: session })).status).toBe(200);
+      expect((await replica.call('delete', '/api/session', { token: null, cookie: session })).status).toBe(204);
+      expect((await sample.call('get', '/api/me', { token: null, cookie: session })).status).toBe(401);
+    } finally {
+      await replica.close();
+      await sample.close();
+    }
+  });
+
+});
+
 describe('finding 11: no-store and nosniff on every API response', () => {
   let sample: SampleApp;
   let target: string;

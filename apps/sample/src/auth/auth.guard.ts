@@ -66,7 +66,7 @@ export class AuthGuard implements CanActivate {
     if (!sessionId) {
       throw unauthorized(context, { statusCode: 401, message: 'Authentication required: send "Authorization: Bearer <token>" or sign in' });
     }
-    const userId = this.sessions.userOf(sessionId);
+    const userId = await this.sessions.userOf(sessionId);
     const user = userId ? await this.users.authenticateId(userId) : undefined;
     if (!user) throw unauthorized(context, { statusCode: 401, message: 'Session expired or signed out; sign in again' });
     return user;

@@ -39,17 +39,17 @@ export class SessionController {
       await this.failures.recordFailure(client);
       throw new UnauthorizedException({ statusCode: 401, message: 'Invalid or disabled token' });
     }
-    response.setHeader('Set-Cookie', sessionCookie(this.sessions.create(user.id), request.secure === true));
+    response.setHeader('Set-Cookie', sessionCookie(await this.sessions.create(user.id), request.secure === true));
   }
 
   /** Signs out: ends the session on the server (its cookie is then worthless) and clears the cookie (204). */
   @Delete('session')
   @Public()
   @HttpCode(204)
-  signOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: ServerResponse): void {
+  async signOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: ServerResponse): Promise<void> {
     const cookie = request.headers.cookie;
     const sessionId = readCookie(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE);
-    if (sessionId) this.sessions.revoke(sessionId);
+    if (sessionId) await this.sessions.revoke(sessionId);
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure === true));
   }
 

@@ -49,6 +49,18 @@ export function migrations(kind: DatabaseKind): MigrationProvider {
           .execute();
       },
     },
+    '2026-12-04-013-sessions': {
+      // Server-side browser sessions (issue 13): the cookie carries a random id, never the token.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

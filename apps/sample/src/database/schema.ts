@@ -27,6 +27,14 @@ export interface DatabaseSchema {
     token: string;
     updated_at: string;
   };
+  /** Browser sessions (issue 13): shared by every replica, so a load balancer needs no stickiness. */
+  sessions: {
+    /** SHA-256 of the session id (base64url); the id itself lives only in the browser's cookie. */
+    id_hash: string;
+    user_id: string;
+    /** ISO-8601; the session ends then (absolute, not sliding). */
+    expires_at: string;
+  };
   /** Per UTC day (`YYYY-MM-DD`): the peak of enabled users and the AI messages used. */
   usage_history: {
     day: string;

@@ -14,6 +14,11 @@ export const LICENSE_BUS = Symbol('sample.license-bus');
 /** The install's name in Redis keys. */
 export const REDIS_INSTALL = 'liberty-sample';
 
+/** REDIS_URL set but Redis support cannot start (e.g. `redis` not installed): one line at startup. */
+export class RedisSetupError extends Error {
+  override readonly name = 'RedisSetupError';
+}
+
 /** GET /api/license's `replicas`: the bus's list, or this process alone. */
 @Injectable()
 export class ReplicaDirectory {
@@ -63,6 +68,8 @@ class RedisCloser implements OnApplicationShutdown {
           // node-redis reports every failed reconnect; one line per outage is enough.
           if (!reported) logger.warn(`Redis: ${JSON.stringify(error.message || error.name)}`);
           reported = true;
+        }).catch((error: unknown) => {
+          throw new RedisSetupError(error instanceof Error ? error.message : String(error));
         });
         const { client } = connections as unknown as { client: { on(event: string, listener: () => void): void } };
         client.on('ready', () => (reported = false));

@@ -116,7 +116,7 @@ describe('SeatLimiter', () => {
     });
 
     it('does not count at all when the key sets no cap', async () => {
-      const { limiter, close } = await limiterWith(kit, { claims: { features: {} } });
+      const { limiter, close } = await limiterWith(kit, { claims: { features: { users: undefined } } });
       let counted = false;
       await expect(limiter.claimSeatWithin(() => { counted = true; return 1_000; }, () => 'ok')).resolves.toBe('ok');
       expect(counted).toBe(false);
