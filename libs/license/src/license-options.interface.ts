@@ -89,3 +89,8 @@ export interface ResolvedLicenseOptions {
   readonly revocationListPath?: string;
   readonly hub?: ResolvedHubOptions;
 }
+
+/** Settings that may change while the app runs (the sample app's settings page uses this). */
+export type LicenseRuntimeSettings = Partial<
+  Pick<LicenseModuleOptions, 'licenseKey' | 'publicKey' | 'publicKeyPath' | 'enforcement'>
+>;

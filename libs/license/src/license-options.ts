@@ -2,6 +2,7 @@ import { DEFAULT_LICENSE_KEY_REFERENCE, MAX_GRACE_DAYS } from './license.constan
 import type {
   LicenseEnforcement,
   LicenseModuleOptions,
+  LicenseRuntimeSettings,
   ResolvedLicenseOptions,
 } from './license-options.interface.js';
 import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub/hub-options.js';
@@ -119,4 +120,22 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
 /** The local-key options set alongside `hub` (a configuration error). */
 function localKeyOptionsOf(options: LicenseModuleOptions): string[] {
   return LOCAL_KEY_OPTIONS.filter((name) => (options as unknown as Record<string, unknown>)[name] !== undefined);
+}
+
+/**
+ * `reconfigure()`: the running options with `settings` applied, checked as forRoot() checks them
+ * (a `LicenseConfigurationError` otherwise). `publicKeyPath: ''` removes the path.
+ */
+export function reconfiguredOptions(current: ResolvedLicenseOptions, settings: LicenseRuntimeSettings): ResolvedLicenseOptions {
+  const { issuer, licenseKey, hub, ...rest } = current;
+  const merged: LicenseModuleOptions = {
+    ...rest,
+    // A satellite keeps its hub; a key reference in `settings` then fails as for forRoot().
+    ...(hub ? { hub } : { licenseKey }),
+    ...(issuer ? { issuer: [...issuer] } : {}),
+    expiryWarningDays: [...current.expiryWarningDays],
+    ...settings,
+  };
+  if (settings.publicKeyPath === '') delete merged.publicKeyPath;
+  return resolveLicenseOptions(merged);
 }

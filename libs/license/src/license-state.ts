@@ -113,3 +113,14 @@ export function featureDelta(previous: LicenseState, current: LicenseState) {
     revoked: [...before].filter((f) => !after.has(f)).sort(),
   };
 }
+
+/** Whether `next` differs from `previous` in anything `license.changed` reports. */
+export function stateChanged(previous: LicenseState, next: LicenseState): boolean {
+  if (previous.status !== next.status || previous.reason !== next.reason) return true;
+  if (previous.enforcement !== next.enforcement) return true;
+  if (previous.claims?.exp !== next.claims?.exp || previous.claims?.customer !== next.claims?.customer) return true;
+  const a = previous.entitlements;
+  const b = next.entitlements;
+  if (a.features.size !== b.features.size || [...a.features].some((f) => !b.features.has(f))) return true;
+  return a.maxUsers !== b.maxUsers || a.aiMessagesPerDay !== b.aiMessagesPerDay;
+}

@@ -1,5 +1,5 @@
-import { unwatchFile, watchFile } from 'node:fs';
 import { FileReadError, readBoundedFile } from '../files/bounded-file-read.js';
+import { PolledFile } from '../files/polled-file.js';
 import type { PublicKeySet } from '../verification/public-keys.js';
 import { isoSeconds } from '../verification/rejection-reasons.js';
 import { MAX_REVOCATION_LIST_BYTES, verifyRevocationList, type RevocationList } from './revocation-list.js';
@@ -19,9 +19,11 @@ export interface RevocationRefresh {
  */
 export class RevocationListSource {
   private current?: RevocationList;
-  private watched?: string;
+  private readonly file: PolledFile;
 
-  constructor(private readonly onFileChange: () => void) {}
+  constructor(onFileChange: () => void) {
+    this.file = new PolledFile(onFileChange);
+  }
 
   async refresh(
     path: string | undefined,
@@ -56,15 +58,11 @@ export class RevocationListSource {
 
   /** Polls the list file (stat only, unref'd) so a new list is picked up without a restart. */
   watch(path: string | undefined, intervalMs: number): void {
-    const next = intervalMs > 0 ? path : undefined;
-    if (next === this.watched) return;
-    if (this.watched) unwatchFile(this.watched, this.onChange);
-    this.watched = next;
-    if (next) watchFile(next, { interval: intervalMs, persistent: false }, this.onChange);
+    this.file.watch(path, intervalMs);
   }
 
   stop(): void {
-    this.watch(undefined, 0);
+    this.file.stop();
   }
 
   private keep(problem: string): RevocationRefresh {
@@ -72,6 +70,4 @@ export class RevocationListSource {
     const kept = list ? `keeping the list issued ${isoSeconds(new Date(list.iat * 1000))}` : 'no revocation list in force';
     return { ...(list ? { revoked: list.revoked } : {}), warning: `${problem}; ${kept}` };
   }
-
-  private readonly onChange = (): void => this.onFileChange();
 }
