@@ -250,6 +250,15 @@ describe('finding 4: CSRF — state-changing requests need JSON and this origin'
     expect(await userNames()).not.toContain('csrf');
   });
 
+  it('behind an HTTPS proxy without LIBERTY_TRUST_PROXY the refusal says what to set', async () => {
+    const response = await request(sample.url).post('/api/users').set('Cookie', session)
+      .set('Origin', sample.url.replace('http:', 'https:')).send({ name: 'proxied', permissions: [] });
+    expect(response.status).toBe(403);
+    expect(response.body.message).toBe(
+      `Cross-origin request refused (Origin ${sample.url.replace('http:', 'https:')} is not this app's origin ${sample.url}; behind a reverse proxy, set LIBERTY_TRUST_PROXY)`,
+    );
+  });
+
   it('the app\'s own pages (same Origin, Sec-Fetch-Site: same-origin, JSON) and non-browser clients still work', async () => {
     const sameOrigin = await request(sample.url).post('/api/users').set('Cookie', session)
       .set({ Origin: sample.url, 'Sec-Fetch-Site': 'same-origin' }).send({ name: 'ok', permissions: [] });

@@ -38,7 +38,11 @@ export class SameOriginGuard implements CanActivate {
     const site = header(request, 'sec-fetch-site');
     if (site !== undefined && site !== 'same-origin' && site !== 'none') refuse(`Sec-Fetch-Site is ${site}`);
     const origin = header(request, 'origin');
-    if (origin !== undefined && origin !== ownOrigin(request)) refuse(`Origin ${origin} is not this app`);
+    const own = ownOrigin(request);
+    // The hint matters behind a TLS-terminating proxy: without trust proxy the app sees http://.
+    if (origin !== undefined && origin !== own) {
+      refuse(`Origin ${origin} is not this app's origin ${own}; behind a reverse proxy, set LIBERTY_TRUST_PROXY`);
+    }
     if (hasBody(request) && !JSON_TYPE.test(header(request, 'content-type') ?? '')) {
       throw new UnsupportedMediaTypeException({
         statusCode: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -54,7 +58,7 @@ function refuse(why: string): never {
   throw new ForbiddenException({
     statusCode: HttpStatus.FORBIDDEN,
     code: 'CROSS_ORIGIN_REQUEST',
-    message: `Cross-origin request refused (${why.slice(0, 200)})`,
+    message: `Cross-origin request refused (${why.slice(0, 300)})`,
   });
 }
 
