@@ -18,6 +18,7 @@ import {
   signLicense,
   type PemKeyPair,
 } from '@liberty/license';
+import { readAppConfig } from '../../apps/sample/src/config/app-config.js';
 import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key-store.js';
 import { BIN } from '../cli/support/cli-harness.js';
 
@@ -122,6 +123,13 @@ describe('the key file (<NAME>_FILE)', () => {
     const env = { get: <T>(name: string) => (name === 'LL_KEY_FILE' ? path() : undefined) as T | undefined };
     const read = await measured(() => readLicenseKey(env, 'LL_KEY'));
     expect(read).toEqual({ kind: 'unreadable', source: 'LL_KEY_FILE', why: `cannot read LL_KEY_FILE (${detail})` });
+  });
+});
+
+describe('the sample app\'s config file (LIBERTY_CONFIG)', () => {
+  it.each(hostileFiles(FILE_SIZE_CAPS.config))('%s → a clear configuration error, fast', async (_what, path, detail) => {
+    const error = await measured(() => readAppConfig(path()).catch((e: unknown) => e));
+    expect((error as Error).message).toBe(`Invalid configuration in ${path()}: cannot read the file (${detail})`);
   });
 });
 

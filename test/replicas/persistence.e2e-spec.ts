@@ -81,6 +81,23 @@ describe('the sample app keeps its state across a restart', () => {
     }
   });
 
+  it.each(['sqlite', 'postgres'] as const)('%s: a key activated by paste (key_store = "database") survives', async (kind) => {
+    const hubToml = join(dir, `hub-${kind}.toml`);
+    await writeFile(hubToml, sampleToml({ keyVar: unique('LIBERTY_UNSET') }).replace('audience = "liberty"', 'audience = "liberty"\nkey_store = "database"'));
+    const env = { ...(await envFor(kind)), LIBERTY_CONFIG: hubToml };
+    let app = await SampleProcess.start(env);
+    try {
+      expect((await app.call('get', '/api/license')).body.status).toBe('not-configured');
+      const pasted = await issue(kit, { claims: claims({ users: { max: 7 } }, { customer: 'Pasted Corp' }) });
+      expect((await app.call('post', '/api/license/activate', { token: pasted })).status).toBe(200);
+      await app.stop();
+      app = await SampleProcess.start(env);
+      expect((await app.call('get', '/api/license')).body).toMatchObject({ status: 'accepted', customer: 'Pasted Corp', users: { max: 7 } });
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('sqlite: the data dir is created on first start (0700, database file 0600) and holds no token in clear', async () => {
     const env = await envFor('sqlite');
     const app = await SampleProcess.start(env);
