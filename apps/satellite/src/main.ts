@@ -5,9 +5,12 @@ import { createSatelliteApp } from './app.js';
 try {
   const app = await createSatelliteApp();
   app.enableShutdownHooks();
-  await app.listen(Number(process.env.PORT ?? 3001));
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  new Logger('pika').log(`PIKA satellite listening on http://localhost:${port} (license: /api/license)`);
+  // Loopback only unless told otherwise, like the sample app (issue 13, finding 12).
+  const host = process.env.LIBERTY_HOST?.trim() || process.env.HOST?.trim() || '127.0.0.1';
+  await app.listen(Number(process.env.PORT ?? 3001), host);
+  const { address, port } = app.getHttpServer().address() as AddressInfo;
+  const shown = address.includes(':') ? `[${address}]` : address;
+  new Logger('pika').log(`PIKA satellite listening on http://${shown}:${port} (license: /api/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
   const name = error instanceof Error ? error.name : '';
