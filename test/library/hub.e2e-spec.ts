@@ -272,6 +272,17 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(s.logger.text()).not.toContain(TOKEN);
   });
 
+  it('a token that is not a valid header value (a second line in its file) is refused before fetch, never quoted', async () => {
+    const s = await satellite({ url: hub.url });
+    const asked = hub.requests.length;
+    s.env.set('HUB_TOKEN', 'secret-hub-token-ABCDEF\nsecond-line-XYZ');
+    const state = await s.license.reverify();
+    expect(hub.requests).toHaveLength(asked);
+    expect(state.warnings[0]).toBe('license hub token unavailable (HUB_TOKEN holds characters not allowed in an HTTP header)');
+    expect(JSON.stringify(state)).not.toContain('secret-hub-token');
+    expect(s.logger.text()).not.toContain('secret-hub-token');
+  });
+
   it('soft enforcement applies to a satellite as to a local key', async () => {
     hub.answer(hubStatus({ products: [] }));
     const s = await satellite({ url: hub.url }, { enforcement: 'soft' });

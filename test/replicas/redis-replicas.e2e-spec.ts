@@ -134,6 +134,18 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     }
   });
 
+  it('a hostile replica id on the bus is escaped in the log line (no raw bidi or line-separator characters)', async () => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    await client.publish('liberty:{liberty-sample}:license:changes', JSON.stringify({ from: 'evil\u202e\u2028"x', generation: 1, type: 'reverify' }));
+    await client.close();
+    await until('the escaped log lines', async () => replicas.every((r) => r.log.includes('after reverify on replica "evil\\u202e\\u2028\\"x"')));
+    for (const replica of replicas) {
+      expect(replica.log).not.toContain('\u202e');
+      expect(replica.log).not.toContain('\u2028');
+    }
+  });
+
   it('Redis killed: every replica keeps serving with its state, metered calls 503; back: a reverify made meanwhile reaches all', async () => {
     await redis.kill();
     for (const replica of replicas) {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LicensedRegistry, LicenseService } from '@liberty/license';
+import { LicensedRegistry, LicenseService, printable } from '@liberty/license';
 import { AppConfigStore } from '../config/app-config.store.js';
 import type { Connector } from './connector.js';
 import { ConnectorSettingsStore } from './connector-settings.store.js';
@@ -59,6 +59,6 @@ export class ConnectorRegistry extends LicensedRegistry<Connector> implements On
   }
 
   private warn(error: unknown): void {
-    this.logger.warn(`connector settings not refreshed: ${JSON.stringify(error instanceof Error ? error.message : String(error))}`);
+    this.logger.warn(`connector settings not refreshed: "${printable(error instanceof Error ? error.message : String(error), 200)}"`);
   }
 }

@@ -2,6 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { printable } from '@liberty/license';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -136,7 +137,7 @@ async function openSqlite(file: string): Promise<Db> {
 function openPostgres(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on('error', (error) => new Logger('liberty.sample').warn(`database connection lost: ${JSON.stringify(messageOf(error))}`));
+  pool.on('error', (error) => new Logger('liberty.sample').warn(`database connection lost: "${printable(messageOf(error), 200)}"`));
   return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 

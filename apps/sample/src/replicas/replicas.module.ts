@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LicenseService, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
+import { LicenseService, printable, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
 // Types only: `@liberty/license/redis` and `redis` are loaded when REDIS_URL is set, never otherwise.
 import type { RedisConnections, RedisLicenseBus } from '@liberty/license/redis';
 
@@ -66,7 +66,7 @@ class RedisCloser implements OnApplicationShutdown {
         let reported = false;
         const connections = await connectRedis(url, (error) => {
           // node-redis reports every failed reconnect; one line per outage is enough.
-          if (!reported) logger.warn(`Redis: ${JSON.stringify(error.message || error.name)}`);
+          if (!reported) logger.warn(`Redis: "${printable(error.message || error.name, 200)}"`);
           reported = true;
         }).catch((error: unknown) => {
           throw new RedisSetupError(error instanceof Error ? error.message : String(error));

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AiUsageLimiter, utcDay } from '@liberty/license';
+import { AiUsageLimiter, printable, utcDay } from '@liberty/license';
 import { UsersService } from '../users/users.service.js';
 import { UsageHistoryStore } from './usage-history.store.js';
 
@@ -41,7 +41,7 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
         const [peakUsers, aiMessages] = await Promise.all([this.users.enabledUsers(), this.aiUsage.usedToday(now)]);
         await this.store.record({ day: utcDay(now), peakUsers, aiMessages });
       } catch (error) {
-        this.logger.warn(`usage history: sample not recorded (${JSON.stringify((error as Error)?.message ?? String(error))})`);
+        this.logger.warn(`usage history: sample not recorded ("${printable((error as Error)?.message ?? String(error), 200)}")`);
       }
     });
     return this.queue;

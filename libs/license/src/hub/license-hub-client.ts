@@ -37,6 +37,10 @@ export class LicenseHubClient {
       const read = await readLicenseKey(this.env, name);
       if (read.kind === 'unset') return { ok: false, warning: HubWarning.tokenUnavailable(`${name} is not set`) };
       if (read.kind === 'unreadable') return { ok: false, warning: HubWarning.tokenUnavailable(read.why) };
+      // A header value fetch refuses would come back in an error message that quotes it whole.
+      if (!BEARER_TOKEN.test(read.token)) {
+        return { ok: false, warning: HubWarning.tokenUnavailable(`${name} holds characters not allowed in an HTTP header`) };
+      }
       headers.authorization = `Bearer ${read.token}`;
     }
     const controller = new AbortController();
@@ -74,10 +78,16 @@ function httpProblem(status: number): string {
   return `HTTP ${status}`;
 }
 
-/** `ECONNREFUSED`, `ENOTFOUND`, … from undici's `cause`; never the request (it holds the token). */
+/** Visible ASCII only: what an HTTP header value may carry without escaping. */
+const BEARER_TOKEN = /^[\x21-\x7e]+$/;
+
+/**
+ * `ECONNREFUSED`, `ENOTFOUND`, … from undici's `cause`, else the error's class name; never a
+ * message, which may quote the request (and so the token).
+ */
 function networkProblem(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  const detail = cause?.code ?? cause?.message ?? (error as Error | undefined)?.message ?? 'request failed';
+  const cause = (error as { cause?: { code?: unknown; name?: unknown } } | undefined)?.cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : (cause?.name ?? (error as Error | undefined)?.name ?? 'request failed');
   return printable(detail, 120);
 }
 

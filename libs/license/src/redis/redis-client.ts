@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { printable } from '../verification/rejection-reasons.js';
 
 /**
  * The node-redis calls this subpath makes. A connected client of `redis` ≥ 5 (`createClient()`)
@@ -78,7 +79,7 @@ export function redisKey(install: string, ...parts: string[]): string {
 
 export function checkInstall(install: string): string {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(install)) {
-    throw new Error(`install must be 1-64 letters, digits, ".", "_" or "-" (got ${JSON.stringify(install)})`);
+    throw new Error(`install must be 1-64 letters, digits, ".", "_" or "-" (got "${printable(install, 64)}")`);
   }
   return install;
 }

@@ -1,6 +1,7 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
+import { printable } from '../verification/rejection-reasons.js';
 import type { LicenseOperation, LicenseService } from '../license.service.js';
 import { replicaPresenceOf, type ReplicaPresence } from '../replica-presence.js';
 import {
@@ -174,7 +175,7 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     if (!message || message.from === this.replicaId) return;
     this.seen = Math.max(this.seen, message.generation);
     // Re-verify even when the generation is not newer: two replicas may have bumped it at once.
-    void this.reverify(`${message.type} on replica ${JSON.stringify(message.from)}`);
+    void this.reverify(`${message.type} on replica "${printable(message.from, 64)}"`);
   };
 
   private readonly onReconnect = (): void => {
@@ -255,7 +256,7 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     if (this.down) return;
     this.down = true;
     const why = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`license bus: cannot ${what} (${JSON.stringify(why)}); serving with the current license, retrying`);
+    this.logger.warn(`license bus: cannot ${what} ("${printable(why, 200)}"); serving with the current license, retrying`);
   }
 
   private recovered(): void {
