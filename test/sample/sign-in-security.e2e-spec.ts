@@ -199,6 +199,24 @@ describe('findings 3 and 9: permissions', () => {
     expect(allowed.status).toBe(200);
     expect((await sample.get('/api/license')).body.enforcement).toBe('soft');
   });
+
+  it('9: settings:framework alone cannot turn Licensed off on a connector (it would open it); turning it on is allowed', async () => {
+    const framework = await sample.user(['settings:framework'], 'framework toggles');
+    const denied = await sample.call('patch', '/api/settings/connectors/sap', { token: framework.token, body: { licensed: false } });
+    expect(denied.status).toBe(403);
+    expect(denied.body).toEqual({
+      statusCode: 403,
+      code: 'PERMISSION_REQUIRED',
+      permission: 'license:write',
+      message: 'Turning off Licensed on a connector requires permission license:write',
+    });
+    const sap = async () => ((await sample.get('/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find((c) => c.id === 'sap');
+    expect(await sap()).toMatchObject({ licensed: true });
+    expect((await sample.call('patch', '/api/settings/connectors/rest', { token: framework.token, body: { licensed: true } })).status).toBe(200);
+    const both = await sample.user(['settings:framework', 'license:write'], 'both toggles');
+    expect((await sample.call('patch', '/api/settings/connectors/sap', { token: both.token, body: { licensed: false } })).status).toBe(200);
+    expect(await sap()).toMatchObject({ licensed: false });
+  });
 });
 
 describe('finding 4: CSRF — state-changing requests need JSON and this origin', () => {

@@ -104,11 +104,21 @@ export class SettingsController {
   /**
    * Toggles whether a connector needs the license; stored in the database (shared by every
    * replica, kept across restarts; app.toml only defines the connectors), applied at once.
+   * Turning the toggle off opens a licensed connector without a key, so — like switching
+   * enforcement to soft — it also needs license:write; turning it on needs settings:framework only.
    */
   @Patch('connectors/:id')
-  async updateConnector(@Param('id') id: string, @Body() dto: ConnectorSettingsDto) {
+  async updateConnector(@Param('id') id: string, @Body() dto: ConnectorSettingsDto, @CurrentUser() user: AuthenticatedUser) {
     const connector = this.connectors.get(id);
     if (!connector) throw new NotFoundException({ statusCode: 404, message: `Unknown connector "${id}"` });
+    if (connector.licensed && !dto.licensed && !user.permissions.includes('license:write')) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        code: 'PERMISSION_REQUIRED',
+        permission: 'license:write',
+        message: 'Turning off Licensed on a connector requires permission license:write',
+      });
+    }
     return this.connectorView(await this.connectors.setLicensed(connector, dto.licensed));
   }
 
