@@ -37,12 +37,19 @@ export interface WebFile {
   contentType: string;
 }
 
+/** Where a page takes the shared header (skip link, menu, user, license banner): one copy for every page. */
+const APP_HEADER_MARKER = '<!-- app-header -->';
+const APP_HEADER_PARTIAL = 'partials/app-header.html';
+
 /** Reads the web files on each request: they are small, and an edit shows without a rebuild. */
 @Injectable()
 export class WebAssets {
   async read(name: string): Promise<WebFile> {
     const contentType = Object.hasOwn(CONTENT_TYPES, name) ? CONTENT_TYPES[name] : undefined;
     if (!contentType) throw new NotFoundException('No such asset');
-    return { body: await readFile(join(WEB_ROOT, name)), contentType };
+    const body = await readFile(join(WEB_ROOT, name));
+    if (!name.endsWith('.html') || !body.includes(APP_HEADER_MARKER)) return { body, contentType };
+    const header = await readFile(join(WEB_ROOT, APP_HEADER_PARTIAL), 'utf8');
+    return { body: Buffer.from(body.toString('utf8').replace(APP_HEADER_MARKER, () => header.trimEnd())), contentType };
   }
 }
