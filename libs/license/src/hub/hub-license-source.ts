@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
-import type { LicenseEnforcement } from '../license-options.interface.js';
-import { stateFromVerification, type LicenseState } from '../license-state.js';
-import type { LicenseStateSource } from '../license-state-source.js';
+import type { LicenseEnforcement } from '../interfaces/license-options.interface.js';
+import { stateFromVerification, type LicenseState } from '../state/license-state.util.js';
+import type { LicenseStateSource } from '../interfaces/license-state-source.interface.js';
 import type { LicenseClaims } from '../verification/license-claims.js';
 import type { LicenseVerification } from '../verification/license-verifier.js';
 import { isoSeconds, printable, RejectionReason } from '../verification/rejection-reasons.js';

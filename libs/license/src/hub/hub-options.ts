@@ -1,4 +1,4 @@
-import { keyReferenceProblem } from '../license-options.js';
+import { keyReferenceProblem } from '../options/license-options.resolver.js';
 
 /**
  * `LicenseModule.forRoot({ hub })`: a satellite reads its license from a hub's ai.doo status

@@ -1,5 +1,5 @@
 import { readLicenseKey, type EnvironmentReader } from '../key-stores/environment-key-store.js';
-import { parseKeyReference } from '../license-options.js';
+import { parseKeyReference } from '../options/license-options.resolver.js';
 import { printable } from '../verification/rejection-reasons.js';
 import type { ResolvedHubOptions } from './hub-options.js';
 import { parseHubStatus, type HubStatus } from './hub-status.js';

@@ -9,4 +9,4 @@ export {
 } from './redis-client.js';
 export { RedisUsageStore, type RedisUsageStoreOptions } from './redis-usage-store.js';
 export { RedisLicenseBus, LICENSE_BUS_ORIGIN, type RedisLicenseBusOptions } from './redis-license-bus.js';
-export type { ReplicaPresence } from '../replica-presence.js';
+export type { ReplicaPresence } from '../state/replica-presence.util.js';

@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { printable } from '../verification/rejection-reasons.js';
 import type { LicenseOperation, LicenseService } from '../license.service.js';
-import { replicaPresenceOf, type ReplicaPresence } from '../replica-presence.js';
+import { replicaPresenceOf, type ReplicaPresence } from '../state/replica-presence.util.js';
 import {
   checkInstall,
   command,

@@ -1,12 +1,12 @@
-import { DEFAULT_LICENSE_KEY_REFERENCE, MAX_GRACE_DAYS } from './license.constants.js';
+import { DEFAULT_LICENSE_KEY_REFERENCE, MAX_GRACE_DAYS } from '../license.constants.js';
 import type {
   LicenseEnforcement,
   LicenseModuleOptions,
   LicenseRuntimeSettings,
   ResolvedLicenseOptions,
-} from './license-options.interface.js';
-import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub/hub-options.js';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from './verification/license-verifier.js';
+} from '../interfaces/license-options.interface.js';
+import { LOCAL_KEY_OPTIONS, resolveHubOptions } from '../hub/hub-options.js';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../verification/license-verifier.js';
 
 /** A configuration mistake, reported with what is wrong and how to fix it. */
 export class LicenseConfigurationError extends Error {

@@ -1,8 +1,8 @@
-import { claimedIds, grantedFeatures } from './license-feature.js';
-import type { LicenseEnforcement } from './license-options.interface.js';
-import type { LicenseClaims } from './verification/license-claims.js';
-import type { LicenseVerification } from './verification/license-verifier.js';
-import { graceWarning } from './license-expiry.js';
+import { claimedIds, grantedFeatures } from './license-feature.util.js';
+import type { LicenseEnforcement } from '../interfaces/license-options.interface.js';
+import type { LicenseClaims } from '../verification/license-claims.js';
+import type { LicenseVerification } from '../verification/license-verifier.js';
+import { graceWarning } from './license-expiry.util.js';
 
 /** `not-configured` (no key set) is the normal unlicensed mode, not an error. */
 export type LicenseStatus = 'accepted' | 'rejected' | 'not-configured';

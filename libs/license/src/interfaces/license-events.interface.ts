@@ -1,4 +1,4 @@
-import type { LicenseState } from './license-state.js';
+import type { LicenseState } from '../state/license-state.util.js';
 
 /** Status or features changed (a reverify, a rotated key, an expiry). */
 export interface LicenseChangedEvent {

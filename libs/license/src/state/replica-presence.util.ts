@@ -1,5 +1,5 @@
-import type { LicenseService } from './license.service.js';
-import type { LicenseStatus } from './license-state.js';
+import type { LicenseService } from '../license.service.js';
+import type { LicenseStatus } from './license-state.util.js';
 
 /**
  * One replica of an install as the others see it: never the key, only its fingerprint, so an
