@@ -2,7 +2,8 @@
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/license-options.interface.js';
-export { LicenseConfigurationError, keyReferenceProblem } from './options/license-options.resolver.js';
+export { keyReferenceProblem } from './options/key-reference.util.js';
+export { LicenseConfigurationError } from './options/license-configuration.error.js';
 export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
@@ -15,7 +16,7 @@ export {
 export { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
 export { FileKeyStore } from './key-stores/file-key-store.js';
 // Satellites: the license comes from a hub's status endpoint (`hub` option).
-export type { LicenseHubOptions } from './hub/hub-options.js';
+export type { LicenseHubOptions } from './interfaces/license-hub-options.interface.js';
 export type { LicenseStateSource } from './interfaces/license-state-source.interface.js';
 export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult } from './hub/license-hub-client.js';
 export { HubLicenseSource, HUB_RETRY_FIRST_SECONDS } from './hub/hub-license-source.js';
@@ -47,7 +48,7 @@ export type {
   LicenseExpiredEvent,
   LicenseGraceEvent,
 } from './interfaces/license-events.interface.js';
-export type { LicenseState, LicenseStatus, LicenseEntitlements } from './state/license-state.util.js';
+export type { LicenseState, LicenseStatus, LicenseEntitlements } from './interfaces/license-state.interface.js';
 export { userCapOf } from './state/license-state.util.js';
 export {
   buildLicenseStatusView,

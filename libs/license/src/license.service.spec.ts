@@ -10,7 +10,7 @@ import { MutableEnvironment, uniqueVariable } from '../../../test/library/suppor
 import { DAY_S, seconds } from '../../../test/library/support/tokens.js';
 import type { LicenseChangedEvent, LicenseEvent, LicenseExpiredEvent, LicenseExpiringEvent } from './interfaces/license-events.interface.js';
 import type { LicenseModuleOptions } from './interfaces/license-options.interface.js';
-import { LicenseConfigurationError } from './options/license-options.resolver.js';
+import { LicenseConfigurationError } from './options/license-configuration.error.js';
 import { LICENSE_ENVIRONMENT } from './license.internal-constants.js';
 import { LicenseModule } from './license.module.js';
 import { LicenseService } from './license.service.js';

@@ -19,7 +19,8 @@ import { LicenseKeySource } from './key-stores/license-key-source.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './engine/license-state.log.js';
 import type { LicenseEnforcement, LicenseRuntimeSettings, ResolvedLicenseOptions } from './interfaces/license-options.interface.js';
 import { reconfiguredOptions } from './options/license-options.resolver.js';
-import { featureDelta, stateChanged, stateFromVerification, type LicenseState } from './state/license-state.util.js';
+import { featureDelta, stateChanged, stateFromVerification } from './state/license-state.util.js';
+import type { LicenseState } from './interfaces/license-state.interface.js';
 import type { LicenseStateSource } from './interfaces/license-state-source.interface.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 

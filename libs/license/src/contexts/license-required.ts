@@ -1,6 +1,6 @@
 import { ForbiddenException, IntrinsicException, type HttpException } from '@nestjs/common';
 import { LICENSE_REQUIRED } from '../license.constants.js';
-import type { LicenseState } from '../state/license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 
 /** What every transport carries when a call needs a feature the license does not grant (DESIGN 5d). */
 export interface LicenseRequiredBody {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { graceWarning } from '../state/license-expiry.util.js';
-import type { LicenseState } from '../state/license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { isoSeconds, printable } from '../verification/rejection-reasons.js';
 
 /*

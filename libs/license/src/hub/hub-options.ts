@@ -1,40 +1,5 @@
-import { keyReferenceProblem } from '../options/license-options.resolver.js';
-
-/**
- * `LicenseModule.forRoot({ hub })`: a satellite reads its license from a hub's ai.doo status
- * endpoint instead of verifying a key of its own (DESIGN.md 5b).
- */
-export interface LicenseHubOptions {
-  /**
-   * The FULL URL of the hub's status endpoint, e.g. `https://hub.example.com/api/license/status`
-   * (http or https; no user name or password in it — the credential is `token`).
-   */
-  url: string;
-  /**
-   * A REFERENCE to the environment variable holding the hub's bearer token, as `${NAME}`
-   * (`NAME_FILE` works as for `licenseKey`). Read on every request, never logged. Omit it only
-   * for a hub that needs no token.
-   */
-  token?: string;
-  /** Seconds between two refreshes (1–604800). Default: 3600, ai.doo's one-hour cache. */
-  refreshSeconds?: number;
-  /** Time allowed for one request, body included, in ms (100–120000). Default: 5000. */
-  timeoutMs?: number;
-  /**
-   * How long startup waits for the first answer, in ms (0–60000). Past it the app starts
-   * `not-configured` and the answer, when it comes, is applied. Default: 5000.
-   */
-  startupWaitMs?: number;
-}
-
-export interface ResolvedHubOptions {
-  readonly url: string;
-  /** The `${NAME}` reference, when a token is configured (resolving again gives the same options). */
-  readonly token?: string;
-  readonly refreshSeconds: number;
-  readonly timeoutMs: number;
-  readonly startupWaitMs: number;
-}
+import { keyReferenceProblem } from '../options/key-reference.util.js';
+import type { LicenseHubOptions, ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 
 /** The options that configure a local key; a hub replaces all of them. */
 export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore', 'revocationListPath'] as const;

@@ -1,4 +1,4 @@
-import type { LicenseState } from './license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { isoSeconds, utcDate } from '../verification/rejection-reasons.js';
 
 const DAY_MS = 86_400_000;

@@ -1,4 +1,4 @@
-import type { LicenseState } from './license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { stateFromVerification } from './license-state.util.js';
 import { buildLicenseStatusView, expiryLevel, statusLabel, toAidooStatus, userCapLevel } from './license-status.view.js';
 import type { LicenseClaims } from '../verification/license-claims.js';

@@ -1,6 +1,7 @@
 import { daysLeft } from './license-expiry.util.js';
 import { claimedIds } from './license-feature.util.js';
-import { userCapOf, type LicenseState } from './license-state.util.js';
+import { userCapOf } from './license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { isoSeconds } from '../verification/rejection-reasons.js';
 
 export type ExpiryLevel = 'ok' | 'warning' | 'critical' | 'expired';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { daysLeft } from '../state/license-expiry.util.js';
-import type { LicenseState, LicenseStatus } from '../state/license-state.util.js';
+import type { LicenseState, LicenseStatus } from '../interfaces/license-state.interface.js';
 import { LicenseService } from '../license.service.js';
 import { isoSeconds } from '../verification/rejection-reasons.js';
 
