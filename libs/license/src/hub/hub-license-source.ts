@@ -7,7 +7,7 @@ import type { LicenseStateSource } from '../interfaces/license-state-source.inte
 import type { LicenseClaims } from '../verification/license-claims.js';
 import type { LicenseVerification } from '../verification/license-verifier.js';
 import { isoSeconds, printable, RejectionReason } from '../verification/rejection-reasons.js';
-import { displayHubUrl } from './hub-options.js';
+import { displayHubUrl } from '../options/hub-options.resolver.js';
 import type { ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 import type { HubStatus } from './hub-status.js';
 import { HubWarning, type HubFetchResult, type LicenseHubClient } from './license-hub-client.js';

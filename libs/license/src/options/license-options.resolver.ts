@@ -7,7 +7,7 @@ import type {
 } from '../interfaces/license-options.interface.js';
 import { LicenseConfigurationError } from './license-configuration.error.js';
 import { parseKeyReference, REFERENCE_PATTERN } from './key-reference.util.js';
-import { LOCAL_KEY_OPTIONS, resolveHubOptions } from '../hub/hub-options.js';
+import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub-options.resolver.js';
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../verification/license-verifier.js';
 
 /** Merges defaults into the options and checks them: the one place defaults live. */

@@ -1,4 +1,4 @@
-import { keyReferenceProblem } from '../options/key-reference.util.js';
+import { keyReferenceProblem } from './key-reference.util.js';
 import type { LicenseHubOptions, ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 
 /** The options that configure a local key; a hub replaces all of them. */
