@@ -6,6 +6,10 @@ export interface PostgresServer {
   readonly port: number;
   /** A new empty database on this server, as a `DATABASE_URL`. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server, keeping its data (`fast`: sessions terminated; `immediate`: as a crash). */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same port after `halt()`. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 export declare function startPostgres(): Promise<PostgresServer>;

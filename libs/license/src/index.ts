@@ -102,7 +102,7 @@ export {
   type VerifyRevocationListOptions,
 } from './revocation/revocation-list.js';
 // Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
-export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
+export { SEAT_COUNTER, type SeatClaim, type SeatCounter, type SeatLock } from './seats/seat-counter.interface.js';
 export { SeatLimiter } from './seats/seat-limiter.js';
 export { SeatLimitReachedException, SEAT_LIMIT_REACHED } from './seats/seat-limit-reached.exception.js';
 // AI usage: daily (UTC) message cap with a pluggable store (429 + Retry-After), licensed providers (403).
