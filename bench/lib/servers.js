@@ -70,12 +70,8 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   const port = await freePort();
   await run(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], ids);
-  await run(
-    join(PG_BIN, 'pg_ctl'),
-    ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'],
-    ids,
-  );
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'], ids);
   await waitForPort(port, 30_000, 'PostgreSQL');
   const { default: pg } = await import('pg');
   return {
@@ -89,6 +85,18 @@ export async function startPostgres() {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
+    },
+    /**
+     * Stops the server as an operator's restart would (`pg_ctl stop -m fast`: open connections are
+     * terminated, "terminating connection due to administrator command"); the data stays.
+     */
+    async halt() {
+      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop'], ids);
+    },
+    /** Starts a halted server again on the same port and data. */
+    async start() {
+      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'], ids);
+      await waitForPort(port, 30_000, 'PostgreSQL');
     },
     async stop() {
       await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], ids).catch(() => undefined);
@@ -135,6 +143,12 @@ export async function startRedis(options = {}) {
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
+    /** Deletes what a killed server persisted, so the next `start()` begins empty (no persistence). */
+    async wipe() {
+      if (child) throw new Error('wipe() needs a killed redis-server');
+      await rm(join(dir, 'appendonlydir'), { recursive: true, force: true });
+      await rm(join(dir, 'dump.rdb'), { force: true });
+    },
     async stop() {
       await kill();
       await rm(dir, { recursive: true, force: true });
