@@ -6,8 +6,9 @@ export interface PostgresServer {
   readonly port: number;
   /** A new empty database on this server, as a `DATABASE_URL`. */
   createDatabase(name: string): Promise<string>;
-  /** `pg_ctl stop -m fast` (connections terminated), data kept; `start()` brings it back on the same port. */
-  halt(): Promise<void>;
+  /** Stops the server, keeping its data (`fast`: sessions terminated; `immediate`: as a crash). */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again on the same port after `halt()`. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }

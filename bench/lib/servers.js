@@ -70,12 +70,28 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   const port = await freePort();
   await run(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], ids);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'], ids);
-  await waitForPort(port, 30_000, 'PostgreSQL');
+  const start = async () => {
+    await run(
+      join(PG_BIN, 'pg_ctl'),
+      ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'],
+      ids,
+    );
+    await waitForPort(port, 30_000, 'PostgreSQL');
+  };
+  await start();
   const { default: pg } = await import('pg');
   return {
     port,
+    /**
+     * Stops the server as an operator's restart or a failover would (`fast`: open sessions are
+     * terminated — "terminating connection due to administrator command"; `immediate`: no
+     * shutdown checkpoint, like a crash). The data stays; `start()` brings it back on the same port.
+     */
+    async halt(mode = 'fast') {
+      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'], ids);
+    },
+    start,
     async createDatabase(name) {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
       await client.connect();
@@ -85,18 +101,6 @@ export async function startPostgres() {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
-    },
-    /**
-     * Stops the server as an operator's restart would (`pg_ctl stop -m fast`: open connections are
-     * terminated, "terminating connection due to administrator command"); the data stays.
-     */
-    async halt() {
-      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop'], ids);
-    },
-    /** Starts a halted server again on the same port and data. */
-    async start() {
-      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start'], ids);
-      await waitForPort(port, 30_000, 'PostgreSQL');
     },
     async stop() {
       await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], ids).catch(() => undefined);

@@ -115,25 +115,27 @@ export class UsersService implements SeatCounter, OnModuleInit {
     return { ...view(user), token };
   }
 
-  /** Whether `dto` would turn on a disabled user (a seat-consuming change). 404 for an unknown id. */
-  async enables(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<boolean> {
-    return dto.enabled === true && !(await this.existing(id, tx)).enabled;
-  }
-
+  /**
+   * Writes only the fields `dto` gives (never a whole row read earlier: that would put back an
+   * `enabled` a concurrent disable just changed) and returns the user as stored after the write.
+   * A change of `enabled` must run in the seat transaction (`SeatedUserWrites`). 404 for an
+   * unknown id; 400 for the built-in admin.
+   */
   async update(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<PublicUser> {
-    const user = await this.existing(id, tx);
     if (id === ADMIN_ID) {
       throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be changed' });
     }
-    if (dto.name !== undefined) user.name = dto.name;
-    if (dto.permissions !== undefined) user.permissions = [...new Set(dto.permissions)];
-    if (dto.enabled !== undefined) user.enabled = dto.enabled;
-    await tx
-      .updateTable('users')
-      .set({ name: user.name, permissions: JSON.stringify(user.permissions), enabled: user.enabled ? 1 : 0 })
-      .where('id', '=', id)
-      .execute();
-    return view(user);
+    const changes: Partial<Pick<UserRow, 'name' | 'permissions' | 'enabled'>> = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.permissions !== undefined) changes.permissions = JSON.stringify([...new Set(dto.permissions)]);
+    if (dto.enabled !== undefined) changes.enabled = dto.enabled ? 1 : 0;
+    if (Object.keys(changes).length > 0) await tx.updateTable('users').set(changes).where('id', '=', id).execute();
+    return view(await this.existing(id, tx));
+  }
+
+  /** The user `id` as stored now (in `tx`); 404 for an unknown id. */
+  async find(id: string, tx: Tx = this.database.db): Promise<PublicUser> {
+    return view(await this.existing(id, tx));
   }
 
   private async existing(id: string, tx: Tx): Promise<User> {
