@@ -19,7 +19,14 @@ export { FileKeyStore } from './key-stores/file-key-store.js';
 export type { LicenseHubOptions } from './interfaces/license-hub-options.interface.js';
 export type { LicenseStateSource } from './interfaces/license-state-source.interface.js';
 export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult } from './hub/license-hub-client.js';
-export { HubLicenseSource, HUB_RETRY_FIRST_SECONDS } from './hub/hub-license-source.js';
+export {
+  HubLicenseSource,
+  HubRejection,
+  HUB_RETRY_FIRST_SECONDS,
+  HUB_CLOCK_SKEW_WARNING_SECONDS,
+  type HubSourceClock,
+} from './hub/hub-license-source.js';
+export { DEFAULT_HUB_MAX_STALE_SECONDS, MAX_HUB_RETRY_SECONDS } from './options/hub-options.resolver.js';
 export { parseHubStatus, type HubStatus, type HubStatusParse } from './hub/hub-status.js';
 export { LicenseGuard } from './license.guard.js';
 export {
@@ -62,6 +69,7 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './state/license-status.view.js';
+export { licenseBanner, type LicenseBanner } from './license-banner.js';
 // Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
 export { replicaPresenceOf, type ReplicaPresence } from './state/replica-presence.util.js';
 // Verification, usable without Nest (the CLI uses these).
@@ -95,7 +103,7 @@ export {
   type VerifyRevocationListOptions,
 } from './revocation/revocation-list.js';
 // Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
-export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
+export { SEAT_COUNTER, type SeatClaim, type SeatCounter, type SeatLock } from './seats/seat-counter.interface.js';
 export { SeatLimiter } from './seats/seat-limiter.js';
 export { SeatLimitReachedException, SEAT_LIMIT_REACHED } from './seats/seat-limit-reached.exception.js';
 // AI usage: daily (UTC) message cap with a pluggable store (429 + Retry-After), licensed providers (403).

@@ -16,6 +16,19 @@ export interface LicenseHubOptions {
   token?: string;
   /** Seconds between two refreshes (1–604800). Default: 3600, ai.doo's one-hour cache. */
   refreshSeconds?: number;
+  /**
+   * How long the last good answer is trusted while the hub cannot be asked (network error, 5xx,
+   * a garbled answer), counted from that answer (1–31536000 s). Past it the state is rejected
+   * `hub unreachable`. Never past the answer's own `expires_at`. A 401/403 ends the trust at
+   * once. Default: 259200 (72 h).
+   */
+  maxStaleSeconds?: number;
+  /**
+   * The cap of the retry backoff while the hub is unreachable, in seconds (1–60): each retry
+   * waits a random time between 0 and min(cap, 1 s × 2^failures) ("full jitter", so satellites
+   * do not retry in lockstep). Default: 60.
+   */
+  retryMaxSeconds?: number;
   /** Time allowed for one request, body included, in ms (100–120000). Default: 5000. */
   timeoutMs?: number;
   /**
@@ -30,6 +43,8 @@ export interface ResolvedHubOptions {
   /** The `${NAME}` reference, when a token is configured (resolving again gives the same options). */
   readonly token?: string;
   readonly refreshSeconds: number;
+  readonly maxStaleSeconds: number;
+  readonly retryMaxSeconds: number;
   readonly timeoutMs: number;
   readonly startupWaitMs: number;
 }

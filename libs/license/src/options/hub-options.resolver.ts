@@ -1,6 +1,11 @@
 import { keyReferenceProblem } from './key-reference.util.js';
 import type { LicenseHubOptions, ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 
+/** 72 hours: how long a satellite trusts the hub's last answer while it cannot ask again. */
+export const DEFAULT_HUB_MAX_STALE_SECONDS = 259_200;
+/** The retry backoff never waits longer than this (so a satellite follows a returning hub within a minute). */
+export const MAX_HUB_RETRY_SECONDS = 60;
+
 /** The options that configure a local key; a hub replaces all of them. */
 export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore', 'revocationListPath'] as const;
 
@@ -39,6 +44,8 @@ export function resolveHubOptions(
     url,
     ...(hub.token !== undefined ? { token: hub.token } : {}),
     refreshSeconds: whole('hub.refreshSeconds', hub.refreshSeconds, 3600, 1, 604_800),
+    maxStaleSeconds: whole('hub.maxStaleSeconds', hub.maxStaleSeconds, DEFAULT_HUB_MAX_STALE_SECONDS, 1, 31_536_000),
+    retryMaxSeconds: whole('hub.retryMaxSeconds', hub.retryMaxSeconds, MAX_HUB_RETRY_SECONDS, 1, MAX_HUB_RETRY_SECONDS),
     timeoutMs: whole('hub.timeoutMs', hub.timeoutMs, 5000, 100, 120_000),
     startupWaitMs: whole('hub.startupWaitMs', hub.startupWaitMs, 5000, 0, 60_000),
   });
