@@ -86,6 +86,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       publish: (state) => this.states.next(state),
       apply: (state, expired) => this.apply(state, expired),
       emit: (event) => this.events.next(event),
+      now: () => this.source?.now?.() ?? new Date(),
     });
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
@@ -153,6 +154,14 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
     return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+  }
+
+  /**
+   * Asks now: a satellite asks its hub at once (whatever its backoff was waiting for); with a
+   * local key it is `reverify()`. ai.doo's satellites expose it as `POST /api/license/refresh`.
+   */
+  refresh(options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.reverify(options);
   }
 
   /** Emits on `operations$` once `run` finished (not when it failed). */
