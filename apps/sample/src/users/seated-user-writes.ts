@@ -33,6 +33,15 @@ export class SeatedUserWrites {
     });
   }
 
+  /**
+   * Deletes user `id` with its sessions; an enabled user's seat is free once this returns. Runs
+   * under the seat lock like every write of `enabled`: a delete racing a re-enable of the same
+   * user cannot leave a seat counted twice. The last admin is never deleted.
+   */
+  remove(id: string): Promise<void> {
+    return this.seats.underSeatLock(this.lock, (tx) => this.users.remove(id, tx));
+  }
+
   /** 402 when re-enabling a disabled user beyond the cap; disabling frees a seat. */
   update(id: string, dto: UpdateUserDto): Promise<PublicUser> {
     if (dto.enabled === undefined) return this.users.update(id, dto);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
 import { checkAdminToken } from '../auth/admin-token.js';
@@ -133,6 +133,27 @@ export class UsersService implements SeatCounter, OnModuleInit {
     return view(await this.existing(id, tx));
   }
 
+  /**
+   * Deletes user `id` and its browser sessions (its token lived in its row, so it stops working
+   * with it). 404 for an unknown id; 409 `LAST_ADMIN` when it is the last enabled user holding
+   * every permission; 400 for the built-in admin (re-created from `LIBERTY_ADMIN_TOKEN` at every
+   * start, so deleting it would not last). Call it under the seat lock (`SeatedUserWrites`).
+   */
+  async remove(id: string, tx: Tx = this.database.db): Promise<void> {
+    const user = await this.existing(id, tx);
+    if (isAdmin(user)) {
+      const admins = (await tx.selectFrom('users').selectAll().where('enabled', '=', 1).execute()).map(fromRow).filter(isAdmin);
+      if (admins.every((admin) => admin.id === id)) {
+        throw new ConflictException({ statusCode: 409, code: 'LAST_ADMIN', message: 'The last admin cannot be deleted' });
+      }
+    }
+    if (id === ADMIN_ID) {
+      throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be deleted (it comes from LIBERTY_ADMIN_TOKEN)' });
+    }
+    await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await tx.deleteFrom('users').where('id', '=', id).execute();
+  }
+
   /** The user `id` as stored now (in `tx`); 404 for an unknown id. */
   async find(id: string, tx: Tx = this.database.db): Promise<PublicUser> {
     return view(await this.existing(id, tx));
@@ -143,6 +164,11 @@ export class UsersService implements SeatCounter, OnModuleInit {
     if (!row) throw new NotFoundException({ statusCode: 404, message: `Unknown user "${id}"` });
     return fromRow(row);
   }
+}
+
+/** An admin holds every permission (the built-in `admin` and anyone given all of them). */
+function isAdmin(user: User): boolean {
+  return user.enabled && PERMISSIONS.every((p) => user.permissions.includes(p));
 }
 
 function authenticated(row: UserRow | undefined): AuthenticatedUser | undefined {
