@@ -432,7 +432,7 @@ describe('finding 10: sessions across replicas', () => {
   it('10: sessions live in the database: another replica (same database) accepts the cookie, and a sign-out there ends it here', async () => {
     const sample = await startApp();
     const session = await signIn(sample, sample.adminToken);
-    const replica = await startApp({ dataDir: sample.dataDir });
+    const replica = await startApp({ dataDir: sample.dataDir, adminToken: sample.adminToken }); // replicas share the admin token
     try {
       expect((await replica.call('get', '/api/me', { token: null, cookie: session })).status).toBe(200);
       expect((await replica.call('delete', '/api/session', { token: null, cookie: session })).status).toBe(204);

@@ -1,4 +1,4 @@
-import { statusLabel, utcDate, type LicenseState } from '@liberty/license';
+import { publicReason, statusLabel, utcDate, type LicenseState } from '@liberty/license';
 
 /** What every page's header shows about the license (DESIGN.md 7a). */
 export interface LicenseBanner {
@@ -29,7 +29,8 @@ export function licenseBanner(state: LicenseState): LicenseBanner {
     return { ...base, mode: 'grace', shown: true, text };
   }
   if (state.status === 'accepted') return { ...base, shown: false, text: '' };
-  return { ...base, shown: true, text: bannerText(state) };
+  // Every signed-in user sees the banner: the reason's category, never a file path.
+  return { ...base, shown: true, text: bannerText({ ...state, ...(state.reason !== undefined ? { reason: publicReason(state.reason) } : {}) }) };
 }
 
 function bannerText(state: LicenseState): string {
