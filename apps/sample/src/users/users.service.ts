@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
 import { checkAdminToken } from '../auth/admin-token.js';
@@ -129,33 +129,56 @@ export class UsersService implements SeatCounter, OnModuleInit {
     return { ...view(user), token };
   }
 
-  /** Whether `dto` would turn on a disabled user (a seat-consuming change). 404 for an unknown id. */
-  async enables(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<boolean> {
-    return dto.enabled === true && !(await this.existing(id, tx)).enabled;
-  }
-
+  /**
+   * Writes only the fields `dto` gives (never a whole row read earlier: that would put back an
+   * `enabled` a concurrent disable just changed) and returns the user as stored after the write.
+   * A change of `enabled` must run in the seat transaction (`SeatedUserWrites`). 404 for an
+   * unknown id; 400 for the built-in admin.
+   */
   async update(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<PublicUser> {
-    const user = await this.existing(id, tx);
     if (id === ADMIN_ID) {
       throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be changed' });
     }
     if (dto.name !== undefined) checkName(dto.name);
-    if (dto.name !== undefined) user.name = dto.name;
-    if (dto.permissions !== undefined) user.permissions = [...new Set(dto.permissions)];
-    const disabling = dto.enabled === false && user.enabled;
-    if (dto.enabled !== undefined) user.enabled = dto.enabled;
-    await tx
-      .updateTable('users')
-      // Disabling ends the user's sessions for good: re-enabling later revives none of them.
-      .set((eb) => ({
-        name: user.name,
-        permissions: JSON.stringify(user.permissions),
-        enabled: user.enabled ? 1 : 0,
-        ...(disabling ? { session_generation: eb('session_generation', '+', 1) } : {}),
-      }))
-      .where('id', '=', id)
-      .execute();
-    return view(user);
+    const changes: Partial<Pick<UserRow, 'name' | 'permissions' | 'enabled'>> = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.permissions !== undefined) changes.permissions = JSON.stringify([...new Set(dto.permissions)]);
+    if (dto.enabled !== undefined) changes.enabled = dto.enabled ? 1 : 0;
+    if (Object.keys(changes).length > 0) {
+      await tx
+        .updateTable('users')
+        // Disabling ends the user's sessions for good: re-enabling later revives none of them.
+        .set((eb) => ({ ...changes, ...(dto.enabled === false ? { session_generation: eb('session_generation', '+', 1) } : {}) }))
+        .where('id', '=', id)
+        .execute();
+    }
+    return view(await this.existing(id, tx));
+  }
+
+  /**
+   * Deletes user `id` and its browser sessions (its token lived in its row, so it stops working
+   * with it). 404 for an unknown id; 409 `LAST_ADMIN` when it is the last enabled user holding
+   * every permission; 400 for the built-in admin (re-created from `LIBERTY_ADMIN_TOKEN` at every
+   * start, so deleting it would not last). Call it under the seat lock (`SeatedUserWrites`).
+   */
+  async remove(id: string, tx: Tx = this.database.db): Promise<void> {
+    const user = await this.existing(id, tx);
+    if (isAdmin(user)) {
+      const admins = (await tx.selectFrom('users').selectAll().where('enabled', '=', 1).execute()).map(fromRow).filter(isAdmin);
+      if (admins.every((admin) => admin.id === id)) {
+        throw new ConflictException({ statusCode: 409, code: 'LAST_ADMIN', message: 'The last admin cannot be deleted' });
+      }
+    }
+    if (id === ADMIN_ID) {
+      throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be deleted (it comes from LIBERTY_ADMIN_TOKEN)' });
+    }
+    await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await tx.deleteFrom('users').where('id', '=', id).execute();
+  }
+
+  /** The user `id` as stored now (in `tx`); 404 for an unknown id. */
+  async find(id: string, tx: Tx = this.database.db): Promise<PublicUser> {
+    return view(await this.existing(id, tx));
   }
 
   /** "Sign out everywhere": ends every browser session of user `id` (its bearer token is unchanged). */
@@ -178,6 +201,11 @@ function checkName(name: string): void {
   if (name.trim().toLowerCase() === ADMIN_NAME) {
     throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`name: "${ADMIN_NAME}" is reserved for the built-in admin`] });
   }
+}
+
+/** An admin holds every permission (the built-in `admin` and anyone given all of them). */
+function isAdmin(user: User): boolean {
+  return user.enabled && PERMISSIONS.every((p) => user.permissions.includes(p));
 }
 
 function authenticated(row: UserRow | undefined): AuthenticatedUser | undefined {
