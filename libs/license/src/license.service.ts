@@ -29,8 +29,12 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
  * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
  * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
  * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
- * calls so that it does not announce them again.
+ * calls so that it does not announce them again. A re-verify caused by a watched file (the key
+ * file or the revocation list changed) has origin `LICENSE_FILE_ORIGIN`: every replica watches its
+ * own files, so propagating it would only multiply the re-verifications.
  */
+export const LICENSE_FILE_ORIGIN = 'liberty.file-watch';
+
 export interface LicenseOperation {
   readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
   readonly origin: string;
@@ -77,7 +81,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     private readonly source?: LicenseStateSource,
   ) {
     this.keys = new LicenseKeySource(env, customKeyStore, options.licenseKey, source !== undefined);
-    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify());
+    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify({ origin: LICENSE_FILE_ORIGIN }));
     // A retry is this replica's own business: serialised like any verification, never announced.
     this.storeRetry = new KeyStoreRetry(this.logger, () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined));
     this.clock = new LicenseExpiryClock({
