@@ -14,6 +14,7 @@ import type { LicenseEvent } from './interfaces/license-events.interface.js';
 import { LicenseEvaluator, type LicenseEvaluation } from './engine/license.evaluator.js';
 import { LicenseExpiryClock, type LicenseExpiry } from './engine/license-expiry.clock.js';
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import { normalisePastedKey } from './verification/pasted-key.js';
 import { LICENSE_KEY_STORE, LicenseActivationError, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseKeySource } from './key-stores/license-key-source.js';
 import { KeyStoreRetry } from './key-stores/key-store-retry.js';
@@ -182,7 +183,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Activation by paste (ai.doo): verifies `token` with the current public keys and options
+   * Activation by paste (ai.doo): `token` as pasted (whitespace and line breaks inside it,
+   * surrounding quotes and a `Bearer ` prefix are removed first), verified with the current public keys and options
    * FIRST; only an accepted key is stored, then applied (events fire as for `reverify()`).
    * A rejected candidate throws a `LicenseActivationError` carrying the exact reason, and nothing
    * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
@@ -190,7 +192,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   activate(token: string): Promise<LicenseState> {
     return this.announce('activate', 'local', this.serialised(async () => {
       this.keys.assertWritable('write');
-      const candidate = typeof token === 'string' ? token.trim() : token;
+      // A paste is forgiving (line breaks, quotes, `Bearer `); the verifier after it is not.
+      const candidate = normalisePastedKey(token as unknown) as string; // a non-string is `malformed` below
       const verification = await this.evaluator.verify(candidate, new Date());
       if (verification.status !== 'accepted') {
         logActivationRefused(this.logger, verification.reason);
