@@ -19,6 +19,28 @@ export class RedisSetupError extends Error {
   override readonly name = 'RedisSetupError';
 }
 
+/** How long a start waits for Redis: the process exits well within 10 s when it cannot be reached. */
+const REDIS_STARTUP_DEADLINE_MS = 6_000;
+
+async function readyWithin(client: { readonly isReady: boolean }, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!client.isReady) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/** host:port of a Redis URL, without credentials (for the startup line). */
+function redisWhere(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 6379}`;
+  } catch {
+    return 'REDIS_URL is not a valid URL';
+  }
+}
+
 /** GET /api/license's `replicas`: the bus's list, or this process alone. */
 @Injectable()
 export class ReplicaDirectory {
@@ -64,15 +86,32 @@ class RedisCloser implements OnApplicationShutdown {
         const { connectRedis } = await import('@liberty/license/redis');
         const logger = new Logger('liberty.sample');
         let reported = false;
+        let starting = true;
+        let lastError = '';
         const connections = await connectRedis(url, (error) => {
-          // node-redis reports every failed reconnect; one line per outage is enough.
-          if (!reported) logger.warn(`Redis: "${printable(error.message || error.name, 200)}"`);
+          lastError = printable(error.message || error.name, 200);
+          // node-redis reports every failed reconnect; one line per outage is enough (none while
+          // starting: a start that cannot reach Redis says so in its own one line).
+          if (!reported && !starting) logger.warn(`Redis unavailable: "${lastError}"`);
           reported = true;
         }).catch((error: unknown) => {
           throw new RedisSetupError(error instanceof Error ? error.message : String(error));
         });
         const { client } = connections as unknown as { client: { on(event: string, listener: () => void): void } };
-        client.on('ready', () => (reported = false));
+        client.on('ready', () => {
+          if (reported && !starting) logger.log('Redis available again');
+          reported = false;
+        });
+        // Unreachable at startup: exit (one line) and let the orchestrator restart us, rather than
+        // serve a replica that shares nothing; at run time an outage is ridden out (503s, retries).
+        if (!(await readyWithin(connections.client, REDIS_STARTUP_DEADLINE_MS))) {
+          await connections.close();
+          throw new RedisSetupError(
+            `Cannot reach Redis (${redisWhere(url)}) within ${REDIS_STARTUP_DEADLINE_MS / 1000} s` + (lastError ? `: ${lastError}` : ''),
+          );
+        }
+        starting = false;
+        reported = false;
         logger.log('Redis: shared AI usage counter and license bus on');
         return connections;
       },

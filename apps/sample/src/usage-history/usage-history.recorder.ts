@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AiUsageLimiter, printable, utcDay } from '@liberty/license';
+import { isDatabaseUnavailable } from '../database/database-availability.js';
 import { UsersService } from '../users/users.service.js';
 import { UsageHistoryStore } from './usage-history.store.js';
 
@@ -41,6 +42,7 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
         const [peakUsers, aiMessages] = await Promise.all([this.users.enabledUsers(), this.aiUsage.usedToday(now)]);
         await this.store.record({ day: utcDay(now), peakUsers, aiMessages });
       } catch (error) {
+        if (isDatabaseUnavailable(error)) return; // the outage is logged once, by the database
         this.logger.warn(`usage history: sample not recorded ("${printable((error as Error)?.message ?? String(error), 200)}")`);
       }
     });
