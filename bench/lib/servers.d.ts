@@ -20,6 +20,8 @@ export interface RedisServer {
   /** Kills the server (as a crash would); `start()` brings it back on the same port. */
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** Deletes the persisted data of a killed server: the next `start()` begins empty. */
+  wipe(): Promise<void>;
   stop(): Promise<void>;
 }
 export declare function startRedis(options?: { persistent?: boolean }): Promise<RedisServer>;

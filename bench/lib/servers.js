@@ -147,6 +147,12 @@ export async function startRedis(options = {}) {
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
+    /** Deletes what a killed server persisted, so the next `start()` begins empty (no persistence). */
+    async wipe() {
+      if (child) throw new Error('wipe() needs a killed redis-server');
+      await rm(join(dir, 'appendonlydir'), { recursive: true, force: true });
+      await rm(join(dir, 'dump.rdb'), { force: true });
+    },
     async stop() {
       await kill();
       await rm(dir, { recursive: true, force: true });

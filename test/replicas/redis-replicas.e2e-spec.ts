@@ -72,6 +72,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       return body.replicas?.length === 3 && body.replicas;
     });
     expect(listed.map((r: { id: string }) => r.id)).toEqual(['replica-2', 'replica-1', 'replica-3']);
+    expect((await replicas[1]!.call('get', '/api/license')).body.replicaBus).toBe('connected');
     for (const replica of listed) {
       expect(replica).toEqual({
         id: expect.any(String),
@@ -137,7 +138,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   it('a hostile replica id on the bus is escaped in the log line (no raw bidi or line-separator characters)', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();
-    await client.publish('liberty:{liberty-sample}:license:changes', JSON.stringify({ from: 'evil\u202e\u2028"x', generation: 1, type: 'reverify' }));
+    await client.publish('liberty:{liberty-sample}:license:changes', JSON.stringify({ from: 'evil\u202e\u2028"x', instance: 'e'.repeat(16), generation: 1, type: 'reverify' }));
     await client.close();
     await until('the escaped log lines', async () => replicas.every((r) => r.log.includes('after reverify on replica "evil\\u202e\\u2028\\"x"')));
     for (const replica of replicas) {
@@ -153,6 +154,8 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       const license = await replica.call('get', '/api/license');
       expect(license.status).toBe(200);
       expect(license.body).toMatchObject({ status: 'accepted', customer: 'Customer Two' });
+      // The Replicas card tells this outage from a missing REDIS_URL.
+      expect(license.body.replicaBus).toBe('unavailable');
       expect((await replica.call('get', '/api/connectors/sap')).status).toBe(200);
       const metered = await message(replica);
       expect(metered.status).toBe(503);
@@ -195,6 +198,21 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     }
     // A replica that shut down leaves the list at once.
     await until('the stale replica gone', async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3);
+  });
+
+  it('a second process started with LIBERTY_REPLICA_ID of a live one: both log it, and changes still reach it', async () => {
+    const twin = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-1' });
+    try {
+      const line = /another live process uses replica id "replica-1"/;
+      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0]!.log), 30_000);
+      const customer = (await customerOn(replicas[1]!)) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
+      await writeFile(keyFile(), await keyFor(customer));
+      expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe(customer);
+      // The twin shares replica 1's id: before the fix, it dropped replica 1's message as its own.
+      await until('the twin re-verified', async () => (await customerOn(twin)) === customer, 5_000);
+    } finally {
+      await twin.stop();
+    }
   });
 });
 

@@ -28,8 +28,12 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
  * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
  * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
  * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
- * calls so that it does not announce them again.
+ * calls so that it does not announce them again. A re-verify caused by a watched file (the key
+ * file or the revocation list changed) has origin `LICENSE_FILE_ORIGIN`: every replica watches its
+ * own files, so propagating it would only multiply the re-verifications.
  */
+export const LICENSE_FILE_ORIGIN = 'liberty.file-watch';
+
 export interface LicenseOperation {
   readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
   readonly origin: string;
@@ -76,7 +80,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     private readonly source?: LicenseStateSource,
   ) {
     this.keys = new LicenseKeySource(env, customKeyStore, options.licenseKey, source !== undefined);
-    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify());
+    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify({ origin: LICENSE_FILE_ORIGIN }));
     // A retry is this replica's own business: serialised like any verification, never announced.
     this.storeRetry = new KeyStoreRetry(this.logger, () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined));
     this.clock = new LicenseExpiryClock({
@@ -86,6 +90,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       publish: (state) => this.states.next(state),
       apply: (state, expired) => this.apply(state, expired),
       emit: (event) => this.events.next(event),
+      now: () => this.source?.now?.() ?? new Date(),
     });
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
@@ -153,6 +158,14 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
     return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+  }
+
+  /**
+   * Asks now: a satellite asks its hub at once (whatever its backoff was waiting for); with a
+   * local key it is `reverify()`. ai.doo's satellites expose it as `POST /api/license/refresh`.
+   */
+  refresh(options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.reverify(options);
   }
 
   /** Emits on `operations$` once `run` finished (not when it failed). */

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AiUsageLimiter, USAGE_STORE, type UsageStore } from '@liberty/license';
-import type { RedisConnections } from '@liberty/license/redis';
+import { RedisUsageStore } from '@liberty/license/redis';
 import { ConnectorsModule } from '../connectors/connectors.module.js';
 import { AiToolRegistry } from './ai-tool-registry.js';
 import { AiController } from './ai.controller.js';
 import { Database } from '../database/database.js';
-import { REDIS_CONNECTIONS, REDIS_INSTALL } from '../replicas/replicas.module.js';
 import { DatabaseUsageStore } from './database-usage-store.js';
 
 /**
@@ -17,12 +16,9 @@ import { DatabaseUsageStore } from './database-usage-store.js';
   controllers: [AiController],
   providers: [AiToolRegistry, AiUsageLimiter, {
       provide: USAGE_STORE,
-      inject: [Database, REDIS_CONNECTIONS],
-      useFactory: async (database: Database, redis: RedisConnections | null): Promise<UsageStore> => {
-        if (!redis) return new DatabaseUsageStore(database);
-        const { RedisUsageStore } = await import('@liberty/license/redis');
-        return new RedisUsageStore({ client: redis.client, install: REDIS_INSTALL });
-      },
+      // LicenseRedisModule's store with REDIS_URL (see ReplicasModule), else the database.
+      inject: [Database, { token: RedisUsageStore, optional: true }],
+      useFactory: (database: Database, redis?: RedisUsageStore): UsageStore => redis ?? new DatabaseUsageStore(database),
     },],
   exports: [AiToolRegistry, AiUsageLimiter],
 })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseStatusView, type ReplicaPresence } from '@liberty/license';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { AppRegistry } from '../packaged-apps/app-registry.js';
-import { ReplicaDirectory } from '../replicas/replicas.module.js';
+import { ReplicaDirectory, type ReplicaBusStatus } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
 
 /** The License tab: the library's view, plus whether a key can be activated by paste here. */
@@ -11,6 +11,8 @@ export type LicenseTabView = LicenseStatusView & {
   activation: boolean;
   /** Every replica of this install (this one first); one entry when running alone. */
   replicas: ReplicaPresence[];
+  /** `off` (no REDIS_URL: running alone), `connected`, or `unavailable` (Redis down: others unknown). */
+  replicaBus: ReplicaBusStatus;
 };
 
 /** The License tab's model: the license snapshot with what this install defines and uses. */
@@ -26,7 +28,7 @@ export class LicenseOverviewService {
   ) {}
 
   async view(): Promise<LicenseTabView> {
-    const [userCount, aiUsedToday, replicas] = await Promise.all([
+    const [userCount, aiUsedToday, { replicas, replicaBus }] = await Promise.all([
       this.users.enabledUsers(),
       // The shared counter may be unreachable (Redis down): the tab still shows, usage unknown.
       this.aiUsage.usedToday().catch(() => undefined),
@@ -38,7 +40,7 @@ export class LicenseOverviewService {
       userCount,
       ...(aiUsedToday !== undefined ? { aiUsedToday } : {}),
     });
-    return { ...view, activation: this.license.activationAvailable, replicas };
+    return { ...view, activation: this.license.activationAvailable, replicas, replicaBus };
   }
 
   /** Re-reads the variable (or its _FILE) and the public key, re-verifies, returns the new view. */

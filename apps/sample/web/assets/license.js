@@ -84,8 +84,10 @@ function renderAi(ai) {
 /**
  * Every replica of this install, this one first. A replica whose key fingerprint differs from this
  * one's runs another key (typically the one a rolling key update missed): red dot and a note.
+ * `bus` says why the list may hold this replica alone: no REDIS_URL (`off`), or Redis down
+ * (`unavailable`: the others are unknown, not gone).
  */
-function renderReplicas(replicas) {
+function renderReplicas(replicas, bus) {
   const list = $('replicas');
   const own = replicas[0]?.keyFingerprint;
   let differing = 0;
@@ -116,11 +118,16 @@ function renderReplicas(replicas) {
     }),
   );
   const note = $('replicas-note');
-  note.hidden = replicas.length > 1 && differing === 0;
+  note.dataset.bus = bus;
+  note.hidden = bus === 'connected' && replicas.length > 1 && differing === 0;
   note.textContent =
-    replicas.length <= 1
-      ? 'Running alone (set REDIS_URL on every replica to list them here).'
-      : `${plural(differing, 'replica')} ${differing === 1 ? 'runs' : 'run'} a different key than this one.`;
+    bus === 'unavailable'
+      ? 'Redis is unreachable: the other replicas cannot be listed now. This replica keeps serving with its license.'
+      : replicas.length <= 1
+        ? bus === 'off'
+          ? 'Running alone (set REDIS_URL on every replica to list them here).'
+          : 'No other replica has reported itself within the last 30 seconds.'
+        : `${plural(differing, 'replica')} ${differing === 1 ? 'runs' : 'run'} a different key than this one.`;
 }
 
 function render(view) {
@@ -152,7 +159,7 @@ function render(view) {
   renderEntitlements('apps', 'apps-empty', view.apps);
   renderUsers(view.users);
   renderAi(view.ai);
-  renderReplicas(view.replicas ?? []);
+  renderReplicas(view.replicas ?? [], view.replicaBus ?? 'off');
   $('license').setAttribute('aria-busy', 'false');
 }
 
