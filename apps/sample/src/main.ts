@@ -3,7 +3,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createSampleApp } from './app.js';
 
 /** Startup errors that are reported in one clear line, without a stack trace. */
-const ONE_LINE_ERRORS = ['AppConfigError', 'AdminTokenError', 'DatabaseOpenError', 'RedisSetupError'];
+const ONE_LINE_ERRORS = ['AppConfigError', 'AdminTokenError', 'TrustProxyError', 'DatabaseOpenError', 'RedisSetupError'];
 const isOneLine = (error: unknown): error is Error => error instanceof Error && ONE_LINE_ERRORS.includes(error.name);
 
 /**

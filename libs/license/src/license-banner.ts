@@ -1,6 +1,6 @@
 import type { LicenseState } from './license-state.js';
 import { statusLabel } from './license-status-view.js';
-import { utcDate } from './verification/rejection-reasons.js';
+import { publicReason, utcDate } from './verification/rejection-reasons.js';
 
 /** What a page's header (or a satellite's status route) shows about the license (DESIGN.md 7a). */
 export interface LicenseBanner {
@@ -31,7 +31,8 @@ export function licenseBanner(state: LicenseState): LicenseBanner {
     return { ...base, mode: 'grace', shown: true, text };
   }
   if (state.status === 'accepted') return { ...base, shown: false, text: '' };
-  return { ...base, shown: true, text: bannerText(state) };
+  // Shown to every user (and by satellites): the reason's category, never a file path (DESIGN 8).
+  return { ...base, shown: true, text: bannerText({ ...state, ...(state.reason !== undefined ? { reason: publicReason(state.reason) } : {}) }) };
 }
 
 function bannerText(state: LicenseState): string {

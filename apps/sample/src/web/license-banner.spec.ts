@@ -22,7 +22,9 @@ describe('licenseBanner', () => {
     ['soft', 'not-configured', undefined, 'No license — activate to remove this notice'],
     ['soft', 'rejected', 'expired (2026-05-19)', 'License expired'],
     ['soft', 'rejected', 'signature invalid', 'License rejected — signature invalid'],
-    ['soft', 'rejected', 'public key unavailable (ENOENT)', 'License rejected — public key unavailable (ENOENT)'],
+    // Every signed-in user sees the banner: the category only, never the path or error code (issue 20).
+    ['soft', 'rejected', 'public key unavailable (cannot read /etc/app/public.pem: ENOENT)', 'License rejected — public key unavailable'],
+    ['restricted', 'rejected', 'public key unavailable (cannot read /etc/app/public.pem: ENOENT)', 'Restricted mode — licensed features are disabled: Rejected — public key unavailable'],
   ] as const)('%s, %s (%s): "%s"', (enforcement, status, reason, text) => {
     expect(licenseBanner(state(status, enforcement, reason))).toEqual({ shown: true, mode: enforcement, status, text });
   });
