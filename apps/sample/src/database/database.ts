@@ -7,9 +7,10 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations.js';
-import type { DatabaseSchema } from './schema.js';
+import type { DatabaseKind, DatabaseSchema } from './schema.js';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
+export type { DatabaseKind } from './schema.js';
+
 export type Db = Kysely<DatabaseSchema>;
 export type Tx = Transaction<DatabaseSchema> | Kysely<DatabaseSchema>;
 
