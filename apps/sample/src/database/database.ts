@@ -7,9 +7,10 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction
 import pg from 'pg';
 import { availabilityDialect, causeOf, DatabaseAvailability, isDatabaseUnavailable } from './database-availability.js';
 import { migrations } from './migrations.js';
-import type { DatabaseSchema } from './schema.js';
+import type { DatabaseKind, DatabaseSchema } from './schema.js';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
+export type { DatabaseKind } from './schema.js';
+
 export type Db = Kysely<DatabaseSchema>;
 export type Tx = Transaction<DatabaseSchema> | Kysely<DatabaseSchema>;
 

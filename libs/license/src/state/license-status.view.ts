@@ -1,7 +1,8 @@
-import { daysLeft } from './license-expiry.js';
-import { claimedIds } from './license-feature.js';
-import { userCapOf, type LicenseState } from './license-state.js';
-import { isoSeconds } from './verification/rejection-reasons.js';
+import { daysLeft } from './license-expiry.util.js';
+import { claimedIds } from './license-feature.util.js';
+import { userCapOf } from './license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { isoSeconds } from '../verification/rejection-reasons.js';
 
 export type ExpiryLevel = 'ok' | 'warning' | 'critical' | 'expired';
 /** User-cap colour scale: below 90 %, ≥ 90 %, ≥ 95 %, ≥ 100 %. */
@@ -25,7 +26,12 @@ export interface LicenseStatusView {
   label: string;
   reason: string | null;
   customer: string | null;
+  /** The customer identifier (`sub`), which ai.doo's page lists among a key's claims. */
+  customerId: string | null;
+  /** The edition, or ai.doo's `tier`: the same value either way. */
   edition: string | null;
+  /** Set when the key says `tier` (ai.doo): the page then labels it "Tier". */
+  tier: string | null;
   instance: string | null;
   expiresAt: string | null;
   expiresInDays: number | null;
@@ -73,7 +79,9 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
     label: statusLabel(state),
     reason: state.reason ?? null,
     customer: claims?.customer ?? null,
+    customerId: claims?.sub ?? null,
     edition: claims?.edition ?? claims?.tier ?? null,
+    tier: claims?.tier ?? null,
     instance: claims?.instance ?? null,
     expiresAt: state.expiresAt ? isoSeconds(state.expiresAt) : null,
     expiresInDays: state.expiresAt ? daysLeft(state.expiresAt, now) : null,
