@@ -72,6 +72,29 @@ describe('LicenseRedisModule: connections and shutdown', () => {
     expect(exit.code).toBe(0);
   });
 
+  it('as a restricted ACL user (the one docs/replicas-and-persistence.md gives): every command is allowed', async () => {
+    const acl = join(dir, 'users.acl');
+    await writeFile(acl, [
+      'user default off',
+      'user liberty on >s3cret-pass resetkeys ~liberty:{exit}:* resetchannels &liberty:{exit}:* -@all +@connection +get +set +incr +incrby +decrby +expire +time +hget +hset +hdel +zadd +zrem +zrangebyscore +publish +subscribe +unsubscribe +eval +evalsha',
+      '',
+    ].join('\n'));
+    const locked = await startRedis({ args: ['--aclfile', acl] });
+    try {
+      const exit = await run(['acl'], { REDIS_URL: locked.url.replace('redis://', 'redis://liberty:s3cret-pass@') });
+      expect(exit.output).toContain('counted 1 2 2');
+      expect(exit.output).toContain('listed connected');
+      expect(exit.output).toContain('problems []');
+      expect(exit.code).toBe(0);
+      // And the same Redis refuses the default user: no password, no access.
+      const anonymous = await run(['url'], { REDIS_URL: locked.url, WAIT_MS: '3000' });
+      expect(anonymous.code).not.toBe(0);
+      expect(anonymous.output).toMatch(/NOAUTH|WRONGPASS|Redis never connected/);
+    } finally {
+      await locked.stop();
+    }
+  });
+
   it('Redis down at shutdown: the process still exits', async () => {
     const flag = join(dir, 'killed');
     const exit = await run(['down', flag], { REDIS_URL: redis.url }, (line) => {

@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { printable } from '../verification/rejection-reasons.js';
 import { LICENSE_FILE_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
-import type { ReplicaPresence } from '../replica-presence.js';
+import type { ReplicaPresence } from '../state/replica-presence.util.js';
 import { CoalescedRun } from './coalesced-run.js';
 import {
   checkInstall,
@@ -45,6 +45,8 @@ type LicenseOperationType = LicenseOperation['type'];
 const OPERATIONS: ReadonlySet<string> = new Set<LicenseOperationType>(['reverify', 'reconfigure', 'activate', 'deactivate']);
 /** A notification topic of the host (`notify()` / `onNotification()`), e.g. `settings.changed`. */
 const TOPIC = /^[a-z][a-z0-9._:-]{0,63}$/;
+/** The connections come up in the background: "not connected" this early is not an outage yet. */
+const FIRST_CONNECT_MS = 5_000;
 /** A bus message is small; anything longer is dropped unread. */
 const MAX_MESSAGE_LENGTH = 512;
 
@@ -103,6 +105,9 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
   private ticking?: Promise<void>;
   private down = false;
   private started = false;
+  private startedAt = 0;
+  /** Whether Redis has answered since `start()` (before that, "not connected" is only "not yet"). */
+  private reachedOnce = false;
 
   constructor(
     private readonly license: LicenseService,
@@ -137,6 +142,7 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.startedAt = Date.now();
     this.subscriptions.push(
       this.license.operations$.subscribe((operation) => {
         if (operation.origin !== LICENSE_BUS_ORIGIN && operation.origin !== LICENSE_FILE_ORIGIN) void this.publish(operation.type);
@@ -146,10 +152,14 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     this.options.subscriber.on('ready', this.onReconnect);
     // Not awaited: with Redis down at startup it completes once connected.
     void this.options.subscriber.subscribe(this.channel, this.onMessage).catch((error) => this.warn('subscribe', error));
-    try {
-      this.seen = Number((await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0);
-    } catch (error) {
-      this.warn('read the generation', error);
+    // Still connecting (the module connects in the background): the first tick, or the subscriber's
+    // "ready", reads it; warning now would only say that Redis is not connected *yet*.
+    if (this.options.client.isReady) {
+      try {
+        this.seen = Number((await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0);
+      } catch (error) {
+        this.warn('read the generation', error);
+      }
     }
     this.schedule();
   }
@@ -282,7 +292,6 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     if (this.pending) await this.publish(this.pending);
     try {
       const generation = Number((await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0);
-      this.recovered();
       if (generation !== this.seen) {
         // Newer: a change this replica missed. Older: Redis lost its data (restarted without
         // persistence), so changes may have been lost with it; re-verify once and adopt it.
@@ -291,6 +300,9 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
         await this.reverify(why);
       }
       await this.presence.beat();
+      // Only once the whole tick worked: a command Redis refuses (an ACL without TIME, say) must
+      // not flap between "cannot" and "reachable again" on every tick.
+      this.recovered();
     } catch (error) {
       this.warn('check the license generation', error);
     }
@@ -316,15 +328,17 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     await this.presence.beat().catch(() => undefined);
   }
 
-  /** One warning per outage, not one per tick. */
+  /** One warning per outage, not one per tick; none while the first connection is still coming up. */
   private warn(what: string, error: unknown): void {
-    if (this.down) return;
+    const connecting = !this.reachedOnce && Date.now() - this.startedAt < FIRST_CONNECT_MS && !this.options.client.isReady;
+    if (this.down || connecting) return;
     this.down = true;
     const why = error instanceof Error ? error.message : String(error);
     this.logger.warn(`license bus: cannot ${what} ("${printable(why, 200)}"); serving with the current license, retrying`);
   }
 
   private recovered(): void {
+    this.reachedOnce = true;
     if (!this.down) return;
     this.down = false;
     this.logger.log('license bus: Redis reachable again');
