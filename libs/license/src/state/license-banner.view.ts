@@ -1,6 +1,6 @@
-import type { LicenseState } from './license-state.js';
-import { statusLabel } from './license-status-view.js';
-import { publicReason, utcDate } from './verification/rejection-reasons.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { statusLabel } from './license-status.view.js';
+import { publicReason, utcDate } from '../verification/rejection-reasons.js';
 
 /** What a page's header (or a satellite's status route) shows about the license (DESIGN.md 7a). */
 export interface LicenseBanner {
