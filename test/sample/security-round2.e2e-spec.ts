@@ -4,14 +4,18 @@
 // (open redirect, cross-site WebSocket hijacking) run in Chromium too:
 // test/browser/open-redirect.e2e-spec.ts and test/browser/cross-origin-socket.e2e-spec.ts.
 import { jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createSampleApp, TrustProxyError } from '../../apps/sample/src/app.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../../apps/sample/src/realtime/guarded-io.adapter.js';
+import { startPostgres, type PostgresServer } from '../replicas/support/servers.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 
 jest.setTimeout(60_000);
@@ -216,6 +220,41 @@ describe('finding 4: sessions end with the credential behind them', () => {
   });
 });
 
+describe('finding 4 on PostgreSQL (the same migration and queries as SQLite)', () => {
+  let postgres: PostgresServer;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.DATABASE_URL;
+    await postgres?.stop();
+  });
+
+  it('rotation across a restart ends the admin session; a replica with the same token keeps it; disable then enable leaves a session dead', async () => {
+    process.env.DATABASE_URL = await postgres.createDatabase(unique('sessions').toLowerCase());
+    const first = await SampleApp.start(kit, { token: sapKey });
+    const adminCookie = await signIn(first, first.adminToken);
+    const user = await first.user(['license:read'], 'ops');
+    const userCookie = await signIn(first, user.token);
+    const replica = await SampleApp.start(kit, { token: sapKey, adminToken: first.adminToken });
+    try {
+      expect((await replica.call('get', '/api/me', { token: null, cookie: adminCookie })).status).toBe(200);
+      expect((await first.call('patch', `/api/users/${user.id}`, { body: { enabled: false } })).status).toBe(200);
+      expect((await first.call('patch', `/api/users/${user.id}`, { body: { enabled: true } })).status).toBe(200);
+      expect((await replica.call('get', '/api/me', { token: null, cookie: userCookie })).status).toBe(401);
+    } finally {
+      await replica.close();
+      await first.close();
+    }
+    const rotated = await SampleApp.start(kit, { token: sapKey });
+    try {
+      expect((await rotated.call('get', '/api/me', { token: null, cookie: adminCookie })).status).toBe(401);
+    } finally {
+      await rotated.close();
+    }
+  }, 120_000);
+});
+
 describe('finding 5 and 7 (GraphQL part): GraphQL is authenticated before execution, limited, not introspectable', () => {
   let sample: SampleApp;
   beforeEach(async () => {
@@ -323,6 +362,20 @@ describe('finding 7: LIBERTY_TRUST_PROXY', () => {
     const started = createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
     await expect(started).rejects.toBeInstanceOf(TrustProxyError);
     await expect(started).rejects.toThrow(/^LIBERTY_TRUST_PROXY.*hop count \(1\).*loopback, linklocal, uniquelocal/);
+  });
+
+  it('the built app prints that refusal as one line (no stack trace) and exits 1', async () => {
+    const main = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
+    const run = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_DATA_DIR: join(dir, 'data-main'), LIBERTY_TRUST_PROXY: 'true' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^LIBERTY_TRUST_PROXY=true would let every client choose its own address .*use a hop count \(1\)/);
   });
 
   it('a hop count, addresses or loopback start; with loopback, X-Forwarded-For from the local proxy is the client (throttled per forwarded address)', async () => {
