@@ -71,7 +71,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly evaluator: LicenseEvaluator;
   /** Expiry warnings, grace and expiry while the app runs. */
   private readonly clock: LicenseExpiryClock;
-  /** Re-reads a key store that could not be read, with backoff, until it answers (DESIGN.md 5e). */
+  /** Re-reads a key store that could not be read, with backoff, until it answers. */
   private readonly storeRetry: KeyStoreRetry;
 
   constructor(

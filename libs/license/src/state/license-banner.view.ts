@@ -2,7 +2,7 @@ import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { statusLabel } from './license-status.view.js';
 import { publicReason, utcDate } from '../verification/rejection-reasons.js';
 
-/** What a page's header (or a satellite's status route) shows about the license (DESIGN.md 7a). */
+/** What a page's header (or a satellite's status route) shows about the license. */
 export interface LicenseBanner {
   /** False when the license is accepted: no banner. */
   shown: boolean;
@@ -17,7 +17,7 @@ export interface LicenseBanner {
 }
 
 /**
- * The banner texts of DESIGN.md 7a, in one place (the hub's pages and its satellites only display
+ * The banner texts, in one place (the hub's pages and its satellites only display
  * them): restricted — `Restricted mode — licensed features are disabled: <status label>`;
  * soft — `No license — activate to remove this notice`, `License expired`, or
  * `License rejected — <reason>`. Inside a grace period (`graceDays`):
@@ -31,14 +31,14 @@ export function licenseBanner(state: LicenseState): LicenseBanner {
     return { ...base, mode: 'grace', shown: true, text };
   }
   if (state.status === 'accepted') return { ...base, shown: false, text: '' };
-  // Shown to every user (and by satellites): the reason's category, never a file path (DESIGN 8).
+  // Shown to every user (and by satellites): the reason's category, never a file path.
   return { ...base, shown: true, text: bannerText({ ...state, ...(state.reason !== undefined ? { reason: publicReason(state.reason) } : {}) }) };
 }
 
 function bannerText(state: LicenseState): string {
   if (state.enforcement !== 'soft') return `Restricted mode — licensed features are disabled: ${statusLabel(state)}`;
   if (state.status === 'not-configured') return 'No license — activate to remove this notice';
-  // The reason of an expired key is `expired (YYYY-MM-DD)` (DESIGN.md section 4).
+  // The reason of an expired key is `expired (YYYY-MM-DD)`.
   if (state.reason?.startsWith('expired (')) return 'License expired';
   return `License rejected — ${state.reason ?? 'unknown reason'}`;
 }
