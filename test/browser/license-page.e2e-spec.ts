@@ -87,7 +87,8 @@ describe('License page (Chromium)', () => {
     const chip = byId('expiry-chip');
     expect(await chip.getAttribute('data-level')).toBe('warning');
     expect(await chip.getAttribute('class')).toContain('chip--warning');
-    expect(await chip.textContent()).toMatch(/^\d{4}-\d{2}-\d{2} · 20 days left$/);
+    // A 20-day key seen a moment later has 19 full days left: never rounded up (issue 23).
+    expect(await chip.textContent()).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4} · 19 days left$/);
 
     const sap = page.locator('#connectors li[data-id="sap"]');
     const netsuite = page.locator('#connectors li[data-id="netsuite"]');

@@ -7,6 +7,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { AppModule } from './app.module.js';
 import { checkAdminToken } from './auth/admin-token.js';
 import { readAppConfig } from './config/app-config.js';
+import { WebNotFoundFilter } from './web/web-not-found.filter.js';
 
 export { AppConfigError } from './config/app-config.js';
 export { AdminTokenError, MIN_ADMIN_TOKEN_LENGTH } from './auth/admin-token.js';
@@ -44,6 +45,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
   // trusting those headers from anyone would let a client pick its own address.
   app.set('trust proxy', trustProxyFrom(process.env.LIBERTY_TRUST_PROXY));
   app.use(noStoreHeaders);
+  // Unknown pages answer browsers in HTML (the JSON API keeps JSON).
+  app.useGlobalFilters(new WebNotFoundFilter(app.getHttpAdapter()));
   return app;
 }
 

@@ -1,9 +1,13 @@
 import type { LicenseState } from '@liberty/license';
 import { licenseBanner } from './license-banner.js';
 
-// The banner texts of DESIGN.md 7a, for each license status and enforcement.
+// The banner texts of DESIGN.md 7a, for each license status and enforcement, with their severity
+// and audience (docs/sample-app-screens.md).
 
-function state(status: LicenseState['status'], enforcement: LicenseState['enforcement'], reason?: string): LicenseState {
+const NOW = new Date('2026-05-01T12:00:00Z');
+const DAY = 86_400_000;
+
+function state(status: LicenseState['status'], enforcement: LicenseState['enforcement'], reason?: string, extra: Partial<LicenseState> = {}): LicenseState {
   return {
     status,
     ...(reason !== undefined ? { reason } : {}),
@@ -11,37 +15,63 @@ function state(status: LicenseState['status'], enforcement: LicenseState['enforc
     entitlements: { features: new Set<string>(), aiProviders: [] },
     verifiedAt: new Date('2026-01-01T00:00:00Z'),
     warnings: [],
+    ...extra,
   } as LicenseState;
 }
 
+const admin = { canAct: true, now: NOW };
+const viewer = { canAct: false, now: NOW };
+
 describe('licenseBanner', () => {
   it.each([
-    ['restricted', 'not-configured', undefined, 'Restricted mode — licensed features are disabled: Not configured'],
-    ['restricted', 'rejected', 'signature invalid', 'Restricted mode — licensed features are disabled: Rejected — signature invalid'],
-    ['restricted', 'rejected', 'expired (2026-05-19)', 'Restricted mode — licensed features are disabled: Rejected — expired (2026-05-19)'],
-    ['soft', 'not-configured', undefined, 'No license — activate to remove this notice'],
-    ['soft', 'rejected', 'expired (2026-05-19)', 'License expired'],
-    ['soft', 'rejected', 'signature invalid', 'License rejected — signature invalid'],
-    ['soft', 'rejected', 'public key unavailable (ENOENT)', 'License rejected — public key unavailable (ENOENT)'],
-  ] as const)('%s, %s (%s): "%s"', (enforcement, status, reason, text) => {
-    expect(licenseBanner(state(status, enforcement, reason))).toEqual({ shown: true, mode: enforcement, status, text });
+    ['restricted', 'rejected', 'signature invalid', 'critical', 'Restricted mode — licensed features are disabled: Rejected — signature invalid'],
+    ['restricted', 'rejected', 'expired (2026-05-19)', 'critical', 'Restricted mode — licensed features are disabled: Rejected — expired (2026-05-19)'],
+    ['soft', 'rejected', 'expired (2026-05-19)', 'warning', 'License expired'],
+    ['soft', 'rejected', 'signature invalid', 'warning', 'License rejected — signature invalid'],
+    ['soft', 'rejected', 'public key unavailable (ENOENT)', 'warning', 'License rejected — public key unavailable (ENOENT)'],
+  ] as const)('%s, %s (%s): %s "%s", for every user', (enforcement, status, reason, tone, text) => {
+    for (const audience of [admin, viewer]) {
+      expect(licenseBanner(state(status, enforcement, reason), audience)).toEqual({ shown: true, mode: enforcement, tone, status, text });
+    }
   });
 
-  it.each(['restricted', 'soft'] as const)('shows nothing for an accepted license (%s)', (enforcement) => {
-    expect(licenseBanner(state('accepted', enforcement))).toEqual({ shown: false, mode: enforcement, status: 'accepted', text: '' });
+  it.each([
+    ['restricted', 'Restricted mode — licensed features are disabled: Not configured'],
+    ['soft', 'No license — activate to remove this notice'],
+  ] as const)('no key (%s): an informational notice, only for users who can act', (enforcement, text) => {
+    expect(licenseBanner(state('not-configured', enforcement), admin)).toEqual({ shown: true, mode: enforcement, tone: 'info', status: 'not-configured', text });
+    expect(licenseBanner(state('not-configured', enforcement), viewer)).toMatchObject({ shown: false, text: '' });
   });
 
-  it.each(['restricted', 'soft'] as const)('inside a grace period (%s): the grace banner, mode "grace"', (enforcement) => {
-    const grace = {
-      ...state('accepted', enforcement),
+  it.each(['restricted', 'soft'] as const)('shows nothing for an accepted license more than 30 days from expiry (%s)', (enforcement) => {
+    const accepted = state('accepted', enforcement, undefined, { expiresAt: new Date(NOW.getTime() + 31 * DAY) });
+    expect(licenseBanner(accepted, admin)).toEqual({ shown: false, mode: enforcement, tone: 'info', status: 'accepted', text: '' });
+  });
+
+  it.each([
+    [30 * DAY, 'warning', 'The license expires on 31 May 2026 — 30 days left; renew it before then'],
+    [20 * DAY + 5 * 3_600_000, 'warning', 'The license expires on 21 May 2026 — 20 days left; renew it before then'],
+    [7 * DAY, 'critical', 'The license expires on 8 May 2026 — 7 days left; renew it before then'],
+    [36 * 3_600_000, 'critical', 'The license expires on 3 May 2026 — 1 day left; renew it before then'],
+    [40_000, 'critical', 'The license expires on 1 May 2026 — less than an hour left; renew it before then'],
+  ] as const)('%d ms before expiry: a %s "expiring" banner for users who can act, never rounded up', (ms, tone, text) => {
+    const expiring = state('accepted', 'restricted', undefined, { expiresAt: new Date(NOW.getTime() + ms) });
+    expect(licenseBanner(expiring, admin)).toEqual({ shown: true, mode: 'expiring', tone, status: 'accepted', text });
+    expect(licenseBanner(expiring, viewer).shown).toBe(false);
+  });
+
+  it.each(['restricted', 'soft'] as const)('inside a grace period (%s): the grace banner with dates for people, mode "grace"', (enforcement) => {
+    const grace = state('accepted', enforcement, undefined, {
       expiresAt: new Date('2026-05-19T00:00:00Z'),
       grace: { endsAt: new Date('2026-06-02T00:00:00Z') },
-    } as LicenseState;
-    expect(licenseBanner(grace)).toEqual({
+    });
+    expect(licenseBanner(grace, admin)).toEqual({
       shown: true,
       mode: 'grace',
+      tone: 'critical',
       status: 'accepted',
-      text: 'License expired on 2026-05-19 — grace period until 2026-06-02; renew the license',
+      text: 'License expired on 19 May 2026 — grace period until 2 June 2026; renew the license',
     });
+    expect(licenseBanner(grace, viewer).shown).toBe(false);
   });
 });
