@@ -70,16 +70,28 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   const port = await freePort();
   await run(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], ids);
-  await run(
-    join(PG_BIN, 'pg_ctl'),
-    ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'],
-    ids,
-  );
-  await waitForPort(port, 30_000, 'PostgreSQL');
+  const start = async () => {
+    await run(
+      join(PG_BIN, 'pg_ctl'),
+      ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'],
+      ids,
+    );
+    await waitForPort(port, 30_000, 'PostgreSQL');
+  };
+  await start();
   const { default: pg } = await import('pg');
   return {
     port,
+    /**
+     * Stops the server as an operator's restart or a failover would (`fast`: open sessions are
+     * terminated — "terminating connection due to administrator command"; `immediate`: no
+     * shutdown checkpoint, like a crash). The data stays; `start()` brings it back on the same port.
+     */
+    async halt(mode = 'fast') {
+      await run(join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'], ids);
+    },
+    start,
     async createDatabase(name) {
       const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
       await client.connect();
@@ -135,6 +147,12 @@ export async function startRedis(options = {}) {
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
+    /** Deletes what a killed server persisted, so the next `start()` begins empty (no persistence). */
+    async wipe() {
+      if (child) throw new Error('wipe() needs a killed redis-server');
+      await rm(join(dir, 'appendonlydir'), { recursive: true, force: true });
+      await rm(join(dir, 'dump.rdb'), { force: true });
+    },
     async stop() {
       await kill();
       await rm(dir, { recursive: true, force: true });

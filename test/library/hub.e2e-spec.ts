@@ -98,9 +98,28 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(hub.requests).toHaveLength(1);
   });
 
-  it('a hub answer without the product locks the route with 403 LICENSE_REQUIRED', async () => {
-    hub.answer(hubStatus({ products: ['vera'] }));
+  it('a satellite is soft by default: no license, another product, expired or no hub — the route answers 200', async () => {
     const s = await satellite({ url: hub.url });
+    expect(s.license.state.enforcement).toBe('soft');
+    const answers: Array<Record<string, unknown>> = [
+      hubStatus({ products: ['vera'] }),
+      { valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured' },
+      hubStatus({ valid: false, error: 'expired (2026-01-01)', expires_at: Math.floor(Date.now() / 1000) - 86_400 }),
+    ];
+    for (const answer of answers) {
+      hub.answer(answer);
+      await s.license.refresh();
+      expect(s.license.isLicensed('product:pika')).toBe(false);
+      await request(s.app.getHttpServer()).get('/api/pika/run').expect(200, { ran: true });
+    }
+    await hub.down();
+    await s.license.refresh();
+    await request(s.app.getHttpServer()).get('/api/pika/run').expect(200, { ran: true });
+  });
+
+  it('restricted stays available: a hub answer without the product then locks the route with 403 LICENSE_REQUIRED', async () => {
+    hub.answer(hubStatus({ products: ['vera'] }));
+    const s = await satellite({ url: hub.url }, { enforcement: 'restricted' });
     const response = await request(s.app.getHttpServer()).get('/api/pika/run').expect(403);
     expect(response.body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:pika', licenseStatus: 'accepted' });
   });
@@ -163,14 +182,14 @@ describe('a satellite fed by a real HTTP hub', () => {
   it('hub down later → keeps the last answer with a warning until its expires_at, then locks (license.expired)', async () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 8;
     hub.answer(hubStatus({ expires_at: expiresAt }));
-    const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    const s = await satellite({ url: hub.url, refreshSeconds: 1, retryMaxSeconds: 1 }, { enforcement: 'restricted' });
     expect(s.license.state.status).toBe('accepted');
     await hub.down();
     await eventually(() => s.license.state.warnings.length > 0, 15_000, 'a failed refresh');
     expect(s.license.state.status).toBe('accepted');
     expect(s.license.isLicensed('product:pika')).toBe(true);
     expect(s.license.state.warnings[0]).toBe('license hub unreachable (ECONNREFUSED)');
-    expect(s.license.state.warnings[1]).toMatch(/^keeping the hub's answer of \S+Z until it expires at \S+Z$/);
+    expect(s.license.state.warnings[1]).toMatch(/^keeping the hub's answer of \S+Z until \S+Z$/);
     await eventually(() => s.license.state.status === 'rejected', 15_000, 'the cached answer to expire');
     expect(s.license.state.reason).toMatch(/^expired \(\d{4}-\d\d-\d\d\)$/);
     expect(s.license.isLicensed('product:pika')).toBe(false);
@@ -212,18 +231,18 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(state.warnings[0]).toBe('license hub answered an invalid status (body larger than 65536 bytes)');
   });
 
-  it.each<[number, string]>([
-    [500, 'license hub unreachable (HTTP 500)'],
-    [401, 'license hub unreachable (HTTP 401; check the token, it needs license:read)'],
-    [403, 'license hub unreachable (HTTP 403; check the token, it needs license:read)'],
-    [302, 'license hub unreachable (HTTP 302; redirects are not followed, configure the final URL)'],
-  ])('HTTP %i gives a clear warning', async (status, warning) => {
+  it.each<[number, string, string]>([
+    [500, 'license hub unreachable (HTTP 500)', 'not-configured'],
+    [401, 'license hub unreachable (HTTP 401; check the token, it needs license:read)', 'rejected'],
+    [403, 'license hub unreachable (HTTP 403; check the token, it needs license:read)', 'rejected'],
+    [302, 'license hub unreachable (HTTP 302; redirects are not followed, configure the final URL)', 'not-configured'],
+  ])('HTTP %i gives a clear warning', async (status, warning, licenseStatus) => {
     hub.handler = (_request, response) => {
       response.writeHead(status, { location: 'http://127.0.0.1:9/elsewhere', 'content-type': 'application/json' });
       response.end('{}');
     };
     const s = await satellite({ url: hub.url });
-    expect(s.license.state.status).toBe('not-configured');
+    expect(s.license.state.status).toBe(licenseStatus);
     expect(s.license.state.warnings).toEqual([warning]);
     expect(hub.requests).toHaveLength(1);
   });
@@ -289,6 +308,53 @@ describe('a satellite fed by a real HTTP hub', () => {
     await request(s.app.getHttpServer()).get('/api/pika/run').expect(200);
   });
 
+  it('after maxStaleSeconds without a good answer the state is not licensed, reason "hub unreachable"; a good answer restores it', async () => {
+    const s = await satellite({ url: hub.url, refreshSeconds: 3600, maxStaleSeconds: 2, retryMaxSeconds: 1 });
+    expect(s.license.state.status).toBe('accepted');
+    hub.answer({ message: 'maintenance' }, 503);
+    await s.license.refresh();
+    expect(s.license.state.status).toBe('accepted');
+    expect(s.license.state.warnings[0]).toBe('license hub unreachable (HTTP 503)');
+    await eventually(() => s.license.state.status === 'rejected', 15_000, 'the trust to end');
+    expect(s.license.state).toMatchObject({ status: 'rejected', reason: 'hub unreachable' });
+    expect(s.license.isLicensed('product:pika')).toBe(false);
+    expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika', 'product:vera'] }));
+    hub.answer(hubStatus());
+    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the retry to find the hub back');
+  });
+
+  it('a 401 from the hub ends the trust at once, with the warning', async () => {
+    const s = await satellite({ url: hub.url });
+    expect(s.license.state.status).toBe('accepted');
+    hub.answer({ message: 'Unauthorized' }, 401);
+    const state = await s.license.refresh();
+    expect(state).toMatchObject({ status: 'rejected', reason: 'hub refused the token (HTTP 401)' });
+    expect(state.warnings).toEqual(['license hub unreachable (HTTP 401; check the token, it needs license:read)']);
+    expect(s.license.isLicensed('product:pika')).toBe(false);
+  });
+
+  it('refresh() asks at once, whatever the backoff was waiting for', async () => {
+    const s = await satellite({ url: hub.url, refreshSeconds: 3600 });
+    const asked = hub.requests.length;
+    await s.license.refresh();
+    expect(hub.requests).toHaveLength(asked + 1);
+  });
+
+  it('judges expiry by the hub\'s clock (its Date header); a skew above 5 minutes is a warning in state and log', async () => {
+    // The hub's clock is 15 minutes behind this process; its answer expires 10 minutes from ITS now.
+    const hubNow = Date.now() - 15 * 60_000;
+    hub.handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', date: new Date(hubNow).toUTCString() });
+      response.end(JSON.stringify(hubStatus({ expires_at: Math.floor(hubNow / 1000) + 600 })));
+    };
+    const s = await satellite({ url: hub.url });
+    expect(s.license.state.status).toBe('accepted');
+    expect(s.license.isLicensed('product:pika')).toBe(true);
+    const warning = s.license.state.warnings.find((w) => w.startsWith('this clock is'));
+    expect(warning).toMatch(/^this clock is 9\d\d s ahead of the hub's \(more than 300 s\); expiry is judged by the hub's clock$/);
+    expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', warning]);
+  });
+
   it('after app.close() no timer asks the hub again', async () => {
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     running.splice(running.indexOf(s), 1);
@@ -327,6 +393,8 @@ describe('hub configuration errors', () => {
     ['refreshSeconds 0', { url: 'https://hub/status', refreshSeconds: 0 }, 'hub.refreshSeconds: must be a whole number from 1 to 604800'],
     ['timeoutMs 1.5', { url: 'https://hub/status', timeoutMs: 1.5 }, 'hub.timeoutMs: must be a whole number from 100 to 120000'],
     ['startupWaitMs -1', { url: 'https://hub/status', startupWaitMs: -1 }, 'hub.startupWaitMs: must be a whole number from 0 to 60000'],
+    ['maxStaleSeconds 0', { url: 'https://hub/status', maxStaleSeconds: 0 }, 'hub.maxStaleSeconds: must be a whole number from 1 to 31536000'],
+    ['retryMaxSeconds 61', { url: 'https://hub/status', retryMaxSeconds: 61 }, 'hub.retryMaxSeconds: must be a whole number from 1 to 60'],
   ])('%s is a configuration error', async (_name, hubOptions, message) => {
     const text = await fails({ hub: hubOptions });
     expect(text).toContain(`License configuration error: ${message}`);

@@ -73,26 +73,32 @@ async function serviceToken(hub: Hub): Promise<string> {
   return response.body.token as string;
 }
 
+const SATELLITE_ADMIN = 'satellite-admin-token-0123456789';
+
 async function startSatellite(hubUrl: string, token: string, env: Record<string, string> = {}): Promise<{ app: AppProcess; url: string }> {
   const app = AppProcess.start(SATELLITE_MAIN, {
     PORT: '0',
     LIBERTY_HUB_URL: hubUrl,
     LIBERTY_HUB_TOKEN: token,
+    LIBERTY_ADMIN_TOKEN: SATELLITE_ADMIN,
     LIBERTY_HUB_REFRESH_SECONDS: '1',
+    LIBERTY_HUB_RETRY_MAX_SECONDS: '1',
     ...env,
   });
   started.push(app);
   return { app, url: await app.listening() };
 }
 
-const licenseOf = async (url: string) => (await request(url).get('/api/license').expect(200)).body;
+const licenseOf = async (url: string) =>
+  (await request(url).get('/api/license').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200)).body;
+const bannerOf = async (url: string) => (await request(url).get('/api/license/status').expect(200)).body.banner as string;
 
 describe('PIKA, a satellite fed by the sample app as hub (both real processes)', () => {
-  it('unlocks product:pika from the hub, then follows the hub\'s key change at its next refresh', async () => {
+  it('unlocks product:pika from the hub, then follows the hub\'s key change at its next refresh (restricted on purpose)', async () => {
     const first = await aidooKey(['pika', 'vera']);
     const hub = await startHub(first);
     const token = await serviceToken(hub);
-    const pika = await startSatellite(hub.url, token);
+    const pika = await startSatellite(hub.url, token, { LIBERTY_ENFORCEMENT: 'restricted' });
 
     expect((await request(pika.url).get('/health').expect(200)).body).toEqual({ status: 'ok', license: 'accepted' });
     expect((await request(pika.url).get('/api/pika/run').expect(200)).body).toMatchObject({ product: 'pika', ran: true });
@@ -105,6 +111,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       users: { max: 5 },
       hub: `${hub.url}/api/license/status`,
       warnings: [],
+      product: 'pika',
+      licensed: true,
+      enforcement: 'restricted',
+      banner: '',
     });
 
     // The hub's key changes (rotated secret file): the satellite follows at its next refresh.
@@ -120,9 +130,9 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     expect(pika.app.output).toContain('license accepted — customer="Acme Corp" edition="enterprise"');
   });
 
-  it('the hub going away: the satellite keeps its last answer with a warning, then locks at the cached expires_at', async () => {
-    const hub = await startHub(await aidooKey(['pika'], 30));
-    const pika = await startSatellite(hub.url, ADMIN);
+  it('the hub going away: the last answer is kept with a warning for maxStaleSeconds, then "hub unreachable"; PIKA keeps working', async () => {
+    const hub = await startHub(await aidooKey(['pika']));
+    const pika = await startSatellite(hub.url, ADMIN, { LIBERTY_HUB_MAX_STALE_SECONDS: '4' });
     await request(pika.url).get('/api/pika/run').expect(200);
 
     await hub.app.stop();
@@ -130,14 +140,14 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const stale = await licenseOf(pika.url);
     expect(stale.status).toBe('accepted');
     expect(stale.warnings[0]).toBe('license hub unreachable (ECONNREFUSED)');
-    expect(stale.warnings[1]).toMatch(/^keeping the hub's answer of .+ until it expires at .+$/);
-    await request(pika.url).get('/api/pika/run').expect(200);
+    expect(stale.warnings[1]).toMatch(/^keeping the hub's answer of .+ until .+$/);
     expect(pika.app.output).toContain('license hub unreachable (ECONNREFUSED)');
 
-    await until(async () => (await licenseOf(pika.url)).status === 'rejected', 'the cached answer to expire', 60_000);
-    const expired = await licenseOf(pika.url);
-    expect(expired.reason).toMatch(/^expired \(\d{4}-\d\d-\d\d\)$/);
-    expect((await request(pika.url).get('/api/pika/run').expect(403)).body.licenseStatus).toBe('rejected');
+    await until(async () => (await licenseOf(pika.url)).status === 'rejected', 'the trust to end', 60_000);
+    const gone = await licenseOf(pika.url);
+    expect(gone).toMatchObject({ reason: 'hub unreachable', licensed: false, banner: 'License rejected — hub unreachable' });
+    expect(await bannerOf(pika.url)).toBe('License rejected — hub unreachable');
+    await request(pika.url).get('/api/pika/run').expect(200);
     expect((await request(pika.url).get('/health').expect(200)).body).toEqual({ status: 'ok', license: 'rejected' });
   });
 
@@ -146,11 +156,14 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const pika = await startSatellite(`http://127.0.0.1:${port}`, ADMIN);
     expect((await request(pika.url).get('/health').expect(200)).body).toEqual({ status: 'ok', license: 'not-configured' });
     expect((await licenseOf(pika.url)).warnings).toEqual(['license hub unreachable (ECONNREFUSED)']);
-    await request(pika.url).get('/api/pika/run').expect(403);
+    await request(pika.url).get('/api/pika/run').expect(200);
+    expect(await bannerOf(pika.url)).toBe('No license — activate to remove this notice');
 
+    // Retries are capped at LIBERTY_HUB_RETRY_MAX_SECONDS (1 s here; 60 s by default).
     await startHub(await aidooKey(['pika']), port);
     await until(async () => (await licenseOf(pika.url)).status === 'accepted', 'recovery');
-    await request(pika.url).get('/api/pika/run').expect(200);
+    expect((await licenseOf(pika.url)).licensed).toBe(true);
+    expect(await bannerOf(pika.url)).toBe('');
     expect((await licenseOf(pika.url)).warnings).toEqual([]);
   });
 
@@ -159,15 +172,22 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const right = await startSatellite(hub.url, await serviceToken(hub));
     expect((await licenseOf(right.url)).status).toBe('accepted');
     const wrong = await startSatellite(hub.url, 'not-a-token');
-    expect((await licenseOf(wrong.url)).warnings).toEqual(['license hub unreachable (HTTP 401; check the token, it needs license:read)']);
+    expect(await licenseOf(wrong.url)).toMatchObject({
+      status: 'rejected',
+      reason: 'hub refused the token (HTTP 401)',
+      warnings: ['license hub unreachable (HTTP 401; check the token, it needs license:read)'],
+    });
 
     const response = await request(hub.url)
       .post('/api/users')
       .set('Authorization', `Bearer ${ADMIN}`)
       .send({ name: 'no-license-read', permissions: ['users:write'] });
     const weak = await startSatellite(hub.url, response.body.token);
-    expect((await licenseOf(weak.url)).warnings).toEqual(['license hub unreachable (HTTP 403; check the token, it needs license:read)']);
-    await request(weak.url).get('/api/pika/run').expect(403);
+    expect(await licenseOf(weak.url)).toMatchObject({
+      reason: 'hub refused the token (HTTP 403)',
+      warnings: ['license hub unreachable (HTTP 403; check the token, it needs license:read)'],
+    });
+    await request(weak.url).get('/api/pika/run').expect(200);
   });
 
   it('a hub answering garbage, a 500 or nothing: a clear warning each, the last answer kept, never a crash', async () => {
@@ -193,10 +213,120 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       }
       fake.handler = (_request, response) => json(response, 200, hubStatus({ products: ['vera'] }));
       await until(async () => (await licenseOf(pika.url)).warnings.length === 0, 'the hub to answer again');
-      await request(pika.url).get('/api/pika/run').expect(403);
+      expect((await licenseOf(pika.url)).licensed).toBe(false);
+      await request(pika.url).get('/api/pika/run').expect(200);
       expect(pika.app.child.exitCode).toBeNull();
     } finally {
       await fake.down();
+    }
+  });
+
+  it('PIKA and VERA: one satellite code base, two products, against one hub', async () => {
+    const hub = await startHub(await aidooKey(['pika']));
+    const token = await serviceToken(hub);
+    const pika = await startSatellite(hub.url, token);
+    const vera = await startSatellite(hub.url, token, { LIBERTY_PRODUCT: 'vera' });
+    expect((await request(pika.url).get('/api/pika/run').expect(200)).body).toMatchObject({ product: 'pika', ran: true });
+    expect((await request(vera.url).get('/api/vera/run').expect(200)).body).toMatchObject({ product: 'vera', ran: true });
+    await request(vera.url).get('/api/pika/run').expect(404);
+    await request(pika.url).get('/api/vera/run').expect(404);
+    expect(await licenseOf(pika.url)).toMatchObject({ product: 'pika', licensed: true, status: 'accepted' });
+    // The hub's key lists pika only: VERA runs (soft) and says it is not licensed.
+    expect(await licenseOf(vera.url)).toMatchObject({ product: 'vera', licensed: false, status: 'accepted', products: ['pika'] });
+    expect(vera.app.output).toContain('VERA satellite listening on');
+
+    // Restricted on purpose: VERA then locks its route as PIKA does.
+    const locked = await startSatellite(hub.url, token, { LIBERTY_PRODUCT: 'vera', LIBERTY_ENFORCEMENT: 'restricted' });
+    expect((await request(locked.url).get('/api/vera/run').expect(403)).body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:vera' });
+  });
+
+  it('"an unlicensed installation remains fully functional": PIKA answers 200 in every license state, with the hub\'s banner', async () => {
+    const fake = await FakeHub.start();
+    try {
+      const base = fake.url.replace('/api/license/status', '');
+      const pika = await startSatellite(base, ADMIN);
+      const states: Array<[string, () => void, string]> = [
+        ['licensed', () => fake.answer(hubStatus()), ''],
+        ['no license', () => fake.answer({ valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured' }), 'No license — activate to remove this notice'],
+        ['expired', () => fake.answer(hubStatus({ valid: false, error: 'expired (2026-01-01)', expires_at: Math.floor(Date.now() / 1000) - 86_400 })), 'License expired'],
+        ['another product', () => fake.answer(hubStatus({ products: ['vera'] })), ''],
+        ['token refused', () => fake.answer({ message: 'Unauthorized' }, 401), 'License rejected — hub refused the token (HTTP 401)'],
+      ];
+      for (const [name, behave, banner] of states) {
+        behave();
+        await request(pika.url).post('/api/license/refresh').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200);
+        expect([name, await bannerOf(pika.url)]).toEqual([name, banner]);
+        expect([name, (await request(pika.url).get('/api/pika/run')).status]).toEqual([name, 200]);
+      }
+    } finally {
+      await fake.down();
+    }
+  });
+
+  it('the satellite\'s admin routes take LIBERTY_ADMIN_TOKEN; anyone else sees at most valid, expiry and the banner', async () => {
+    const fake = await FakeHub.start();
+    try {
+      const base = fake.url.replace('/api/license/status', '');
+      const pika = await startSatellite(base, 'hub-token-never-shown-123', { LIBERTY_HUB_REFRESH_SECONDS: '3600' });
+      for (const auth of [undefined, 'Bearer wrong-token-wrong-token-wrong', `Basic ${SATELLITE_ADMIN}`]) {
+        const get = request(pika.url).get('/api/license');
+        const post = request(pika.url).post('/api/license/refresh');
+        if (auth) {
+          get.set('Authorization', auth);
+          post.set('Authorization', auth);
+        }
+        expect((await get).status).toBe(401);
+        expect((await post).status).toBe(401);
+      }
+      const open = (await request(pika.url).get('/api/license/status').expect(200)).body;
+      expect(Object.keys(open).sort()).toEqual(['banner', 'expiresAt', 'product', 'valid']);
+      expect(open).toMatchObject({ product: 'pika', valid: true, banner: '' });
+      expect(JSON.stringify(open)).not.toContain('Acme');
+
+      // POST /api/license/refresh asks the hub at once.
+      const asked = fake.requests.length;
+      fake.answer(hubStatus({ products: ['vera'] }));
+      const refreshed = await request(pika.url).post('/api/license/refresh').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200);
+      expect(fake.requests.length).toBe(asked + 1);
+      expect(refreshed.body).toMatchObject({ licensed: false, products: ['vera'] });
+      expect(pika.app.output).not.toContain('hub-token-never-shown-123');
+      expect(pika.app.output).not.toContain(SATELLITE_ADMIN);
+
+      // Without LIBERTY_ADMIN_TOKEN nobody is admin.
+      const noAdmin = await startSatellite(base, ADMIN, { LIBERTY_ADMIN_TOKEN: '' });
+      await request(noAdmin.url).get('/api/license').set('Authorization', 'Bearer ').expect(401);
+    } finally {
+      await fake.down();
+    }
+  });
+
+  it('one clock: a PIKA 15 min ahead of the hub judges expiry by the hub\'s Date header, with a skew warning', async () => {
+    const fake = await FakeHub.start();
+    try {
+      fake.handler = (_request, response) => {
+        const hubNow = Date.now() - 15 * 60_000;
+        response.writeHead(200, { 'content-type': 'application/json', date: new Date(hubNow).toUTCString() });
+        response.end(JSON.stringify(hubStatus({ expires_at: Math.floor(hubNow / 1000) + 600 })));
+      };
+      const pika = await startSatellite(fake.url.replace('/api/license/status', ''), ADMIN);
+      const view = await licenseOf(pika.url);
+      expect(view).toMatchObject({ status: 'accepted', licensed: true });
+      expect(view.warnings).toContainEqual(expect.stringMatching(/^this clock is 9\d\d s ahead of the hub's \(more than 300 s\); expiry is judged by the hub's clock$/));
+      expect(pika.app.output).toMatch(/this clock is 9\d\d s ahead of the hub's/);
+    } finally {
+      await fake.down();
+    }
+  });
+
+  it('a bad LIBERTY_PRODUCT or LIBERTY_HUB_MAX_STALE_SECONDS exits 1 with one clear line', async () => {
+    for (const [env, line] of [
+      [{ LIBERTY_PRODUCT: 'zeta' }, 'LIBERTY_PRODUCT must be pika or vera'],
+      [{ LIBERTY_HUB_MAX_STALE_SECONDS: 'forever' }, 'LIBERTY_HUB_MAX_STALE_SECONDS must be a whole number'],
+    ] as const) {
+      const app = AppProcess.start(SATELLITE_MAIN, { PORT: '0', LIBERTY_HUB_URL: 'http://127.0.0.1:9', ...env });
+      started.push(app);
+      expect(await app.exited).toBe(1);
+      expect(app.output.trim()).toBe(line);
     }
   });
 

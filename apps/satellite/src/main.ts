@@ -10,7 +10,8 @@ try {
   await app.listen(Number(process.env.PORT ?? 3001), host);
   const { address, port } = app.getHttpServer().address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;
-  new Logger('pika').log(`PIKA satellite listening on http://${shown}:${port} (license: /api/license)`);
+  const product = process.env.LIBERTY_PRODUCT?.trim() || 'pika'; // checked by createSatelliteApp
+  new Logger(product).log(`${product.toUpperCase()} satellite listening on http://${shown}:${port} (license: /api/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
   const name = error instanceof Error ? error.name : '';

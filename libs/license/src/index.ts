@@ -18,7 +18,14 @@ export { FileKeyStore } from './key-stores/file-key-store.js';
 export type { LicenseHubOptions } from './hub/hub-options.js';
 export type { LicenseStateSource } from './license-state-source.js';
 export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult } from './hub/license-hub-client.js';
-export { HubLicenseSource, HUB_RETRY_FIRST_SECONDS } from './hub/hub-license-source.js';
+export {
+  HubLicenseSource,
+  HubRejection,
+  HUB_RETRY_FIRST_SECONDS,
+  HUB_CLOCK_SKEW_WARNING_SECONDS,
+  type HubSourceClock,
+} from './hub/hub-license-source.js';
+export { DEFAULT_HUB_MAX_STALE_SECONDS, MAX_HUB_RETRY_SECONDS } from './hub/hub-options.js';
 export { parseHubStatus, type HubStatus, type HubStatusParse } from './hub/hub-status.js';
 export { LicenseGuard } from './license.guard.js';
 export {
@@ -61,6 +68,7 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './license-status-view.js';
+export { licenseBanner, humanDate, timeLeft, type LicenseBanner, type BannerAudience, type BannerTone } from './license-banner.js';
 // Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
 export { replicaPresenceOf, type ReplicaPresence } from './replica-presence.js';
 // Verification, usable without Nest (the CLI uses these).
@@ -94,7 +102,7 @@ export {
   type VerifyRevocationListOptions,
 } from './revocation/revocation-list.js';
 // Seats: the host provides a SeatCounter; SeatLimiter guards seat-consuming actions (402).
-export { SEAT_COUNTER, type SeatCounter } from './seats/seat-counter.interface.js';
+export { SEAT_COUNTER, type SeatClaim, type SeatCounter, type SeatLock } from './seats/seat-counter.interface.js';
 export { SeatLimiter } from './seats/seat-limiter.js';
 export { SeatLimitReachedException, SEAT_LIMIT_REACHED } from './seats/seat-limit-reached.exception.js';
 // AI usage: daily (UTC) message cap with a pluggable store (429 + Retry-After), licensed providers (403).

@@ -17,6 +17,11 @@ export interface LicenseEvaluation {
   readonly state: LicenseState;
   /** Identifies the key (a SHA-256, never the key itself): announcements restart for a new key. */
   readonly key: string;
+  /**
+   * Set when the key store could not be read (why): the state is then the store's last answer
+   * re-verified, with `why` among its warnings — an outage never changes the license (DESIGN.md 5e).
+   */
+  readonly unreadable?: string;
 }
 
 /**
@@ -65,15 +70,21 @@ export class LicenseEvaluator {
     this.keyFile.watch(this.keys.watchPath(), keyFilePollIntervalMs);
     this.revocations.watch(revocationListPath, keyFilePollIntervalMs);
     if (read.kind === 'unset') return { key: '', state: stateFromVerification(undefined, { enforcement, now, warnings }) };
-    if (read.kind === 'unreadable') {
-      this.logger.warn(`license key unavailable — ${read.why}`);
-      const state = stateFromVerification(undefined, { enforcement, now, source: read.source, warnings: [...warnings, read.why] });
-      return { key: '', state };
-    }
-    const key = createHash('sha256').update(read.token).digest('base64url');
-    const verification = await this.verify(read.token, now, warnings);
+    if (read.kind === 'token') return this.evaluateToken(read.token, read.source, now, warnings);
+    // The store could not be read: go on with its last answer (the service warns once and retries).
+    warnings.push(read.why);
+    const last = this.keys.lastAnswer;
+    if (last?.kind === 'token') return { ...(await this.evaluateToken(last.token, last.source, now, warnings)), unreadable: read.why };
+    const source = last ? undefined : read.source;
+    return { key: '', unreadable: read.why, state: stateFromVerification(undefined, { enforcement, now, source, warnings }) };
+  }
+
+  private async evaluateToken(token: string, source: string, now: Date, warnings: string[]): Promise<LicenseEvaluation> {
+    const { enforcement } = this.options();
+    const key = createHash('sha256').update(token).digest('base64url');
+    const verification = await this.verify(token, now, warnings);
     const state = stateFromVerification(this.keepThroughRollback(key, verification, now, warnings), {
-      enforcement, now, source: read.source, warnings,
+      enforcement, now, source, warnings,
     });
     return { key, state };
   }

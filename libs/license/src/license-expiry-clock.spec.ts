@@ -33,6 +33,7 @@ function clockWith(state: LicenseState, graceDays = 0) {
       clock.applied('key');
     },
     emit: (event) => host.events.push(event),
+    now: () => new Date(),
   });
   clock.applied('key'); // as the module's first verification does, before bootstrap
   return { clock, host };

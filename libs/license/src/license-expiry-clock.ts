@@ -25,6 +25,8 @@ export interface LicenseExpiryClockHost {
   /** Applies a snapshot as a verification would (grace entered, key expired). */
   apply(state: LicenseState, expired?: LicenseExpiry): void;
   emit(event: LicenseEvent): void;
+  /** The clock expiry is judged by (a satellite's: its hub's). */
+  now(): Date;
 }
 
 /**
@@ -63,8 +65,8 @@ export class LicenseExpiryClock {
   /** Announces a crossed threshold, or expires the key at `exp`; then arms the next timer. */
   private tick(): void {
     this.clear();
-    const now = new Date();
-    const warnings = this.host.clockWarnings(now);
+    const now = this.host.now();
+    const warnings = this.host.clockWarnings(new Date());
     if (warnings.length > 0) {
       const current = this.host.state();
       this.host.publish(Object.freeze({ ...current, warnings: Object.freeze([...current.warnings, ...warnings]) }));
@@ -111,7 +113,7 @@ export class LicenseExpiryClock {
   private schedule(): void {
     this.clear();
     if (!this.running) return;
-    const delay = nextCheckDelay(this.host.state(), this.host.options().expiryWarningDays, this.announced.days, new Date());
+    const delay = nextCheckDelay(this.host.state(), this.host.options().expiryWarningDays, this.announced.days, this.host.now());
     if (delay === undefined) return;
     this.timer = setTimeout(() => this.tick(), delay);
     this.timer.unref();

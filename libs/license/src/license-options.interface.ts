@@ -31,7 +31,7 @@ export interface LicenseModuleOptions {
    * Default: `${LIBERTY_LICENSE_KEY}`.
    */
   licenseKey?: string;
-  /** Default: `restricted`. */
+  /** Default: `restricted` for a local key, `soft` for a satellite (`hub`), as ai.doo's page says. */
   enforcement?: LicenseEnforcement;
   /** Clock skew allowed on `nbf` and `iat`, in seconds, 0–300. `exp` gets none. Default: 60. */
   clockToleranceSeconds?: number;

@@ -57,7 +57,8 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   }
   const licenseKey = options.licenseKey ?? DEFAULT_LICENSE_KEY_REFERENCE;
   parseKeyReference(licenseKey);
-  const enforcement: LicenseEnforcement = options.enforcement ?? 'restricted';
+  // ai.doo's satellites are soft ("no feature gates or time-bombs"); Liberty's local key gates.
+  const enforcement: LicenseEnforcement = options.enforcement ?? (hub ? 'soft' : 'restricted');
   if (enforcement !== 'restricted' && enforcement !== 'soft') {
     fail('enforcement', 'must be "restricted" or "soft"');
   }

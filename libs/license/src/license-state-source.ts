@@ -15,4 +15,9 @@ export interface LicenseStateSource {
   start(changed: () => void): void;
   /** Stops it (shutdown). Idempotent. */
   stop(): void;
+  /**
+   * The clock expiry is judged by (a hub's clock, from its `Date` header). Default: the local
+   * wall clock.
+   */
+  now?(): Date;
 }

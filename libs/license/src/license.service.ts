@@ -16,6 +16,7 @@ import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry-clock.j
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
 import { LICENSE_KEY_STORE, LicenseActivationError, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseKeySource } from './key-stores/license-key-source.js';
+import { KeyStoreRetry } from './key-stores/key-store-retry.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './license-state-log.js';
 import type { LicenseEnforcement, LicenseRuntimeSettings, ResolvedLicenseOptions } from './license-options.interface.js';
 import { reconfiguredOptions } from './license-options.js';
@@ -64,6 +65,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private readonly evaluator: LicenseEvaluator;
   /** Expiry warnings, grace and expiry while the app runs. */
   private readonly clock: LicenseExpiryClock;
+  /** Re-reads a key store that could not be read, with backoff, until it answers (DESIGN.md 5e). */
+  private readonly storeRetry: KeyStoreRetry;
 
   constructor(
     @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
@@ -74,6 +77,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.keys = new LicenseKeySource(env, customKeyStore, options.licenseKey, source !== undefined);
     this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify());
+    // A retry is this replica's own business: serialised like any verification, never announced.
+    this.storeRetry = new KeyStoreRetry(this.logger, () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined));
     this.clock = new LicenseExpiryClock({
       state: () => this.states.value,
       options: () => this.options,
@@ -81,6 +86,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       publish: (state) => this.states.next(state),
       apply: (state, expired) => this.apply(state, expired),
       emit: (event) => this.events.next(event),
+      now: () => this.source?.now?.() ?? new Date(),
     });
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
@@ -148,6 +154,14 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
     return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+  }
+
+  /**
+   * Asks now: a satellite asks its hub at once (whatever its backoff was waiting for); with a
+   * local key it is `reverify()`. ai.doo's satellites expose it as `POST /api/license/refresh`.
+   */
+  refresh(options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.reverify(options);
   }
 
   /** Emits on `operations$` once `run` finished (not when it failed). */
@@ -224,6 +238,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   private stop(): void {
     this.clock.stop();
+    this.storeRetry.stop();
     this.evaluator.stop();
     this.source?.stop();
   }
@@ -240,20 +255,23 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       ? sourced(await this.source.refresh(this.options.enforcement))
       : await this.evaluator.evaluate(new Date());
     this.use(next);
+    if (!this.source) this.storeRetry.observe(next.unreadable, next.state);
     return next.state;
   }
 
-  private use({ state, key }: LicenseEvaluation): void {
+  private use({ state, key, unreadable }: LicenseEvaluation): void {
     this.currentKey = key;
-    this.apply(state);
+    // While the store cannot be read the same state comes back on every retry: the retry logs once.
+    const quiet = unreadable !== undefined && this.storeRetry.failing && !stateChanged(this.states.value, state);
+    this.apply(state, undefined, quiet);
   }
 
   /** Publishes a snapshot: the hot-path set, the log line, the events; then the clock looks again. */
-  private apply(next: LicenseState, expired?: LicenseExpiry): void {
+  private apply(next: LicenseState, expired?: LicenseExpiry, quiet = false): void {
     const previous = this.states.value;
     this.granted = next.entitlements.features; // empty unless accepted
     this.states.next(next);
-    logLicenseState(this.logger, next);
+    if (!quiet) logLicenseState(this.logger, next);
     if (stateChanged(previous, next)) {
       this.events.next({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
     }

@@ -15,6 +15,11 @@ export class DatabaseKeyStore implements LicenseKeyStore {
 
   constructor(private readonly database: Database) {}
 
+  /**
+   * The key, or `undefined` when the table says none is activated. A database that cannot be read
+   * makes this throw (the driver's error, never `undefined`): the library then keeps the license
+   * and retries (DESIGN.md 5e) instead of taking an outage for a deactivation.
+   */
   async read(): Promise<string | undefined> {
     const row = await this.database.db
       .selectFrom('license_activation')

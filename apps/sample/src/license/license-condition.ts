@@ -1,4 +1,6 @@
-import { userCapLevel, type LicenseState, type UserCapLevel } from '@liberty/license';
+import { humanDate, timeLeft, userCapLevel, type LicenseState, type UserCapLevel } from '@liberty/license';
+
+export { humanDate, timeLeft };
 
 /**
  * What the screens say about the license, decided in one place: the status area's headline, the
@@ -63,29 +65,6 @@ export interface LicenseConditionInput {
 }
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** `19 May 2026`: a date for people (UTC, like the key's claims). */
-export function humanDate(at: Date): string {
-  return DATE_FORMAT.format(at);
-}
-
-/**
- * Time left, never rounded up: 40 seconds is "less than an hour left", 1.9 days is "1 day left".
- */
-export function timeLeft(ms: number): string {
-  if (ms >= DAY_MS) {
-    const days = Math.floor(ms / DAY_MS);
-    return `${days} ${days === 1 ? 'day' : 'days'} left`;
-  }
-  if (ms >= HOUR_MS) {
-    const hours = Math.floor(ms / HOUR_MS);
-    return `${hours} ${hours === 1 ? 'hour' : 'hours'} left`;
-  }
-  return 'less than an hour left';
-}
 
 /** The seed's recovery column (and the same care for the reasons it does not list), by reason. */
 export function recoveryFor(reason: string): string {

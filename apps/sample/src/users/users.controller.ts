@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';
@@ -40,5 +40,17 @@ export class UsersController {
   async update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthenticatedUser) {
     PermissionGrantPolicy.checkUpdate(actor, id, await this.users.permissionsOf(id), dto.permissions);
     return this.writes.update(id, dto);
+  }
+
+  /**
+   * 204: the user, its token and its sessions are gone and its seat is free. 404 unknown; 409
+   * LAST_ADMIN for the last admin (deleting oneself included); 403 for a user holding a permission
+   * the caller does not hold (the same rule as changing one).
+   */
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string, @CurrentUser() actor: AuthenticatedUser): Promise<void> {
+    PermissionGrantPolicy.checkUpdate(actor, id, await this.users.permissionsOf(id), undefined);
+    await this.writes.remove(id);
   }
 }

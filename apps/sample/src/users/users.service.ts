@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
 import { checkAdminToken } from '../auth/admin-token.js';
@@ -115,25 +115,48 @@ export class UsersService implements SeatCounter, OnModuleInit {
     return { ...view(user), token };
   }
 
-  /** Whether `dto` would turn on a disabled user (a seat-consuming change). 404 for an unknown id. */
-  async enables(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<boolean> {
-    return dto.enabled === true && !(await this.existing(id, tx)).enabled;
-  }
-
+  /**
+   * Writes only the fields `dto` gives (never a whole row read earlier: that would put back an
+   * `enabled` a concurrent disable just changed) and returns the user as stored after the write.
+   * A change of `enabled` must run in the seat transaction (`SeatedUserWrites`). 404 for an
+   * unknown id; 400 for the built-in admin.
+   */
   async update(id: string, dto: UpdateUserDto, tx: Tx = this.database.db): Promise<PublicUser> {
-    const user = await this.existing(id, tx);
     if (id === ADMIN_ID) {
       throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be changed' });
     }
-    if (dto.name !== undefined) user.name = dto.name;
-    if (dto.permissions !== undefined) user.permissions = [...new Set(dto.permissions)];
-    if (dto.enabled !== undefined) user.enabled = dto.enabled;
-    await tx
-      .updateTable('users')
-      .set({ name: user.name, permissions: JSON.stringify(user.permissions), enabled: user.enabled ? 1 : 0 })
-      .where('id', '=', id)
-      .execute();
-    return view(user);
+    const changes: Partial<Pick<UserRow, 'name' | 'permissions' | 'enabled'>> = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.permissions !== undefined) changes.permissions = JSON.stringify([...new Set(dto.permissions)]);
+    if (dto.enabled !== undefined) changes.enabled = dto.enabled ? 1 : 0;
+    if (Object.keys(changes).length > 0) await tx.updateTable('users').set(changes).where('id', '=', id).execute();
+    return view(await this.existing(id, tx));
+  }
+
+  /**
+   * Deletes user `id` and its browser sessions (its token lived in its row, so it stops working
+   * with it). 404 for an unknown id; 409 `LAST_ADMIN` when it is the last enabled user holding
+   * every permission; 400 for the built-in admin (re-created from `LIBERTY_ADMIN_TOKEN` at every
+   * start, so deleting it would not last). Call it under the seat lock (`SeatedUserWrites`).
+   */
+  async remove(id: string, tx: Tx = this.database.db): Promise<void> {
+    const user = await this.existing(id, tx);
+    if (isAdmin(user)) {
+      const admins = (await tx.selectFrom('users').selectAll().where('enabled', '=', 1).execute()).map(fromRow).filter(isAdmin);
+      if (admins.every((admin) => admin.id === id)) {
+        throw new ConflictException({ statusCode: 409, code: 'LAST_ADMIN', message: 'The last admin cannot be deleted' });
+      }
+    }
+    if (id === ADMIN_ID) {
+      throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be deleted (it comes from LIBERTY_ADMIN_TOKEN)' });
+    }
+    await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await tx.deleteFrom('users').where('id', '=', id).execute();
+  }
+
+  /** The user `id` as stored now (in `tx`); 404 for an unknown id. */
+  async find(id: string, tx: Tx = this.database.db): Promise<PublicUser> {
+    return view(await this.existing(id, tx));
   }
 
   private async existing(id: string, tx: Tx): Promise<User> {
@@ -141,6 +164,11 @@ export class UsersService implements SeatCounter, OnModuleInit {
     if (!row) throw new NotFoundException({ statusCode: 404, message: `Unknown user "${id}"` });
     return fromRow(row);
   }
+}
+
+/** An admin holds every permission (the built-in `admin` and anyone given all of them). */
+function isAdmin(user: User): boolean {
+  return user.enabled && PERMISSIONS.every((p) => user.permissions.includes(p));
 }
 
 function authenticated(row: UserRow | undefined): AuthenticatedUser | undefined {

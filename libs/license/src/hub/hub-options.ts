@@ -18,6 +18,19 @@ export interface LicenseHubOptions {
   token?: string;
   /** Seconds between two refreshes (1–604800). Default: 3600, ai.doo's one-hour cache. */
   refreshSeconds?: number;
+  /**
+   * How long the last good answer is trusted while the hub cannot be asked (network error, 5xx,
+   * a garbled answer), counted from that answer (1–31536000 s). Past it the state is rejected
+   * `hub unreachable`. Never past the answer's own `expires_at`. A 401/403 ends the trust at
+   * once. Default: 259200 (72 h).
+   */
+  maxStaleSeconds?: number;
+  /**
+   * The cap of the retry backoff while the hub is unreachable, in seconds (1–60): each retry
+   * waits a random time between 0 and min(cap, 1 s × 2^failures) ("full jitter", so satellites
+   * do not retry in lockstep). Default: 60.
+   */
+  retryMaxSeconds?: number;
   /** Time allowed for one request, body included, in ms (100–120000). Default: 5000. */
   timeoutMs?: number;
   /**
@@ -32,9 +45,16 @@ export interface ResolvedHubOptions {
   /** The `${NAME}` reference, when a token is configured (resolving again gives the same options). */
   readonly token?: string;
   readonly refreshSeconds: number;
+  readonly maxStaleSeconds: number;
+  readonly retryMaxSeconds: number;
   readonly timeoutMs: number;
   readonly startupWaitMs: number;
 }
+
+/** 72 hours: how long a satellite trusts the hub's last answer while it cannot ask again. */
+export const DEFAULT_HUB_MAX_STALE_SECONDS = 259_200;
+/** The retry backoff never waits longer than this (so a satellite follows a returning hub within a minute). */
+export const MAX_HUB_RETRY_SECONDS = 60;
 
 /** The options that configure a local key; a hub replaces all of them. */
 export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore', 'revocationListPath'] as const;
@@ -74,6 +94,8 @@ export function resolveHubOptions(
     url,
     ...(hub.token !== undefined ? { token: hub.token } : {}),
     refreshSeconds: whole('hub.refreshSeconds', hub.refreshSeconds, 3600, 1, 604_800),
+    maxStaleSeconds: whole('hub.maxStaleSeconds', hub.maxStaleSeconds, DEFAULT_HUB_MAX_STALE_SECONDS, 1, 31_536_000),
+    retryMaxSeconds: whole('hub.retryMaxSeconds', hub.retryMaxSeconds, MAX_HUB_RETRY_SECONDS, 1, MAX_HUB_RETRY_SECONDS),
     timeoutMs: whole('hub.timeoutMs', hub.timeoutMs, 5000, 100, 120_000),
     startupWaitMs: whole('hub.startupWaitMs', hub.startupWaitMs, 5000, 0, 60_000),
   });

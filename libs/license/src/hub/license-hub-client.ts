@@ -7,8 +7,14 @@ import { parseHubStatus, type HubStatus } from './hub-status.js';
 /** A status answer is a few hundred bytes; anything past this is refused, not buffered. */
 export const MAX_HUB_BODY_BYTES = 64 * 1024;
 
-/** One request's outcome: the answer, or the warning that says what went wrong. */
-export type HubFetchResult = { ok: true; status: HubStatus } | { ok: false; warning: string };
+/**
+ * One request's outcome: the answer, or the warning that says what went wrong. `hubTime` is the
+ * hub's clock (its `Date` header, ms) when the answer had one; `refused` marks a 401/403 (the hub
+ * refused the token: the satellite stops trusting its last answer at once).
+ */
+export type HubFetchResult =
+  | { ok: true; status: HubStatus; hubTime?: number }
+  | { ok: false; warning: string; refused?: 401 | 403; hubTime?: number };
 
 /** The warnings a failed request gives (one family per kind of failure). */
 export const HubWarning = {
@@ -47,9 +53,12 @@ export class LicenseHubClient {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
       const response = await fetch(this.options.url, { headers, signal: controller.signal, redirect: 'manual' });
+      const hubTime = dateHeader(response);
+      const time = hubTime !== undefined ? { hubTime } : {};
       if (response.status < 200 || response.status > 299) {
         void response.body?.cancel().catch(() => undefined);
-        return { ok: false, warning: HubWarning.unreachable(httpProblem(response.status)) };
+        const refused = response.status === 401 || response.status === 403 ? { refused: response.status as 401 | 403 } : {};
+        return { ok: false, warning: HubWarning.unreachable(httpProblem(response.status)), ...refused, ...time };
       }
       const body = await readBounded(response);
       if (body === undefined) {
@@ -62,7 +71,7 @@ export class LicenseHubClient {
         return { ok: false, warning: HubWarning.invalidStatus('not JSON') };
       }
       const parsed = parseHubStatus(json);
-      return parsed.ok ? parsed : { ok: false, warning: HubWarning.invalidStatus(parsed.why) };
+      return parsed.ok ? { ...parsed, ...time } : { ok: false, warning: HubWarning.invalidStatus(parsed.why), ...time };
     } catch (error) {
       const why = controller.signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : networkProblem(error);
       return { ok: false, warning: HubWarning.unreachable(why) };
@@ -70,6 +79,14 @@ export class LicenseHubClient {
       clearTimeout(timer);
     }
   }
+}
+
+/** The hub's clock from its `Date` header (RFC 9110 IMF-fixdate), in ms; `undefined` when absent or unreadable. */
+function dateHeader(response: Response): number | undefined {
+  const text = response.headers.get('date');
+  if (!text || text.length > 64) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function httpProblem(status: number): string {

@@ -10,11 +10,17 @@ import { readKeyStore } from './read-key-store.js';
  */
 export class LicenseKeySource {
   private store: LicenseKeyStore;
+  /**
+   * The store's last answer (a key, or "no key"), kept through read failures: a store that cannot
+   * be read right now (a database or Redis outage) says nothing about the key, so the evaluator
+   * goes on with this answer (DESIGN.md 5e). Forgotten when the store changes.
+   */
+  private answer?: Exclude<KeyRead, { kind: 'unreadable' }>;
 
   constructor(
     private readonly env: EnvironmentReader,
     private readonly custom: LicenseKeyStore | null | undefined,
-    licenseKey: string,
+    private licenseKey: string,
     private readonly satellite = false,
   ) {
     this.store = this.storeFor(licenseKey);
@@ -22,12 +28,22 @@ export class LicenseKeySource {
 
   /** Follows a new `licenseKey` reference (`reconfigure()`); a host's store stays. */
   use(licenseKey: string): void {
+    // Another variable is another store: its predecessor's answer says nothing about it.
+    if (!this.custom && licenseKey !== this.licenseKey) this.answer = undefined;
+    this.licenseKey = licenseKey;
     this.store = this.storeFor(licenseKey);
   }
 
   /** The key, or why there is none. Never throws. */
-  read(): Promise<KeyRead> {
-    return readKeyStore(this.store);
+  async read(): Promise<KeyRead> {
+    const read = await readKeyStore(this.store);
+    if (read.kind !== 'unreadable') this.answer = read;
+    return read;
+  }
+
+  /** The store's last answer before the current failure to read it (`undefined`: it never answered). */
+  get lastAnswer(): Exclude<KeyRead, { kind: 'unreadable' }> | undefined {
+    return this.answer;
   }
 
   watchPath(): string | undefined {
@@ -48,12 +64,14 @@ export class LicenseKeySource {
   async write(token: string): Promise<string | undefined> {
     this.assertWritable('write');
     await this.store.write!(token);
+    this.answer = { kind: 'token', token, source: this.store.source ?? 'keyStore' };
     return this.store.source;
   }
 
   async clear(): Promise<string | undefined> {
     this.assertWritable('clear');
     await this.store.clear!();
+    this.answer = { kind: 'unset' };
     return this.store.source;
   }
 

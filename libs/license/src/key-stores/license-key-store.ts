@@ -2,8 +2,17 @@
  * Where the license key comes from (DESIGN.md section 5a). The service only orchestrates: it asks
  * the store for the key, verifies it, and — for a writable store — stores an activated key.
  *
- * `read()` resolves to the key, or `undefined` when none is stored (the normal unlicensed
- * mode); it throws when the store cannot be read (reported as a warning, never a crash).
+ * The contract of `read()`, which a host's own store must keep (DESIGN.md 5e):
+ * * resolve to the key when one is stored;
+ * * resolve to `undefined` ONLY when the store answered that no key is stored — this is a
+ *   deactivation: the license becomes `not-configured`;
+ * * THROW (or reject) when the store could not be read — a database or Redis outage, a timeout,
+ *   a refused permission. Never turn such an error into `undefined`: that would drop a valid
+ *   license because of an outage. On an error the service keeps the license it has (re-verified
+ *   from the store's last answer), logs ONE warning, retries the read with backoff (0.5 s doubling
+ *   to 5 s) until it succeeds, and then goes on by itself. A `KeyStoreReadError` lets the store say
+ *   where the read was tried; any other error is reported with its message (escaped).
+ *
  * A store without `write` / `clear` is read-only: `activate()` / `deactivate()` are refused.
  */
 export interface LicenseKeyStore {
@@ -24,7 +33,10 @@ export interface LicenseKeyStore {
  */
 export const LICENSE_KEY_STORE = Symbol('liberty.license.key-store');
 
-/** A store that cannot be read (a missing permission, an empty secret): reported as a warning. */
+/**
+ * A store that cannot be read (an outage, a missing permission, an empty secret): a warning, and
+ * the current license stays (see `LicenseKeyStore.read`).
+ */
 export class KeyStoreReadError extends Error {
   override readonly name = 'KeyStoreReadError';
   constructor(

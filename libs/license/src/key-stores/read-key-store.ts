@@ -12,9 +12,10 @@ export async function readKeyStore(store: LicenseKeyStore): Promise<KeyRead> {
     value = await store.read();
   } catch (error) {
     const source = (error instanceof KeyStoreReadError ? error.source : undefined) ?? store.source ?? 'keyStore';
+    // A host's message may carry anything (a newline, a control character): escaped before it is logged.
     const why =
       error instanceof KeyStoreReadError
-        ? error.message
+        ? printable(error.message, 300)
         : `cannot read the key store (${printable((error as Error | undefined)?.message ?? error, 200)})`;
     return { kind: 'unreadable', source, why };
   }

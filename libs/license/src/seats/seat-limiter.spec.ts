@@ -141,4 +141,51 @@ describe('SeatLimiter', () => {
       await close();
     });
   });
+
+  describe('underSeatLock (the work runs in the host\'s seat transaction)', () => {
+    /** A host "database": rows and a lock that runs transactions one at a time, as BEGIN IMMEDIATE does. */
+    function table(enabled: boolean[]) {
+      const rows = enabled.map((on) => ({ enabled: on }));
+      let queue: Promise<unknown> = Promise.resolve();
+      const runs: string[] = [];
+      const lock = {
+        run<T>(work: (tx: string) => Promise<T>): Promise<T> {
+          const run = queue.then(() => work(`tx${runs.push('tx')}`));
+          queue = run.catch(() => undefined);
+          return run;
+        },
+        enabledUsers: (tx: string) => {
+          runs.push(`count in ${tx}`);
+          return rows.filter((row) => row.enabled).length;
+        },
+      };
+      return { rows, lock, runs };
+    }
+
+    it('claim() counts in the same transaction and throws 402 at the cap; the work decides when to claim', async () => {
+      const { limiter, close } = await limiterWith(kit, { claims: capped(2) });
+      const { rows, lock, runs } = table([true, false, false]);
+      const enable = (i: number) =>
+        limiter.underSeatLock(lock, async (_tx, seat) => {
+          if (!rows[i]!.enabled) await seat.claim();
+          await new Promise((resolve) => setImmediate(resolve));
+          rows[i]!.enabled = true;
+        });
+      const results = await Promise.allSettled([enable(1), enable(2), enable(0)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(SeatLimitReachedException);
+      expect(rows.map((r) => r.enabled)).toEqual([true, true, false]);
+      // Re-enabling an enabled user takes no seat and does not count.
+      expect(runs).toEqual(['tx', 'count in tx1', 'tx', 'count in tx3', 'tx']);
+      await close();
+    });
+
+    it('a disable or an edit needs no seat: the work runs without claiming, also at the cap', async () => {
+      const { limiter, close } = await limiterWith(kit, { claims: capped(1) });
+      const { rows, lock } = table([true, true]);
+      await expect(limiter.underSeatLock(lock, async () => { rows[0]!.enabled = false; return 'disabled'; })).resolves.toBe('disabled');
+      expect(rows.map((r) => r.enabled)).toEqual([false, true]);
+      await close();
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LicenseService } from '../license.service.js';
-import { SEAT_COUNTER, type SeatCounter } from './seat-counter.interface.js';
+import { SEAT_COUNTER, type SeatClaim, type SeatCounter, type SeatLock } from './seat-counter.interface.js';
 import { SeatLimitReachedException } from './seat-limit-reached.exception.js';
 
 /**
@@ -60,12 +60,38 @@ export class SeatLimiter {
    * ```
    */
   async claimSeatWithin<T>(countInTx: () => number | Promise<number>, action: () => T | Promise<T>): Promise<T> {
-    const max = this.license.state.entitlements.maxUsers;
-    if (max !== undefined) {
-      const count = await countInTx();
-      if (count >= max) throw new SeatLimitReachedException(count, max);
-    }
+    await this.checkSeatFree(countInTx);
     return action();
+  }
+
+  /**
+   * The easy way to keep the seat rule when several processes share the users: runs `work` in
+   * the host's seat transaction (`lock.run`) and hands it a `claim()` that throws
+   * `SeatLimitReachedException` (402) when no seat is free, counted in that transaction.
+   *
+   * The rule (DESIGN 5e): every write that changes `enabled` runs here — creating an enabled
+   * user, enabling (read the user in `tx`; claim only when it is disabled), disabling (so no
+   * enable can read it before and write after) — and writes only `enabled` and the fields it was
+   * given. Edits of other fields (name, permissions) write only those columns and need no lock:
+   * a read-modify-write of the whole row would put back an `enabled` that a disable just changed.
+   *
+   * ```ts fragment
+   * return seats.underSeatLock(seatLock, async (tx, seat) => {
+   *   const user = await findUser(tx, id);
+   *   if (dto.enabled && !user.enabled) await seat.claim();
+   *   await tx.updateTable('users').set({ enabled: dto.enabled ? 1 : 0 }).where('id', '=', id).execute();
+   * });
+   * ```
+   */
+  underSeatLock<Tx, T>(lock: SeatLock<Tx>, work: (tx: Tx, seat: SeatClaim) => Promise<T>): Promise<T> {
+    return lock.run((tx) => work(tx, { claim: () => this.checkSeatFree(() => lock.enabledUsers(tx)) }));
+  }
+
+  private async checkSeatFree(count: () => number | Promise<number>): Promise<void> {
+    const max = this.license.state.entitlements.maxUsers;
+    if (max === undefined) return;
+    const used = await count();
+    if (used >= max) throw new SeatLimitReachedException(used, max);
   }
 
   /** Enabled users now and the cap (`null`: no cap). */

@@ -1,4 +1,4 @@
-import type { LicenseState } from '@liberty/license';
+import type { LicenseState } from './license-state.js';
 import { licenseBanner } from './license-banner.js';
 
 // The banner texts of DESIGN.md 7a, for each license status and enforcement, with their severity
