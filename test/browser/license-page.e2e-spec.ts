@@ -79,7 +79,10 @@ describe('License page (Chromium)', () => {
 
   it('shows an accepted license: status, customer, chips, red dots, user cap, AI', async () => {
     expect(await byId('status-label').textContent()).toBe('Accepted');
-    expect(await byId('license-banner').isHidden()).toBe(true);
+    // 20 days before expiry: the expiry warning banner (issue 23), yellow, for a license:read holder.
+    await byId('license-banner').and(page.locator('[data-mode="expiring"]')).waitFor();
+    expect(await byId('license-banner').getAttribute('data-tone')).toBe('warning');
+    expect(await byId('license-banner-text').textContent()).toMatch(/^The license expires on \d{1,2} [A-Z][a-z]+ \d{4} — 19 days left; renew it before then$/);
     expect(await byId('customer').textContent()).toBe('Acme Corp');
     expect(await byId('edition').textContent()).toBe('enterprise');
     expect(await byId('instance').textContent()).toBe('prod-eu-west');
