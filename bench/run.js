@@ -212,11 +212,12 @@ async function httpSuite(env) {
 
 // The replica suites start their own redis-server / PostgreSQL (bench/lib/servers.js).
 async function usageStoreSuite(env) {
-  progress('usage store: RedisUsageStore consume vs bare INCRBY vs in-memory, per call');
+  progress('usage store: RedisUsageStore consume vs bare INCRBY vs in-memory vs the database count (PostgreSQL), per call');
   return pick(await runChild('suites/usage-store.js', { env, args: options(config.usageStore) }), [
     'redisConsumeUs',
     'redisIncrbyUs',
     'inMemoryConsumeUs',
+    'databaseConsumeUs',
   ]);
 }
 
@@ -268,6 +269,7 @@ function report(figures, details, paired, { started, loadStart }) {
     ['fastify.perRequestVerifyRps / fastify.licenseGuardRps', median('fastify.perRequestVerifyRps') / median('fastify.licenseGuardRps')],
     ['fastify.licenseGuardRps / fastify.unguardedRps', median('fastify.licenseGuardRps') / median('fastify.unguardedRps')],
     ['redisConsumeUs / inMemoryConsumeUs (a shared counter vs one process)', median('redisConsumeUs') / median('inMemoryConsumeUs')],
+    ['databaseConsumeUs / redisConsumeUs (the durable AI count vs the Redis-only store)', median('databaseConsumeUs') / median('redisConsumeUs')],
     ['busConvergenceMs (median, 3 replicas)', median('busConvergenceMs')],
     ['busConvergenceP99Ms (3 replicas)', median('busConvergenceP99Ms')],
     ['seatClaimsPerSec / plainInsertsPerSec (3 replicas, PostgreSQL)', median('seatClaimsPerSec') / median('plainInsertsPerSec')],

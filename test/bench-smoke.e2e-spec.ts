@@ -28,6 +28,7 @@ const FIGURES = [
   'redisConsumeUs',
   'redisIncrbyUs',
   'inMemoryConsumeUs',
+  'databaseConsumeUs',
   'busConvergenceMs',
   'busConvergenceP99Ms',
   'seatClaimsPerSec',

@@ -24,4 +24,4 @@ export interface RedisServer {
   wipe(): Promise<void>;
   stop(): Promise<void>;
 }
-export declare function startRedis(options?: { persistent?: boolean }): Promise<RedisServer>;
+export declare function startRedis(options?: { persistent?: boolean; args?: string[] }): Promise<RedisServer>;

@@ -128,7 +128,9 @@ export async function startRedis(options = {}) {
   let child;
   const start = async () => {
     child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-      ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])], {
+      ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      // e.g. ['--aclfile', path]: the Redis an operator locks down.
+      ...(options.args ?? [])], {
       stdio: 'ignore',
     });
     await waitForPort(port, 15_000, 'redis-server');

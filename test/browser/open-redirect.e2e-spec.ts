@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { safeNextPath } from '../../apps/sample/web/assets/next-path.js';
 import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
 
 // Security review (issue 13) findings 2 and 4 in a real Chromium: after signing in, `next` never
@@ -83,6 +85,14 @@ describe('finding 2: the redirect after sign-in stays on the app (Chromium)', ()
     ['a double-encoded tab', () => `/%2509/${host()}/x`],
     ['an absolute URL', () => encodeURIComponent(`${evilOrigin}/x`)],
     ['a javascript: URL', () => encodeURIComponent('javascript:alert(1)')],
+    // Round 2 (issue 20, finding 1): dot segments that URL parsing resolves to //host.
+    ['/.//host (round 2)', () => `/.//${host()}/x`],
+    ['/..//host (round 2)', () => `/..//${host()}/x`],
+    ['/%2e//host, decoded by the query (round 2)', () => `/%2e//${host()}/x`],
+    ['/%2e//host, kept encoded (round 2)', () => `/%252e//${host()}/x`],
+    ['/%2e%2e//host (round 2)', () => `/%252e%252e//${host()}/x`],
+    ['/a/..//host (round 2)', () => `/a/..//${host()}/x`],
+    ['/.%2e/%2F/host (round 2)', () => `/.%252e/%252F/${host()}/x`],
   ])('%s → the home page of the app', async (_what, next) => {
     const before = evilHits.length;
     const landed = await landingAfterSignIn(next());
@@ -96,6 +106,33 @@ describe('finding 2: the redirect after sign-in stays on the app (Chromium)', ()
     expect(landed.origin).toBe(fixture.baseUrl);
     expect(`${landed.pathname}${landed.search}`).toBe('/settings/license?tab=1');
   }, TIMEOUT);
+});
+
+describe('round 2, finding 1: safeNextPath checks the raw input (Node, the same module the page loads)', () => {
+  const origin = 'http://127.0.0.1:3000';
+
+  it.each(['/.//h/x', '/..//h', '/%2e//h', '/%2e%2e//h', '/a/..//h', '/./%2f/h', '/%2E%2e/', '/a/%2e%2e/b', '/a\\b', '/a b', '/ä'])(
+    '%s → /',
+    (next) => expect(safeNextPath(next, origin)).toBe('/'),
+  );
+
+  it.each(['/settings/license', '/settings/license?tab=1#x', '/apps/nomajde/orders', '/a.b/c..d/.e'])('%s is kept as given', (next) => {
+    expect(safeNextPath(next, origin)).toBe(next);
+  });
+
+  it('property: whatever the input, the result is / or the input itself, and it resolves on this origin to a path not starting with //', () => {
+    const pieces = fc.constantFrom('/', '.', '..', '%2e', '%2E', '%2f', '%2F', '%5c', '\\', '%09', '\t', 'h', 'evil.host', ':', '@', '?', '#', '%', '%25', 'a');
+    fc.assert(
+      fc.property(fc.oneof(fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join('')), fc.string()), (next) => {
+        const result = safeNextPath(next, origin);
+        expect(result === '/' || result === next).toBe(true);
+        const url = new URL(result, origin);
+        expect(url.origin).toBe(origin);
+        expect(url.pathname.startsWith('//')).toBe(false);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
 });
 
 describe('finding 4: a page on another port of the same host cannot act for the signed-in admin (Chromium)', () => {

@@ -66,6 +66,20 @@ describe('License page: replicas (Chromium)', () => {
       expect(await other.locator('.dot--missing').count()).toBe(1);
       expect(await other.textContent()).toContain('runs a different key');
       expect(await page.locator('#replicas-note').textContent()).toBe('1 replica runs a different key than this one.');
+
+      // Redis down: the card says so, rather than advising to set REDIS_URL.
+      await redis.kill();
+      try {
+        await page.goto('/settings/license');
+        await page.locator('#license[aria-busy="false"]').waitFor({ timeout: 15_000 });
+        const note = page.locator('#replicas-note');
+        expect(await note.getAttribute('data-bus')).toBe('unavailable');
+        expect(await note.textContent()).toBe('Redis is unreachable: the other replicas cannot be listed now. This replica keeps serving with its license.');
+        expect(await note.textContent()).not.toContain('REDIS_URL');
+        expect(await page.locator('#replicas li').count()).toBe(1);
+      } finally {
+        await redis.start();
+      }
     } finally {
       await context.close();
     }

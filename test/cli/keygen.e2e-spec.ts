@@ -1,6 +1,6 @@
 // `liberty-license keygen`: key sizes, file modes, never overwriting, run through the built bin.
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_RSA_BITS } from '@liberty/license';
@@ -40,6 +40,16 @@ describe('liberty-license keygen', () => {
     expect(createPublicKey(await readFile(join(out, 'public.pem'), 'utf8')).asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(await mode(join(out, 'private.pem'))).toBe(0o600);
     expect(await mode(join(out, 'public.pem'))).toBe(0o644);
+  }, TIMEOUT);
+
+  it.each([0o777, 0o775])('an existing --out that other users can write to (%o) is refused: exit 2, no key written (issue 20)', async (dirMode) => {
+    const out = join(root, `open-${dirMode.toString(8)}`);
+    await mkdir(out);
+    await chmod(out, dirMode);
+    const result = await runCli(['keygen', '--out', out, '--bits', '2048']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--out ${out} is writable by other users (mode 0${dirMode.toString(8)}); use a private directory (chmod 700 ${out})`);
+    expect(await readdir(out)).toEqual([]);
   }, TIMEOUT);
 
   it.concurrent.each([

@@ -39,9 +39,31 @@ const NEST12_TSCONFIG = {
     noImplicitAny: false,
     strictBindCallApply: false,
     noFallthroughCasesInSwitch: false,
-    types: ['node'],
+    types: ['vitest/globals', 'node'], // as nest new (CLI 12, Vitest) writes it
   },
 };
+/** What `nest new` writes for a CommonJS app (module commonjs, classic node resolution + typesVersions). */
+const NEST12_CJS_TSCONFIG = {
+  compilerOptions: {
+    module: 'commonjs',
+    declaration: true,
+    removeComments: true,
+    emitDecoratorMetadata: true,
+    experimentalDecorators: true,
+    allowSyntheticDefaultImports: true,
+    esModuleInterop: true,
+    target: 'ES2023',
+    sourceMap: true,
+    outDir: './dist',
+    baseUrl: './',
+    incremental: true,
+    skipLibCheck: true,
+    strictNullChecks: true,
+    forceConsistentCasingInFileNames: true,
+    types: ['vitest/globals', 'node'],
+  },
+};
+const COMMONJS_DOC = 'docs/commonjs.md';
 const NEST12_TSCONFIG_BUILD = {
   extends: './tsconfig.json',
   exclude: ['node_modules', 'test', 'dist', '**/*spec.ts', 'vitest.config.ts'],
@@ -195,6 +217,8 @@ describe.each(docs)('%s', (doc, snippets) => {
       const out = await runTool(dir, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run']);
       expect(out).toMatch(/Tests\s+\d+ passed/);
       expect(out).not.toMatch(/failed/i);
+      // nest new's generated specs still pass once the README is applied (globals kept, AppController kept).
+      if (doc === 'README.md') expect(out).toMatch(/app\.e2e-spec\.ts/);
     });
   }
 
@@ -207,6 +231,7 @@ describe.each(docs)('%s', (doc, snippets) => {
         expect(source).toContain("from 'vitest'");
         await writeFile(file, source.replace("from 'vitest'", "from '@jest/globals'"));
       }
+      // nest new's own specs use the globals (describe, it, expect), which Jest injects too.
       const out = await runTool(dir, ['--experimental-vm-modules', join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci'], true);
       expect(out).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     });
@@ -227,9 +252,18 @@ async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
     await symlink(join(ROOT, 'node_modules', name), join(modules, name));
   }
   await unpackInto(tarball, modules);
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'snippet-app', private: true, type: 'module' }, null, 2));
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(NEST12_TSCONFIG, null, 2));
+  // docs/commonjs.md is built as `nest new` builds a CommonJS app; every other doc as an ESM app.
+  const commonjs = doc === COMMONJS_DOC;
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'snippet-app', private: true, ...(commonjs ? {} : { type: 'module' }) }, null, 2));
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(commonjs ? NEST12_CJS_TSCONFIG : NEST12_TSCONFIG, null, 2));
   await writeFile(join(dir, 'tsconfig.build.json'), JSON.stringify(NEST12_TSCONFIG_BUILD, null, 2));
+  // The README is followed in an app `nest new` made: its own files are there first, and must keep working.
+  if (doc === 'README.md') {
+    for (const [path, code] of Object.entries(NEST_NEW_FILES)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), code);
+    }
+  }
   for (const snippet of snippets) {
     const file = join(dir, placement(snippet));
     await mkdir(dirname(file), { recursive: true });
@@ -320,6 +354,71 @@ async function startApp(dir: string, env: Record<string, string>): Promise<Runni
     }
   }
 }
+
+/**
+ * What `nest new` (CLI 12, ESM, Vitest) leaves in a fresh app besides main.ts and app.module.ts: a
+ * Hello-World controller and service, and specs written against Vitest's globals.
+ */
+const NEST_NEW_FILES: Record<string, string> = {
+  'src/app.service.ts': `import { Injectable } from '@nestjs/common';
+
+@Injectable()
+export class AppService {
+  getHello(): string {
+    return 'Hello World!';
+  }
+}
+`,
+  'src/app.controller.ts': `import { Controller, Get } from '@nestjs/common';
+import { AppService } from './app.service.js';
+
+@Controller()
+export class AppController {
+  constructor(private readonly appService: AppService) {}
+
+  @Get()
+  getHello(): string {
+    return this.appService.getHello();
+  }
+}
+`,
+  'src/app.controller.spec.ts': `import { Test, TestingModule } from '@nestjs/testing';
+import { AppController } from './app.controller.js';
+import { AppService } from './app.service.js';
+
+describe('AppController', () => {
+  let appController: AppController;
+
+  beforeEach(async () => {
+    const app: TestingModule = await Test.createTestingModule({ controllers: [AppController], providers: [AppService] }).compile();
+    appController = app.get<AppController>(AppController);
+  });
+
+  it('returns "Hello World!"', () => {
+    expect(appController.getHello()).toBe('Hello World!');
+  });
+});
+`,
+  'test/app.e2e-spec.ts': `import { Test, TestingModule } from '@nestjs/testing';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { AppModule } from './../src/app.module.js';
+
+describe('AppController (e2e)', () => {
+  let app: INestApplication;
+
+  beforeEach(async () => {
+    const moduleFixture: TestingModule = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleFixture.createNestApplication();
+    await app.init();
+  });
+
+  afterEach(() => app.close());
+
+  it('/ (GET)', () => request(app.getHttpServer()).get('/').expect(200).expect('Hello World!'));
+});
+`,
+};
 
 const BOOT = `import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';

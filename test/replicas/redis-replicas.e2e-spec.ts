@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { createClient } from 'redis';
+import pg from 'pg';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
@@ -72,6 +73,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       return body.replicas?.length === 3 && body.replicas;
     });
     expect(listed.map((r: { id: string }) => r.id)).toEqual(['replica-2', 'replica-1', 'replica-3']);
+    expect((await replicas[1]!.call('get', '/api/license')).body.replicaBus).toBe('connected');
     for (const replica of listed) {
       expect(replica).toEqual({
         id: expect.any(String),
@@ -85,10 +87,11 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   });
 
   it('500 concurrent AI messages spread over the replicas, 50 below the cap: exactly 50 are served', async () => {
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    await client.set(`liberty:{liberty-sample}:ai:${utcDay()}`, String(CAP - 50));
-    await client.close();
+    // The day's count is the database's (issue 18: Redis may lose it): 50 below the cap.
+    const db = new pg.Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    await db.query('insert into ai_usage (day, count) values ($1, $2) on conflict (day) do update set count = excluded.count', [utcDay(), CAP - 50]);
+    await db.end();
     const responses = await Promise.all(Array.from({ length: 500 }, (_, i) => message(replicas[i % 3]!)));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(50);
@@ -137,7 +140,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   it('a hostile replica id on the bus is escaped in the log line (no raw bidi or line-separator characters)', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();
-    await client.publish('liberty:{liberty-sample}:license:changes', JSON.stringify({ from: 'evil\u202e\u2028"x', generation: 1, type: 'reverify' }));
+    await client.publish('liberty:{liberty-sample}:license:changes', JSON.stringify({ from: 'evil\u202e\u2028"x', instance: 'e'.repeat(16), generation: 1, type: 'reverify' }));
     await client.close();
     await until('the escaped log lines', async () => replicas.every((r) => r.log.includes('after reverify on replica "evil\\u202e\\u2028\\"x"')));
     for (const replica of replicas) {
@@ -146,17 +149,20 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     }
   });
 
-  it('Redis killed: every replica keeps serving with its state, metered calls 503; back: a reverify made meanwhile reaches all', async () => {
+  it('Redis killed: every replica keeps serving with its state, the AI cap still holds; back: a reverify made meanwhile reaches all', async () => {
     await redis.kill();
     for (const replica of replicas) {
       expect((await replica.call('get', '/health', undefined, '')).status).toBe(200);
       const license = await replica.call('get', '/api/license');
       expect(license.status).toBe(200);
       expect(license.body).toMatchObject({ status: 'accepted', customer: 'Customer Two' });
+      // The Replicas card tells this outage from a missing REDIS_URL.
+      expect(license.body.replicaBus).toBe('unavailable');
       expect((await replica.call('get', '/api/connectors/sap')).status).toBe(200);
+      // The count lives in the database: the day's cap (reached above) holds without Redis.
       const metered = await message(replica);
-      expect(metered.status).toBe(503);
-      expect(metered.body).toMatchObject({ statusCode: 503, code: 'USAGE_STORE_UNAVAILABLE' });
+      expect(metered.status).toBe(429);
+      expect(metered.body).toMatchObject({ statusCode: 429, code: 'AI_MESSAGE_LIMIT_REACHED' });
     }
     // A key change applied on replica 2 while Redis is down: only replica 2 knows of it.
     await writeFile(keyFile(), await keyFor('Customer Three'));
@@ -168,8 +174,8 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       const customers = await Promise.all(replicas.map(customerOn));
       return customers.every((c) => c === 'Customer Three');
     }, 30_000);
-    // The 503s counted nothing: the day's count is where it was before Redis went away.
-    await until('metered calls served again', async () => (await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday === CAP);
+    // The refusals counted nothing: the day's count is where it was before Redis went away.
+    expect((await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday).toBe(CAP);
     const next = await message(replicas[2]!);
     expect(next.status).toBe(429);
   });
@@ -195,6 +201,21 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     }
     // A replica that shut down leaves the list at once.
     await until('the stale replica gone', async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3);
+  });
+
+  it('a second process started with LIBERTY_REPLICA_ID of a live one: both log it, and changes still reach it', async () => {
+    const twin = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-1' });
+    try {
+      const line = /another live process uses replica id "replica-1"/;
+      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0]!.log), 30_000);
+      const customer = (await customerOn(replicas[1]!)) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
+      await writeFile(keyFile(), await keyFor(customer));
+      expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe(customer);
+      // The twin shares replica 1's id: before the fix, it dropped replica 1's message as its own.
+      await until('the twin re-verified', async () => (await customerOn(twin)) === customer, 5_000);
+    } finally {
+      await twin.stop();
+    }
   });
 });
 

@@ -156,6 +156,9 @@ describe('key_store = "database": activation by paste', () => {
   // Last: the second app re-seeds the shared database's admin token.
   it('a restart reads the activated key back from the database', async () => {
     expect((await sample.call('post', '/api/license/activate', { body: { token: await aidooKey({ customer: 'Kept' }) } })).status).toBe(200);
+    // A restart: the first app stops first (one SQLite file serves one process at a time).
+    await sample.close();
+    sample = undefined as unknown as SampleApp;
     const keyVar = unique('LIBERTY_HUB_KEY');
     const second = await SampleApp.start(kit, { keyVar, toml: hubToml(keyVar), dataDir });
     try {

@@ -171,21 +171,24 @@ describe('authentication on the new transports', () => {
   });
   afterAll(() => sample.close());
 
-  it('GraphQL without a token: UNAUTHENTICATED, no data', async () => {
-    const { body } = await graphql(sample, '{ sapTables { name } }', null);
-    expect(body.data).toBeNull();
+  // Issue 20 (findings 5 and 11) changed both on purpose: GraphQL refuses the HTTP request before
+  // executing anything (401, no data member), and Socket.IO refuses the handshake (no socket).
+  it('GraphQL without a token: 401 UNAUTHENTICATED, nothing executed', async () => {
+    const { status, body } = await graphql(sample, '{ sapTables { name } }', null);
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('Socket.IO without a token: the exception event says 401', async () => {
-    const socket = await connect(sample, null);
-    try {
-      expect(await call(socket, 'connectors.sap.tables')).toEqual({
-        exception: { statusCode: 401, code: 'UNAUTHORIZED', message: 'Authentication required: send "Authorization: Bearer <token>" or sign in' },
-      });
-    } finally {
-      socket.disconnect();
-    }
+  it('Socket.IO without a token: the handshake is refused with 401 (connect_error data)', async () => {
+    const refused = await connect(sample, null).then(
+      (socket) => {
+        socket.disconnect();
+        return undefined;
+      },
+      (error: { data?: unknown }) => error.data,
+    );
+    expect(refused).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Authentication required: send "Authorization: Bearer <token>" or sign in' });
   });
 });
 

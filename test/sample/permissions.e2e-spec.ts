@@ -80,7 +80,7 @@ describe('sample app auth and permissions', () => {
     for (const token of [null, 'not-a-valid-token']) {
       const response = await sample.call(route.method, pathOf(route), { token, body: route.body });
       expect(response.status).toBe(401);
-      expect(response.body).toEqual({ statusCode: 401, message: expect.any(String) });
+      expect(response.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: expect.any(String) }); // code: issue 20, one body on every transport
     }
   });
 

@@ -113,6 +113,8 @@ export interface StartOptions extends Partial<TomlOptions> {
   toml?: string;
   /** An existing data dir (a restart keeps the database); the caller removes it. Default: a fresh one. */
   dataDir?: string;
+  /** `LIBERTY_ADMIN_TOKEN` (replicas of one install share it). Default: a new random one, i.e. a rotation. */
+  adminToken?: string;
 }
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -146,7 +148,7 @@ export class SampleApp {
     } else if (options.token) {
       process.env[keyVar] = options.token;
     }
-    const adminToken = randomBytes(16).toString('hex');
+    const adminToken = options.adminToken ?? randomBytes(16).toString('hex');
     process.env.LIBERTY_ADMIN_TOKEN = adminToken;
     const logger = new CapturingLogger();
     const app = await createSampleApp({ configPath, logger, dataDir });

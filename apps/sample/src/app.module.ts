@@ -59,7 +59,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, load: [() => ({ [APP_CONFIG_NAMESPACE]: loaded.config })] }),
         AppConfigModule.forRoot(loaded.path),
         DatabaseModule.forRoot(options),
-        ReplicasModule,
+        ReplicasModule.forRoot(),
         LicenseModule.forRootAsync({
           // ConfigModule and AppConfigModule are global.
           inject: [ConfigService, APP_CONFIG_PATH, Database],

@@ -13,7 +13,7 @@ try {
   new Logger('liberty.sample').log(`Liberty sample app listening on http://${shown}:${port} (open it in a browser; the License tab is /settings/license)`);
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
-  const oneLine = error instanceof Error && ['AppConfigError', 'AdminTokenError', 'DatabaseOpenError', 'RedisSetupError'].includes(error.name);
+  const oneLine = error instanceof Error && ['AppConfigError', 'AdminTokenError', 'TrustProxyError', 'DatabaseOpenError', 'RedisSetupError'].includes(error.name);
   console.error(oneLine ? error.message : error);
   process.exitCode = 1;
 }

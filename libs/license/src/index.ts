@@ -81,7 +81,9 @@ export {
 } from './verification/license-verifier.js';
 export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from './verification/public-keys.js';
 export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from './verification/license-claims.js';
-export { RejectionReason, isoSeconds, utcDate, printable } from './verification/rejection-reasons.js';
+export { RejectionReason, isoSeconds, utcDate, printable, publicReason } from './verification/rejection-reasons.js';
+export { normalisePastedKey } from './verification/pasted-key.js';
+export { AIDOO_ISSUER, AIDOO_TIERS } from './verification/aidoo-claims.js';
 // Bounded reads of operator-named files (DESIGN 8); the sample app reads its config with it.
 export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from './files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';

@@ -28,7 +28,9 @@ describe('licenseBanner', () => {
     ['restricted', 'rejected', 'expired (2026-05-19)', 'critical', 'Restricted mode — licensed features are disabled: Rejected — expired (2026-05-19)'],
     ['soft', 'rejected', 'expired (2026-05-19)', 'warning', 'License expired'],
     ['soft', 'rejected', 'signature invalid', 'warning', 'License rejected — signature invalid'],
-    ['soft', 'rejected', 'public key unavailable (ENOENT)', 'warning', 'License rejected — public key unavailable (ENOENT)'],
+    // Every signed-in user sees the banner: the category only, never the path or error code (issue 20).
+    ['soft', 'rejected', 'public key unavailable (cannot read /etc/app/public.pem: ENOENT)', 'warning', 'License rejected — public key unavailable'],
+    ['restricted', 'rejected', 'public key unavailable (cannot read /etc/app/public.pem: ENOENT)', 'critical', 'Restricted mode — licensed features are disabled: Rejected — public key unavailable'],
   ] as const)('%s, %s (%s): %s "%s", for every user', (enforcement, status, reason, tone, text) => {
     for (const audience of [admin, viewer]) {
       expect(licenseBanner(state(status, enforcement, reason), audience)).toEqual({ shown: true, mode: enforcement, tone, status, text });

@@ -1,5 +1,6 @@
 import type { LicenseState } from './license-state.js';
 import { statusLabel } from './license-status-view.js';
+import { publicReason } from './verification/rejection-reasons.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -85,7 +86,9 @@ export function licenseBanner(state: LicenseState, audience: BannerAudience = {}
     return { shown: true, mode: state.enforcement, tone: 'info', status: state.status, text };
   }
   const tone: BannerTone = state.enforcement === 'soft' ? 'warning' : 'critical';
-  return { shown: true, mode: state.enforcement, tone, status: state.status, text: bannerText(state) };
+  // Shown to every user (and by satellites): the reason's category, never a file path (DESIGN 8).
+  const shownState = { ...state, ...(state.reason !== undefined ? { reason: publicReason(state.reason) } : {}) };
+  return { shown: true, mode: state.enforcement, tone, status: state.status, text: bannerText(shownState) };
 }
 
 function bannerText(state: LicenseState): string {

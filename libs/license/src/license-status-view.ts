@@ -25,7 +25,12 @@ export interface LicenseStatusView {
   label: string;
   reason: string | null;
   customer: string | null;
+  /** The customer identifier (`sub`), which ai.doo's page lists among a key's claims. */
+  customerId: string | null;
+  /** The edition, or ai.doo's `tier`: the same value either way. */
   edition: string | null;
+  /** Set when the key says `tier` (ai.doo): the page then labels it "Tier". */
+  tier: string | null;
   instance: string | null;
   expiresAt: string | null;
   expiresInDays: number | null;
@@ -73,7 +78,9 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
     label: statusLabel(state),
     reason: state.reason ?? null,
     customer: claims?.customer ?? null,
+    customerId: claims?.sub ?? null,
     edition: claims?.edition ?? claims?.tier ?? null,
+    tier: claims?.tier ?? null,
     instance: claims?.instance ?? null,
     expiresAt: state.expiresAt ? isoSeconds(state.expiresAt) : null,
     expiresInDays: state.expiresAt ? daysLeft(state.expiresAt, now) : null,

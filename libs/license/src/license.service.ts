@@ -14,6 +14,7 @@ import type { LicenseEvent } from './license-events.js';
 import { LicenseEvaluator, type LicenseEvaluation } from './license-evaluator.js';
 import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry-clock.js';
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import { normalisePastedKey } from './verification/pasted-key.js';
 import { LICENSE_KEY_STORE, LicenseActivationError, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseKeySource } from './key-stores/license-key-source.js';
 import { KeyStoreRetry } from './key-stores/key-store-retry.js';
@@ -28,8 +29,12 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
  * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
  * `deactivate`), for listeners that propagate it, such as `RedisLicenseBus`. `origin` is the
  * caller's tag (default `local`): a bus re-verifying on another replica's behalf tags its own
- * calls so that it does not announce them again.
+ * calls so that it does not announce them again. A re-verify caused by a watched file (the key
+ * file or the revocation list changed) has origin `LICENSE_FILE_ORIGIN`: every replica watches its
+ * own files, so propagating it would only multiply the re-verifications.
  */
+export const LICENSE_FILE_ORIGIN = 'liberty.file-watch';
+
 export interface LicenseOperation {
   readonly type: 'reverify' | 'reconfigure' | 'activate' | 'deactivate';
   readonly origin: string;
@@ -76,7 +81,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     private readonly source?: LicenseStateSource,
   ) {
     this.keys = new LicenseKeySource(env, customKeyStore, options.licenseKey, source !== undefined);
-    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify());
+    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify({ origin: LICENSE_FILE_ORIGIN }));
     // A retry is this replica's own business: serialised like any verification, never announced.
     this.storeRetry = new KeyStoreRetry(this.logger, () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined));
     this.clock = new LicenseExpiryClock({
@@ -177,7 +182,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Activation by paste (ai.doo): verifies `token` with the current public keys and options
+   * Activation by paste (ai.doo): `token` as pasted (whitespace and line breaks inside it,
+   * surrounding quotes and a `Bearer ` prefix are removed first), verified with the current public keys and options
    * FIRST; only an accepted key is stored, then applied (events fire as for `reverify()`).
    * A rejected candidate throws a `LicenseActivationError` carrying the exact reason, and nothing
    * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
@@ -185,7 +191,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   activate(token: string): Promise<LicenseState> {
     return this.announce('activate', 'local', this.serialised(async () => {
       this.keys.assertWritable('write');
-      const candidate = typeof token === 'string' ? token.trim() : token;
+      // A paste is forgiving (line breaks, quotes, `Bearer `); the verifier after it is not.
+      const candidate = normalisePastedKey(token as unknown) as string; // a non-string is `malformed` below
       const verification = await this.evaluator.verify(candidate, new Date());
       if (verification.status !== 'accepted') {
         logActivationRefused(this.logger, verification.reason);

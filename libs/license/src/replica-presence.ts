@@ -8,7 +8,11 @@ import type { LicenseStatus } from './license-state.js';
 export interface ReplicaPresence {
   readonly id: string;
   readonly status: LicenseStatus;
-  /** `LicenseService.keyFingerprint`: 16 hex digits of a SHA-256, `''` without a key. */
+  /**
+   * `LicenseService.keyFingerprint`: 16 hex digits of a SHA-256, `''` without a key — and `''` for
+   * a key whose signature did not verify: a fingerprint of whatever an operator (or a crafted
+   * `${SECRET}` reference) put there would be an offline guessing oracle for that value.
+   */
   readonly keyFingerprint: string;
   /** ISO-8601: when this replica last verified. */
   readonly verifiedAt: string;
@@ -18,11 +22,12 @@ export interface ReplicaPresence {
 
 /** This process's presence now (what a replica running alone lists). */
 export function replicaPresenceOf(license: LicenseService, id: string, now: Date = new Date()): ReplicaPresence {
-  const { status, verifiedAt } = license.state;
+  const { status, verifiedAt, claims } = license.state;
   return {
     id,
     status,
-    keyFingerprint: license.keyFingerprint,
+    // Verified claims exist only when the key's signature verified (accepted, or expired & co.).
+    keyFingerprint: claims ? license.keyFingerprint : '',
     verifiedAt: verifiedAt.toISOString(),
     lastSeenAt: now.toISOString(),
   };

@@ -1,4 +1,4 @@
-import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
 
@@ -8,14 +8,31 @@ import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-us
  * `Authorization` header). Microservice messages come from inside the install and carry no user.
  */
 export interface AuthCarrier {
-  readonly request: Pick<AuthenticatedRequest, 'headers'>;
+  readonly request: AuthenticatedRequest;
   /** Records the authenticated user where handlers read it. */
   attach(user: AuthenticatedUser): void;
 }
 
 interface SocketLike {
   handshake?: { headers?: AuthenticatedRequest['headers']; auth?: Record<string, unknown> };
+  /** The handshake's HTTP request (with Express's prototype: `secure`, `ip`; see GuardedIoAdapter). */
+  request?: object & { secure?: boolean; ip?: string };
   data?: Record<string, unknown>;
+}
+
+/**
+ * The Socket.IO handshake as a request the access policy reads: its headers, with `auth.token`
+ * (`io(url, { auth: { token } })`) as `Authorization: Bearer`, and Express's `secure` / `ip`.
+ */
+export function handshakeRequest(socket: SocketLike): Pick<AuthenticatedRequest, 'headers' | 'secure' | 'ip'> {
+  const headers = { ...socket.handshake?.headers };
+  const token = socket.handshake?.auth?.token;
+  if (typeof token === 'string') headers.authorization = `Bearer ${token}`;
+  return {
+    headers,
+    ...(socket.request?.secure !== undefined ? { secure: socket.request.secure } : {}),
+    ...(socket.request?.ip !== undefined ? { ip: socket.request.ip } : {}),
+  };
 }
 
 export function authCarrierOf(context: ExecutionContext): AuthCarrier | undefined {
@@ -30,19 +47,11 @@ export function authCarrierOf(context: ExecutionContext): AuthCarrier | undefine
     }
     case 'ws': {
       const socket = context.switchToWs().getClient<SocketLike>();
-      const headers = { ...socket.handshake?.headers };
-      const token = socket.handshake?.auth?.token;
-      if (typeof token === 'string') headers.authorization = `Bearer ${token}`;
-      return { request: { headers }, attach: (user) => ((socket.data ??= {}).user = user) };
+      return { request: handshakeRequest(socket), attach: (user) => ((socket.data ??= {}).user = user) };
     }
     default:
       return undefined;
   }
-}
-
-/** 401 in the transport's own way (WebSocket clients get it on their `exception` event). */
-export function unauthorized(context: ExecutionContext, body: { statusCode: 401; message: string }): Error {
-  return context.getType() === 'ws' ? new WsException({ ...body, code: 'UNAUTHORIZED' }) : new UnauthorizedException(body);
 }
 
 /** 403 PERMISSION_REQUIRED in the transport's own way. */

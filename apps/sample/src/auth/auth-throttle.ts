@@ -66,8 +66,3 @@ export class AuthFailureThrottle {
     throw new TooManyAttemptsException(Math.ceil(AUTH_LOCKOUT_MS / 1000));
   }
 }
-
-/** The client a request is counted against: Express's `req.ip` (`X-Forwarded-For` only behind a trusted proxy). */
-export function clientOf(request: { ip?: string; socket?: { remoteAddress?: string } }): string {
-  return request.ip ?? request.socket?.remoteAddress ?? 'unknown';
-}

@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { UsersModule } from '../users/users.module.js';
+import { AccessPolicy } from './access-policy.js';
 import { AuthGuard } from './auth.guard.js';
 import { AUTH_RATE_LIMIT, AUTH_RATE_WINDOW_MS, AuthFailureThrottle, authRateLimitFrom } from './auth-throttle.js';
 import { PermissionsController } from './permissions.controller.js';
@@ -26,6 +27,7 @@ import { SessionStore } from './session-store.js';
   providers: [
     SessionStore,
     AuthFailureThrottle,
+    AccessPolicy,
     {
       provide: AUTH_RATE_LIMIT,
       inject: [ConfigService],
@@ -35,5 +37,6 @@ import { SessionStore } from './session-store.js';
     { provide: APP_GUARD, useClass: SameOriginGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
+  exports: [AccessPolicy],
 })
 export class AuthModule {}

@@ -2,11 +2,12 @@ import type { ServerResponse } from 'node:http';
 import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { UsersService } from '../users/users.service.js';
 import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
-import { AuthFailureThrottle, clientOf } from './auth-throttle.js';
+import { clientOf } from './access-policy.js';
+import { AuthFailureThrottle } from './auth-throttle.js';
 import { CurrentUser } from './current-user.decorator.js';
 import { Public } from './permissions.decorator.js';
 import { SessionDto } from './session.dto.js';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from './session-cookie.js';
+import { clearedSessionCookie, readSessionId, sessionCookie } from './session-cookie.js';
 import { SessionStore } from './session-store.js';
 import { SignInThrottlerGuard } from './sign-in-throttler.guard.js';
 
@@ -47,9 +48,24 @@ export class SessionController {
   @Public()
   @HttpCode(204)
   async signOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: ServerResponse): Promise<void> {
-    const cookie = request.headers.cookie;
-    const sessionId = readCookie(typeof cookie === 'string' ? cookie : undefined, SESSION_COOKIE);
+    const sessionId = readSessionId(request);
     if (sessionId) await this.sessions.revoke(sessionId);
+    response.setHeader('Set-Cookie', clearedSessionCookie(request.secure === true));
+  }
+
+  /**
+   * "Sign out everywhere": ends every browser session of the caller, on every replica (their
+   * credential generation moves on), and clears this browser's cookie (204). A lost laptop's
+   * session dies with it; the bearer token itself is unchanged.
+   */
+  @Delete('sessions')
+  @HttpCode(204)
+  async signOutEverywhere(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ): Promise<void> {
+    await this.users.endSessions(user.id);
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure === true));
   }
 

@@ -1,4 +1,4 @@
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
@@ -25,6 +25,11 @@ export interface DatabaseSettings {
 /** A database that cannot be opened or migrated at startup: one clear line, no stack trace. */
 export class DatabaseOpenError extends Error {
   override readonly name = 'DatabaseOpenError';
+  constructor(message: string) {
+    super(message);
+    // What an operator must read is the message; Nest's ExceptionHandler echoes the stack otherwise.
+    this.stack = `${this.name}: ${message}`;
+  }
 }
 
 /** PostgreSQL when `DATABASE_URL` is set, else SQLite in `dataDir` / `LIBERTY_DATA_DIR` / apps/sample/data. */
@@ -122,16 +127,47 @@ async function migrate(db: Db, kind: DatabaseKind): Promise<unknown> {
   return error;
 }
 
+/**
+ * One SQLite file, one process (issue 18): the app keeps state in memory that only the bus or
+ * the shared settings of PostgreSQL keep in step (the license, its settings), so a second process
+ * on the same file would silently diverge — an activation on one never reached the other.
+ * `locking_mode = EXCLUSIVE` makes SQLite hold its file lock from the first write until the
+ * connection closes; the kernel drops it when the process dies, so a crashed process never blocks
+ * a restart. A second process finds the file locked and refuses to start, naming the pid recorded
+ * next to it. Several replicas: PostgreSQL (`DATABASE_URL`).
+ */
 async function openSqlite(file: string): Promise<Db> {
   const dir = resolve(file, '..');
   // 0700: the database may hold the activated license key.
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const database = new SQLite(file, { timeout: 15_000 });
-  await chmod(file, 0o600);
-  // WAL: readers never block the writer, and several processes can share the file.
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+  try {
+    await chmod(file, 0o600);
+    // Before the first access: in exclusive mode WAL needs no shared memory between processes.
+    database.pragma('locking_mode = EXCLUSIVE');
+    database.pragma('busy_timeout = 0');
+    try {
+      database.exec('begin exclusive; commit');
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      const owner = (await readFile(ownerFile(file), 'utf8').catch(() => '')).trim();
+      const pid = /^\d+$/.test(owner) ? ` (pid ${owner})` : '';
+      throw new Error(`in use by another process${pid}; SQLite serves one process — stop that one, or run several replicas on PostgreSQL (DATABASE_URL)`);
+    }
+    database.pragma('busy_timeout = 15000');
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    await writeFile(ownerFile(file), `${process.pid}\n`, { mode: 0o600 });
+  } catch (error) {
+    database.close();
+    throw error;
+  }
   return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
+}
+
+/** Where the process holding the SQLite file writes its pid (for the refusal's message only). */
+function ownerFile(file: string): string {
+  return `${file}.pid`;
 }
 
 function openPostgres(url: string): Db {

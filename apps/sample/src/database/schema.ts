@@ -12,6 +12,8 @@ export interface DatabaseSchema {
     /** SHA-256 of the bearer token (base64url); the token itself is never stored. */
     token_hash: string;
     created_at: string;
+    /** Moves on when the user's credential changes (token rotation, disable, sign out everywhere): older sessions end. */
+    session_generation: number;
   };
   connector_settings: {
     id: string;
@@ -34,6 +36,8 @@ export interface DatabaseSchema {
     user_id: string;
     /** ISO-8601; the session ends then (absolute, not sliding). */
     expires_at: string;
+    /** The user's `session_generation` when the session started; live only while still equal. */
+    generation: number;
   };
   /** Per UTC day (`YYYY-MM-DD`): the peak of enabled users and the AI messages used. */
   usage_history: {

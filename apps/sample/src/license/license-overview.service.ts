@@ -3,7 +3,7 @@ import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseSta
 import { AppConfigStore } from '../config/app-config.store.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { AppRegistry } from '../packaged-apps/app-registry.js';
-import { ReplicaDirectory } from '../replicas/replicas.module.js';
+import { ReplicaDirectory, type ReplicaBusStatus } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
 import { humanDate, licenseCondition, seatMeter, type LicenseCondition, type LicenseKeySource, type SeatMeterLevel } from './license-condition.js';
 
@@ -13,6 +13,8 @@ export type LicenseTabView = LicenseStatusView & {
   activation: boolean;
   /** Every replica of this install (this one first); one entry when running alone. */
   replicas: ReplicaPresence[];
+  /** `off` (no REDIS_URL: running alone), `connected`, or `unavailable` (Redis down: others unknown). */
+  replicaBus: ReplicaBusStatus;
   /** The status area's decision: tone, summary, expiry chip, what to do next (one place for every colour). */
   condition: LicenseCondition;
   /** The seat bar's colour (shared with the Users page). */
@@ -46,7 +48,7 @@ export class LicenseOverviewService {
   ) {}
 
   async view(): Promise<LicenseTabView> {
-    const [userCount, aiUsedToday, replicas] = await Promise.all([
+    const [userCount, aiUsedToday, { replicas, replicaBus }] = await Promise.all([
       this.users.enabledUsers(),
       // The shared counter may be unreachable (Redis down): the tab still shows, usage unknown.
       this.aiUsage.usedToday().catch(() => undefined),
@@ -67,6 +69,7 @@ export class LicenseOverviewService {
       ...view,
       activation: this.license.activationAvailable,
       replicas,
+      replicaBus,
       condition,
       seatMeter: seatMeter(userCount, view.users.max, condition.working),
       issuedAt: issued ? issued.toISOString().replace(/\.\d{3}Z$/, 'Z') : null,

@@ -1,16 +1,8 @@
-import { hostname } from 'node:os';
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { LicenseService, printable, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
-// Types only: `@liberty/license/redis` and `redis` are loaded when REDIS_URL is set, never otherwise.
-import type { RedisConnections, RedisLicenseBus } from '@liberty/license/redis';
+import { Injectable, Module, Optional, type DynamicModule } from '@nestjs/common';
+import { LicenseService, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
+// `@liberty/license/redis` loads `redis` only when it connects, i.e. only with REDIS_URL.
+import { defaultReplicaId, LicenseRedisModule, RedisLicenseBus } from '@liberty/license/redis';
 
-/** The Redis connections (`null` without `REDIS_URL`). */
-export const REDIS_CONNECTIONS = Symbol('sample.redis-connections');
-/** This replica's name: `LIBERTY_REPLICA_ID`, default host name + pid. */
-export const REPLICA_ID = Symbol('sample.replica-id');
-/** `RedisLicenseBus` when `REDIS_URL` is set, else `null`. */
-export const LICENSE_BUS = Symbol('sample.license-bus');
 /** The install's name in Redis keys. */
 export const REDIS_INSTALL = 'liberty-sample';
 
@@ -19,83 +11,66 @@ export class RedisSetupError extends Error {
   override readonly name = 'RedisSetupError';
 }
 
-/** GET /api/license's `replicas`: the bus's list, or this process alone. */
+/**
+ * How this replica knows the others: `off` without `REDIS_URL` (it runs alone), `connected`, or
+ * `unavailable` (Redis set but not answering: the others are unknown, not gone).
+ */
+export type ReplicaBusStatus = 'off' | 'connected' | 'unavailable';
+
+/** GET /api/license's `replicas` and `replicaBus`: the bus's list, or this process alone. */
 @Injectable()
 export class ReplicaDirectory {
+  /** Without Redis, this process's name on the list. */
+  private readonly aloneId = process.env.LIBERTY_REPLICA_ID?.trim() || defaultReplicaId();
+
   constructor(
     private readonly license: LicenseService,
-    @Inject(REPLICA_ID) private readonly replicaId: string,
-    @Inject(LICENSE_BUS) private readonly bus: RedisLicenseBus | null,
+    @Optional() private readonly bus?: RedisLicenseBus,
   ) {}
 
-  list(): Promise<ReplicaPresence[]> {
-    return this.bus ? this.bus.replicas() : Promise.resolve([replicaPresenceOf(this.license, this.replicaId)]);
-  }
-}
-
-/** Closes the Redis connections last (after the bus has removed this replica from the list). */
-@Injectable()
-class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CONNECTIONS) private readonly connections: RedisConnections | null) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.connections?.close();
+  async list(): Promise<{ replicas: ReplicaPresence[]; replicaBus: ReplicaBusStatus }> {
+    if (!this.bus) return { replicas: [replicaPresenceOf(this.license, this.aloneId)], replicaBus: 'off' };
+    const { replicas, redis } = await this.bus.replicaList();
+    return { replicas, replicaBus: redis };
   }
 }
 
 /**
- * What replicas share beyond the database: with `REDIS_URL`, the AI usage counter
- * (`RedisUsageStore`, see AiModule) and the license bus (`RedisLicenseBus`); without it the app
- * runs alone, exactly as before, and never loads `redis`.
+ * With `REDIS_URL`, what replicas share beyond the database: `LicenseRedisModule` (the AI usage
+ * counter, see AiModule, and the license bus), which opens its connections and closes them at
+ * shutdown. `LIBERTY_REPLICA_ID` names this replica (default: host, pid and a random suffix);
+ * `LIBERTY_BUS_INTERVAL_MS` sets the bus's catch-up interval. Without `REDIS_URL` the app runs
+ * alone, exactly as before, and never loads `redis`.
  */
-@Global()
-@Module({
-  providers: [
-    {
-      provide: REPLICA_ID,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService) => config.get<string>('LIBERTY_REPLICA_ID')?.trim() || `${hostname()}-${process.pid}`,
-    },
-    {
-      provide: REDIS_CONNECTIONS,
-      inject: [ConfigService],
-      useFactory: async (config: ConfigService): Promise<RedisConnections | null> => {
-        const url = config.get<string>('REDIS_URL')?.trim();
-        if (!url) return null;
-        const { connectRedis } = await import('@liberty/license/redis');
-        const logger = new Logger('liberty.sample');
-        let reported = false;
-        const connections = await connectRedis(url, (error) => {
-          // node-redis reports every failed reconnect; one line per outage is enough.
-          if (!reported) logger.warn(`Redis: "${printable(error.message || error.name, 200)}"`);
-          reported = true;
-        }).catch((error: unknown) => {
-          throw new RedisSetupError(error instanceof Error ? error.message : String(error));
-        });
-        const { client } = connections as unknown as { client: { on(event: string, listener: () => void): void } };
-        client.on('ready', () => (reported = false));
-        logger.log('Redis: shared AI usage counter and license bus on');
-        return connections;
-      },
-    },
-    {
-      provide: LICENSE_BUS,
-      inject: [LicenseService, REDIS_CONNECTIONS, REPLICA_ID, ConfigService],
-      useFactory: async (license: LicenseService, connections: RedisConnections | null, replicaId: string, config: ConfigService) => {
-        if (!connections) return null;
-        const { RedisLicenseBus } = await import('@liberty/license/redis');
-        const intervalMs = Number(config.get<string>('LIBERTY_BUS_INTERVAL_MS') ?? 5_000);
-        return new RedisLicenseBus(license, {
-          client: connections.client,
-          subscriber: connections.subscriber,
-          replicaId,
-          install: REDIS_INSTALL,
-          intervalMs: Number.isFinite(intervalMs) && intervalMs >= 100 ? intervalMs : 5_000,
-        });
-      },
-    },
-    ReplicaDirectory,
-    RedisCloser,
-  ],
-  exports: [REPLICA_ID, REDIS_CONNECTIONS, LICENSE_BUS, ReplicaDirectory],
-})
-export class ReplicasModule {}
+@Module({})
+export class ReplicasModule {
+  static forRoot(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    const url = env.REDIS_URL?.trim();
+    return {
+      module: ReplicasModule,
+      global: true,
+      imports: url ? [redisModule(url, env)] : [],
+      providers: [ReplicaDirectory],
+      exports: [ReplicaDirectory],
+    };
+  }
+}
+
+async function redisModule(url: string, env: NodeJS.ProcessEnv): Promise<DynamicModule> {
+  // Checked here so that a missing package is one line at startup, not a stack trace.
+  await import('redis').catch(() => {
+    throw new RedisSetupError('REDIS_URL is set but the "redis" package (node-redis 5 or 6) is not installed: npm install redis');
+  });
+  const replicaId = env.LIBERTY_REPLICA_ID?.trim();
+  const intervalMs = Number(env.LIBERTY_BUS_INTERVAL_MS ?? 5_000);
+  try {
+    return LicenseRedisModule.forRoot({
+      url,
+      install: REDIS_INSTALL,
+      ...(replicaId ? { replicaId } : {}),
+      intervalMs: Number.isFinite(intervalMs) && intervalMs >= 100 ? intervalMs : 5_000,
+    });
+  } catch (error) {
+    throw new RedisSetupError(`REDIS_URL / LIBERTY_REPLICA_ID: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

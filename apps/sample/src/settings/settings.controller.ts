@@ -37,7 +37,7 @@ export class SettingsController {
 
   /**
    * Validates, writes app.toml atomically, then re-verifies with the new settings (no restart).
-   * Changing `public_key_path` or `enforcement` also needs `license:write`, and the new key file
+   * Changing `license_key`, `public_key_path` or `enforcement` also needs `license:write`, and the new key file
    * must be readable.
    * Any error leaves the file and the running license as they were.
    */
@@ -52,7 +52,9 @@ export class SettingsController {
     const keyPathChanged = next.public_key_path !== current.public_key_path;
     // Who can change the signing authority or switch enforcement off can unlock everything: both
     // need license:write, like re-verify (finding 9: settings:framework alone could go `soft`).
-    for (const field of ['public_key_path', 'enforcement'] as const) {
+    // So does license_key: pointed at `${LIBERTY_ADMIN_TOKEN}`, it read any variable of the
+    // process into the verifier (issue 20, finding 6).
+    for (const field of ['license_key', 'public_key_path', 'enforcement'] as const) {
       if (next[field] !== current[field] && !user.permissions.includes('license:write')) {
         throw new ForbiddenException({
           statusCode: 403,

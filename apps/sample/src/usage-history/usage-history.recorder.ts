@@ -16,6 +16,7 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger('liberty.sample');
   private queue: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
+  private aiUnavailable = false;
 
   constructor(
     private readonly store: UsageHistoryStore,
@@ -37,13 +38,24 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
   /** Takes one sample now (queued behind any sample in flight). Never rejects. */
   sample(now: Date = new Date()): Promise<void> {
     this.queue = this.queue.then(async () => {
+      // The two figures come from different stores: the users from the database, the AI count
+      // from Redis with REDIS_URL. A Redis outage must not cost the users' peak (issue 18: the
+      // whole sample failed and peaks reached during the outage were never recorded).
+      const [users, ai] = await Promise.allSettled([this.users.enabledUsers(), this.aiUsage.usedToday(now)]);
+      // Once per outage, not once per sample.
+      if (ai.status === 'rejected' && !this.aiUnavailable) this.warn('AI messages not sampled until the usage store answers', ai.reason);
+      this.aiUnavailable = ai.status === 'rejected';
+      if (users.status === 'rejected') return this.warn('sample not recorded', users.reason);
       try {
-        const [peakUsers, aiMessages] = await Promise.all([this.users.enabledUsers(), this.aiUsage.usedToday(now)]);
-        await this.store.record({ day: utcDay(now), peakUsers, aiMessages });
+        await this.store.record({ day: utcDay(now), peakUsers: users.value, ...(ai.status === 'fulfilled' ? { aiMessages: ai.value } : {}) });
       } catch (error) {
-        this.logger.warn(`usage history: sample not recorded ("${printable((error as Error)?.message ?? String(error), 200)}")`);
+        this.warn('sample not recorded', error);
       }
     });
     return this.queue;
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.logger.warn(`usage history: ${what} ("${printable((error as Error)?.message ?? String(error), 200)}")`);
   }
 }

@@ -12,10 +12,17 @@ export interface UsageDay {
   readonly aiMessages: number;
 }
 
+/** One sample: the AI figure is absent when the usage store could not be read (Redis down). */
+export interface UsageSample {
+  readonly day: string;
+  readonly peakUsers: number;
+  readonly aiMessages?: number;
+}
+
 /** Where the history lives. The sample app keeps it in its database; another host could use a file. */
 export abstract class UsageHistoryStore {
-  /** Raises `day`'s figures to at least these (a peak never goes down). */
-  abstract record(day: UsageDay): Promise<void>;
+  /** Raises `day`'s figures to at least these (a peak never goes down); an absent figure is left as it is. */
+  abstract record(sample: UsageSample): Promise<void>;
   /** The recorded days from `from` to `to` (inclusive, `YYYY-MM-DD`), in order. Days without a sample are absent. */
   abstract range(from: string, to: string): Promise<UsageDay[]>;
 }
@@ -31,16 +38,16 @@ export class DatabaseUsageHistoryStore extends UsageHistoryStore {
     super();
   }
 
-  async record({ day, peakUsers, aiMessages }: UsageDay): Promise<void> {
+  async record({ day, peakUsers, aiMessages }: UsageSample): Promise<void> {
     // SQLite's two-argument max() is PostgreSQL's greatest().
     const larger = this.database.kind === 'postgres' ? sql.raw('greatest') : sql.raw('max');
     await this.database.db
       .insertInto('usage_history')
-      .values({ day, peak_users: peakUsers, ai_messages: aiMessages })
+      .values({ day, peak_users: peakUsers, ai_messages: aiMessages ?? 0 })
       .onConflict((oc) =>
         oc.column('day').doUpdateSet({
           peak_users: sql<number>`${larger}(usage_history.peak_users, excluded.peak_users)`,
-          ai_messages: sql<number>`${larger}(usage_history.ai_messages, excluded.ai_messages)`,
+          ...(aiMessages !== undefined ? { ai_messages: sql<number>`${larger}(usage_history.ai_messages, excluded.ai_messages)` } : {}),
         }),
       )
       .execute();

@@ -20,6 +20,8 @@ export interface User {
 export type PublicUser = Pick<User, 'id' | 'name' | 'permissions' | 'enabled'>;
 
 export const ADMIN_ID = 'admin';
+/** The built-in admin's name; no other user may take it (case and blanks ignored). */
+export const ADMIN_NAME = 'admin';
 
 type UserRow = DatabaseSchema['users'];
 
@@ -48,12 +50,22 @@ export class UsersService implements SeatCounter, OnModuleInit {
     }
     const row: UserRow = {
       id: ADMIN_ID,
-      name: 'admin',
+      name: ADMIN_NAME,
       permissions: JSON.stringify(PERMISSIONS),
       enabled: 1,
       token_hash: hash(token),
       created_at: new Date(0).toISOString(),
+      session_generation: 0,
     };
+    // A new admin token (rotated across a restart, or a random one) ends every admin session: a
+    // stolen browser session must not outlive the credential it was opened with. Conditional, so
+    // replicas starting together with the same token move the generation once, not once each.
+    await this.database.db
+      .updateTable('users')
+      .set((eb) => ({ session_generation: eb('session_generation', '+', 1), token_hash: row.token_hash }))
+      .where('id', '=', ADMIN_ID)
+      .where('token_hash', '!=', row.token_hash)
+      .execute();
     await this.database.db
       .insertInto('users')
       .values(row)
@@ -94,6 +106,7 @@ export class UsersService implements SeatCounter, OnModuleInit {
 
   /** Stores a new user and returns it with its token (the only time the token is shown). */
   async create(dto: CreateUserDto, tx: Tx = this.database.db): Promise<PublicUser & { token: string }> {
+    checkName(dto.name);
     const user: User = {
       id: `u${randomBytes(6).toString('hex')}`,
       name: dto.name,
@@ -110,6 +123,7 @@ export class UsersService implements SeatCounter, OnModuleInit {
         enabled: user.enabled ? 1 : 0,
         token_hash: hash(token),
         created_at: new Date().toISOString(),
+        session_generation: 0,
       })
       .execute();
     return { ...view(user), token };
@@ -125,11 +139,19 @@ export class UsersService implements SeatCounter, OnModuleInit {
     if (id === ADMIN_ID) {
       throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be changed' });
     }
+    if (dto.name !== undefined) checkName(dto.name);
     const changes: Partial<Pick<UserRow, 'name' | 'permissions' | 'enabled'>> = {};
     if (dto.name !== undefined) changes.name = dto.name;
     if (dto.permissions !== undefined) changes.permissions = JSON.stringify([...new Set(dto.permissions)]);
     if (dto.enabled !== undefined) changes.enabled = dto.enabled ? 1 : 0;
-    if (Object.keys(changes).length > 0) await tx.updateTable('users').set(changes).where('id', '=', id).execute();
+    if (Object.keys(changes).length > 0) {
+      await tx
+        .updateTable('users')
+        // Disabling ends the user's sessions for good: re-enabling later revives none of them.
+        .set((eb) => ({ ...changes, ...(dto.enabled === false ? { session_generation: eb('session_generation', '+', 1) } : {}) }))
+        .where('id', '=', id)
+        .execute();
+    }
     return view(await this.existing(id, tx));
   }
 
@@ -159,10 +181,25 @@ export class UsersService implements SeatCounter, OnModuleInit {
     return view(await this.existing(id, tx));
   }
 
+  /** "Sign out everywhere": ends every browser session of user `id` (its bearer token is unchanged). */
+  async endSessions(id: string): Promise<void> {
+    await this.database.db.transaction().execute(async (tx) => {
+      await tx.updateTable('users').set((eb) => ({ session_generation: eb('session_generation', '+', 1) })).where('id', '=', id).execute();
+      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    });
+  }
+
   private async existing(id: string, tx: Tx): Promise<User> {
     const row = await tx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundException({ statusCode: 404, message: `Unknown user "${id}"` });
     return fromRow(row);
+  }
+}
+
+/** 400 for a name that passes for the built-in admin's (`Admin`, ` admin `). */
+function checkName(name: string): void {
+  if (name.trim().toLowerCase() === ADMIN_NAME) {
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`name: "${ADMIN_NAME}" is reserved for the built-in admin`] });
   }
 }
 

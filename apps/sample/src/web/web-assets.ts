@@ -23,6 +23,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   'assets/screens.css': 'text/css; charset=utf-8',
   'assets/license.js': 'text/javascript; charset=utf-8',
   'assets/login.js': 'text/javascript; charset=utf-8',
+  'assets/next-path.js': 'text/javascript; charset=utf-8',
   'assets/shell.js': 'text/javascript; charset=utf-8',
   'assets/home.js': 'text/javascript; charset=utf-8',
   'assets/framework-license.js': 'text/javascript; charset=utf-8',

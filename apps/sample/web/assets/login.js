@@ -1,38 +1,12 @@
 // The login page: sends the access token to POST /api/session (which sets an HttpOnly cookie),
 // then returns to `next`. The token is never stored by this script.
 
+import { safeNextPath } from './next-path.js';
+
 const form = document.getElementById('login-form');
 const input = document.getElementById('token');
 const error = document.getElementById('login-error');
 const button = document.getElementById('sign-in');
-
-// Control characters (browsers drop tab, LF, CR from URLs: `/\t/host` becomes `//host`), and
-// backslashes (read as `/`).
-const UNSAFE = /[\u0000-\u001f\u007f\\]/;
-
-/**
- * Where to go after signing in: `next` only when it is a path on this origin, else `/`.
- * Refused: anything not starting with one `/`, `//host`, `/\host`, control characters — in the
- * value and once more after percent-decoding it (`/%2F/host`, `/%09/host`) — and anything that,
- * parsed with URL against this page, lands on another origin.
- */
-export function safeNextPath(next, origin) {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || UNSAFE.test(next)) return '/';
-  let decoded;
-  try {
-    decoded = decodeURIComponent(next);
-  } catch {
-    return '/';
-  }
-  if (decoded.startsWith('//') || UNSAFE.test(decoded)) return '/';
-  let url;
-  try {
-    url = new URL(next, origin);
-  } catch {
-    return '/';
-  }
-  return url.origin === origin ? `${url.pathname}${url.search}${url.hash}` : '/';
-}
 
 function nextPath() {
   return safeNextPath(new URLSearchParams(location.search).get('next') ?? '', location.origin);

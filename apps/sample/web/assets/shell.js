@@ -98,8 +98,17 @@ function renderMenu(menus) {
 }
 
 async function signOut() {
+  await leave('/api/session');
+}
+
+/** Ends every session of this user, in every browser (a lost laptop), then this one's. */
+async function signOutEverywhere() {
+  await leave('/api/sessions');
+}
+
+async function leave(path) {
   try {
-    await fetch('/api/session', { method: 'DELETE', credentials: 'same-origin' });
+    await fetch(path, { method: 'DELETE', credentials: 'same-origin' });
   } finally {
     location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
   }
@@ -111,6 +120,7 @@ async function signOut() {
  */
 export async function startShell() {
   $('sign-out').addEventListener('click', signOut);
+  $('sign-out-everywhere').addEventListener('click', signOutEverywhere);
   const [meResponse, menusResponse] = await Promise.all([api('/api/me'), api('/api/menus'), refreshBanner()]);
   const me = meResponse.ok ? await meResponse.json() : { id: '', name: '', permissions: [] };
   canReadLicense = me.permissions.includes('license:read');

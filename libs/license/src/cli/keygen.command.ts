@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, open, unlink } from 'node:fs/promises';
+import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RSA_BITS, generateLicenseKeyPair } from '../verification/license-issuer.js';
 import { MIN_RSA_BITS } from '../verification/public-keys.js';
@@ -18,7 +18,8 @@ const help = `Usage: ${CLI_NAME} keygen --out DIR [--bits ${DEFAULT_RSA_BITS}]
 Generates the vendor's RSA signing key pair:
   DIR/${PRIVATE_KEY_FILE}  PKCS#8, mode 0600: signs license keys. Keep it secret, never commit it.
   DIR/${PUBLIC_KEY_FILE}   SPKI: bundle it with your product (publicKey / public_key_path).
-DIR is created (mode 0700) when missing. Existing files are never overwritten.
+DIR is created (mode 0700) when missing; an existing DIR that others can write to is refused.
+Existing files are never overwritten.
 
 Options:
   --out DIR     where to write the two files (required)
@@ -46,6 +47,13 @@ export const keygenCommand: CliCommand = {
       await mkdir(dir, { recursive: true, mode: 0o700 });
     } catch (error) {
       throw new UsageError(`cannot create --out ${dir}: ${codeOf(error)}`);
+    }
+    // mkdir leaves an existing directory as it is: one that other users can write to (0777, 0775)
+    // lets them replace or remove the private key beside its 0600 mode. Refused, not chmod-ed: the
+    // directory is the operator's, and tightening it behind their back could break something.
+    const dirMode = (await stat(dir)).mode & 0o777;
+    if ((dirMode & 0o022) !== 0) {
+      throw new UsageError(`--out ${dir} is writable by other users (mode ${dirMode.toString(8).padStart(4, '0')}); use a private directory (chmod 700 ${dir})`);
     }
 
     const pair = await generateLicenseKeyPair(bits);

@@ -1,6 +1,7 @@
 import { ForbiddenException, IntrinsicException, type HttpException } from '@nestjs/common';
 import { LICENSE_REQUIRED } from '../license.constants.js';
 import type { LicenseState } from '../license-state.js';
+import { publicReason } from '../verification/rejection-reasons.js';
 
 /** What every transport carries when a call needs a feature the license does not grant (DESIGN 5d). */
 export interface LicenseRequiredBody {
@@ -19,7 +20,8 @@ export function licenseRequiredBody(feature: string, state: LicenseState): Licen
     feature,
     message: `Locked — requires license ${feature}`,
     licenseStatus: state.status,
-    reason: state.reason ?? null,
+    // Often answered to anonymous callers: the category only, never a file path (DESIGN 8).
+    reason: publicReason(state.reason) ?? null,
   };
 }
 

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LicenseConfigurationError } from '../license-options.js';
 import { printable } from '../verification/rejection-reasons.js';
 
 /**
@@ -19,54 +21,128 @@ export interface RedisSubscriberClient {
   off(event: 'ready', listener: () => void): unknown;
 }
 
-/** Two connections to one Redis (commands, subscriber) opened from a URL by `connectRedis()`. */
+/** Two connections to one Redis (commands, subscriber), from `connectRedis()` / `openRedis()`. */
 export interface RedisConnections {
   readonly client: RedisCommandClient;
   readonly subscriber: RedisSubscriberClient;
+  /** Closes the connections this object opened (never a client the host passed in). */
   close(): Promise<void>;
 }
+
+/**
+ * A node-redis client (`createClient()` of `redis` 5 or 6) that the host created, connects and
+ * closes. Typed loosely so that `redis` stays an optional peer and both majors fit.
+ */
+export interface RedisHostClient {
+  readonly isReady: boolean;
+  duplicate(...args: never[]): unknown;
+}
+
+/** What `openRedis()` connects to: a URL (it owns both connections) or the host's client. */
+export type RedisSource = { readonly url: string; readonly client?: undefined } | { readonly client: RedisHostClient; readonly url?: undefined };
 
 /** Why Redis could not be used: a timeout, "not connected", or Redis's own error message. */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
 }
 
+/** The parts of a node-redis client that opening and closing use. */
+interface OwnedClient {
+  readonly isOpen: boolean;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  connect(): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+  duplicate(overrides?: object): OwnedClient;
+}
+
+const RECONNECT = { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) };
+
 /**
- * Opens the two connections from `url`, with what this library needs: no offline queue (a command
+ * Opens what this library needs from a URL: a command connection with no offline queue (a command
  * issued while Redis is down fails at once instead of running later, when its caller has already
- * been answered: nothing is counted twice or late), reconnection with back-off up to 2 s, and
- * errors handled (logged by the caller's `onError`, never an unhandled `error` event). Returns at
- * once; the connections come up in the background (and again after each outage).
- * Loads `redis` only when called.
+ * been answered: nothing is counted twice or late), a dedicated subscriber connection, reconnection
+ * with back-off up to 2 s, and errors handled (passed to `onError`, never an unhandled `error`
+ * event). Returns at once; the connections come up in the background (and again after each
+ * outage). `close()` closes both. Loads `redis` only when called. Same as
+ * `openRedis({ url }, onError)`.
  */
-export async function connectRedis(url: string, onError: (error: Error) => void = () => undefined): Promise<RedisConnections> {
-  let redis: typeof import('redis');
-  try {
-    redis = await import('redis');
-  } catch {
-    throw new Error('REDIS_URL is set but the "redis" package (node-redis >= 5) is not installed: npm install redis@^5');
+export function connectRedis(url: string, onError: (error: Error) => void = () => undefined): Promise<RedisConnections> {
+  return openRedis({ url }, onError);
+}
+
+/**
+ * `connectRedis()` for a URL; with the host's `client`, uses it for commands as it is and opens
+ * only the subscriber (`client.duplicate()`). `close()` closes what was opened here, never the
+ * host's client: who creates a connection closes it.
+ */
+export async function openRedis(source: RedisSource, onError: (error: Error) => void = () => undefined): Promise<RedisConnections> {
+  let client: OwnedClient;
+  const owned: OwnedClient[] = [];
+  if (source.client) {
+    if (typeof source.client.duplicate !== 'function') throw new TypeError('client must be a node-redis client (createClient() of redis 5 or 6)');
+    client = source.client as unknown as OwnedClient;
+  } else {
+    if (typeof source.url !== 'string' || !/^rediss?:\/\//.test(source.url)) {
+      throw new TypeError('url must be a redis:// or rediss:// URL');
+    }
+    let redis: typeof import('redis');
+    try {
+      redis = await import('redis');
+    } catch {
+      throw new Error('the "redis" package (node-redis 5 or 6) is not installed: npm install redis');
+    }
+    client = redis.createClient({ url: source.url, disableOfflineQueue: true, socket: RECONNECT }) as unknown as OwnedClient;
+    client.on('error', onError);
+    owned.push(client);
   }
-  const client = redis.createClient({
-    url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) },
-  });
-  client.on('error', onError);
   // The subscriber queues SUBSCRIBE until it is connected (and node-redis re-subscribes after a
   // reconnect); only the command connection must fail fast.
-  const subscriber = client.duplicate({ disableOfflineQueue: false });
+  const subscriber = client.duplicate({ disableOfflineQueue: false, ...(source.client ? {} : { socket: RECONNECT }) });
   subscriber.on('error', onError);
+  owned.push(subscriber);
   // Not awaited: a Redis that is down at startup must not stop the app from serving. Until it is
   // reachable, counted calls get 503 and the bus catches up once connected.
-  void client.connect().catch(onError);
-  void subscriber.connect().catch(onError);
+  for (const connection of owned) void connection.connect().catch(onError);
   return {
     client: client as unknown as RedisCommandClient,
     subscriber: subscriber as unknown as RedisSubscriberClient,
     async close() {
-      await Promise.allSettled([client.close(), subscriber.close()]);
+      await Promise.all(owned.map(shut));
     },
   };
+}
+
+/** QUIT politely (pending replies first); a connection that cannot (Redis down) is destroyed. */
+async function shut(connection: OwnedClient): Promise<void> {
+  if (connection.isOpen) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      connection.close().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+    ]);
+    clearTimeout(timer);
+  }
+  if (connection.isOpen) connection.destroy();
+}
+
+/**
+ * A replica id unique to this process: host name, pid and 4 random hex digits
+ * (`web-7f9c-1234-a3f0`). Two containers with the same host name and pid 1 still differ.
+ */
+export function defaultReplicaId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64) || 'replica';
+  return `${host}-${process.pid}-${randomBytes(2).toString('hex')}`;
+}
+
+/** A replica id given by the host: a non-empty string of at most 128 printable characters. */
+export function checkReplicaId(id: unknown): string {
+  if (typeof id !== 'string' || id.trim() === '' || id.length > 128 || /[\u0000-\u001f\u007f]/.test(id)) {
+    throw new LicenseConfigurationError(
+      `replicaId must be a non-empty string of at most 128 printable characters, or left unset for a unique per-process default (got ${typeof id === 'string' ? `"${printable(id, 64)}"` : String(id)})`,
+    );
+  }
+  return id;
 }
 
 /**

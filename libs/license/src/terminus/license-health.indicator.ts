@@ -3,7 +3,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { daysLeft } from '../license-expiry.js';
 import type { LicenseState, LicenseStatus } from '../license-state.js';
 import { LicenseService } from '../license.service.js';
-import { isoSeconds } from '../verification/rejection-reasons.js';
+import { isoSeconds, publicReason } from '../verification/rejection-reasons.js';
 
 /**
  * A license condition that can make the indicator `down`: a status, or `expired` (a rejection
@@ -23,7 +23,7 @@ export interface LicenseHealthOptions {
 /** What the indicator adds under its key (`status` is Terminus's own `up` / `down`). */
 export interface LicenseHealthDetails extends Record<string, unknown> {
   licenseStatus: LicenseStatus;
-  /** The rejection reason, `null` when accepted or not configured. */
+  /** The rejection reason without file paths (`publicReason`), `null` when accepted or not configured. */
   reason: string | null;
   /** `exp` of the last verified key (ISO 8601, UTC), `null` when none. */
   expiresAt: string | null;
@@ -61,7 +61,7 @@ export class LicenseHealthIndicator {
 export function licenseHealthDetails(state: LicenseState, now: Date): LicenseHealthDetails {
   return {
     licenseStatus: state.status,
-    reason: state.reason ?? null,
+    reason: publicReason(state.reason) ?? null,
     expiresAt: state.expiresAt ? isoSeconds(state.expiresAt) : null,
     daysLeft: state.expiresAt ? daysLeft(state.expiresAt, now) : null,
   };

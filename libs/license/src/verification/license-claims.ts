@@ -9,7 +9,7 @@ import {
   validateSync,
   type ValidationArguments,
   type ValidationError,
-} from 'class-validator';
+} from './class-validator.subset.js';
 
 /** The claims of a verified license key (DESIGN.md section 3). Unknown claims are dropped. */
 export interface LicenseClaims {

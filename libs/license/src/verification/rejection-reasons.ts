@@ -18,6 +18,19 @@ export const RejectionReason = {
   revoked: 'revoked',
 } as const;
 
+/**
+ * A rejection reason fit for public answers (`/health`, a 403 `LICENSE_REQUIRED` body, a banner any
+ * user sees): the category without the detail that names where things live —
+ * `public key unavailable (cannot read /etc/app/public.pem: ENOENT)` → `public key unavailable`.
+ * Other reasons name no path and are kept. The full reason stays in the log and in the license
+ * status an administrator reads (`license:read` in the sample app).
+ */
+export function publicReason(reason: string): string;
+export function publicReason(reason: string | undefined): string | undefined;
+export function publicReason(reason: string | undefined): string | undefined {
+  return reason?.startsWith('public key unavailable') ? 'public key unavailable' : reason;
+}
+
 /** `YYYY-MM-DD` of an instant, in UTC. */
 export function utcDate(at: Date): string {
   return at.toISOString().slice(0, 10);
