@@ -1,5 +1,5 @@
 import type { LicenseEnforcement } from './license-options.interface.js';
-import type { LicenseState } from './license-state.js';
+import type { LicenseState } from './license-state.interface.js';
 
 /**
  * Where snapshots come from when the license is not a local key (a satellite's hub). The

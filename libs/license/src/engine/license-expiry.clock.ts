@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
-import type { LicenseEvent } from './license-events.js';
-import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from './license-expiry.js';
-import type { ResolvedLicenseOptions } from './license-options.interface.js';
-import { stateFromVerification, stateInGrace, type LicenseState } from './license-state.js';
-import { isoSeconds, RejectionReason } from './verification/rejection-reasons.js';
+import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
+import type { LicenseEvent } from '../interfaces/license-events.interface.js';
+import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from '../state/license-expiry.util.js';
+import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
+import { stateFromVerification, stateInGrace } from '../state/license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.js';
 
 /** What `license.expired` carries besides the states. */
 export interface LicenseExpiry {

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { LicenseEventType } from './license-events.js';
+import type { LicenseEventType } from '../interfaces/license-events.interface.js';
 
 export const LICENSE_EVENT_HANDLER = 'liberty.license:event-handler';
 

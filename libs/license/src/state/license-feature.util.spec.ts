@@ -1,4 +1,4 @@
-import { parseFeature } from './license-feature.js';
+import { parseFeature } from './license-feature.util.js';
 
 describe('parseFeature', () => {
   it.each([

@@ -1,7 +1,7 @@
-import type { LicenseState } from './license-state.js';
-import { stateFromVerification } from './license-state.js';
-import { buildLicenseStatusView, expiryLevel, statusLabel, toAidooStatus, userCapLevel } from './license-status-view.js';
-import type { LicenseClaims } from './verification/license-claims.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { stateFromVerification } from './license-state.util.js';
+import { buildLicenseStatusView, expiryLevel, statusLabel, toAidooStatus, userCapLevel } from './license-status.view.js';
+import type { LicenseClaims } from '../verification/license-claims.js';
 
 const NOW = new Date('2026-04-19T00:00:00Z');
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { graceWarning } from './license-expiry.js';
-import type { LicenseState } from './license-state.js';
-import { isoSeconds, printable } from './verification/rejection-reasons.js';
+import { graceWarning } from '../state/license-expiry.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { isoSeconds, printable } from '../verification/rejection-reasons.js';
 
 /*
  * The log lines of DESIGN.md section 4, in one place. Every value taken from a key is escaped

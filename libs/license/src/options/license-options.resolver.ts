@@ -1,48 +1,14 @@
-import { DEFAULT_LICENSE_KEY_REFERENCE, MAX_GRACE_DAYS } from './license.constants.js';
+import { DEFAULT_LICENSE_KEY_REFERENCE, MAX_GRACE_DAYS } from '../license.constants.js';
 import type {
   LicenseEnforcement,
   LicenseModuleOptions,
   LicenseRuntimeSettings,
   ResolvedLicenseOptions,
-} from './license-options.interface.js';
-import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub/hub-options.js';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from './verification/license-verifier.js';
-
-/** A configuration mistake, reported with what is wrong and how to fix it. */
-export class LicenseConfigurationError extends Error {
-  override readonly name = 'LicenseConfigurationError';
-}
-
-const REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
-
-/**
- * Why `value` is not a `${NAME}` reference to an environment variable, or `undefined` when it is.
- * A value that looks like a JWT is told why it is refused: keys belong in the environment, never
- * in configuration. The value itself is never echoed.
- */
-export function keyReferenceProblem(value: unknown): string | undefined {
-  if (typeof value === 'string' && REFERENCE.test(value)) return undefined;
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(text) || text.startsWith('eyJ')) {
-    return (
-      'looks like a license key (JWT). A license key must not be stored in configuration; put it in ' +
-      'an environment variable and reference it, e.g. "${LIBERTY_LICENSE_KEY}".'
-    );
-  }
-  return 'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_LICENSE_KEY}".';
-}
-
-/** Parses `${NAME}` and returns `NAME`; anything else is a `LicenseConfigurationError` saying why. */
-export function parseKeyReference(reference: string): string {
-  const problem = keyReferenceProblem(reference);
-  if (problem) throw new LicenseConfigurationError(`License configuration error: licenseKey: ${problem}`);
-  return REFERENCE.exec(reference)![1];
-}
-
-/** `NAME` when `value` is a `${NAME}` reference, else `undefined`. */
-export function referencedVariable(value: string): string | undefined {
-  return REFERENCE.exec(value)?.[1];
-}
+} from '../interfaces/license-options.interface.js';
+import { LicenseConfigurationError } from './license-configuration.error.js';
+import { parseKeyReference, REFERENCE_PATTERN } from './key-reference.util.js';
+import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub-options.resolver.js';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../verification/license-verifier.js';
 
 /** Merges defaults into the options and checks them: the one place defaults live. */
 export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLicenseOptions {
@@ -77,7 +43,7 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     if (typeof instance !== 'string' || instance.trim() === '' || instance.length > 200 || /[^\x20-\x7e]/.test(instance)) {
       fail('instance', 'must be a non-empty name of at most 200 printable characters, or a ${NAME} reference');
     }
-    if (instance.startsWith('${') && !REFERENCE.test(instance)) {
+    if (instance.startsWith('${') && !REFERENCE_PATTERN.test(instance)) {
       fail('instance', 'a reference must be written ${NAME}, e.g. "${LIBERTY_INSTANCE}"');
     }
   }

@@ -1,5 +1,5 @@
-import type { LicenseState } from './license-state.js';
-import { licenseBanner } from './license-banner.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { licenseBanner } from './license-banner.view.js';
 
 // The banner texts of DESIGN.md 7a, for each license status and enforcement, with their severity
 // and audience (docs/sample-app-screens.md).

@@ -1,7 +1,8 @@
-import { daysLeft } from './license-expiry.js';
-import { claimedIds } from './license-feature.js';
-import { userCapOf, type LicenseState } from './license-state.js';
-import { isoSeconds } from './verification/rejection-reasons.js';
+import { daysLeft } from './license-expiry.util.js';
+import { claimedIds } from './license-feature.util.js';
+import { userCapOf } from './license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import { isoSeconds } from '../verification/rejection-reasons.js';
 
 export type ExpiryLevel = 'ok' | 'warning' | 'critical' | 'expired';
 /** User-cap colour scale: below 90 %, ≥ 90 %, ≥ 95 %, ≥ 100 %. */

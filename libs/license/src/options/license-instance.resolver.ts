@@ -1,5 +1,5 @@
-import type { EnvironmentReader } from './key-stores/environment-key-store.js';
-import { referencedVariable } from './license-options.js';
+import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
+import { referencedVariable } from './key-reference.util.js';
 
 /** The instance name this install verifies keys against, and a warning when it is unknown. */
 export interface InstanceBinding {

@@ -1,8 +1,8 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, filter, type Observable, type Subscription } from 'rxjs';
-import type { FeatureNamespace } from './license.constants.js';
-import { claimedIds } from './license-feature.js';
-import type { LicenseService } from './license.service.js';
+import type { FeatureNamespace } from '../license.constants.js';
+import { claimedIds } from '../state/license-feature.util.js';
+import type { LicenseService } from '../license.service.js';
 
 /** An item a registry can hide: connectors, packaged apps, AI tools. */
 export interface LicensedItem {

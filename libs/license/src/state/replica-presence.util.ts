@@ -1,5 +1,4 @@
-import type { LicenseService } from './license.service.js';
-import type { LicenseStatus } from './license-state.js';
+import type { LicenseState, LicenseStatus } from '../interfaces/license-state.interface.js';
 
 /**
  * One replica of an install as the others see it: never the key, only its fingerprint, so an
@@ -20,8 +19,14 @@ export interface ReplicaPresence {
   readonly lastSeenAt: string;
 }
 
+/** What `replicaPresenceOf` reads of `LicenseService` (a narrow view, so state/ does not import the service). */
+export interface PresenceSource {
+  readonly state: Pick<LicenseState, 'status' | 'verifiedAt' | 'claims'>;
+  readonly keyFingerprint: string;
+}
+
 /** This process's presence now (what a replica running alone lists). */
-export function replicaPresenceOf(license: LicenseService, id: string, now: Date = new Date()): ReplicaPresence {
+export function replicaPresenceOf(license: PresenceSource, id: string, now: Date = new Date()): ReplicaPresence {
   const { status, verifiedAt, claims } = license.state;
   return {
     id,

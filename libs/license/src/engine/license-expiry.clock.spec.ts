@@ -1,9 +1,10 @@
 import { jest } from '@jest/globals';
-import type { LicenseEvent } from './license-events.js';
-import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry-clock.js';
-import type { ResolvedLicenseOptions } from './license-options.interface.js';
-import { stateFromVerification, type LicenseState } from './license-state.js';
-import type { LicenseClaims } from './verification/license-claims.js';
+import type { LicenseEvent } from '../interfaces/license-events.interface.js';
+import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry.clock.js';
+import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
+import { stateFromVerification } from '../state/license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import type { LicenseClaims } from '../verification/license-claims.js';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date('2026-05-01T00:00:00Z');

@@ -1,4 +1,4 @@
-import type { LicenseState } from './license-state.js';
+import type { LicenseState } from './license-state.interface.js';
 
 /** Status or features changed (a reverify, a rotated key, an expiry). */
 export interface LicenseChangedEvent {
@@ -48,10 +48,3 @@ export interface LicenseExpiredEvent {
 export type LicenseEvent = LicenseChangedEvent | LicenseExpiringEvent | LicenseGraceEvent | LicenseExpiredEvent;
 export type LicenseEventType = LicenseEvent['type'];
 export type LicenseEventOf<T extends LicenseEventType> = Extract<LicenseEvent, { type: T }>;
-
-export const LICENSE_EVENT_TYPES: readonly LicenseEventType[] = [
-  'license.changed',
-  'license.expiring',
-  'license.grace',
-  'license.expired',
-];

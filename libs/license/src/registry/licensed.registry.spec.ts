@@ -1,14 +1,14 @@
 import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { CapturingLogger } from '../../../test/library/support/capturing-logger.js';
-import { MutableEnvironment } from '../../../test/library/support/mutable-environment.js';
-import type { LicenseEnforcement } from './license-options.interface.js';
-import { LICENSE_ENVIRONMENT } from './license.internal-constants.js';
-import { LicenseModule } from './license.module.js';
-import { LicenseService } from './license.service.js';
-import { LicensedRegistry, type LicensedItem } from './licensed-registry.js';
-import { LicenseTestKit } from './testing/license-test-kit.js';
+import { CapturingLogger } from '../../../../test/library/support/capturing-logger.js';
+import { MutableEnvironment } from '../../../../test/library/support/mutable-environment.js';
+import type { LicenseEnforcement } from '../interfaces/license-options.interface.js';
+import { LICENSE_ENVIRONMENT } from '../license.internal-constants.js';
+import { LicenseModule } from '../license.module.js';
+import { LicenseService } from '../license.service.js';
+import { LicensedRegistry, type LicensedItem } from './licensed.registry.js';
+import { LicenseTestKit } from '../testing/license-test-kit.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
 jest.setTimeout(30_000);
