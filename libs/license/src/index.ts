@@ -1,6 +1,7 @@
 // The public API of @liberty/license, and nothing else.
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
+export type { LicenseClockStore } from './interfaces/license-clock-store.interface.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/license-options.interface.js';
 export { keyReferenceProblem } from './options/key-reference.util.js';
 export { LicenseConfigurationError } from './options/license-configuration.error.js';
