@@ -89,13 +89,6 @@ export { AIDOO_ISSUER, AIDOO_TIERS } from './verification/aidoo-claims.js';
 // Bounded reads of operator-named files (DESIGN 8); the sample app reads its config with it.
 export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from './files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';
-export {
-  generateLicenseKeyPair,
-  signLicense,
-  DEFAULT_RSA_BITS,
-  type PemKeyPair,
-  type IssueLicenseOptions,
-} from './verification/license-issuer.js';
 // Offline revocation: the vendor's signed list of revoked key ids (jti).
 export {
   verifyRevocationList,
