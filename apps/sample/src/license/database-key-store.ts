@@ -1,4 +1,5 @@
-import type { LicenseKeyStore } from '@liberty/license';
+import { KeyStoreReadError, type LicenseKeyStore } from '@liberty/license';
+import { causeOf } from '../database/database-availability.js';
 import type { Database } from '../database/database.js';
 
 /** The one row of `license_activation`: one activated key per install. */
@@ -21,12 +22,16 @@ export class DatabaseKeyStore implements LicenseKeyStore {
    * and retries (DESIGN.md 5e) instead of taking an outage for a deactivation.
    */
   async read(): Promise<string | undefined> {
-    const row = await this.database.db
-      .selectFrom('license_activation')
-      .select('token')
-      .where('id', '=', CURRENT)
-      .executeTakeFirst();
-    return row?.token;
+    try {
+      const row = await this.database.db
+        .selectFrom('license_activation')
+        .select('token')
+        .where('id', '=', CURRENT)
+        .executeTakeFirst();
+      return row?.token;
+    } catch (error) {
+      throw new KeyStoreReadError(`cannot read the key store (database: ${causeOf(error)})`, this.source);
+    }
   }
 
   async write(token: string): Promise<void> {
