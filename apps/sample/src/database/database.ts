@@ -114,6 +114,21 @@ export class Database implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * After deleting a secret (a deactivated key): no copy of it stays in the files. SQLite runs
+   * with `secure_delete` (deleted content is overwritten with zeros in the database file); this
+   * then checkpoints the WAL and truncates it, so the frames that still held the old page go too.
+   * PostgreSQL keeps dead row versions until VACUUM (see docs/ai-doo-keys-and-activation.md):
+   * this runs `VACUUM` on the table, which makes their space reusable but does not overwrite it.
+   */
+  async purgeDeleted(table: 'license_activation'): Promise<void> {
+    if (this.kind === 'postgres') {
+      await sql`vacuum ${sql.table(table)}`.execute(this.db);
+      return;
+    }
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(this.db);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.availability.stop();
     await this.db.destroy();
@@ -171,6 +186,9 @@ async function openSqlite(file: string, availability: DatabaseAvailability): Pro
     database.pragma('busy_timeout = 15000');
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // A deactivated key must not stay in a free page of the file (issue 19): deleted content is
+    // overwritten with zeros (and purgeDeleted() truncates the WAL that still held it).
+    database.pragma('secure_delete = ON');
     await writeFile(ownerFile(file), `${process.pid}\n`, { mode: 0o600 });
   } catch (error) {
     database.close();

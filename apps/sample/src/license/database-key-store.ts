@@ -41,9 +41,13 @@ export class DatabaseKeyStore implements LicenseKeyStore {
       .values({ id: CURRENT, token, updated_at })
       .onConflict((oc) => oc.column('id').doUpdateSet({ token, updated_at }))
       .execute();
+    // The key it replaced must not linger either.
+    await this.database.purgeDeleted('license_activation');
   }
 
+  /** Removes the key; no byte of it stays in the database files (secure_delete, WAL truncated). */
   async clear(): Promise<void> {
     await this.database.db.deleteFrom('license_activation').where('id', '=', CURRENT).execute();
+    await this.database.purgeDeleted('license_activation');
   }
 }

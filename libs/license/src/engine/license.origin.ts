@@ -62,7 +62,7 @@ export class LocalKeyOrigin implements LicenseOrigin {
   }
 
   now(): Date {
-    return new Date();
+    return this.context.evaluator.trustedNow(new Date());
   }
 
   stop(): void {

@@ -23,7 +23,7 @@ export class HubOrigin implements LicenseOrigin {
   applied(): void {}
 
   now(): Date {
-    return this.source.now?.() ?? new Date();
+    return this.source.now?.() ?? this.context.evaluator.trustedNow(new Date());
   }
 
   stop(): void {
