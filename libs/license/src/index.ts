@@ -1,6 +1,7 @@
 // The public API of @liberty/license, and nothing else.
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
+export type { LicenseClockStore } from './interfaces/license-clock-store.interface.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/license-options.interface.js';
 export { keyReferenceProblem } from './options/key-reference.util.js';
 export { LicenseConfigurationError } from './options/license-configuration.error.js';
@@ -69,7 +70,7 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './state/license-status.view.js';
-export { licenseBanner, type LicenseBanner } from './state/license-banner.view.js';
+export { licenseBanner, humanDate, timeLeft, type LicenseBanner, type BannerAudience, type BannerTone } from './state/license-banner.view.js';
 // Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
 export { replicaPresenceOf, type ReplicaPresence } from './state/replica-presence.util.js';
 // Verification, usable without Nest (the CLI uses these).
