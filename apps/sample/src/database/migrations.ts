@@ -6,7 +6,7 @@ import type { DatabaseKind } from './schema.js';
  * `Migrator` runs them at startup under its own lock, so replicas starting together migrate once.
  * Never edit a migration that shipped: add the next one.
  */
-export function migrations(kind: DatabaseKind): MigrationProvider {
+export function migrations(_kind: DatabaseKind): MigrationProvider {
   const all: Record<string, Migration> = {
     '2026-12-04-001-initial': {
       async up(db: Kysely<unknown>) {
@@ -66,6 +66,16 @@ export function migrations(kind: DatabaseKind): MigrationProvider {
       async up(db: Kysely<unknown>) {
         await db.schema.alterTable('users').addColumn('session_generation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
         await db.schema.alterTable('sessions').addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
+    '2026-12-06-019-license-clock': {
+      // Issue 19: the latest time the app has seen, so a clock set back across a restart is caught.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('license_clock')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('latest', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

@@ -46,6 +46,7 @@ export type RedisSource = { readonly url: string; readonly client?: undefined } 
 /** Why Redis could not be used: a timeout, "not connected", or Redis's own error message. */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
+  readonly code = 'REDIS_UNAVAILABLE';
 }
 
 /** The parts of a node-redis client that opening and closing use. */
