@@ -3,7 +3,7 @@ export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
 export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
-export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
+export { LicenseService, LICENSE_SHARED_ORIGIN, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
   LICENSE_KEY_STORE,
