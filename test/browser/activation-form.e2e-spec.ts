@@ -96,7 +96,7 @@ describe('activation form (key_store = "database")', () => {
     expect(await page.getByRole('textbox', { name: 'License key' }).inputValue()).toBe('');
   }, TIMEOUT);
 
-  it('a tampered key: the reason is shown, the old license stays, the field is cleared', async () => {
+  it('a tampered key: the reason is shown, the old license stays, the field keeps what was pasted', async () => {
     const [h, p, s] = (await kit.issue({ claims: { customer: 'Hub Customer' } })).split('.');
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, customer: 'Mallory' })).toString('base64url')}.${s}`;
@@ -105,7 +105,8 @@ describe('activation form (key_store = "database")', () => {
     expect(await byId('activation-result').getAttribute('data-kind')).toBe('error');
     expect(await byId('status-label').textContent()).toBe('Accepted');
     expect(await byId('customer').textContent()).toBe('Hub Customer');
-    expect(await page.getByRole('textbox', { name: 'License key' }).inputValue()).toBe('');
+    // Issue 19 (contract change on purpose): a refused paste stays in the field, next to its reason.
+    expect(await page.getByRole('textbox', { name: 'License key' }).inputValue()).toBe(tampered);
     // The license is unchanged on the server too.
     expect(((await (await fixture.api('GET', '/api/license')).json()) as { customer: string }).customer).toBe('Hub Customer');
   }, TIMEOUT);
@@ -120,7 +121,44 @@ describe('activation form (key_store = "database")', () => {
     expect(await byId('status-label').textContent()).toBe('Accepted');
   }, TIMEOUT);
 
-  it('removing the activated key: Not configured, the banner is back', async () => {
+  it('a key wrapped at 76 columns and in quotes (as mail clients send it) is activated; the page shows Tier, products, customer id', async () => {
+    const token = await kit.issue({
+      claims: { customer: 'Mail Customer', edition: undefined, tier: 'enterprise', sub: 'cust-77', products: ['pika', 'vera'] },
+      expiresInSeconds: 90 * DAY,
+    });
+    await paste(`"${token.match(/.{1,76}/g)!.join('\r\n')}"\n`);
+    await textIs(byId('activation-result'), 'Activated: Accepted — Mail Customer.');
+    expect(await page.getByRole('textbox', { name: 'License key' }).inputValue()).toBe('');
+    expect(await byId('edition-term').textContent()).toBe('Tier');
+    expect(await byId('edition').textContent()).toBe('enterprise');
+    expect(await byId('customer-id').textContent()).toBe('cust-77');
+    expect(await byId('products').locator('li').allTextContents()).toEqual(['pika', 'vera']);
+    expect(await byId('reverify-help').textContent()).toBe('Re-verify checks the activated key again (stored in the database) — no restart needed.');
+  }, TIMEOUT);
+
+  it('a key file upload: the same checks (a good file activates, a bad one shows the reason, a big one is refused)', async () => {
+    const token = await kit.issue({ claims: { customer: 'File Customer' }, expiresInSeconds: 90 * DAY });
+    pasted.push(token);
+    const input = byId('activation-file');
+    await input.setInputFiles({ name: 'license.jwt', mimeType: 'text/plain', buffer: Buffer.from(`Bearer ${token}\n`) });
+    await textIs(byId('activation-result'), 'Activated: Accepted — File Customer.');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a key') });
+    await textIs(byId('activation-result'), 'Rejected — malformed. The current license is unchanged.');
+    const before = bodies.length;
+    await input.setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(20_000, 0x61) });
+    await textIs(byId('activation-result'), 'The file is larger than 16 KiB (20,000 bytes): it is not a license key. Nothing was changed.');
+    expect(bodies.length).toBe(before);
+    expect(await byId('customer').textContent()).toBe('File Customer');
+  }, TIMEOUT);
+
+  it('removing the activated key asks for confirmation: dismissed, nothing changes; confirmed, Not configured', async () => {
+    const messages: string[] = [];
+    page.once('dialog', (dialog) => (messages.push(dialog.message()), void dialog.dismiss()));
+    await page.getByRole('button', { name: 'Remove the activated key' }).click();
+    await textIs(byId('activation-result'), 'Nothing was changed.');
+    expect(await byId('status-label').textContent()).toBe('Accepted');
+    expect(messages).toEqual(['Remove the activated license key? The install becomes unlicensed until a key is activated again.']);
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Remove the activated key' }).click();
     await textIs(byId('activation-result'), 'The activated key was removed: Not configured.');
     expect(await byId('status-label').textContent()).toBe('Not configured');

@@ -42,6 +42,28 @@ const NEST12_TSCONFIG = {
     types: ['vitest/globals', 'node'], // as nest new (CLI 12, Vitest) writes it
   },
 };
+/** What `nest new` writes for a CommonJS app (module commonjs, classic node resolution + typesVersions). */
+const NEST12_CJS_TSCONFIG = {
+  compilerOptions: {
+    module: 'commonjs',
+    declaration: true,
+    removeComments: true,
+    emitDecoratorMetadata: true,
+    experimentalDecorators: true,
+    allowSyntheticDefaultImports: true,
+    esModuleInterop: true,
+    target: 'ES2023',
+    sourceMap: true,
+    outDir: './dist',
+    baseUrl: './',
+    incremental: true,
+    skipLibCheck: true,
+    strictNullChecks: true,
+    forceConsistentCasingInFileNames: true,
+    types: ['vitest/globals', 'node'],
+  },
+};
+const COMMONJS_DOC = 'docs/commonjs.md';
 const NEST12_TSCONFIG_BUILD = {
   extends: './tsconfig.json',
   exclude: ['node_modules', 'test', 'dist', '**/*spec.ts', 'vitest.config.ts'],
@@ -230,8 +252,10 @@ async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
     await symlink(join(ROOT, 'node_modules', name), join(modules, name));
   }
   await unpackInto(tarball, modules);
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'snippet-app', private: true, type: 'module' }, null, 2));
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(NEST12_TSCONFIG, null, 2));
+  // docs/commonjs.md is built as `nest new` builds a CommonJS app; every other doc as an ESM app.
+  const commonjs = doc === COMMONJS_DOC;
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'snippet-app', private: true, ...(commonjs ? {} : { type: 'module' }) }, null, 2));
+  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(commonjs ? NEST12_CJS_TSCONFIG : NEST12_TSCONFIG, null, 2));
   await writeFile(join(dir, 'tsconfig.build.json'), JSON.stringify(NEST12_TSCONFIG_BUILD, null, 2));
   // The README is followed in an app `nest new` made: its own files are there first, and must keep working.
   if (doc === 'README.md') {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
+import { publicReason } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp } from '../sample/sample-fixture.js';
 import { eventually, makeUnwritable } from './hardening-support.js';
@@ -36,7 +37,8 @@ async function expectLocked(sample: SampleApp, status: string, reason: string | 
   expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: false, error: reason ?? 'not configured' });
   const sap = await sample.get('/api/connectors/sap/tables');
   expect(sap.status).toBe(403);
-  expect(sap.body).toMatchObject({ code: 'LICENSE_REQUIRED', licenseStatus: status, reason });
+  // The 403 body is public (issue 20, finding 9): the reason's category, never a path.
+  expect(sap.body).toMatchObject({ code: 'LICENSE_REQUIRED', licenseStatus: status, reason: reason === null ? null : publicReason(reason) });
 }
 
 const logged = (sample: SampleApp, text: string) => sample.logger.lines.some((line) => LOG_CONTEXT_FREE(line).includes(text));

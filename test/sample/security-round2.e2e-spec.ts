@@ -4,9 +4,12 @@
 // (open redirect, cross-site WebSocket hijacking) run in Chromium too:
 // test/browser/open-redirect.e2e-spec.ts and test/browser/cross-origin-socket.e2e-spec.ts.
 import { jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
@@ -323,6 +326,20 @@ describe('finding 7: LIBERTY_TRUST_PROXY', () => {
     const started = createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
     await expect(started).rejects.toBeInstanceOf(TrustProxyError);
     await expect(started).rejects.toThrow(/^LIBERTY_TRUST_PROXY.*hop count \(1\).*loopback, linklocal, uniquelocal/);
+  });
+
+  it('the built app prints that refusal as one line (no stack trace) and exits 1', async () => {
+    const main = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
+    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
+    const run = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_DATA_DIR: join(dir, 'data-main'), LIBERTY_TRUST_PROXY: 'true' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^LIBERTY_TRUST_PROXY=true would let every client choose its own address .*use a hop count \(1\)/);
   });
 
   it('a hop count, addresses or loopback start; with loopback, X-Forwarded-For from the local proxy is the client (throttled per forwarded address)', async () => {

@@ -1,8 +1,9 @@
 // The public API of @liberty/license, and nothing else.
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
-export type { LicenseModuleOptions, LicenseEnforcement } from './license-options.interface.js';
-export { LicenseConfigurationError, keyReferenceProblem } from './license-options.js';
+export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/license-options.interface.js';
+export { keyReferenceProblem } from './options/key-reference.util.js';
+export { LicenseConfigurationError } from './options/license-configuration.error.js';
 export { LicenseService, LICENSE_SHARED_ORIGIN, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
@@ -15,8 +16,8 @@ export {
 export { EnvironmentKeyStore, type EnvironmentReader } from './key-stores/environment-key-store.js';
 export { FileKeyStore } from './key-stores/file-key-store.js';
 // Satellites: the license comes from a hub's status endpoint (`hub` option).
-export type { LicenseHubOptions } from './hub/hub-options.js';
-export type { LicenseStateSource } from './license-state-source.js';
+export type { LicenseHubOptions } from './interfaces/license-hub-options.interface.js';
+export type { LicenseStateSource } from './interfaces/license-state-source.interface.js';
 export { LicenseHubClient, HubWarning, MAX_HUB_BODY_BYTES, type HubFetchResult } from './hub/license-hub-client.js';
 export {
   HubLicenseSource,
@@ -25,7 +26,7 @@ export {
   HUB_CLOCK_SKEW_WARNING_SECONDS,
   type HubSourceClock,
 } from './hub/hub-license-source.js';
-export { DEFAULT_HUB_MAX_STALE_SECONDS, MAX_HUB_RETRY_SECONDS } from './hub/hub-options.js';
+export { DEFAULT_HUB_MAX_STALE_SECONDS, MAX_HUB_RETRY_SECONDS } from './options/hub-options.resolver.js';
 export { parseHubStatus, type HubStatus, type HubStatusParse } from './hub/hub-status.js';
 export { LicenseGuard } from './license.guard.js';
 export {
@@ -33,9 +34,9 @@ export {
   LicenseRequiredGraphQLError,
   type LicenseRequiredBody,
 } from './contexts/license-required.js';
-export { RequiresLicense } from './requires-license.decorator.js';
-export { OnLicenseEvent } from './on-license-event.decorator.js';
-export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './licensed-registry.js';
+export { RequiresLicense } from './decorators/requires-license.decorator.js';
+export { OnLicenseEvent } from './decorators/on-license-event.decorator.js';
+export { LicensedRegistry, type LicensedItem, type LicensedIdReport } from './registry/licensed.registry.js';
 export {
   LICENSE_LOGGER_CONTEXT,
   LICENSE_REQUIRED,
@@ -44,7 +45,7 @@ export {
   FEATURE_NAMESPACES,
   type FeatureNamespace,
 } from './license.constants.js';
-export { parseFeature, type ParsedFeature } from './license-feature.js';
+export { parseFeature, type ParsedFeature } from './state/license-feature.util.js';
 export type {
   LicenseEvent,
   LicenseEventType,
@@ -53,9 +54,9 @@ export type {
   LicenseExpiringEvent,
   LicenseExpiredEvent,
   LicenseGraceEvent,
-} from './license-events.js';
-export type { LicenseState, LicenseStatus, LicenseEntitlements } from './license-state.js';
-export { userCapOf } from './license-state.js';
+} from './interfaces/license-events.interface.js';
+export type { LicenseState, LicenseStatus, LicenseEntitlements } from './interfaces/license-state.interface.js';
+export { userCapOf } from './state/license-state.util.js';
 export {
   buildLicenseStatusView,
   toAidooStatus,
@@ -67,10 +68,10 @@ export {
   type AidooLicenseStatus,
   type ExpiryLevel,
   type UserCapLevel,
-} from './license-status-view.js';
-export { licenseBanner, type LicenseBanner } from './license-banner.js';
+} from './state/license-status.view.js';
+export { licenseBanner, type LicenseBanner } from './state/license-banner.view.js';
 // Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
-export { replicaPresenceOf, type ReplicaPresence } from './replica-presence.js';
+export { replicaPresenceOf, type ReplicaPresence } from './state/replica-presence.util.js';
 // Verification, usable without Nest (the CLI uses these).
 export {
   verifyLicenseToken,
@@ -82,6 +83,8 @@ export {
 export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from './verification/public-keys.js';
 export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from './verification/license-claims.js';
 export { RejectionReason, isoSeconds, utcDate, printable, publicReason } from './verification/rejection-reasons.js';
+export { normalisePastedKey } from './verification/pasted-key.js';
+export { AIDOO_ISSUER, AIDOO_TIERS } from './verification/aidoo-claims.js';
 // Bounded reads of operator-named files (DESIGN 8); the sample app reads its config with it.
 export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from './files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';

@@ -1,3 +1,5 @@
+import type { LicenseEventType } from './interfaces/license-events.interface.js';
+
 /** The Nest `Logger` context of every line this library logs. */
 export const LICENSE_LOGGER_CONTEXT = 'liberty.licensing';
 
@@ -13,3 +15,11 @@ export const LICENSE_REQUIRED = 'LICENSE_REQUIRED';
 
 /** The longest grace period (`graceDays`): a renewal lost for a whole year is not a grace period any more. */
 export const MAX_GRACE_DAYS = 365;
+
+/** Every event type `@OnLicenseEvent()` accepts. */
+export const LICENSE_EVENT_TYPES: readonly LicenseEventType[] = [
+  'license.changed',
+  'license.expiring',
+  'license.grace',
+  'license.expired',
+];

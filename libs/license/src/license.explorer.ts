@@ -3,12 +3,13 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { filter, type Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import { printable } from './verification/rejection-reasons.js';
-import { LICENSE_EVENT_TYPES, type LicenseEvent, type LicenseEventType } from './license-events.js';
-import { describeBadFeature, parseFeature } from './license-feature.js';
-import { LicenseConfigurationError } from './license-options.js';
+import { type LicenseEvent, type LicenseEventType } from './interfaces/license-events.interface.js';
+import { LICENSE_EVENT_TYPES } from './license.constants.js';
+import { describeBadFeature, parseFeature } from './state/license-feature.util.js';
+import { LicenseConfigurationError } from './options/license-configuration.error.js';
 import { LicenseService } from './license.service.js';
-import { LICENSE_EVENT_HANDLER } from './on-license-event.decorator.js';
-import { RequiresLicense } from './requires-license.decorator.js';
+import { LICENSE_EVENT_HANDLER } from './decorators/on-license-event.decorator.js';
+import { RequiresLicense } from './decorators/requires-license.decorator.js';
 
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 

@@ -6,7 +6,7 @@ import { WsException } from '@nestjs/websockets';
 import { LicenseRequiredGraphQLError } from './contexts/license-required.js';
 import { LicenseGuard } from './license.guard.js';
 import type { LicenseService } from './license.service.js';
-import { RequiresLicense } from './requires-license.decorator.js';
+import { RequiresLicense } from './decorators/requires-license.decorator.js';
 
 class Base {
   @RequiresLicense('connector:sap')

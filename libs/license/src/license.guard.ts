@@ -8,7 +8,7 @@ import {
 } from './contexts/license-required.js';
 import { loadedTransportException, loadTransportException, type Transport } from './contexts/transport-exceptions.js';
 import { LicenseService } from './license.service.js';
-import { RequiresLicense } from './requires-license.decorator.js';
+import { RequiresLicense } from './decorators/requires-license.decorator.js';
 
 const NONE: readonly string[] = [];
 

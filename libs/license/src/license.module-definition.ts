@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { LicenseModuleOptions } from './license-options.interface.js';
+import type { LicenseModuleOptions } from './interfaces/license-options.interface.js';
 
 export const {
   ConfigurableModuleClass: ConfigurableLicenseModule,

@@ -8,13 +8,13 @@ import { filter, firstValueFrom, take, timeout, toArray, type Observable } from 
 import { CapturingLogger } from '../../../test/library/support/capturing-logger.js';
 import { MutableEnvironment, uniqueVariable } from '../../../test/library/support/mutable-environment.js';
 import { DAY_S, seconds } from '../../../test/library/support/tokens.js';
-import type { LicenseChangedEvent, LicenseEvent, LicenseExpiredEvent, LicenseExpiringEvent } from './license-events.js';
-import type { LicenseModuleOptions } from './license-options.interface.js';
-import { LicenseConfigurationError } from './license-options.js';
+import type { LicenseChangedEvent, LicenseEvent, LicenseExpiredEvent, LicenseExpiringEvent } from './interfaces/license-events.interface.js';
+import type { LicenseModuleOptions } from './interfaces/license-options.interface.js';
+import { LicenseConfigurationError } from './options/license-configuration.error.js';
 import { LICENSE_ENVIRONMENT } from './license.internal-constants.js';
 import { LicenseModule } from './license.module.js';
 import { LicenseService } from './license.service.js';
-import { OnLicenseEvent } from './on-license-event.decorator.js';
+import { OnLicenseEvent } from './decorators/on-license-event.decorator.js';
 import { LicenseTestKit } from './testing/license-test-kit.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.

@@ -10,18 +10,20 @@ import {
 } from '@nestjs/common';
 import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
-import type { LicenseEvent } from './license-events.js';
-import { LicenseEvaluator, type LicenseEvaluation } from './license-evaluator.js';
-import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry-clock.js';
+import type { LicenseEvent } from './interfaces/license-events.interface.js';
+import { LicenseEvaluator, type LicenseEvaluation } from './engine/license.evaluator.js';
+import { LicenseExpiryClock, type LicenseExpiry } from './engine/license-expiry.clock.js';
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import { normalisePastedKey } from './verification/pasted-key.js';
 import { LICENSE_KEY_STORE, LicenseActivationError, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseKeySource } from './key-stores/license-key-source.js';
 import { KeyStoreRetry } from './key-stores/key-store-retry.js';
-import { logActivationRefused, logKeyStoreChange, logLicenseState } from './license-state-log.js';
-import type { LicenseEnforcement, LicenseRuntimeSettings, ResolvedLicenseOptions } from './license-options.interface.js';
-import { reconfiguredOptions } from './license-options.js';
-import { featureDelta, stateChanged, stateFromVerification, type LicenseState } from './license-state.js';
-import type { LicenseStateSource } from './license-state-source.js';
+import { logActivationRefused, logKeyStoreChange, logLicenseState } from './engine/license-state.log.js';
+import type { LicenseEnforcement, LicenseRuntimeSettings, ResolvedLicenseOptions } from './interfaces/license-options.interface.js';
+import { reconfiguredOptions } from './options/license-options.resolver.js';
+import { featureDelta, stateChanged, stateFromVerification } from './state/license-state.util.js';
+import type { LicenseState } from './interfaces/license-state.interface.js';
+import type { LicenseStateSource } from './interfaces/license-state-source.interface.js';
 import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 
 /**
@@ -52,7 +54,7 @@ export interface ReverifyOptions {
   readonly origin?: string;
 }
 
-export type { LicenseRuntimeSettings } from './license-options.interface.js';
+export type { LicenseRuntimeSettings } from './interfaces/license-options.interface.js';
 
 /**
  * The license, verified once at startup and on `reverify()`, never per request. `isLicensed()`
@@ -198,7 +200,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Activation by paste (ai.doo): verifies `token` with the current public keys and options
+   * Activation by paste (ai.doo): `token` as pasted (whitespace and line breaks inside it,
+   * surrounding quotes and a `Bearer ` prefix are removed first), verified with the current public keys and options
    * FIRST; only an accepted key is stored, then applied (events fire as for `reverify()`).
    * A rejected candidate throws a `LicenseActivationError` carrying the exact reason, and nothing
    * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
@@ -206,7 +209,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   activate(token: string): Promise<LicenseState> {
     return this.announce('activate', 'local', this.serialised(async () => {
       this.keys.assertWritable('write');
-      const candidate = typeof token === 'string' ? token.trim() : token;
+      // A paste is forgiving (line breaks, quotes, `Bearer `); the verifier after it is not.
+      const candidate = normalisePastedKey(token as unknown) as string; // a non-string is `malformed` below
       const verification = await this.evaluator.verify(candidate, new Date());
       if (verification.status !== 'accepted') {
         logActivationRefused(this.logger, verification.reason);

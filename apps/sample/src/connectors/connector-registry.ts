@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { LicensedRegistry, LicenseService, printable } from '@liberty/license';
+import { isDatabaseUnavailable } from '../database/database-availability.js';
 import { AppConfigStore } from '../config/app-config.store.js';
 import type { Connector } from './connector.js';
 import { ConnectorSettingsStore } from './connector-settings.store.js';
@@ -59,6 +60,7 @@ export class ConnectorRegistry extends LicensedRegistry<Connector> implements On
   }
 
   private warn(error: unknown): void {
+    if (isDatabaseUnavailable(error)) return; // the outage is logged once, by the database
     this.logger.warn(`connector settings not refreshed: "${printable(error instanceof Error ? error.message : String(error), 200)}"`);
   }
 }

@@ -2,14 +2,15 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { printable } from '@liberty/license';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { availabilityDialect, causeOf, DatabaseAvailability, isDatabaseUnavailable } from './database-availability.js';
 import { migrations } from './migrations.js';
-import type { DatabaseSchema } from './schema.js';
+import type { DatabaseKind, DatabaseSchema } from './schema.js';
 
-export type DatabaseKind = 'sqlite' | 'postgres';
+export type { DatabaseKind } from './schema.js';
+
 export type Db = Kysely<DatabaseSchema>;
 export type Tx = Transaction<DatabaseSchema> | Kysely<DatabaseSchema>;
 
@@ -60,13 +61,16 @@ export class Database implements OnApplicationShutdown {
     readonly kind: DatabaseKind,
     readonly db: Db,
     readonly where: string,
+    /** Whether the database answers now; an outage is logged once when it starts and once when it ends. */
+    readonly availability: DatabaseAvailability,
   ) {}
 
   static async open(settings: DatabaseSettings): Promise<Database> {
     const where = describeLocation(settings);
+    const availability = new DatabaseAvailability(where);
     let db: Db;
     try {
-      db = settings.kind === 'sqlite' ? await openSqlite(settings.location) : openPostgres(settings.location);
+      db = settings.kind === 'sqlite' ? await openSqlite(settings.location, availability) : openPostgres(settings.location, availability);
     } catch (error) {
       throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
     }
@@ -75,8 +79,10 @@ export class Database implements OnApplicationShutdown {
       await db.destroy().catch(() => undefined);
       throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
     }
+    availability.setProbe(async () => void (await sql`select 1`.execute(db)));
+    availability.arm();
     new Logger('liberty.sample').log(`database: ${where}`);
-    return new Database(settings.kind, db, where);
+    return new Database(settings.kind, db, where, availability);
   }
 
   /**
@@ -108,20 +114,43 @@ export class Database implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * After deleting a secret (a deactivated key): no copy of it stays in the files. SQLite runs
+   * with `secure_delete` (deleted content is overwritten with zeros in the database file); this
+   * then checkpoints the WAL and truncates it, so the frames that still held the old page go too.
+   * PostgreSQL keeps dead row versions until VACUUM (see docs/ai-doo-keys-and-activation.md):
+   * this runs `VACUUM` on the table, which makes their space reusable but does not overwrite it.
+   */
+  async purgeDeleted(table: 'license_activation'): Promise<void> {
+    if (this.kind === 'postgres') {
+      await sql`vacuum ${sql.table(table)}`.execute(this.db);
+      return;
+    }
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(this.db);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.availability.stop();
     await this.db.destroy();
   }
 }
 
+/** How long a start may try to reach the database: the process exits well within 10 s. */
+const STARTUP_DEADLINE_MS = 7_000;
+
 /**
  * Runs the migrations; retried a few times because replicas starting together on a fresh database
  * can race to create Kysely's own bookkeeping tables (the migrations themselves run under its lock).
+ * A database that cannot be reached is not retried past the startup deadline: the process exits
+ * with one line and the orchestrator restarts it.
  */
 async function migrate(db: Db, kind: DatabaseKind): Promise<unknown> {
+  const deadline = Date.now() + STARTUP_DEADLINE_MS;
   let error: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     ({ error } = await new Migrator({ db, provider: migrations(kind) }).migrateToLatest());
     if (!error) return undefined;
+    if (Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
   }
   return error;
@@ -136,7 +165,7 @@ async function migrate(db: Db, kind: DatabaseKind): Promise<unknown> {
  * a restart. A second process finds the file locked and refuses to start, naming the pid recorded
  * next to it. Several replicas: PostgreSQL (`DATABASE_URL`).
  */
-async function openSqlite(file: string): Promise<Db> {
+async function openSqlite(file: string, availability: DatabaseAvailability): Promise<Db> {
   const dir = resolve(file, '..');
   // 0700: the database may hold the activated license key.
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -157,12 +186,15 @@ async function openSqlite(file: string): Promise<Db> {
     database.pragma('busy_timeout = 15000');
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // A deactivated key must not stay in a free page of the file (issue 19): deleted content is
+    // overwritten with zeros (and purgeDeleted() truncates the WAL that still held it).
+    database.pragma('secure_delete = ON');
     await writeFile(ownerFile(file), `${process.pid}\n`, { mode: 0o600 });
   } catch (error) {
     database.close();
     throw error;
   }
-  return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<DatabaseSchema>({ dialect: availabilityDialect(new SqliteDialect({ database }), availability) });
 }
 
 /** Where the process holding the SQLite file writes its pid (for the refusal's message only). */
@@ -170,14 +202,23 @@ function ownerFile(file: string): string {
   return `${file}.pid`;
 }
 
-function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
-  // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on('error', (error) => new Logger('liberty.sample').warn(`database connection lost: "${printable(messageOf(error), 200)}"`));
-  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+function openPostgres(url: string, availability: DatabaseAvailability): Db {
+  // A connection that cannot be had within 5 s is an outage (503), and a start gives up in time.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  // No process dies of the database's outage: pg emits 'error' on a client whose server went away
+  // ("terminating connection due to administrator command") — on the pool for an idle client, on
+  // the client itself while it is checked out. Both are handled; the outage is logged once.
+  const lost = (error: Error) => {
+    if (isDatabaseUnavailable(error)) availability.failed(error);
+    else new Logger('liberty.sample').warn(`database connection error: "${causeOf(error)}"`);
+  };
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
+  return new Kysely<DatabaseSchema>({ dialect: availabilityDialect(new PostgresDialect({ pool }), availability) });
 }
 
 function messageOf(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
+  if (error instanceof Error && error.cause !== undefined && isDatabaseUnavailable(error)) return causeOf(error);
   return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -1,3 +1,6 @@
+/** The two databases the sample app runs on. */
+export type DatabaseKind = 'sqlite' | 'postgres';
+
 /**
  * The sample app's tables. Types are the portable subset of SQLite and PostgreSQL: booleans are
  * 0/1 integers and times are ISO-8601 text, so one code path reads both dialects alike.

@@ -1,4 +1,5 @@
-import type { LicenseKeyStore } from '@liberty/license';
+import { KeyStoreReadError, type LicenseKeyStore } from '@liberty/license';
+import { causeOf } from '../database/database-availability.js';
 import type { Database } from '../database/database.js';
 
 /** The one row of `license_activation`: one activated key per install. */
@@ -21,12 +22,16 @@ export class DatabaseKeyStore implements LicenseKeyStore {
    * and retries (DESIGN.md 5e) instead of taking an outage for a deactivation.
    */
   async read(): Promise<string | undefined> {
-    const row = await this.database.db
-      .selectFrom('license_activation')
-      .select('token')
-      .where('id', '=', CURRENT)
-      .executeTakeFirst();
-    return row?.token;
+    try {
+      const row = await this.database.db
+        .selectFrom('license_activation')
+        .select('token')
+        .where('id', '=', CURRENT)
+        .executeTakeFirst();
+      return row?.token;
+    } catch (error) {
+      throw new KeyStoreReadError(`cannot read the key store (database: ${causeOf(error)})`, this.source);
+    }
   }
 
   async write(token: string): Promise<void> {
@@ -36,9 +41,13 @@ export class DatabaseKeyStore implements LicenseKeyStore {
       .values({ id: CURRENT, token, updated_at })
       .onConflict((oc) => oc.column('id').doUpdateSet({ token, updated_at }))
       .execute();
+    // The key it replaced must not linger either.
+    await this.database.purgeDeleted('license_activation');
   }
 
+  /** Removes the key; no byte of it stays in the database files (secure_delete, WAL truncated). */
   async clear(): Promise<void> {
     await this.database.db.deleteFrom('license_activation').where('id', '=', CURRENT).execute();
+    await this.database.purgeDeleted('license_activation');
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Module, Optional, type DynamicModule } from '@nestjs/common';
-import { LicenseService, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
+import { LicenseService, printable, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
 // `@liberty/license/redis` loads `redis` only when it connects, i.e. only with REDIS_URL.
 import { defaultReplicaId, LicenseRedisModule, RedisLicenseBus } from '@liberty/license/redis';
 
@@ -61,6 +61,7 @@ async function redisModule(url: string, env: NodeJS.ProcessEnv): Promise<Dynamic
   await import('redis').catch(() => {
     throw new RedisSetupError('REDIS_URL is set but the "redis" package (node-redis 5 or 6) is not installed: npm install redis');
   });
+  await assertRedisReachable(url);
   const replicaId = env.LIBERTY_REPLICA_ID?.trim();
   const intervalMs = Number(env.LIBERTY_BUS_INTERVAL_MS ?? 5_000);
   try {
@@ -72,5 +73,50 @@ async function redisModule(url: string, env: NodeJS.ProcessEnv): Promise<Dynamic
     });
   } catch (error) {
     throw new RedisSetupError(`REDIS_URL / LIBERTY_REPLICA_ID: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** How long a start waits for Redis: the process exits well within 10 s when it cannot be reached. */
+const REDIS_STARTUP_DEADLINE_MS = 6_000;
+
+/**
+ * Redis unreachable at startup: one line and exit 1 (the orchestrator restarts the process) rather
+ * than a replica that shares nothing with the others; at run time an outage is ridden out (503s,
+ * the bus catches up). A short-lived connection of its own, PING, closed again.
+ */
+async function assertRedisReachable(url: string): Promise<void> {
+  const { createClient } = await import('redis');
+  let lastError = '';
+  const client = createClient({ url, socket: { connectTimeout: 5_000, reconnectStrategy: () => 200 } });
+  client.on('error', (error: Error) => (lastError = printable(error.message || error.name, 200)));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), REDIS_STARTUP_DEADLINE_MS);
+      }),
+    ]);
+  } catch {
+    throw new RedisSetupError(
+      `Cannot reach Redis (${redisWhere(url)}) within ${REDIS_STARTUP_DEADLINE_MS / 1000} s` + (lastError ? `: ${lastError}` : ''),
+    );
+  } finally {
+    clearTimeout(timer);
+    try {
+      client.destroy();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** host:port of a Redis URL, without credentials (for the startup line). */
+function redisWhere(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 6379}`;
+  } catch {
+    return 'REDIS_URL is not a valid URL';
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AiUsageLimiter, printable, utcDay } from '@liberty/license';
+import { isDatabaseUnavailable } from '../database/database-availability.js';
 import { UsersService } from '../users/users.service.js';
 import { UsageHistoryStore } from './usage-history.store.js';
 
@@ -56,6 +57,7 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
   }
 
   private warn(what: string, error: unknown): void {
+    if (isDatabaseUnavailable(error)) return; // a database outage is logged once, by the database
     this.logger.warn(`usage history: ${what} ("${printable((error as Error)?.message ?? String(error), 200)}")`);
   }
 }

@@ -142,6 +142,28 @@ function renderReplicas(replicas, bus) {
         : differences.join(' ');
 }
 
+/**
+ * Issue 19: products and the customer id (`sub`) of the key; "Tier" instead of "Edition" for a key
+ * that says `tier` (ai.doo); Re-verify's help names where the key is read from.
+ */
+function renderKeyClaims(view) {
+  const products = $('products');
+  products.replaceChildren(
+    ...view.products.map((product) => {
+      const item = document.createElement('li');
+      item.textContent = product;
+      return item;
+    }),
+  );
+  products.hidden = view.products.length === 0;
+  $('products-empty').hidden = view.products.length > 0;
+  text('customer-id', view.customerId);
+  $('edition-term').textContent = view.tier ? 'Tier' : 'Edition';
+  $('reverify-help').textContent = view.activation
+    ? 'Re-verify checks the activated key again (stored in the database) — no restart needed.'
+    : 'Re-verify reads the license key again from its variable or secret file — no restart needed.';
+}
+
 function render(view) {
   const status = $('status-label').parentElement;
   status.dataset.status = view.status;
@@ -172,6 +194,7 @@ function render(view) {
   renderUsers(view.users);
   renderAi(view.ai);
   renderReplicas(view.replicas ?? [], view.replicaBus ?? 'off');
+  renderKeyClaims(view);
   $('license').setAttribute('aria-busy', 'false');
 }
 
@@ -317,29 +340,58 @@ async function activate(event) {
     field.focus();
     return;
   }
-  // The key leaves the page now: it is never kept in the field, the DOM or a message.
-  field.value = '';
   field.removeAttribute('aria-invalid');
   await busy($('activate'), 'Activating…', async () => {
-    const response = await sendJson('POST', '/api/license/activate', { token });
-    if (response.ok) {
-      const view = await response.json();
-      render(view);
-      await refreshBanner();
-      activationResult('ok', `Activated: ${view.label}${view.customer ? ` — ${view.customer}` : ''}.`);
-      return;
-    }
-    const body = await response.clone().json().catch(() => ({}));
-    if (response.status === 422 && body.code === 'LICENSE_REJECTED') {
-      activationResult('error', `Rejected — ${body.reason}. The current license is unchanged.`);
-    } else {
-      activationResult('error', `Activation failed: ${await errorText(response)}`);
-    }
-    field.focus();
+    // Accepted: the key leaves the field (it is never shown again). Refused: it stays, so the
+    // admin can see what was pasted next to the reason (issue 19).
+    if (await sendKey(token)) field.value = '';
+    else field.focus();
+  });
+}
+
+/** Sends a key (pasted or from a file) to the server, which cleans and verifies it. True when accepted. */
+async function sendKey(token) {
+  const response = await sendJson('POST', '/api/license/activate', { token });
+  if (response.ok) {
+    const view = await response.json();
+    render(view);
+    await refreshBanner();
+    activationResult('ok', `Activated: ${view.label}${view.customer ? ` — ${view.customer}` : ''}.`);
+    return true;
+  }
+  const body = await response.clone().json().catch(() => ({}));
+  if (response.status === 422 && body.code === 'LICENSE_REJECTED') {
+    activationResult('error', `Rejected — ${body.reason}. The current license is unchanged.`);
+  } else {
+    activationResult('error', `Activation failed: ${await errorText(response)}`);
+  }
+  return false;
+}
+
+/** The largest key file read (a key is ~600 characters; the server takes at most 16 KiB). */
+const MAX_KEY_FILE_BYTES = 16 * 1024;
+
+/** A key file: read in the browser (bounded), then the same request and checks as a paste. */
+async function activateFile() {
+  const input = $('activation-file');
+  const file = input.files?.[0];
+  if (!file) return;
+  input.value = '';
+  if (file.size > MAX_KEY_FILE_BYTES) {
+    activationResult('error', `The file is larger than 16 KiB (${number(file.size)} bytes): it is not a license key. Nothing was changed.`);
+    return;
+  }
+  await busy($('activate'), 'Activating…', async () => {
+    await sendKey(await file.text());
   });
 }
 
 async function deactivate() {
+  // Issue 19: removing the key is one click from unlicensed; ask first.
+  if (!window.confirm('Remove the activated license key? The install becomes unlicensed until a key is activated again.')) {
+    activationResult('ok', 'Nothing was changed.');
+    return;
+  }
   await busy($('deactivate'), 'Removing…', async () => {
     const response = await api('/api/license/activation', { method: 'DELETE' });
     if (!response.ok) {
@@ -357,6 +409,7 @@ async function load() {
   $('reverify').addEventListener('click', reverify);
   $('activation-form').addEventListener('submit', activate);
   $('deactivate').addEventListener('click', deactivate);
+  $('activation-file').addEventListener('change', activateFile);
   try {
     const [me, licenseResponse] = await Promise.all([startShell(), api('/api/license')]);
     $('reverify').hidden = !me.permissions.includes('license:write');

@@ -2,7 +2,7 @@ import type { LicenseClaims } from '../verification/license-claims.js';
 import type { LicenseVerification } from '../verification/license-verifier.js';
 import { publicKeySet, type PublicKeySet } from '../verification/public-keys.js';
 import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.js';
-import { daysLeft } from '../license-expiry.js';
+import { daysLeft } from '../state/license-expiry.util.js';
 import { optionValue, UsageError, type ParsedArgs } from './args.js';
 import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, PUBLIC_KEY_PATH_VARIABLE } from './cli.constants.js';
 import { HELP_OPTION, type CliCommand } from './cli-command.js';

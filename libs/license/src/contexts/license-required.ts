@@ -1,6 +1,6 @@
 import { ForbiddenException, IntrinsicException, type HttpException } from '@nestjs/common';
 import { LICENSE_REQUIRED } from '../license.constants.js';
-import type { LicenseState } from '../license-state.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { publicReason } from '../verification/rejection-reasons.js';
 
 /** What every transport carries when a call needs a feature the license does not grant (DESIGN 5d). */

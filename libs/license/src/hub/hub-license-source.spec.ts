@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { HubLicenseSource } from './hub-license-source.js';
-import type { ResolvedHubOptions } from './hub-options.js';
+import type { ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 import type { HubFetchResult } from './license-hub-client.js';
 
 const OPTIONS: ResolvedHubOptions = {

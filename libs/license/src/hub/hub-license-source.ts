@@ -1,13 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
-import type { LicenseEnforcement } from '../license-options.interface.js';
-import { stateFromVerification, type LicenseState } from '../license-state.js';
-import type { LicenseStateSource } from '../license-state-source.js';
+import type { LicenseEnforcement } from '../interfaces/license-options.interface.js';
+import { stateFromVerification } from '../state/license-state.util.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
+import type { LicenseStateSource } from '../interfaces/license-state-source.interface.js';
 import type { LicenseClaims } from '../verification/license-claims.js';
 import type { LicenseVerification } from '../verification/license-verifier.js';
 import { isoSeconds, printable, RejectionReason } from '../verification/rejection-reasons.js';
-import { MAX_TIMER_STEP_MS } from '../license-expiry.js';
-import { displayHubUrl, type ResolvedHubOptions } from './hub-options.js';
+import { MAX_TIMER_STEP_MS } from '../state/license-expiry.util.js';
+import { displayHubUrl } from '../options/hub-options.resolver.js';
+import type { ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 import type { HubStatus } from './hub-status.js';
 import { HubWarning, type HubFetchResult, type LicenseHubClient } from './license-hub-client.js';
 

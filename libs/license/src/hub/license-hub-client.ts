@@ -1,7 +1,7 @@
 import { readLicenseKey, type EnvironmentReader } from '../key-stores/environment-key-store.js';
-import { parseKeyReference } from '../license-options.js';
+import { parseKeyReference } from '../options/key-reference.util.js';
 import { printable } from '../verification/rejection-reasons.js';
-import type { ResolvedHubOptions } from './hub-options.js';
+import type { ResolvedHubOptions } from '../interfaces/license-hub-options.interface.js';
 import { parseHubStatus, type HubStatus } from './hub-status.js';
 
 /** A status answer is a few hundred bytes; anything past this is refused, not buffered. */

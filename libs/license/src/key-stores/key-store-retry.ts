@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { LicenseState } from '../license-state.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 
 /** Backoff of the re-reads while the key store cannot be read: 0.5 s doubling to 5 s, jittered. */
 export interface KeyStoreRetryDelays {

@@ -1,4 +1,4 @@
-import { parseKeyReference } from '../license-options.js';
+import { parseKeyReference } from '../options/key-reference.util.js';
 import { EnvironmentKeyStore, type EnvironmentReader, type KeyRead } from './environment-key-store.js';
 import { ReadOnlyKeyStoreError, type LicenseKeyStore } from './license-key-store.js';
 import { readKeyStore } from './read-key-store.js';

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LicenseConfigurationError } from '../license-options.js';
+import { LicenseConfigurationError } from '../options/license-configuration.error.js';
 import { LICENSE_METRICS_OPTIONS, LicenseMetrics, type LicenseMetricsOptions } from './license-metrics.js';
 
 /**

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
-import type { LicenseState } from '../license-state.js';
+import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { LicenseService } from '../license.service.js';
 import { SEAT_COUNTER, type SeatCounter } from '../seats/seat-counter.interface.js';
 import { AiUsageLimiter } from '../usage/ai-usage-limiter.js';

@@ -16,4 +16,4 @@ export {
 export { RedisUsageStore, type RedisUsageStoreOptions } from './redis-usage-store.js';
 export { RedisLicenseBus, LICENSE_BUS_ORIGIN, type RedisLicenseBusOptions } from './redis-license-bus.js';
 export { RedisReplicaPresence, type ReplicaList } from './redis-replica-presence.js';
-export type { ReplicaPresence } from '../replica-presence.js';
+export type { ReplicaPresence } from '../state/replica-presence.util.js';

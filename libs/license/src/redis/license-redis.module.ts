@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
-import { LicenseConfigurationError } from '../license-options.js';
+import { LicenseConfigurationError } from '../options/license-configuration.error.js';
 import { LicenseService } from '../license.service.js';
 import { USAGE_STORE } from '../usage/usage-store.interface.js';
 import { printable } from '../verification/rejection-reasons.js';

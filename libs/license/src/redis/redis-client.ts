@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LicenseConfigurationError } from '../license-options.js';
+import { LicenseConfigurationError } from '../options/license-configuration.error.js';
 import { printable } from '../verification/rejection-reasons.js';
 
 /**

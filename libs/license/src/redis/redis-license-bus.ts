@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { printable } from '../verification/rejection-reasons.js';
 import { LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
-import type { ReplicaPresence } from '../replica-presence.js';
+import type { ReplicaPresence } from '../state/replica-presence.util.js';
 import { CoalescedRun } from './coalesced-run.js';
 import {
   checkInstall,

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import type { LicenseService } from '../license.service.js';
-import { replicaPresenceOf, type ReplicaPresence } from '../replica-presence.js';
+import { replicaPresenceOf, type ReplicaPresence } from '../state/replica-presence.util.js';
 import { printable } from '../verification/rejection-reasons.js';
 import { redisKey, RedisScript, type RedisCommandClient } from './redis-client.js';
 

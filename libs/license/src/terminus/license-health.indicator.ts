@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { daysLeft } from '../license-expiry.js';
-import type { LicenseState, LicenseStatus } from '../license-state.js';
+import { daysLeft } from '../state/license-expiry.util.js';
+import type { LicenseState, LicenseStatus } from '../interfaces/license-state.interface.js';
 import { LicenseService } from '../license.service.js';
 import { isoSeconds, publicReason } from '../verification/rejection-reasons.js';
 

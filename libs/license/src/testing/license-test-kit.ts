@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
-import type { LicenseModuleOptions } from '../license-options.interface.js';
+import type { LicenseModuleOptions } from '../interfaces/license-options.interface.js';
 import { LICENSE_ENVIRONMENT } from '../license.internal-constants.js';
 import { LicenseModule } from '../license.module.js';
 import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '../verification/license-issuer.js';

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { aidooClaimsProblem } from './aidoo-claims.js';
 import { parseCompactJws } from './compact-jws.js';
 import { checkNumericDates, validateLicenseClaims, type LicenseClaims } from './license-claims.js';
 import type { PublicKeySet } from './public-keys.js';
@@ -156,6 +157,8 @@ function checkVerifiedPayload(
     return rejected(RejectionReason.notYetValid(dateOf(iat)), shown);
   }
   if (!claims.ok) return rejected(RejectionReason.invalidClaims(claims.detail));
+  const aidoo = aidooClaimsProblem(claims.claims, options.issuer);
+  if (aidoo) return rejected(RejectionReason.invalidClaims(aidoo));
   const bound = claims.claims.instance;
   if (options.instance !== undefined && bound !== undefined && bound !== options.instance) {
     return rejected(RejectionReason.instanceMismatch, claims.claims);
