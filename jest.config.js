@@ -6,6 +6,7 @@ const esm = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@liberty/license$': '<rootDir>/libs/license/src/index.ts',
+    '^@liberty/license-cli$': '<rootDir>/libs/license-cli/src/index.ts',
     // Every subpath export (testing, terminus, prometheus, …) is src/<subpath>/index.ts.
     '^@liberty/license/([a-z-]+)$': '<rootDir>/libs/license/src/$1/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

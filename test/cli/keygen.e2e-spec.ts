@@ -3,7 +3,7 @@ import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RSA_BITS } from '@liberty/license';
+import { DEFAULT_RSA_BITS } from '@liberty/license-cli';
 import { lines, runCli, TIMEOUT } from './support/cli-harness.js';
 
 let root: string;

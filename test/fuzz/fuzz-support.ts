@@ -3,7 +3,8 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
-import { generateLicenseKeyPair, publicKeySet, type PemKeyPair, type PublicKeySet } from '@liberty/license';
+import { publicKeySet, type PublicKeySet } from '@liberty/license';
+import { generateLicenseKeyPair, type PemKeyPair } from '@liberty/license-cli';
 
 /**
  * `FUZZ_RUNS` is the TOTAL number of generated cases across every property of every fuzz spec;

@@ -6,11 +6,11 @@ import { createPublicKey } from 'node:crypto';
 import fc from 'fast-check';
 import {
   MAX_TOKEN_BYTES,
-  signLicense,
   verifyLicenseToken,
   type LicenseVerification,
   type VerifyLicenseOptions,
 } from '@liberty/license';
+import { signLicense } from '@liberty/license-cli';
 import {
   DAY,
   FuzzTally,

@@ -12,12 +12,10 @@ import { join } from 'node:path';
 import {
   FILE_SIZE_CAPS,
   FileReadError,
-  generateLicenseKeyPair,
   loadPublicKeys,
   readBoundedFile,
-  signLicense,
-  type PemKeyPair,
 } from '@liberty/license';
+import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license-cli';
 import { readAppConfig } from '../../apps/sample/src/config/app-config.js';
 import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key-store.js';
 import { BIN } from '../cli/support/cli-harness.js';

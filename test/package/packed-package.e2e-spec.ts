@@ -44,6 +44,11 @@ describe('the tarball', () => {
     );
   });
 
+  it("ships none of the vendor's tools: keygen, issue and revoke live in @liberty/license-cli", () => {
+    expect(files.filter((f) => /(keygen|issue|revoke)\.command\.|license-issuer/.test(f))).toEqual([]);
+    expect(readFileSync(join(unpacked, 'dist/index.d.ts'), 'utf8')).not.toMatch(/signLicense|generateLicenseKeyPair/);
+  });
+
   it('ships no sources, specs or build caches', () => {
     expect(files.filter((f) => /(^src\/|\.spec\.|\.tsbuildinfo$|\.ts$(?<!\.d\.ts$))/.test(f))).toEqual([]);
   });
@@ -129,10 +134,14 @@ describe('installed into fresh apps', () => {
     expect(installLog).not.toMatch(/prepare|ERESOLVE|peer dep/i);
   });
 
-  it('links the liberty-license command, which runs from the installed package', async () => {
+  it('links the liberty-license command, which runs from the installed package: verify and inspect, nothing that signs', async () => {
     const { stdout } = await run(join(apps, 'node_modules/.bin/liberty-license'), ['--help'], { cwd: apps, timeout: 60_000 });
-    expect(stdout).toMatch(/verify/);
-    expect(stdout).toMatch(/keygen/);
+    expect(stdout).toMatch(/^\s+verify\s/m);
+    expect(stdout).toMatch(/^\s+inspect\s/m);
+    expect(stdout).not.toMatch(/^\s+(keygen|issue|revoke)\s/m);
+    expect(stdout).toContain('keygen, issue, revoke: the vendor\'s signing tools, in @liberty/license-cli');
+    const issue = await run(join(apps, 'node_modules/.bin/liberty-license'), ['issue', '--help'], { cwd: apps, timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
+    expect(issue).toMatchObject({ code: 2, stderr: expect.stringContaining('install it where you sign keys (npm i -D @liberty/license-cli)') });
   });
 
   const modes: Array<[string, 'esm' | 'cjs', Record<string, string>]> = [

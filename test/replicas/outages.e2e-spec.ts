@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { io } from 'socket.io-client';
 import request from 'supertest';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { MAIN, SampleProcess } from './support/sample-process.js';
@@ -135,6 +136,21 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
         const other = await issue(kit, { claims: claims({ connectors: ['sap', 'snowflake'] }, { customer: 'Sneaky' }) });
         expect((await replica.call('post', '/api/license/activate', { token: other })).status).toBe(503);
         expect((await request(replica.url).get('/api/connectors/snowflake/warehouses').set('Authorization', `Bearer ${ADMIN}`)).status).toBe(503);
+      }
+      // GraphQL and Socket.IO read the user from the database too: their own way of saying 503.
+      const graphql = await request(replicas[0]!.url).post('/graphql').set('Authorization', `Bearer ${ADMIN}`).send({ query: '{ sapTables { name } }' });
+      expect(graphql.status).toBe(503);
+      expect(graphql.body.data ?? null).toBeNull();
+      expect(graphql.body.errors).toEqual([expect.objectContaining({ message: 'The database is unavailable; try again shortly', extensions: expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }) })]);
+      const socket = io(replicas[0]!.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: ADMIN } });
+      try {
+        const refused = await new Promise<Error & { data?: unknown }>((resolve, reject) => {
+          socket.once('connect', () => reject(new Error('connected during the outage')));
+          socket.once('connect_error', resolve);
+        });
+        expect(refused.data).toEqual({ statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' });
+      } finally {
+        socket.close();
       }
       for (const replica of replicas) expect(replica.child.exitCode).toBeNull();
 

@@ -1,15 +1,38 @@
 import { jest } from '@jest/globals';
 import { createClient } from 'redis';
-import { connectRedis, RedisUnavailableError, RedisUsageStore, type RedisConnections } from '@liberty/license/redis';
+import { createClient as createClient6 } from 'redis6';
+import { connectRedis, openRedis, RedisUnavailableError, RedisUsageStore, type RedisConnections } from '@liberty/license/redis';
 import { startRedis, type RedisServer } from './support/servers.js';
 
-// RedisUsageStore against a real redis-server started here (and killed mid-test).
+// RedisUsageStore against a real redis-server started here (and killed mid-test), with the
+// connections of both node-redis majors the peer range allows: redis@5 opened by connectRedis(),
+// and a redis@6 client of the host's (openRedis({ client })).
 
 jest.setTimeout(120_000);
 
 type Client = ReturnType<typeof createClient>;
 
-describe('RedisUsageStore', () => {
+/** A host's redis@6 client, with the store's connections on it; close() closes both. */
+async function connectRedis6(url: string): Promise<RedisConnections> {
+  const client = createClient6({ url, disableOfflineQueue: true });
+  client.on('error', () => undefined);
+  await client.connect();
+  const connections = await openRedis({ client });
+  return {
+    ...connections,
+    async close() {
+      await connections.close();
+      if (client.isOpen) await client.close();
+    },
+  };
+}
+
+const MAJORS: Array<[string, (url: string) => Promise<RedisConnections>]> = [
+  ['redis@5', (url) => connectRedis(url)],
+  ['redis@6', connectRedis6],
+];
+
+describe.each(MAJORS)('RedisUsageStore with %s', (_major, connect) => {
   let redis: RedisServer;
   let connections: RedisConnections;
   let admin: Client;
@@ -17,7 +40,7 @@ describe('RedisUsageStore', () => {
 
   beforeAll(async () => {
     redis = await startRedis({ persistent: true });
-    connections = await connectRedis(redis.url);
+    connections = await connect(redis.url);
     admin = createClient({ url: redis.url });
     admin.on('error', () => undefined);
     await admin.connect();
@@ -38,7 +61,7 @@ describe('RedisUsageStore', () => {
   };
 
   it('300 concurrent consumes from three stores (three "replicas") at cap 100: exactly 100 counted', async () => {
-    const others = await Promise.all([connectRedis(redis.url), connectRedis(redis.url)]);
+    const others = await Promise.all([connect(redis.url), connect(redis.url)]);
     await Promise.all(others.map(waitReady));
     try {
       const stores = [connections, ...others].map((c) => new RedisUsageStore({ client: c.client, install: 'race' }));

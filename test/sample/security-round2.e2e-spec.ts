@@ -15,6 +15,7 @@ import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createSampleApp, TrustProxyError } from '../../apps/sample/src/app.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../../apps/sample/src/realtime/guarded-io.adapter.js';
+import { startPostgres, type PostgresServer } from '../replicas/support/servers.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 
 jest.setTimeout(60_000);
@@ -217,6 +218,41 @@ describe('finding 4: sessions end with the credential behind them', () => {
       expect((await sample.call('delete', '/api/sessions', { token: null })).status).toBe(401);
     });
   });
+});
+
+describe('finding 4 on PostgreSQL (the same migration and queries as SQLite)', () => {
+  let postgres: PostgresServer;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.DATABASE_URL;
+    await postgres?.stop();
+  });
+
+  it('rotation across a restart ends the admin session; a replica with the same token keeps it; disable then enable leaves a session dead', async () => {
+    process.env.DATABASE_URL = await postgres.createDatabase(unique('sessions').toLowerCase());
+    const first = await SampleApp.start(kit, { token: sapKey });
+    const adminCookie = await signIn(first, first.adminToken);
+    const user = await first.user(['license:read'], 'ops');
+    const userCookie = await signIn(first, user.token);
+    const replica = await SampleApp.start(kit, { token: sapKey, adminToken: first.adminToken });
+    try {
+      expect((await replica.call('get', '/api/me', { token: null, cookie: adminCookie })).status).toBe(200);
+      expect((await first.call('patch', `/api/users/${user.id}`, { body: { enabled: false } })).status).toBe(200);
+      expect((await first.call('patch', `/api/users/${user.id}`, { body: { enabled: true } })).status).toBe(200);
+      expect((await replica.call('get', '/api/me', { token: null, cookie: userCookie })).status).toBe(401);
+    } finally {
+      await replica.close();
+      await first.close();
+    }
+    const rotated = await SampleApp.start(kit, { token: sapKey });
+    try {
+      expect((await rotated.call('get', '/api/me', { token: null, cookie: adminCookie })).status).toBe(401);
+    } finally {
+      await rotated.close();
+    }
+  }, 120_000);
 });
 
 describe('finding 5 and 7 (GraphQL part): GraphQL is authenticated before execution, limited, not introspectable', () => {

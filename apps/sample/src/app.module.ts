@@ -15,6 +15,7 @@ import { Database } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { SampleGraphqlModule } from './graphql/sample-graphql.module.js';
 import { activationStoreFor } from './license/activation-store.provider.js';
+import { DatabaseClockStore } from './license/database-clock-store.js';
 import { LicenseTabModule } from './license/license-tab.module.js';
 import { OperationsModule } from './operations/operations.module.js';
 import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
@@ -50,6 +51,8 @@ export async function licenseOptionsFrom(config: ConfigService, configPath: stri
       ? { revocationListPath: resolve(dirname(configPath), license.revocation_list_path) }
       : {}),
     ...(keyStore ? { keyStore } : {}),
+    // The latest time seen survives restarts in the database: a clock set back is caught.
+    ...(database ? { clockStore: new DatabaseClockStore(database) } : {}),
   };
 }
 

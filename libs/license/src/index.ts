@@ -1,6 +1,7 @@
 // The public API of @liberty/license, and nothing else.
 export { LicenseModule } from './license.module.js';
 export { LICENSE_MODULE_OPTIONS } from './license.module-definition.js';
+export type { LicenseClockStore } from './interfaces/license-clock-store.interface.js';
 export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/license-options.interface.js';
 export { keyReferenceProblem } from './options/key-reference.util.js';
 export { LicenseConfigurationError } from './options/license-configuration.error.js';
@@ -88,13 +89,6 @@ export { AIDOO_ISSUER, AIDOO_TIERS } from './verification/aidoo-claims.js';
 // Bounded reads of operator-named files (DESIGN 8); the sample app reads its config with it.
 export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from './files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';
-export {
-  generateLicenseKeyPair,
-  signLicense,
-  DEFAULT_RSA_BITS,
-  type PemKeyPair,
-  type IssueLicenseOptions,
-} from './verification/license-issuer.js';
 // Offline revocation: the vendor's signed list of revoked key ids (jti).
 export {
   verifyRevocationList,

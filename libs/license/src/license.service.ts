@@ -98,7 +98,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       publish: (state) => this.states.next(state),
       apply: (state, expired) => this.apply(state, expired),
       emit: (event) => this.events.next(event),
-      now: () => this.source?.now?.() ?? new Date(),
+      now: () => this.source?.now?.() ?? this.evaluator.trustedNow(new Date()),
     });
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);

@@ -6,7 +6,9 @@ export type OpType =
   | 'create' | 'rename' | 'enable' | 'disable' | 'delete'
   | 'ai'
   | 'activate' | 'deactivate' | 'reverify'
-  | 'enforcement' | 'public-key-path' | 'connector';
+  | 'enforcement' | 'public-key-path' | 'connector'
+  /** A read of the convergence check (only its status is judged). */
+  | 'read';
 
 /**
  * `ok`: acknowledged (2xx), it happened. `fail`: it certainly did not happen (4xx, connection
@@ -60,7 +62,8 @@ export type Invariant =
   | 'seat-cap'
   | 'no-lost-write'
   | 'ai-cap'
-  | 'converged';
+  | 'converged-license'
+  | 'converged-settings';
 
 export interface Violation {
   readonly invariant: Invariant;

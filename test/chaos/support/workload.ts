@@ -51,7 +51,7 @@ function outcomeOf(answer: Answer): Outcome {
   return answer.error === 'ECONNREFUSED' ? 'fail' : 'info';
 }
 
-const WEIGHTS: Record<OpType, number> = {
+const WEIGHTS: Record<Exclude<OpType, 'read'>, number> = {
   create: 4, rename: 5, enable: 4, disable: 4, delete: 1.5,
   ai: 5,
   activate: 0.6, deactivate: 0.2, reverify: 1,
@@ -95,7 +95,7 @@ export class Workload {
     }
   }
 
-  private async perform(client: number, replica: number, type: OpType, roll: number): Promise<boolean> {
+  private async perform(client: number, replica: number, type: Exclude<OpType, 'read'>, roll: number): Promise<boolean> {
     const id = this.nextId++;
     const needsUser = type === 'rename' || type === 'enable' || type === 'disable' || type === 'delete';
     const user = needsUser ? this.users[Math.floor(roll * this.users.length)] : undefined;

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license';
+import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license-cli';
 
 export const BIN = fileURLToPath(new URL('../../../libs/license/bin/liberty-license.js', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../../libs/license/dist/cli/main.js', import.meta.url));

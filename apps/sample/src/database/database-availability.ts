@@ -20,12 +20,16 @@ export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
  */
 export class DatabaseUnavailableException extends ServiceUnavailableException {
   constructor(cause: unknown) {
-    super(
-      { statusCode: 503, code: DATABASE_UNAVAILABLE, message: 'The database is unavailable; try again shortly' },
-      { cause },
-    );
+    super({ ...DATABASE_UNAVAILABLE_BODY }, { cause });
   }
 }
+
+/** The body of the 503 (REST), and the message and code GraphQL and Socket.IO answer with. */
+export const DATABASE_UNAVAILABLE_BODY = Object.freeze({
+  statusCode: 503,
+  code: DATABASE_UNAVAILABLE,
+  message: 'The database is unavailable; try again shortly',
+});
 
 /** Node's network errors: the server is not there (or went away). */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);

@@ -68,7 +68,17 @@ export function migrations(kind: DatabaseKind): MigrationProvider {
         await db.schema.alterTable('sessions').addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
-    '2026-12-06-018-shared-settings': {
+    '2026-12-06-019-license-clock': {
+      // Issue 19: the latest time the app has seen, so a clock set back across a restart is caught.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('license_clock')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('latest', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '2026-12-06-021-shared-settings': {
       // Framework settings changed at run time, shared by every replica on PostgreSQL (issue 18).
       async up(db: Kysely<unknown>) {
         await db.schema

@@ -26,6 +26,11 @@ export interface DatabaseSchema {
     day: string;
     count: number;
   };
+  /** One row (`current`): the latest time the app has seen, ISO 8601 UTC with ms (sorts as text). */
+  license_clock: {
+    id: string;
+    latest: string;
+  };
   license_activation: {
     /** Always `current`: one activated key per install. */
     id: string;

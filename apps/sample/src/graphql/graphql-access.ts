@@ -1,6 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { AccessDenied, type AccessPolicy, type PolicyRequest } from '../auth/access-policy.js';
+import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable } from '../database/database-availability.js';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 
 /**
@@ -36,6 +37,11 @@ export function graphqlContext(policy: AccessPolicy) {
       if (policy.carriesSession(req)) policy.checkOrigin(req);
       req.user = await policy.authenticate(req);
     } catch (error) {
+      // The user could not be read (a database outage): GraphQL's answer of the REST 503, never a 500.
+      if (isDatabaseUnavailable(error)) {
+        const { message, code } = DATABASE_UNAVAILABLE_BODY;
+        throw new GraphQLError(message, { extensions: { code, http: { status: 503 } } });
+      }
       if (!(error instanceof AccessDenied)) throw error;
       const headers = new Map<string, string>();
       if (error.retryAfterSeconds !== undefined) headers.set('retry-after', String(error.retryAfterSeconds));

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
 import { AccessDenied, AccessPolicy } from '../auth/access-policy.js';
+import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable } from '../database/database-availability.js';
 import { handshakeRequest } from '../auth/auth-context.js';
 
 /**
@@ -67,6 +68,8 @@ export class GuardedIoAdapter extends IoAdapter {
     try {
       (socket.data as Record<string, unknown>).user = await this.policy.authenticate(handshakeRequest(socket as Parameters<typeof handshakeRequest>[0]));
     } catch (error) {
+      // A database outage: the client's `connect_error` carries the REST 503 body, as for a denial.
+      if (isDatabaseUnavailable(error)) throw Object.assign(new Error(DATABASE_UNAVAILABLE_BODY.message), { data: { ...DATABASE_UNAVAILABLE_BODY } });
       if (!(error instanceof AccessDenied)) throw error;
       // The client's `connect_error` carries the same body as HTTP's answer in `data`.
       throw Object.assign(new Error(error.body.message), {

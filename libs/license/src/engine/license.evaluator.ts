@@ -11,7 +11,7 @@ import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { RevocationListSource } from '../revocation/revocation-list-source.js';
 import { verifyLicenseToken, type LicenseVerification } from '../verification/license-verifier.js';
 import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from '../verification/public-keys.js';
-import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.js';
+import { isoSeconds, printable, RejectionReason } from '../verification/rejection-reasons.js';
 
 /** One evaluation: the next snapshot and the identity of the key it is about (`''` without one). */
 export interface LicenseEvaluation {
@@ -34,6 +34,10 @@ export interface LicenseEvaluation {
  */
 export class LicenseEvaluator {
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
+  /** The latest time the `clockStore` recorded before this process started (ms; 0: none). */
+  private recordedTime = 0;
+  private recordedTimeLoaded = false;
+  private lastRecordedAt = -Infinity;
   /** The latest wall-clock instant seen (the high-water mark of `clockWarnings()`). */
   private latestClock = 0;
   /** The key last accepted (fingerprint) and the latest instant it was accepted at. */
@@ -66,6 +70,7 @@ export class LicenseEvaluator {
   /** Reads, verifies and builds the next snapshot. Never throws. */
   async evaluate(now: Date): Promise<LicenseEvaluation> {
     const { enforcement, keyFilePollIntervalMs, revocationListPath } = this.options();
+    await this.loadRecordedTime();
     const warnings = this.clockWarnings(now);
     const read = await this.keys.read();
     this.keyFile.watch(this.keys.watchPath(), keyFilePollIntervalMs);
@@ -83,11 +88,53 @@ export class LicenseEvaluator {
   private async evaluateToken(token: string, source: string, now: Date, warnings: string[]): Promise<LicenseEvaluation> {
     const { enforcement } = this.options();
     const key = createHash('sha256').update(token).digest('base64url');
-    const verification = await this.verify(token, now, warnings);
-    const state = stateFromVerification(this.keepThroughRollback(key, verification, now, warnings), {
+    // A wall clock behind the time recorded before a restart: judge the key at that time.
+    const at = this.trustedNow(now);
+    if (at !== now) {
+      const message =
+        `wall clock is ${Math.round((at.getTime() - now.getTime()) / 1000)} s behind the latest time this install recorded ` +
+        `(${isoSeconds(at)}); keys are judged at that time`;
+      this.logger.warn(message);
+      warnings.push(message);
+    }
+    const verification = await this.verify(token, at, warnings);
+    const state = stateFromVerification(this.keepThroughRollback(key, verification, at, warnings), {
       enforcement, now, source, warnings,
     });
     return { key, state };
+  }
+
+  /**
+   * The time keys are judged at: `now`, or — while the wall clock is behind it by more than the
+   * clock tolerance — the latest time the `clockStore` recorded before this process started.
+   */
+  trustedNow(now: Date): Date {
+    const toleranceMs = this.options().clockToleranceSeconds * 1000;
+    return now.getTime() < this.recordedTime - toleranceMs ? new Date(this.recordedTime) : now;
+  }
+
+  /** Reads the recorded time once (retried at the next verification when the store failed). */
+  private async loadRecordedTime(): Promise<void> {
+    const store = this.options().clockStore;
+    if (!store || this.recordedTimeLoaded) return;
+    try {
+      const at = await store.read();
+      this.recordedTime = Math.max(this.recordedTime, at && Number.isFinite(at.getTime()) ? at.getTime() : 0);
+      this.recordedTimeLoaded = true;
+    } catch (error) {
+      this.logger.warn(`latest recorded time unavailable (${printable(error instanceof Error ? error.message : String(error), 200)})`);
+    }
+  }
+
+  /** Records the time seen (at most once a minute; never earlier than what was recorded). */
+  private recordTime(now: Date): void {
+    const store = this.options().clockStore;
+    if (!store || !this.recordedTimeLoaded || Math.abs(now.getTime() - this.lastRecordedAt) < 60_000) return;
+    this.lastRecordedAt = now.getTime();
+    const at = new Date(Math.max(now.getTime(), this.recordedTime));
+    void store.record(at).catch((error: unknown) => {
+      this.logger.warn(`latest time not recorded (${printable(error instanceof Error ? error.message : String(error), 200)})`);
+    });
   }
 
   /**
@@ -131,6 +178,7 @@ export class LicenseEvaluator {
    * lockout. The expiry clock asks too, so one high-water mark covers both.
    */
   clockWarnings(now: Date): string[] {
+    this.recordTime(now);
     const toleranceMs = this.options().clockToleranceSeconds * 1000;
     const behind = this.latestClock - now.getTime();
     // Reported once per jump: the high-water mark follows the clock back.

@@ -1,3 +1,4 @@
+import type { LicenseClockStore } from './license-clock-store.interface.js';
 import type { Type } from '@nestjs/common';
 import type { LicenseKeyStore } from '../key-stores/license-key-store.js';
 import type { LicenseHubOptions, ResolvedHubOptions } from './license-hub-options.interface.js';
@@ -66,6 +67,13 @@ export interface LicenseModuleOptions {
    */
   revocationListPath?: string;
   /**
+   * Where the latest time this app has seen is kept across restarts (`LicenseClockStore`). At
+   * startup it is read; while the wall clock is behind it, keys are judged at that time, so a
+   * clock set back before a restart cannot revive an expired key. Recorded at every verification
+   * and at least hourly. Default: unset (a set-back clock is only caught within one process).
+   */
+  clockStore?: LicenseClockStore;
+  /**
    * A satellite: the license comes from a hub's status endpoint instead of a local key
    * (mutually exclusive with the local-key options: `licenseKey`, `publicKey`, `publicKeyPath`,
    * `audience`, `issuer`, `instance`).
@@ -87,6 +95,7 @@ export interface ResolvedLicenseOptions {
   readonly instance?: string;
   readonly graceDays: number;
   readonly revocationListPath?: string;
+  readonly clockStore?: LicenseClockStore;
   readonly hub?: ResolvedHubOptions;
 }
 

@@ -67,6 +67,10 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   if (store !== undefined && typeof store !== 'function' && typeof (store as { read?: unknown })?.read !== 'function') {
     fail('keyStore', 'must be a LicenseKeyStore (an object with read(), and optionally write() / clear()) or a class of one');
   }
+  const clockStore = options.clockStore;
+  if (clockStore !== undefined && (typeof clockStore?.read !== 'function' || typeof clockStore?.record !== 'function')) {
+    fail('clockStore', 'must be a LicenseClockStore (an object with read() and record(at))');
+  }
   return Object.freeze({
     ...(options.audience !== undefined ? { audience: options.audience } : {}),
     ...(issuer ? { issuer: Object.freeze(issuer) } : {}),
@@ -80,6 +84,7 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     ...(options.instance !== undefined ? { instance: options.instance } : {}),
     graceDays,
     ...(revocationListPath !== undefined ? { revocationListPath } : {}),
+    ...(clockStore !== undefined ? { clockStore } : {}),
     ...(hub ? { hub } : {}),
   });
 }

@@ -3,7 +3,7 @@ import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
 import type { LicenseModuleOptions } from '../interfaces/license-options.interface.js';
 import { LICENSE_ENVIRONMENT } from '../license.internal-constants.js';
 import { LicenseModule } from '../license.module.js';
-import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '../verification/license-issuer.js';
+import { generateLicenseKeyPair, signLicense, type PemKeyPair } from './license-signer.js';
 
 const DAY = 86_400;
 

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Buffer } from 'node:buffer';
 import { CompactEncrypt } from 'jose';
 import { craftJws, b64url, DAY_S, seconds } from '../../../../test/library/support/tokens.js';
-import { generateLicenseKeyPair, signLicense, type PemKeyPair } from './license-issuer.js';
+import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '../testing/license-signer.js';
 import { MAX_TOKEN_BYTES } from './compact-jws.js';
 import { verifyLicenseToken, type LicenseVerification, type VerifyLicenseOptions } from './license-verifier.js';
 import { publicKeySet, type PublicKeySet } from './public-keys.js';

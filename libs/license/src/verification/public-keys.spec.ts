@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateLicenseKeyPair, type PemKeyPair } from './license-issuer.js';
+import { generateLicenseKeyPair, type PemKeyPair } from '../testing/license-signer.js';
 import { loadPublicKeys, publicKeySet } from './public-keys.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.

@@ -1,12 +1,6 @@
 import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
-import { MIN_RSA_BITS } from '../verification/public-keys.js';
-import { isoSeconds } from '../verification/rejection-reasons.js';
-import { optionValue, requiredValue, UsageError, type ParsedArgs } from './args.js';
-import { CLI_NAME } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { parseCount, parseExpiry, parseIdList, parseText } from './flag-values.js';
-import { ExitCode, quoted, relativeDays, type CliIo } from './output.js';
-import { readOptionFile } from './read-file.js';
+import { isoSeconds, MIN_RSA_BITS } from '@liberty/license/verify';
+import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, parseCount, type ParsedArgs, parseExpiry, parseIdList, parseText, quoted, readOptionFile, relativeDays, requiredValue, UsageError } from '@liberty/license/cli';
 
 const help = `Usage: ${CLI_NAME} issue --private-key PATH --customer NAME (--audience AUD | --issuer ISS) --expires DATE|Nd [options]
 
@@ -71,9 +65,9 @@ export const issueCommand: CliCommand = {
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     if (args.positionals.length > 0) throw new UsageError('issue takes no arguments, only options (see --help)');
     const keyPath = requiredValue(args, 'private-key', 'PATH');
-    const { FEATURE_ID_PATTERN, validateLicenseClaims } = await import('../verification/license-claims.js');
-    const { signLicense } = await import('../verification/license-issuer.js');
-    const { verifyLicenseToken } = await import('../verification/license-verifier.js');
+    const { FEATURE_ID_PATTERN, validateLicenseClaims } = await import('@liberty/license/verify');
+    const { signLicense } = await import('./license-signer.js');
+    const { verifyLicenseToken } = await import('@liberty/license/verify');
     const now = new Date();
     const claims = buildClaims(args, now, FEATURE_ID_PATTERN);
     const checked = validateLicenseClaims(claims);

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPair as generateRsaKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
-import { MIN_RSA_BITS } from './public-keys.js';
+import { MIN_RSA_BITS } from '../verification/public-keys.js';
 
 const generate = promisify(generateRsaKeyPair);
 

@@ -1,13 +1,9 @@
 import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_RSA_BITS, generateLicenseKeyPair } from '../verification/license-issuer.js';
-import { MIN_RSA_BITS } from '../verification/public-keys.js';
-import { requiredValue, optionValue, UsageError, type ParsedArgs } from './args.js';
-import { CLI_NAME } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { parseCount } from './flag-values.js';
-import { ExitCode, type CliIo } from './output.js';
+import { DEFAULT_RSA_BITS, generateLicenseKeyPair } from './license-signer.js';
+import { MIN_RSA_BITS } from '@liberty/license/verify';
+import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, parseCount, type ParsedArgs, requiredValue, UsageError } from '@liberty/license/cli';
 
 const MAX_RSA_BITS = 16384;
 export const PRIVATE_KEY_FILE = 'private.pem';

@@ -1,14 +1,9 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isoSeconds } from '../verification/rejection-reasons.js';
-import { optionValue, requiredValue, UsageError, type ParsedArgs } from './args.js';
-import { CLI_NAME } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { parseText } from './flag-values.js';
+import { isoSeconds } from '@liberty/license/verify';
+import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, type ParsedArgs, parseText, readRevocationListFile, requiredValue, UsageError } from '@liberty/license/cli';
 import { loadPrivateKey } from './issue.command.js';
-import { ExitCode, type CliIo } from './output.js';
-import { readRevocationListFile } from './revocation-list-file.js';
 
 const help = `Usage: ${CLI_NAME} revoke --private-key PATH --jti ID [--jti ID…] [--list existing.jwt] [--issuer ISS] [--out PATH]
 
@@ -55,8 +50,8 @@ export const revokeCommand: CliCommand = {
 
     const privateKey = await loadPrivateKey(keyPath);
     const keys = { byKid: new Map(), all: [createPublicKey(privateKey)] };
-    const { verifyRevocationList, MAX_REVOKED_KEYS } = await import('../revocation/revocation-list.js');
-    const { signLicense } = await import('../verification/license-issuer.js');
+    const { verifyRevocationList, MAX_REVOKED_KEYS } = await import('@liberty/license/verify');
+    const { signLicense } = await import('./license-signer.js');
     const now = new Date();
 
     let previous: { iss?: string; iat: number; revoked: ReadonlySet<string> } | undefined;
