@@ -79,7 +79,10 @@ describe('License page (Chromium)', () => {
 
   it('shows an accepted license: status, customer, chips, red dots, user cap, AI', async () => {
     expect(await byId('status-label').textContent()).toBe('Accepted');
-    expect(await byId('license-banner').isHidden()).toBe(true);
+    // 20 days before expiry: the expiry warning banner (issue 23), yellow, for a license:read holder.
+    await byId('license-banner').and(page.locator('[data-mode="expiring"]')).waitFor();
+    expect(await byId('license-banner').getAttribute('data-tone')).toBe('warning');
+    expect(await byId('license-banner-text').textContent()).toMatch(/^The license expires on \d{1,2} [A-Z][a-z]+ \d{4} — 19 days left; renew it before then$/);
     expect(await byId('customer').textContent()).toBe('Acme Corp');
     expect(await byId('edition').textContent()).toBe('enterprise');
     expect(await byId('instance').textContent()).toBe('prod-eu-west');
@@ -87,7 +90,8 @@ describe('License page (Chromium)', () => {
     const chip = byId('expiry-chip');
     expect(await chip.getAttribute('data-level')).toBe('warning');
     expect(await chip.getAttribute('class')).toContain('chip--warning');
-    expect(await chip.textContent()).toMatch(/^\d{4}-\d{2}-\d{2} · 20 days left$/);
+    // A 20-day key seen a moment later has 19 full days left: never rounded up (issue 23).
+    expect(await chip.textContent()).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4} · 19 days left$/);
 
     const sap = page.locator('#connectors li[data-id="sap"]');
     const netsuite = page.locator('#connectors li[data-id="netsuite"]');

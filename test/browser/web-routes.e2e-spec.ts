@@ -101,7 +101,7 @@ describe('web routes (HTTP)', () => {
 
   it('serves the banner to any signed-in user, without claims', async () => {
     const response = await http().get('/api/license/banner').set('Authorization', `Bearer ${viewerToken}`).expect(200);
-    expect(response.body).toEqual({ shown: false, mode: 'restricted', status: 'accepted', text: '' });
+    expect(response.body).toEqual({ shown: false, mode: 'restricted', tone: 'info', status: 'accepted', text: '' });
   });
 
   it.each([

@@ -63,7 +63,7 @@ describe('key_store = "database": activation by paste', () => {
     const view = await sample.get('/api/license');
     expect(view.body).toMatchObject({ status: 'not-configured', enforcement: 'soft', activation: true });
     expect((await sample.get('/api/license/banner')).body).toEqual({
-      shown: true, mode: 'soft', status: 'not-configured', text: 'No license — activate to remove this notice',
+      shown: true, mode: 'soft', tone: 'info', status: 'not-configured', text: 'No license — activate to remove this notice',
     });
     expect((await sample.get('/api/license/status')).body).toEqual({
       valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured',

@@ -53,7 +53,7 @@ it('grace_days: an expired key inside its grace period is accepted, with graceEn
     expect(Date.parse(view.graceEndsAt) - Date.parse(view.expiresAt)).toBe(7 * 86_400_000);
     expect((await sample.get('/api/connectors/sap')).status).toBe(200);
     const banner = (await sample.get('/api/license/banner')).body;
-    expect(banner).toMatchObject({ shown: true, mode: 'grace', text: expect.stringMatching(/^License expired on \d{4}-\d{2}-\d{2} — grace period until /) });
+    expect(banner).toMatchObject({ shown: true, mode: 'grace', tone: 'critical', text: expect.stringMatching(/^License expired on \d{1,2} [A-Z][a-z]+ \d{4} — grace period until /) });
     expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: true, error: '' });
   } finally {
     await sample.close();

@@ -10,6 +10,7 @@ import { checkAdminToken } from './auth/admin-token.js';
 import { readAppConfig } from './config/app-config.js';
 import { GuardedIoAdapter } from './realtime/guarded-io.adapter.js';
 import { SampleExpressAdapter } from './web/sample-express.adapter.js';
+import { WebNotFoundFilter } from './web/web-not-found.filter.js';
 
 export { AppConfigError } from './config/app-config.js';
 export { AdminTokenError, MIN_ADMIN_TOKEN_LENGTH } from './auth/admin-token.js';
@@ -58,6 +59,8 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
     throw new TrustProxyError(`LIBERTY_TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}; ${TRUST_PROXY_FORMS}`);
   }
   app.use(noStoreHeaders);
+  // Unknown pages answer browsers in HTML (the JSON API keeps JSON).
+  app.useGlobalFilters(new WebNotFoundFilter(app.getHttpAdapter()));
   // DNS rebinding: on a loopback-bound app, Host must name the loopback (AccessPolicy.checkHost).
   const policy = app.get(AccessPolicy);
   app.use((request: PolicyRequest, response: JsonResponse, next: () => void) => {

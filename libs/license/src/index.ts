@@ -70,7 +70,7 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from './state/license-status.view.js';
-export { licenseBanner, type LicenseBanner } from './state/license-banner.view.js';
+export { licenseBanner, humanDate, timeLeft, type LicenseBanner, type BannerAudience, type BannerTone } from './state/license-banner.view.js';
 // Replicas: what one replica reports of itself (listed by @liberty/license/redis's RedisLicenseBus).
 export { replicaPresenceOf, type ReplicaPresence } from './state/replica-presence.util.js';
 // Verification, usable without Nest (the CLI uses these).

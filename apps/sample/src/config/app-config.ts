@@ -31,6 +31,8 @@ export interface LicenseSection extends LicenseSettings {
   revocation_list_path?: string;
   /** `env` (default): `license_key`'s variable; `database`: activation by paste (POST /api/license/activate). */
   key_store?: KeyStoreKind;
+  /** Where the License page's "Renew or contact the vendor" link leads (an https:, http: or mailto: URL). */
+  renew_url?: string;
 }
 
 /** A `[[connectors]]` or `[[apps]]` entry. */
@@ -143,6 +145,8 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
   if (revocationList !== undefined && (typeof revocationList !== 'string' || revocationList.trim() === '')) {
     fail('license.revocation_list_path', 'must be a non-empty path (relative to this file), or left out');
   }
+  const renewUrl = license.renew_url;
+  if (renewUrl !== undefined && !isLinkUrl(renewUrl)) fail('license.renew_url', 'must be an https:, http: or mailto: URL, or left out');
   return {
     license: {
       license_key: licenseKey as string,
@@ -155,6 +159,7 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
       ...(graceDays !== undefined ? { grace_days: graceDays as number } : {}),
       ...(revocationList !== undefined ? { revocation_list_path: revocationList as string } : {}),
       ...(keyStore !== undefined ? { key_store: keyStore as KeyStoreKind } : {}),
+      ...(renewUrl !== undefined ? { renew_url: renewUrl as string } : {}),
     },
     connectors: items(doc.connectors, 'connectors', fail),
     apps: items(doc.apps, 'apps', fail),
@@ -176,6 +181,16 @@ function items(value: unknown, key: string, fail: (path: string, message: string
     if (typeof licensed !== 'boolean') fail(`${at}.licensed`, 'must be true or false (whether it needs the license)');
     return { id: id as string, name: (name as string | undefined) ?? (id as string), licensed: licensed as boolean };
   });
+}
+
+/** A link a page may show: absolute https:, http: or mailto: (never javascript: or a relative path). */
+function isLinkUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 2000) return false;
+  try {
+    return ['https:', 'http:', 'mailto:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function isTable(value: unknown): value is Record<string, unknown> {

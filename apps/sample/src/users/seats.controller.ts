@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { SeatLimiter, userCapLevel, type UserCapLevel } from '@liberty/license';
+import { LicenseService, SeatLimiter, userCapLevel, type UserCapLevel } from '@liberty/license';
 import { Permissions } from '../auth/permissions.decorator.js';
+import { seatMeter, type SeatMeterLevel } from '../license/license-condition.js';
 
 export interface SeatsView {
   /** Enabled users (disabled ones take no seat). */
@@ -9,6 +10,8 @@ export interface SeatsView {
   max: number | null;
   percent: number | null;
   level: UserCapLevel | null;
+  /** The seat bar's colour (the License page's rule): grey while the license is not accepted, `over` above the cap. */
+  meter: SeatMeterLevel | null;
 }
 
 /**
@@ -18,14 +21,17 @@ export interface SeatsView {
 @Controller('api/users/seats')
 @Permissions('users:write')
 export class SeatsController {
-  constructor(private readonly seats: SeatLimiter) {}
+  constructor(
+    private readonly seats: SeatLimiter,
+    private readonly license: LicenseService,
+  ) {}
 
   @Get()
   async usage(): Promise<SeatsView> {
     const { count, max } = await this.seats.usage();
-    if (max === null) return { count, max, percent: null, level: null };
+    if (max === null) return { count, max, percent: null, level: null, meter: null };
     // Same rounding and colour scale as the License tab.
     const percent = max === 0 ? 100 : Math.round((count / max) * 1000) / 10;
-    return { count, max, percent, level: userCapLevel(percent) };
+    return { count, max, percent, level: userCapLevel(percent), meter: seatMeter(count, max, this.license.state.status === 'accepted') };
   }
 }

@@ -14,6 +14,8 @@ export interface ErrorPage {
   hint?: string;
   /** Where "Sign in as another user" returns to. */
   next: string;
+  /** Whether to offer "Sign in as another user" (a 403: another account may have the permission). */
+  signIn?: boolean;
 }
 
 /** A small server-rendered error page (403 and friends) in the look of the License page. */
@@ -30,13 +32,16 @@ export function renderErrorPage(page: ErrorPage): string {
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
-<header class="app-header"><div class="app-header__bar"><a class="brand" href="/settings/license"><span class="brand__mark" aria-hidden="true"></span>Liberty</a></div></header>
-<main id="main" class="narrow">
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="app-header"><div class="app-header__bar"><a class="brand" href="/"><span class="brand__mark" aria-hidden="true"></span>Liberty</a></div></header>
+<main id="main" class="narrow" tabindex="-1">
 <section class="card error-card" aria-labelledby="error-title">
 <p class="error-card__status">${page.status}</p>
 <h1 id="error-title">${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(page.message)}${permission}.</p>
-${page.hint ? `<p class="muted">${escapeHtml(page.hint)}</p>\n` : ''}<p><a class="button button--primary" href="${escapeHtml(login)}">Sign in as another user</a></p>
+${page.hint ? `<p class="muted">${escapeHtml(page.hint)}</p>\n` : ''}<p class="error-card__actions"><a class="button button--primary" href="/">Go to Home</a>${
+    page.signIn === false ? '' : ` <a class="button button--ghost" href="${escapeHtml(login)}">Sign in as another user</a>`
+  }</p>
 </section>
 </main>
 </body>

@@ -1,7 +1,7 @@
 // The home page: the catalogue (connectors, packaged apps), the packaged apps' menus and the AI
 // tools usable now, all read from the API (which already leaves out what the license locks).
 
-import { $, api, errorText, showLoadError, SignedOut, startShell } from './shell.js';
+import { $, api, currentBanner, errorText, showLoadError, SignedOut, startShell } from './shell.js';
 
 function item(main, detail, tag) {
   const li = document.createElement('li');
@@ -82,6 +82,8 @@ function render(catalogue, menus, tools) {
       return li;
     }),
   );
+  // Without an accepted license every AI message is refused: the assistant's tools are not shown.
+  $('ai-tools').hidden = currentBanner !== null && currentBanner.status !== 'accepted';
   $('home').setAttribute('aria-busy', 'false');
 }
 

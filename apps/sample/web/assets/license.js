@@ -3,24 +3,29 @@
 
 import { $, api, errorText, number, plural, refreshBanner, sendJson, showLoadError, SignedOut, startShell } from './shell.js';
 
+/** A fact's value; a fact without one is left out (no rows of dashes for a missing key). */
 function text(id, value) {
-  $(id).textContent = value === null || value === undefined || value === '' ? '—' : String(value);
+  const empty = value === null || value === undefined || value === '';
+  $(id).textContent = empty ? '—' : String(value);
+  const fact = $(id).closest('.facts > div');
+  if (fact) fact.hidden = empty;
 }
 
-const utcDate = (iso) => iso.slice(0, 10);
-
-function expiryChip(view) {
-  if (!view.expiresAt) return { level: 'none', text: 'No expiry date' };
-  const date = utcDate(view.expiresAt);
-  const days = view.expiresInDays;
-  // Inside the grace period the key still works; the chip is red and says until when.
-  if (view.graceEndsAt) return { level: 'expired', text: `expired — grace until ${utcDate(view.graceEndsAt)}` };
-  if (view.expiryLevel === 'expired') return { level: 'expired', text: `Expired ${date}` };
-  const left = days <= 0 ? 'expires today' : `${plural(days, 'day')} left`;
-  return { level: view.expiryLevel ?? 'ok', text: `${date} · ${left}` };
+/**
+ * The expiry chip: text and colour are the server's (`condition.expiry`, dates for people, time left
+ * never rounded up); `data-level` keeps the library's expiry level.
+ */
+function renderExpiry(view) {
+  const chip = $('expiry-chip');
+  const expiry = view.condition.expiry;
+  chip.className = expiry ? `chip chip--${expiry.tone}` : '';
+  chip.closest('.facts > div').hidden = !expiry;
+  chip.dataset.tone = expiry ? expiry.tone : 'none';
+  chip.dataset.level = view.graceEndsAt ? 'expired' : (view.expiryLevel ?? 'none');
+  chip.textContent = expiry ? expiry.text : '—';
 }
 
-function renderEntitlements(listId, emptyId, items) {
+function renderEntitlements(listId, emptyId, items, working) {
   const list = $(listId);
   list.replaceChildren(
     ...items.map(({ id, defined }) => {
@@ -28,15 +33,16 @@ function renderEntitlements(listId, emptyId, items) {
       item.dataset.id = id;
       item.dataset.defined = String(defined);
       const dot = document.createElement('span');
-      dot.className = defined ? 'dot' : 'dot dot--missing';
+      // Green only while the license works; red when the install does not define it.
+      dot.className = !defined ? 'dot dot--missing' : working ? 'dot' : 'dot dot--inactive';
       dot.setAttribute('aria-hidden', 'true');
       const name = document.createElement('code');
       name.textContent = id;
       item.append(dot, name);
-      if (!defined) {
+      if (!defined || !working) {
         const note = document.createElement('span');
-        note.className = 'entitlements__note';
-        note.textContent = 'not defined in this install';
+        note.className = defined ? 'entitlements__note entitlements__note--inactive' : 'entitlements__note';
+        note.textContent = defined ? 'not active — the license is not accepted' : 'not defined in this install';
         item.append(note);
       }
       return item;
@@ -46,7 +52,7 @@ function renderEntitlements(listId, emptyId, items) {
   $(emptyId).hidden = items.length > 0;
 }
 
-function renderUsers(users) {
+function renderUsers(users, meter) {
   const bar = $('users-bar');
   if (users.max === null) {
     bar.hidden = true;
@@ -57,12 +63,13 @@ function renderUsers(users) {
   const count = users.count ?? 0;
   const percent = users.percent ?? 0;
   bar.hidden = false;
-  bar.dataset.level = users.level ?? 'ok';
+  bar.dataset.level = meter ?? users.level ?? 'ok';
   bar.setAttribute('aria-valuemax', String(users.max));
   bar.setAttribute('aria-valuenow', String(Math.min(count, users.max)));
   bar.setAttribute('aria-valuetext', `${count} of ${users.max} users (${percent} %)`);
   $('users-fill').style.width = `${Math.min(percent, 100)}%`;
-  $('users-text').textContent = `${number(count)} of ${plural(users.max, 'user')} · ${percent} %`;
+  const state = count > users.max ? ' — over the cap' : count === users.max ? ' — cap reached' : '';
+  $('users-text').textContent = `${number(count)} of ${plural(users.max, 'user')} · ${percent} %${state}`;
 }
 
 function renderAi(ai) {
@@ -106,13 +113,14 @@ function renderReplicas(replicas, bus) {
       item.dataset.differs = String(otherKey);
       item.dataset.settingsDiffer = String(otherSettings);
       const dot = document.createElement('span');
-      dot.className = otherKey || otherSettings ? 'dot dot--missing' : 'dot';
+      // A replica is green only while its own key is accepted; red when rejected, running another key or other settings.
+      dot.className = otherKey || otherSettings || replica.status === 'rejected' ? 'dot dot--missing' : replica.status === 'accepted' ? 'dot' : 'dot dot--inactive';
       dot.setAttribute('aria-hidden', 'true');
       const name = document.createElement('code');
       name.textContent = replica.id;
       const details = document.createElement('span');
       details.className = 'replicas__details';
-      const seen = new Date(replica.lastSeenAt).toLocaleTimeString(undefined, { timeStyle: 'medium' });
+      const seen = new Date(replica.lastSeenAt).toLocaleTimeString('en-GB', { timeStyle: 'medium' });
       details.textContent = `${replica.status} · key ${replica.keyFingerprint || 'none'} · settings ${replica.settingsFingerprint || 'unknown'} · seen ${seen}${index === 0 ? ' · this replica' : ''}`;
       item.append(dot, name, details);
       for (const [differs, text] of [[otherKey, 'runs a different key'], [otherSettings, 'runs different settings']]) {
@@ -164,34 +172,97 @@ function renderKeyClaims(view) {
     : 'Re-verify reads the license key again from its variable or secret file — no restart needed.';
 }
 
+const KEY_SOURCES = {
+  variable: (name) => `Environment variable ${name}`,
+  file: (name) => `File named by ${name}`,
+  database: () => 'Activated here (stored in the app database)',
+};
+
+/** The user's permissions, for help that names an action (only actions the user has). */
+let permissions = [];
+
+/** What to do next: the server's hint, plus the step on this page the user can take. */
+function renderNextStep(view) {
+  const hint = view.condition.recovery;
+  $('next-step').hidden = !hint;
+  $('next-step-text').textContent = hint ?? '';
+  const canWrite = permissions.includes('license:write');
+  let action = '';
+  if (hint && ['not-configured', 'rejected', 'expired', 'grace'].includes(view.condition.key)) {
+    if (view.keySource.kind === 'database') {
+      action = canWrite ? '' : 'Activating a key needs the license:write permission: ask an administrator.';
+    } else {
+      action = canWrite
+        ? 'Then choose Re-verify (or restart the app).'
+        : 'Then restart the app, or ask an administrator with the license:write permission to re-verify.';
+    }
+  }
+  if (view.renewUrl && view.condition.key !== 'accepted') action = `${action}${action ? ' ' : ''}For a new or renewed key, use “Renew or contact the vendor”.`;
+  $('next-step-action').textContent = action;
+  $('next-step-action').hidden = action === '';
+}
+
+function renderUnlocks(view) {
+  const items = [
+    ...view.unlocks.connectors.map((c) => `${c.name} (connector ${c.id})`),
+    ...view.unlocks.apps.map((a) => `${a.name} (app ${a.id})`),
+  ];
+  $('unlocks-list').replaceChildren(
+    ...items.map((label) => {
+      const item = document.createElement('li');
+      item.textContent = label;
+      return item;
+    }),
+  );
+  // Shown while nothing licensed works: what a key would bring.
+  $('unlocks').hidden = view.condition.working || items.length === 0;
+}
+
+function dateTime(id, iso, human) {
+  const element = $(id);
+  element.dateTime = iso ?? '';
+  element.textContent = human ?? '—';
+  element.closest('.facts > div').hidden = !human;
+}
+
 function render(view) {
-  const status = $('status-label').parentElement;
+  const status = $('status');
   status.dataset.status = view.status;
+  status.dataset.tone = view.condition.tone;
+  status.dataset.condition = view.condition.key;
   $('status-label').textContent = view.label;
+  $('status-badge').textContent = view.condition.badge;
+  $('status-summary').textContent = view.condition.summary;
+  renderNextStep(view);
   text('customer', view.customer);
   text('edition', view.edition);
   text('instance', view.instance);
-  const chip = expiryChip(view);
-  const chipElement = $('expiry-chip');
-  chipElement.className = `chip chip--${chip.level}`;
-  chipElement.dataset.level = chip.level;
-  chipElement.textContent = chip.text;
+  text('license-id', view.licenseId);
+  dateTime('issued-at', view.issuedAt, view.issuedOn);
+  renderExpiry(view);
+  text('key-source', KEY_SOURCES[view.keySource.kind](view.keySource.name));
   text('enforcement', view.enforcement === 'soft' ? 'Soft (banner only)' : 'Restricted');
   const verified = $('verified-at');
   verified.dateTime = view.verifiedAt;
-  verified.textContent = new Date(view.verifiedAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  verified.textContent = new Date(view.verifiedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const renew = $('renew');
+  renew.hidden = !view.renewUrl;
+  if (view.renewUrl) renew.href = view.renewUrl;
   const warnings = $('warnings');
+  // The grace period is the status area's (one format): its warning line is not repeated here.
+  const shown = view.warnings.filter((warning) => !(view.graceEndsAt && warning.startsWith('license expired on ')));
   warnings.replaceChildren(
-    ...view.warnings.map((warning) => {
+    ...shown.map((warning) => {
       const item = document.createElement('li');
       item.textContent = warning;
       return item;
     }),
   );
-  warnings.hidden = view.warnings.length === 0;
-  renderEntitlements('connectors', 'connectors-empty', view.connectors);
-  renderEntitlements('apps', 'apps-empty', view.apps);
-  renderUsers(view.users);
+  warnings.hidden = shown.length === 0;
+  renderUnlocks(view);
+  renderEntitlements('connectors', 'connectors-empty', view.connectors, view.condition.working);
+  renderEntitlements('apps', 'apps-empty', view.apps, view.condition.working);
+  renderUsers(view.users, view.seatMeter);
   renderAi(view.ai);
   renderReplicas(view.replicas ?? [], view.replicaBus ?? 'off');
   renderKeyClaims(view);
@@ -412,7 +483,10 @@ async function load() {
   $('activation-file').addEventListener('change', activateFile);
   try {
     const [me, licenseResponse] = await Promise.all([startShell(), api('/api/license')]);
+    permissions = me.permissions;
+    // Re-verify and its help only for users who may use it.
     $('reverify').hidden = !me.permissions.includes('license:write');
+    $('reverify-help').hidden = $('reverify').hidden;
     if (!licenseResponse.ok) {
       showLoadError(`The license status could not be loaded: ${await errorText(licenseResponse)}`);
       return;

@@ -62,12 +62,24 @@ export async function refreshBanner() {
   const response = await api('/api/license/banner');
   if (!response.ok) return;
   const banner = await response.json();
+  currentBanner = banner;
   const element = $('license-banner');
   element.hidden = !banner.shown;
   element.dataset.mode = banner.mode;
+  element.dataset.tone = banner.tone;
   element.dataset.status = banner.status;
+  element.querySelector('.banner__icon').textContent = banner.tone === 'info' ? 'i' : '!';
   $('license-banner-text').textContent = banner.text;
+  // Users who get a notice can act on it (the server sends notices to license:read holders): a way
+  // to the License page, except on it.
+  $('license-banner-link').hidden = !banner.shown || location.pathname === '/settings/license' || !canReadLicense;
+  return banner;
 }
+
+let canReadLicense = false;
+
+/** The last banner read (`{shown, mode, tone, status, text}`): pages may adapt to the license status. */
+export let currentBanner = null;
 
 function renderMenu(menus) {
   const nav = $('app-nav');
@@ -111,6 +123,8 @@ export async function startShell() {
   $('sign-out-everywhere').addEventListener('click', signOutEverywhere);
   const [meResponse, menusResponse] = await Promise.all([api('/api/me'), api('/api/menus'), refreshBanner()]);
   const me = meResponse.ok ? await meResponse.json() : { id: '', name: '', permissions: [] };
+  canReadLicense = me.permissions.includes('license:read');
+  $('license-banner-link').hidden = $('license-banner').hidden || location.pathname === '/settings/license' || !canReadLicense;
   $('user-name').textContent = me.name;
   if (menusResponse.ok) renderMenu(await menusResponse.json());
   return me;

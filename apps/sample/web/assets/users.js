@@ -13,12 +13,14 @@ function renderSeats(seats) {
     return;
   }
   bar.hidden = false;
-  bar.dataset.level = seats.level ?? 'ok';
+  // The server decides the colour (grey while the license is not accepted, red above the cap).
+  bar.dataset.level = seats.meter ?? seats.level ?? 'ok';
   bar.setAttribute('aria-valuemax', String(seats.max));
   bar.setAttribute('aria-valuenow', String(Math.min(seats.count, seats.max)));
   bar.setAttribute('aria-valuetext', `${seats.count} of ${seats.max} seats (${seats.percent} %)`);
   $('seats-fill').style.width = `${Math.min(seats.percent, 100)}%`;
-  $('seats-text').textContent = `${number(seats.count)} of ${plural(seats.max, 'seat')} used · ${seats.percent} %`;
+  const state = seats.count > seats.max ? ' — over the cap' : seats.count === seats.max ? ' — cap reached' : '';
+  $('seats-text').textContent = `${number(seats.count)} of ${plural(seats.max, 'seat')} used · ${seats.percent} %${state}`;
 }
 
 function userRow(user) {

@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Page } from 'playwright-core';
+import type { LicenseTestKit } from '@liberty/license/testing';
+
+export type LicenseStateName =
+  | 'not-configured'
+  | 'accepted'
+  | 'warning'
+  | 'critical'
+  | 'grace'
+  | 'expired'
+  | 'rejected'
+  | 'cap-reached'
+  | 'over-cap';
+
+export const LICENSE_STATES: LicenseStateName[];
+export const PAGES: Array<{ name: string; path: string }>;
+export const WIDTHS: number[];
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+export function axeSource(): string;
+export function seriousViolations(page: Page, source?: string): Promise<AxeViolation[]>;
+export function sidewaysOverflow(page: Page): Promise<number>;
+
+export interface StateApp {
+  state: LicenseStateName;
+  baseUrl: string;
+  adminToken: string;
+  api(method: string, path: string, body?: unknown): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export function startInState(
+  state: LicenseStateName,
+  deps: { kit: LicenseTestKit; createSampleApp: (options: { configPath: string; dataDir: string; logger: false }) => Promise<INestApplication> },
+): Promise<StateApp>;
