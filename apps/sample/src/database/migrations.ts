@@ -6,7 +6,7 @@ import type { DatabaseKind } from './schema.js';
  * `Migrator` runs them at startup under its own lock, so replicas starting together migrate once.
  * Never edit a migration that shipped: add the next one.
  */
-export function migrations(kind: DatabaseKind): MigrationProvider {
+export function migrations(_kind: DatabaseKind): MigrationProvider {
   const all: Record<string, Migration> = {
     '2026-12-04-001-initial': {
       async up(db: Kysely<unknown>) {
