@@ -28,14 +28,11 @@ const CONVERGENCE_MS = 3_000;
 /**
  * Invariants that today's main still breaks, with the issue finding and who is fixing it. They
  * are checked and reported on every run, and fail the run only with CHAOS_STRICT=1. Remove an
- * entry when its fix lands. (`seat-cap` and `no-lost-write` are strict since af3ac56: PATCH writes
- * only its fields, under the seat lock; seeds 1–3 broke them before.)
+ * entry when its fix lands. Strict since their fixes landed: `seat-cap`, `no-lost-write` (af3ac56:
+ * PATCH writes only its fields, under the seat lock); `no-500`, `no-unexpected-death`, `ai-cap`,
+ * `converged-license` (the outages branch, c1fb0e1 and after). Seeds 1–5 broke them before.
  */
 const KNOWN_FAILURES: Partial<Record<Invariant, string>> = {
-  'no-500': 'issue 18 "a database restart crashes replicas": 500 on signed-in routes while PostgreSQL is down (branch outages)',
-  'no-unexpected-death': "issue 18: a pg client's unhandled 'error' event kills replicas when PostgreSQL stops (branch outages)",
-  'ai-cap': 'issue 18 "AI cap reset": a Redis restart without persistence resets the day count (branch outages/redis)',
-  'converged-license': 'issue 18 "license lost to an outage": replicas dropped or kept a stale license after PostgreSQL/Redis faults (branch outages)',
   'converged-settings': 'issue 18 "settings reach one replica": app.toml per replica, enforcement/public key path differ (branch seats-settings)',
 };
 

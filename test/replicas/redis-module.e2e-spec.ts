@@ -72,6 +72,12 @@ describe('LicenseRedisModule: connections and shutdown', () => {
     expect(exit.code).toBe(0);
   });
 
+  it('an app whose creation fails (after the module was set up): the process still exits, with its exit code', async () => {
+    const exit = await run(['fail'], { REDIS_URL: redis.url });
+    expect(exit.output).toContain('startup failed: database unreachable');
+    expect(exit.code).toBe(1);
+  });
+
   it('as a restricted ACL user (the one docs/replicas-and-persistence.md gives): every command is allowed', async () => {
     const acl = join(dir, 'users.acl');
     await writeFile(acl, [

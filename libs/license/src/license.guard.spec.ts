@@ -64,7 +64,7 @@ describe('LicenseGuard', () => {
     expect(() => guard.canActivate(context(Plain, 'http'))).toThrow(ForbiddenException);
     let graphql: unknown;
     try {
-      guard.canActivate(context(Plain, 'graphql'));
+      void guard.canActivate(context(Plain, 'graphql'));
     } catch (error) {
       graphql = error;
     }

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
+import { localKeyOrigin } from './engine/license.origin.js';
 import { HubLicenseSource } from './hub/hub-license-source.js';
+import { hubOrigin } from './hub/hub.origin.js';
 import { LicenseHubClient } from './hub/license-hub-client.js';
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import { LicenseKeySource } from './key-stores/license-key-source.js';
 import { LICENSE_KEY_STORE, type LicenseKeyStore } from './key-stores/license-key-store.js';
 import { LicenseExplorer } from './license.explorer.js';
 import { LicenseGuard } from './license.guard.js';
@@ -49,8 +52,10 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
       inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT, LICENSE_KEY_STORE],
       useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader, store: LicenseKeyStore | null) => {
         // A satellite's license comes from its hub; otherwise from the local key (in its store).
-        const source = options.hub ? new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env)) : undefined;
-        const service = new LicenseService(options, env, store, source);
+        const origin = options.hub ? hubOrigin(new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env))) : localKeyOrigin;
+        // A satellite's key source is read-only: it has no local key to activate.
+        const keys = new LicenseKeySource(env, store, options.licenseKey, options.hub !== undefined);
+        const service = new LicenseService(options, env, keys, origin);
         await service.reverify();
         return service;
       },

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
-  Inject,
   Injectable,
   Logger,
-  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
@@ -14,17 +12,15 @@ import type { LicenseEvent } from './interfaces/license-events.interface.js';
 import { LicenseEvaluator, type LicenseEvaluation } from './engine/license.evaluator.js';
 import { LicenseExpiryClock, type LicenseExpiry } from './engine/license-expiry.clock.js';
 import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import type { LicenseOrigin, LicenseOriginFactory } from './engine/license.origin.js';
 import { normalisePastedKey } from './verification/pasted-key.js';
-import { LICENSE_KEY_STORE, LicenseActivationError, type LicenseKeyStore } from './key-stores/license-key-store.js';
-import { LicenseKeySource } from './key-stores/license-key-source.js';
-import { KeyStoreRetry } from './key-stores/key-store-retry.js';
+import { LicenseActivationError } from './key-stores/license-key-store.js';
+import type { LicenseKeySource } from './key-stores/license-key-source.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './engine/license-state.log.js';
 import type { LicenseEnforcement, LicenseRuntimeSettings, ResolvedLicenseOptions } from './interfaces/license-options.interface.js';
 import { reconfiguredOptions } from './options/license-options.resolver.js';
 import { featureDelta, stateChanged, stateFromVerification } from './state/license-state.util.js';
 import type { LicenseState } from './interfaces/license-state.interface.js';
-import type { LicenseStateSource } from './interfaces/license-state-source.interface.js';
-import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.internal-constants.js';
 
 /**
  * A state-changing call that finished (`reverify`, `reconfigure`, and the key store's `activate` /
@@ -41,6 +37,12 @@ export interface LicenseOperation {
   readonly origin: string;
   readonly state: LicenseState;
 }
+
+/**
+ * `origin` of a `reconfigure()` / `reverify()` that applies what every replica already shares (e.g.
+ * settings read from the shared database): a bus does not announce it again.
+ */
+export const LICENSE_SHARED_ORIGIN = 'liberty.shared';
 
 /** Options of `reverify()`. */
 export interface ReverifyOptions {
@@ -65,26 +67,29 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   private queue: Promise<unknown> = Promise.resolve();
   /** Identity of the key in use (a hash; for a satellite its customer and expiry), `''` without one. */
   private currentKey = '';
-  /** Where the key comes from: the host's store, or the environment variable `licenseKey` names. */
-  private readonly keys: LicenseKeySource;
-  /** Reads and verifies a local key into a snapshot (unused by a satellite, whose hub does it). */
+  /** Verifies keys: a candidate for `activate()`, and the local key for `LocalKeyOrigin`. */
   private readonly evaluator: LicenseEvaluator;
+  /** Where snapshots come from: a local key or a hub (chosen by the module, see `LicenseOrigin`). */
+  private readonly origin: LicenseOrigin;
   /** Expiry warnings, grace and expiry while the app runs. */
   private readonly clock: LicenseExpiryClock;
-  /** Re-reads a key store that could not be read, with backoff, until it answers (DESIGN.md 5e). */
-  private readonly storeRetry: KeyStoreRetry;
 
+  /** Built by `LicenseModule`'s factory (not by the injector). */
   constructor(
-    @Inject(LICENSE_RESOLVED_OPTIONS) private options: ResolvedLicenseOptions,
-    @Inject(LICENSE_ENVIRONMENT) env: EnvironmentReader,
-    @Optional() @Inject(LICENSE_KEY_STORE) customKeyStore?: LicenseKeyStore | null,
-    /** Set for a satellite (`hub`): snapshots come from it instead of a local key. */
-    private readonly source?: LicenseStateSource,
+    private options: ResolvedLicenseOptions,
+    env: EnvironmentReader,
+    /** Where the key is read and written: the host's store, or the variable `licenseKey` names. */
+    private readonly keys: LicenseKeySource,
+    createOrigin: LicenseOriginFactory,
   ) {
-    this.keys = new LicenseKeySource(env, customKeyStore, options.licenseKey, source !== undefined);
     this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify({ origin: LICENSE_FILE_ORIGIN }));
-    // A retry is this replica's own business: serialised like any verification, never announced.
-    this.storeRetry = new KeyStoreRetry(this.logger, () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined));
+    this.origin = createOrigin({
+      evaluator: this.evaluator,
+      logger: this.logger,
+      enforcement: () => this.options.enforcement,
+      // A retry is this replica's own business: serialised like any verification, never announced.
+      retry: () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined),
+    });
     this.clock = new LicenseExpiryClock({
       state: () => this.states.value,
       options: () => this.options,
@@ -92,7 +97,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       publish: (state) => this.states.next(state),
       apply: (state, expired) => this.apply(state, expired),
       emit: (event) => this.events.next(event),
-      now: () => this.source?.now?.() ?? this.evaluator.trustedNow(new Date()),
+      now: () => this.origin.now(),
     });
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
@@ -134,6 +139,17 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   get keyFingerprint(): string {
     return this.currentKey ? createHash('sha256').update(this.currentKey).digest('hex').slice(0, 16) : '';
+  }
+
+  /**
+   * A fingerprint of the settings `reconfigure()` changes (key reference, public key, enforcement;
+   * 16 hex digits of a SHA-256): replicas that should run the same settings can be compared
+   * without showing them.
+   */
+  get settingsFingerprint(): string {
+    const { licenseKey, publicKeyPath, publicKey, enforcement } = this.options;
+    const identity = JSON.stringify([licenseKey ?? null, publicKeyPath ?? null, publicKey ?? null, enforcement ?? null]);
+    return createHash('sha256').update(identity).digest('hex').slice(0, 16);
   }
 
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
@@ -216,8 +232,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * Changes the key reference, public key or enforcement and re-verifies. Invalid settings throw
    * a `LicenseConfigurationError` and change nothing.
    */
-  reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
-    return this.announce('reconfigure', 'local', this.serialised(() => {
+  reconfigure(settings: LicenseRuntimeSettings, options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.announce('reconfigure', options.origin, this.serialised(() => {
       this.options = reconfiguredOptions(this.options, settings);
       this.keys.use(this.options.licenseKey);
       return this.verifyAndApply();
@@ -227,10 +243,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
   onApplicationBootstrap(): void {
     this.clock.start();
-    this.source?.start(() => {
-      const run = this.queue.then(() => this.use(sourced(this.source!.current(this.options.enforcement))));
-      this.queue = run.catch(() => undefined);
-    });
+    this.origin.start((next) => void this.serialised(async () => this.use(next())));
   }
 
   beforeApplicationShutdown(): void {
@@ -246,9 +259,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
   private stop(): void {
     this.clock.stop();
-    this.storeRetry.stop();
+    this.origin.stop();
     this.evaluator.stop();
-    this.source?.stop();
   }
 
   /** One (re)verification, activation or reconfiguration at a time, in call order. */
@@ -259,18 +271,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async verifyAndApply(): Promise<LicenseState> {
-    const next = this.source
-      ? sourced(await this.source.refresh(this.options.enforcement))
-      : await this.evaluator.evaluate(new Date());
+    const next = await this.origin.evaluate();
     this.use(next);
-    if (!this.source) this.storeRetry.observe(next.unreadable, next.state);
+    this.origin.applied(next);
     return next.state;
   }
 
   private use({ state, key, unreadable }: LicenseEvaluation): void {
     this.currentKey = key;
     // While the store cannot be read the same state comes back on every retry: the retry logs once.
-    const quiet = unreadable !== undefined && this.storeRetry.failing && !stateChanged(this.states.value, state);
+    const quiet = unreadable !== undefined && this.origin.retrying && !stateChanged(this.states.value, state);
     this.apply(state, undefined, quiet);
   }
 
@@ -286,9 +296,4 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (expired) this.events.next({ type: 'license.expired', previous, current: next, ...expired });
     this.clock.applied(this.currentKey);
   }
-}
-
-/** A source's snapshot; its customer and expiry stand for "the key" whose warnings were announced. */
-function sourced(state: LicenseState): LicenseEvaluation {
-  return { state, key: state.claims ? `${state.claims.customer}\n${state.claims.exp}` : '' };
 }

@@ -6,7 +6,7 @@ import type { DatabaseKind } from './schema.js';
  * `Migrator` runs them at startup under its own lock, so replicas starting together migrate once.
  * Never edit a migration that shipped: add the next one.
  */
-export function migrations(kind: DatabaseKind): MigrationProvider {
+export function migrations(_kind: DatabaseKind): MigrationProvider {
   const all: Record<string, Migration> = {
     '2026-12-04-001-initial': {
       async up(db: Kysely<unknown>) {
@@ -75,6 +75,18 @@ export function migrations(kind: DatabaseKind): MigrationProvider {
           .createTable('license_clock')
           .addColumn('id', 'text', (c) => c.primaryKey())
           .addColumn('latest', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '2026-12-06-021-shared-settings': {
+      // Framework settings changed at run time, shared by every replica on PostgreSQL (issue 18).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('shared_settings')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
           .execute();
       },
     },

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 /** A mistake in how the tool was called: exit code 2 and one line on stderr. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly code = 'CLI_USAGE';
 }
 
 export interface OptionSpec {

@@ -18,6 +18,7 @@ export const FILE_SIZE_CAPS = {
  * `EACCES`, `EISDIR`, …), `not a regular file (FIFO)` or `larger than N bytes`.
  */
 export class FileReadError extends Error {
+  readonly code = 'FILE_UNREADABLE';
   constructor(
     readonly path: string,
     readonly detail: string,

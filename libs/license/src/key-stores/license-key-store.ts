@@ -39,6 +39,7 @@ export const LICENSE_KEY_STORE = Symbol('liberty.license.key-store');
  */
 export class KeyStoreReadError extends Error {
   override readonly name = 'KeyStoreReadError';
+  readonly code = 'KEY_STORE_UNREADABLE';
   constructor(
     message: string,
     /** Where the read was tried (`LIBERTY_LICENSE_KEY_FILE`, a path). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { LicenseConfigurationError } from '../options/license-configuration.error.js';
 import { LicenseService } from '../license.service.js';
@@ -17,10 +17,17 @@ import { RedisUsageStore } from './redis-usage-store.js';
 /** The connections the module opened (or the host's client plus the module's subscriber). */
 export const LICENSE_REDIS_CONNECTIONS = Symbol('liberty.license.redis-connections');
 
-/** Closes what the module opened, after the bus has left the replica list (beforeApplicationShutdown). */
+/**
+ * Connects once the whole app is built (onModuleInit: an app whose creation fails never opened a
+ * socket), before the bus starts (onApplicationBootstrap); closes what the module opened after
+ * the bus has left the replica list (beforeApplicationShutdown).
+ */
 @Injectable()
-class RedisConnectionsCloser implements OnApplicationShutdown {
+class RedisConnectionsLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(LICENSE_REDIS_CONNECTIONS) private readonly connections: RedisConnections) {}
+  onModuleInit(): void {
+    this.connections.open();
+  }
   async onApplicationShutdown(): Promise<void> {
     await this.connections.close();
   }
@@ -81,7 +88,8 @@ function outageLogger(): { onError: (error: Error) => void; recovered: () => voi
       useFactory: async (options: LicenseRedisModuleOptions): Promise<RedisConnections> => {
         checkOptions(options);
         const log = outageLogger();
-        const connections = await openRedis(options.url !== undefined ? { url: options.url } : { client: options.client! }, options.onError ?? log.onError);
+        const source = options.url !== undefined ? { url: options.url } : { client: options.client! };
+        const connections = await openRedis(source, options.onError ?? log.onError, { lazy: true });
         (connections.client as unknown as { on?: (event: 'ready', listener: () => void) => unknown }).on?.('ready', log.recovered);
         return connections;
       },
@@ -112,7 +120,7 @@ function outageLogger(): { onError: (error: Error) => void; recovered: () => voi
         }),
     },
     { provide: USAGE_STORE, useExisting: RedisUsageStore },
-    RedisConnectionsCloser,
+    RedisConnectionsLifecycle,
   ],
   exports: [RedisLicenseBus, RedisUsageStore, USAGE_STORE],
 })

@@ -25,6 +25,8 @@ export interface RedisSubscriberClient {
 export interface RedisConnections {
   readonly client: RedisCommandClient;
   readonly subscriber: RedisSubscriberClient;
+  /** Starts connecting (in the background), if not yet. `connectRedis()` has already called it. */
+  open(): void;
   /** Closes the connections this object opened (never a client the host passed in). */
   close(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export type RedisSource = { readonly url: string; readonly client?: undefined } 
 /** Why Redis could not be used: a timeout, "not connected", or Redis's own error message. */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
+  readonly code = 'REDIS_UNAVAILABLE';
 }
 
 /** The parts of a node-redis client that opening and closing use. */
@@ -74,9 +77,13 @@ export function connectRedis(url: string, onError: (error: Error) => void = () =
 /**
  * `connectRedis()` for a URL; with the host's `client`, uses it for commands as it is and opens
  * only the subscriber (`client.duplicate()`). `close()` closes what was opened here, never the
- * host's client: who creates a connection closes it.
+ * host's client: who creates a connection closes it. With `lazy`, nothing connects until `open()`.
  */
-export async function openRedis(source: RedisSource, onError: (error: Error) => void = () => undefined): Promise<RedisConnections> {
+export async function openRedis(
+  source: RedisSource,
+  onError: (error: Error) => void = () => undefined,
+  options: { lazy?: boolean } = {},
+): Promise<RedisConnections> {
   let client: OwnedClient;
   const owned: OwnedClient[] = [];
   if (source.client) {
@@ -101,16 +108,25 @@ export async function openRedis(source: RedisSource, onError: (error: Error) => 
   const subscriber = client.duplicate({ disableOfflineQueue: false, ...(source.client ? {} : { socket: RECONNECT }) });
   subscriber.on('error', onError);
   owned.push(subscriber);
-  // Not awaited: a Redis that is down at startup must not stop the app from serving. Until it is
-  // reachable, counted calls get 503 and the bus catches up once connected.
-  for (const connection of owned) void connection.connect().catch(onError);
-  return {
+  let opened = false;
+  const connections: RedisConnections = {
     client: client as unknown as RedisCommandClient,
     subscriber: subscriber as unknown as RedisSubscriberClient,
+    open() {
+      if (opened) return;
+      opened = true;
+      // Not awaited: a Redis that is down at startup must not stop the app from serving. Until it
+      // is reachable, counted calls get 503 and the bus catches up once connected.
+      for (const connection of owned) void connection.connect().catch(onError);
+    },
     async close() {
       await Promise.all(owned.map(shut));
     },
   };
+  // `lazy`: LicenseRedisModule opens at onModuleInit, so an app whose creation fails before that
+  // never opened a socket that would keep its process alive.
+  if (!options.lazy) connections.open();
+  return connections;
 }
 
 /** QUIT politely (pending replies first); a connection that cannot (Redis down) is destroyed. */

@@ -3,8 +3,9 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { printable } from '../verification/rejection-reasons.js';
-import { LICENSE_FILE_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
+import { LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
 import type { ReplicaPresence } from '../state/replica-presence.util.js';
+import { checkTopic, OPERATIONS, parseMessage, type BusMessage } from './bus-message.js';
 import { CoalescedRun } from './coalesced-run.js';
 import {
   checkInstall,
@@ -42,25 +43,8 @@ export interface RedisLicenseBusOptions {
 export const LICENSE_BUS_ORIGIN = 'liberty.redis-bus';
 
 type LicenseOperationType = LicenseOperation['type'];
-const OPERATIONS: ReadonlySet<string> = new Set<LicenseOperationType>(['reverify', 'reconfigure', 'activate', 'deactivate']);
-/** A notification topic of the host (`notify()` / `onNotification()`), e.g. `settings.changed`. */
-const TOPIC = /^[a-z][a-z0-9._:-]{0,63}$/;
 /** The connections come up in the background: "not connected" this early is not an outage yet. */
 const FIRST_CONNECT_MS = 5_000;
-/** A bus message is small; anything longer is dropped unread. */
-const MAX_MESSAGE_LENGTH = 512;
-
-/** On the channel: `type` is a license operation (re-verify) or a host topic (its listeners run). */
-interface BusMessage {
-  /** The sender's replica id (for log lines). */
-  readonly from: string;
-  /** The sending process (`instance`): own messages are recognised by it, not by the id. */
-  readonly instance: string;
-  /** The generation after a license operation; 0 for a topic. */
-  readonly generation: number;
-  readonly type: string;
-}
-
 /**
  * Keeps the replicas of one install on the same license. A state-changing call on any replica
  * (`reverify`, `reconfigure`, `activate`, `deactivate`, heard on `LicenseService.operations$`)
@@ -145,7 +129,7 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     this.startedAt = Date.now();
     this.subscriptions.push(
       this.license.operations$.subscribe((operation) => {
-        if (operation.origin !== LICENSE_BUS_ORIGIN && operation.origin !== LICENSE_FILE_ORIGIN) void this.publish(operation.type);
+        if (![LICENSE_BUS_ORIGIN, LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN].includes(operation.origin)) void this.publish(operation.type);
       }),
       this.license.state$.subscribe(() => void this.beat()),
     );
@@ -350,35 +334,4 @@ async function withTimeout(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([work.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-function checkTopic(topic: string): void {
-  if (typeof topic !== 'string' || !TOPIC.test(topic) || OPERATIONS.has(topic)) {
-    throw new TypeError(`a bus topic is 1-64 lower-case letters, digits, ".", "_", ":" or "-", not a license operation (got "${printable(topic, 64)}")`);
-  }
-}
-
-const MESSAGE_FIELDS = new Set(['from', 'instance', 'generation', 'type']);
-
-/**
- * A message from the channel, strictly: at most 512 bytes of JSON, an object with exactly the
- * known fields, each of its form. Anything else (a forged or garbled message) is `undefined`.
- */
-function parseMessage(raw: unknown): BusMessage | undefined {
-  if (typeof raw !== 'string' || raw.length > MAX_MESSAGE_LENGTH) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const fields = Object.keys(value);
-  if (fields.length !== MESSAGE_FIELDS.size || !fields.every((field) => MESSAGE_FIELDS.has(field))) return undefined;
-  const { from, instance, generation, type } = value as Record<string, unknown>;
-  if (typeof from !== 'string' || from.length === 0 || from.length > 128) return undefined;
-  if (typeof instance !== 'string' || !/^[0-9a-f]{16}$/.test(instance)) return undefined;
-  if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0) return undefined;
-  if (typeof type !== 'string' || !(OPERATIONS.has(type) || TOPIC.test(type))) return undefined;
-  return { from, instance, generation, type };
 }

@@ -5,6 +5,7 @@ export const SEAT_LIMIT_REACHED = 'SEAT_LIMIT_REACHED';
 
 /** 402 `{ statusCode, code: 'SEAT_LIMIT_REACHED', message, max, count }`. */
 export class SeatLimitReachedException extends HttpException {
+  readonly code = SEAT_LIMIT_REACHED;
   constructor(
     readonly count: number,
     readonly max: number,

@@ -6,6 +6,7 @@ export const USAGE_STORE_UNAVAILABLE = 'USAGE_STORE_UNAVAILABLE';
 
 /** 403: the key's `features.ai.providers` does not list the provider (restricted mode). */
 export class AiProviderNotLicensedException extends ForbiddenException {
+  readonly code = AI_PROVIDER_NOT_LICENSED;
   constructor(readonly provider: string, licensed: readonly string[]) {
     super({
       statusCode: HttpStatus.FORBIDDEN,
@@ -23,6 +24,7 @@ export class AiProviderNotLicensedException extends ForbiddenException {
  * to the next UTC midnight; `AiUsageExceptionFilter` sends it as the `Retry-After` header.
  */
 export class AiMessageLimitReachedException extends HttpException {
+  readonly code = AI_MESSAGE_LIMIT_REACHED;
   constructor(readonly limit: number, readonly retryAfterSeconds: number) {
     super(
       {
@@ -43,6 +45,7 @@ export class AiMessageLimitReachedException extends HttpException {
  * Everything that does not count usage keeps working.
  */
 export class UsageStoreUnavailableException extends HttpException {
+  readonly code = USAGE_STORE_UNAVAILABLE;
   constructor(readonly why: string) {
     super(
       {
