@@ -19,16 +19,19 @@ describe('License page: replicas (Chromium)', () => {
   let redis: RedisServer;
   let dir: string;
   let replicas: SampleProcess[] = [];
+  let base: Record<string, string>;
+  let keyVar: string;
+  let current: string;
 
   beforeAll(async () => {
     const kit = await LicenseTestKit.create();
     dir = await mkdtemp(join(tmpdir(), 'liberty-web-replicas-'));
-    const keyVar = unique('LIBERTY_TEST_KEY');
+    keyVar = unique('LIBERTY_TEST_KEY');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
     redis = await startRedis();
-    const base = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'web-replicas-admin-0123456789abcdef', REDIS_URL: redis.url, LIBERTY_BUS_INTERVAL_MS: '300' };
-    const current = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Current Corp' }) });
+    base = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'web-replicas-admin-0123456789abcdef', REDIS_URL: redis.url, LIBERTY_BUS_INTERVAL_MS: '300' };
+    current = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Current Corp' }) });
     const old = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Old Corp' }) });
     replicas = await Promise.all([
       SampleProcess.start({ ...base, [keyVar]: current, LIBERTY_REPLICA_ID: 'replica-a', LIBERTY_DATA_DIR: join(dir, 'a') }),
@@ -82,6 +85,37 @@ describe('License page: replicas (Chromium)', () => {
       }
     } finally {
       await context.close();
+    }
+  });
+
+  it('marks a replica that runs other framework settings (issue 18: the License tab shows one whose settings differ)', async () => {
+    // replica-c runs the current key but its own app.toml says soft: as a replica that could not
+    // apply a shared change would.
+    await writeFile(join(dir, 'soft.toml'), sampleToml({ keyVar, enforcement: 'soft' }));
+    const soft = await SampleProcess.start({ ...base, LIBERTY_CONFIG: join(dir, 'soft.toml'), [keyVar]: current, LIBERTY_REPLICA_ID: 'replica-c', LIBERTY_DATA_DIR: join(dir, 'c') });
+    const context = await browser.newContext({ baseURL: replicas[0]!.url });
+    try {
+      expect((await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })).status()).toBe(204);
+      const page = await context.newPage();
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        await page.goto('/settings/license');
+        await page.locator('#license[aria-busy="false"]').waitFor({ timeout: 15_000 });
+        if ((await page.locator('#replicas li[data-id="replica-c"]').count()) === 1) break;
+        if (Date.now() > deadline) throw new Error('the page never listed replica-c');
+        await page.waitForTimeout(300);
+      }
+      const other = page.locator('#replicas li[data-id="replica-c"]');
+      expect(await other.getAttribute('data-settings-differ')).toBe('true');
+      expect(await other.getAttribute('data-differs')).toBe('false'); // same key
+      expect(await other.textContent()).toContain('runs different settings');
+      expect(await page.locator('#replicas li[data-id="replica-b"]').getAttribute('data-settings-differ')).toBe('false');
+      expect(await page.locator('#replicas-note').textContent()).toBe(
+        '1 replica runs a different key than this one. 1 replica runs different framework settings than this one.',
+      );
+    } finally {
+      await context.close();
+      await soft.stop();
     }
   });
 });

@@ -79,11 +79,13 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
         id: expect.any(String),
         status: 'accepted',
         keyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+        settingsFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
         verifiedAt: expect.any(String),
         lastSeenAt: expect.any(String),
       });
     }
     expect(new Set(listed.map((r: { keyFingerprint: string }) => r.keyFingerprint)).size).toBe(1);
+    expect(new Set(listed.map((r: { settingsFingerprint: string }) => r.settingsFingerprint)).size).toBe(1);
   });
 
   it('500 concurrent AI messages spread over the replicas, 50 below the cap: exactly 50 are served', async () => {

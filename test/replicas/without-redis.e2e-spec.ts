@@ -42,7 +42,7 @@ describe('the sample app and the optional redis package', () => {
       const license = (await app.call('get', '/api/license')).body;
       expect(license.ai.usedToday).toBe(1);
       expect(license.replicas).toEqual([
-        { id: 'alone', status: 'accepted', keyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), verifiedAt: expect.any(String), lastSeenAt: expect.any(String) },
+        { id: 'alone', status: 'accepted', keyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), settingsFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), verifiedAt: expect.any(String), lastSeenAt: expect.any(String) },
       ]);
       // Alone because Redis is not configured (the Replicas card says "set REDIS_URL").
       expect(license.replicaBus).toBe('off');

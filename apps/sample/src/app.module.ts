@@ -22,6 +22,7 @@ import { PackagedAppsModule } from './packaged-apps/packaged-apps.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { ReplicasModule } from './replicas/replicas.module.js';
 import { SettingsModule } from './settings/settings.module.js';
+import { readSharedLicenseSettings } from './settings/shared-license-settings.js';
 import { UsageHistoryModule } from './usage-history/usage-history.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebModule } from './web/web.module.js';
@@ -30,8 +31,11 @@ import { WebModule } from './web/web.module.js';
  * `[license]` of app.toml as `LicenseModule` options (the key stays a `${NAME}` reference; with
  * `key_store = "database"` an activated key is kept in the database instead).
  */
-export function licenseOptionsFrom(config: ConfigService, configPath: string, database?: Database): LicenseModuleOptions {
-  const license = config.getOrThrow<AppConfig>(APP_CONFIG_NAMESPACE).license;
+export async function licenseOptionsFrom(config: ConfigService, configPath: string, database?: Database): Promise<LicenseModuleOptions> {
+  const fromFile = config.getOrThrow<AppConfig>(APP_CONFIG_NAMESPACE).license;
+  // With DATABASE_URL, settings changed at run time live in the database and win over app.toml.
+  const stored = database ? await readSharedLicenseSettings(database) : undefined;
+  const license = { ...fromFile, ...stored?.settings };
   const publicKeyPath = resolvePublicKeyPath(license.public_key_path, configPath, config.get('LIBERTY_PUBLIC_KEY_PATH'));
   const keyStore = database ? activationStoreFor(license.key_store, database) : undefined;
   return {

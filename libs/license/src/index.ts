@@ -5,7 +5,7 @@ export type { LicenseClockStore } from './interfaces/license-clock-store.interfa
 export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/license-options.interface.js';
 export { keyReferenceProblem } from './options/key-reference.util.js';
 export { LicenseConfigurationError } from './options/license-configuration.error.js';
-export { LicenseService, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
+export { LicenseService, LICENSE_SHARED_ORIGIN, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
 // Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
 export {
   LICENSE_KEY_STORE,

@@ -38,6 +38,12 @@ export interface LicenseOperation {
   readonly state: LicenseState;
 }
 
+/**
+ * `origin` of a `reconfigure()` / `reverify()` that applies what every replica already shares (e.g.
+ * settings read from the shared database): a bus does not announce it again.
+ */
+export const LICENSE_SHARED_ORIGIN = 'liberty.shared';
+
 /** Options of `reverify()`. */
 export interface ReverifyOptions {
   /** Tag carried by the `operations$` entry (default `local`). */
@@ -135,6 +141,17 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     return this.currentKey ? createHash('sha256').update(this.currentKey).digest('hex').slice(0, 16) : '';
   }
 
+  /**
+   * A fingerprint of the settings `reconfigure()` changes (key reference, public key, enforcement;
+   * 16 hex digits of a SHA-256): replicas that should run the same settings can be compared
+   * without showing them.
+   */
+  get settingsFingerprint(): string {
+    const { licenseKey, publicKeyPath, publicKey, enforcement } = this.options;
+    const identity = JSON.stringify([licenseKey ?? null, publicKeyPath ?? null, publicKey ?? null, enforcement ?? null]);
+    return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  }
+
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
   isLicensed(feature: string): boolean {
     return this.granted.has(feature);
@@ -215,8 +232,8 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * Changes the key reference, public key or enforcement and re-verifies. Invalid settings throw
    * a `LicenseConfigurationError` and change nothing.
    */
-  reconfigure(settings: LicenseRuntimeSettings): Promise<LicenseState> {
-    return this.announce('reconfigure', 'local', this.serialised(() => {
+  reconfigure(settings: LicenseRuntimeSettings, options: ReverifyOptions = {}): Promise<LicenseState> {
+    return this.announce('reconfigure', options.origin, this.serialised(() => {
       this.options = reconfiguredOptions(this.options, settings);
       this.keys.use(this.options.licenseKey);
       return this.verifyAndApply();

@@ -6,7 +6,7 @@ import type { Connector } from './connector.js';
 import { ConnectorSettingsStore } from './connector-settings.store.js';
 
 /** How often a replica re-reads the toggles other replicas may have changed. */
-const REFRESH_MS = 5_000;
+const REFRESH_MS = 2_000;
 
 /**
  * The connectors of app.toml, with the `licensed` toggles stored in the database applied over

@@ -78,6 +78,18 @@ export function migrations(_kind: DatabaseKind): MigrationProvider {
           .execute();
       },
     },
+    '2026-12-06-021-shared-settings': {
+      // Framework settings changed at run time, shared by every replica on PostgreSQL (issue 18).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('shared_settings')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
   return { getMigrations: async () => all };
 }

@@ -53,4 +53,14 @@ export interface DatabaseSchema {
     peak_users: number;
     ai_messages: number;
   };
+  /**
+   * Settings changed at run time that every replica must run (issue 18), with `DATABASE_URL` only:
+   * `license` holds the `[license]` settings PUT changed (JSON), `version` grows with each change.
+   */
+  shared_settings: {
+    name: string;
+    value: string;
+    version: number;
+    updated_at: string;
+  };
 }

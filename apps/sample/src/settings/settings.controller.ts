@@ -19,6 +19,7 @@ import { AppConfigStore } from '../config/app-config.store.js';
 import type { Connector } from '../connectors/connector.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { ConnectorSettingsDto, LicenseSettingsDto } from './settings.dto.js';
+import { SharedLicenseSettings } from './shared-license-settings.js';
 
 @Controller('api/settings')
 @Permissions('settings:framework')
@@ -28,22 +29,24 @@ export class SettingsController {
     private readonly license: LicenseService,
     private readonly connectors: ConnectorRegistry,
     private readonly env: ConfigService,
+    private readonly shared: SharedLicenseSettings,
   ) {}
 
   @Get('framework/license')
   licenseSettings(): LicenseSettings {
-    return pickSettings(this.store.config.license);
+    return pickSettings(this.shared.settings);
   }
 
   /**
-   * Validates, writes app.toml atomically, then re-verifies with the new settings (no restart).
+   * Validates, stores (app.toml atomically on SQLite; the shared database row with DATABASE_URL,
+   * see SharedLicenseSettings), then re-verifies with the new settings (no restart).
    * Changing `license_key`, `public_key_path` or `enforcement` also needs `license:write`, and the new key file
    * must be readable.
    * Any error leaves the file and the running license as they were.
    */
   @Put('framework/license')
   async updateLicenseSettings(@Body() dto: LicenseSettingsDto, @CurrentUser() user: AuthenticatedUser): Promise<LicenseSettings> {
-    const current = pickSettings(this.store.config.license);
+    const current = pickSettings(this.shared.settings);
     const next: LicenseSettings = {
       license_key: dto.license_key ?? current.license_key,
       public_key_path: dto.public_key_path ?? current.public_key_path,
@@ -75,25 +78,29 @@ export class SettingsController {
         });
       }
     }
-    await this.store.update(
-      (doc) => {
-        doc.license = { ...(doc.license as Record<string, unknown> | undefined), ...next };
-      },
-      async () => {
-        try {
-          await this.license.reconfigure({
-            licenseKey: next.license_key,
-            publicKeyPath: publicKeyPath ?? '',
-            enforcement: next.enforcement,
-          });
-        } catch (error) {
-          if (error instanceof LicenseConfigurationError) {
-            throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [error.message] });
-          }
-          throw error;
+    const apply = async () => {
+      try {
+        await this.license.reconfigure({
+          licenseKey: next.license_key,
+          publicKeyPath: publicKeyPath ?? '',
+          enforcement: next.enforcement,
+        });
+      } catch (error) {
+        if (error instanceof LicenseConfigurationError) {
+          throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [error.message] });
         }
-      },
-    );
+        throw error;
+      }
+    };
+    if (this.shared.shared) {
+      // PostgreSQL: stored for every replica (app.toml keeps the first values), then applied here
+      // and announced on the bus; the others re-read it at once, or by their poll without Redis.
+      await this.shared.change(next, apply);
+    } else {
+      await this.store.update((doc) => {
+        doc.license = { ...(doc.license as Record<string, unknown> | undefined), ...next };
+      }, apply);
+    }
     return next;
   }
 

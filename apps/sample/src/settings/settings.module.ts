@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConnectorsModule } from '../connectors/connectors.module.js';
 import { SettingsController } from './settings.controller.js';
+import { SharedLicenseSettings } from './shared-license-settings.js';
 
 @Module({
   imports: [ConnectorsModule],
   controllers: [SettingsController],
+  providers: [SharedLicenseSettings],
+  exports: [SharedLicenseSettings],
 })
 export class SettingsModule {}

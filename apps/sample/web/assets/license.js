@@ -90,36 +90,44 @@ function renderAi(ai) {
 
 /**
  * Every replica of this install, this one first. A replica whose key fingerprint differs from this
- * one's runs another key (typically the one a rolling key update missed): red dot and a note.
+ * one's runs another key (typically the one a rolling key update missed); one whose settings
+ * fingerprint differs runs other framework settings (enforcement, public key, key reference — e.g.
+ * a change it could not apply): red dot and a note.
  * `bus` says why the list may hold this replica alone: no REDIS_URL (`off`), or Redis down
  * (`unavailable`: the others are unknown, not gone).
  */
 function renderReplicas(replicas, bus) {
   const list = $('replicas');
-  const own = replicas[0]?.keyFingerprint;
-  let differing = 0;
+  const own = replicas[0];
+  let differingKeys = 0;
+  let differingSettings = 0;
   list.replaceChildren(
     ...replicas.map((replica, index) => {
-      const differs = replica.keyFingerprint !== own;
-      if (differs) differing++;
+      const otherKey = replica.keyFingerprint !== own?.keyFingerprint;
+      // A replica of an older version reports no settings fingerprint: nothing to compare.
+      const otherSettings = Boolean(replica.settingsFingerprint && own?.settingsFingerprint) && replica.settingsFingerprint !== own.settingsFingerprint;
+      if (otherKey) differingKeys++;
+      if (otherSettings) differingSettings++;
       const item = document.createElement('li');
       item.dataset.id = replica.id;
-      item.dataset.differs = String(differs);
+      item.dataset.differs = String(otherKey);
+      item.dataset.settingsDiffer = String(otherSettings);
       const dot = document.createElement('span');
-      // A replica is green only while its own key is accepted; red when rejected or running another key.
-      dot.className = differs || replica.status === 'rejected' ? 'dot dot--missing' : replica.status === 'accepted' ? 'dot' : 'dot dot--inactive';
+      // A replica is green only while its own key is accepted; red when rejected, running another key or other settings.
+      dot.className = otherKey || otherSettings || replica.status === 'rejected' ? 'dot dot--missing' : replica.status === 'accepted' ? 'dot' : 'dot dot--inactive';
       dot.setAttribute('aria-hidden', 'true');
       const name = document.createElement('code');
       name.textContent = replica.id;
       const details = document.createElement('span');
       details.className = 'replicas__details';
       const seen = new Date(replica.lastSeenAt).toLocaleTimeString('en-GB', { timeStyle: 'medium' });
-      details.textContent = `${replica.status} · key ${replica.keyFingerprint || 'none'} · seen ${seen}${index === 0 ? ' · this replica' : ''}`;
+      details.textContent = `${replica.status} · key ${replica.keyFingerprint || 'none'} · settings ${replica.settingsFingerprint || 'unknown'} · seen ${seen}${index === 0 ? ' · this replica' : ''}`;
       item.append(dot, name, details);
-      if (differs) {
+      for (const [differs, text] of [[otherKey, 'runs a different key'], [otherSettings, 'runs different settings']]) {
+        if (!differs) continue;
         const note = document.createElement('span');
         note.className = 'entitlements__note';
-        note.textContent = 'runs a different key';
+        note.textContent = text;
         item.append(note);
       }
       return item;
@@ -127,7 +135,11 @@ function renderReplicas(replicas, bus) {
   );
   const note = $('replicas-note');
   note.dataset.bus = bus;
-  note.hidden = bus === 'connected' && replicas.length > 1 && differing === 0;
+  note.hidden = bus === 'connected' && replicas.length > 1 && differingKeys === 0 && differingSettings === 0;
+  const differences = [
+    differingKeys > 0 ? `${plural(differingKeys, 'replica')} ${differingKeys === 1 ? 'runs' : 'run'} a different key than this one.` : '',
+    differingSettings > 0 ? `${plural(differingSettings, 'replica')} ${differingSettings === 1 ? 'runs' : 'run'} different framework settings than this one.` : '',
+  ].filter(Boolean);
   note.textContent =
     bus === 'unavailable'
       ? 'Redis is unreachable: the other replicas cannot be listed now. This replica keeps serving with its license.'
@@ -135,7 +147,7 @@ function renderReplicas(replicas, bus) {
         ? bus === 'off'
           ? 'Running alone (set REDIS_URL on every replica to list them here).'
           : 'No other replica has reported itself within the last 30 seconds.'
-        : `${plural(differing, 'replica')} ${differing === 1 ? 'runs' : 'run'} a different key than this one.`;
+        : differences.join(' ');
 }
 
 /**

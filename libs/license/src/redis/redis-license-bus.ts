@@ -3,7 +3,7 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { printable } from '../verification/rejection-reasons.js';
-import { LICENSE_FILE_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
+import { LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
 import type { ReplicaPresence } from '../state/replica-presence.util.js';
 import { checkTopic, OPERATIONS, parseMessage, type BusMessage } from './bus-message.js';
 import { CoalescedRun } from './coalesced-run.js';
@@ -129,7 +129,7 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     this.startedAt = Date.now();
     this.subscriptions.push(
       this.license.operations$.subscribe((operation) => {
-        if (operation.origin !== LICENSE_BUS_ORIGIN && operation.origin !== LICENSE_FILE_ORIGIN) void this.publish(operation.type);
+        if (![LICENSE_BUS_ORIGIN, LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN].includes(operation.origin)) void this.publish(operation.type);
       }),
       this.license.state$.subscribe(() => void this.beat()),
     );

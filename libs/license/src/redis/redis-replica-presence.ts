@@ -186,10 +186,11 @@ function parsePresence(raw: unknown): ReplicaPresence | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { id, status, keyFingerprint, verifiedAt, lastSeenAt } = value;
+  const { id, status, keyFingerprint, verifiedAt, lastSeenAt, settingsFingerprint = '' } = value;
   if (typeof id !== 'string' || id.length === 0 || id.length > 128) return undefined;
   if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
   if (typeof keyFingerprint !== 'string' || !/^([0-9a-f]{16})?$/.test(keyFingerprint)) return undefined;
   if (typeof verifiedAt !== 'string' || !ISO.test(verifiedAt) || typeof lastSeenAt !== 'string' || !ISO.test(lastSeenAt)) return undefined;
-  return { id, status: status as ReplicaPresence['status'], keyFingerprint, verifiedAt, lastSeenAt };
+  if (typeof settingsFingerprint !== 'string' || !/^([0-9a-f]{16})?$/.test(settingsFingerprint)) return undefined;
+  return { id, status: status as ReplicaPresence['status'], keyFingerprint, settingsFingerprint, verifiedAt, lastSeenAt };
 }

@@ -13,6 +13,12 @@ export interface ReplicaPresence {
    * `${SECRET}` reference) put there would be an offline guessing oracle for that value.
    */
   readonly keyFingerprint: string;
+  /**
+   * `LicenseService.settingsFingerprint`: the key reference, public key and enforcement this
+   * replica runs, so the License tab can show one whose settings differ. `''` from a replica
+   * that does not report it (an older version).
+   */
+  readonly settingsFingerprint: string;
   /** ISO-8601: when this replica last verified. */
   readonly verifiedAt: string;
   /** ISO-8601: when this replica last reported itself. */
@@ -23,6 +29,7 @@ export interface ReplicaPresence {
 export interface PresenceSource {
   readonly state: Pick<LicenseState, 'status' | 'verifiedAt' | 'claims'>;
   readonly keyFingerprint: string;
+  readonly settingsFingerprint: string;
 }
 
 /** This process's presence now (what a replica running alone lists). */
@@ -33,6 +40,7 @@ export function replicaPresenceOf(license: PresenceSource, id: string, now: Date
     status,
     // Verified claims exist only when the key's signature verified (accepted, or expired & co.).
     keyFingerprint: claims ? license.keyFingerprint : '',
+    settingsFingerprint: license.settingsFingerprint,
     verifiedAt: verifiedAt.toISOString(),
     lastSeenAt: now.toISOString(),
   };
