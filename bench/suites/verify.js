@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { verify as cryptoVerify } from 'node:crypto';
 import { decodeJwt, jwtVerify } from 'jose';
-import { publicKeySet, validateLicenseClaims, verifyLicenseToken } from '@liberty/license';
+import { publicKeySet, validateLicenseClaims, verifyLicenseToken } from '@liberty/license/verify';
 import { summarize, rotate, elapsedNs } from '../lib/stats.js';
 import { AUDIENCE, ISSUER, fixture, option } from '../lib/license-fixture.js';
 import { reply } from '../lib/child.js';

@@ -1,7 +1,7 @@
 // ai.doo keys through the built bin: `issue` mints an issuer-bound key (iss, sub, customer, tier,
 // products, seats, exp, no aud) and `verify --issuer aidoo.biz` accepts it without --audience and
 // without a note about aud, exactly as the module configured with `issuer` only does.
-import { isoSeconds } from '@liberty/license';
+import { isoSeconds } from '@liberty/license/verify';
 import { createVendor, DAY, decode, expectTokenNotEchoed, lines, nowSeconds, runCli, TIMEOUT, type Vendor } from './support/cli-harness.js';
 
 let vendor: Vendor;

@@ -4,7 +4,7 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:cryp
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isoSeconds, publicKeySet, verifyLicenseToken } from '@liberty/license';
+import { isoSeconds, publicKeySet, verifyLicenseToken } from '@liberty/license/verify';
 import { createVendor, DAY, decode, lines, nowSeconds, runCli, type Vendor, TIMEOUT } from './support/cli-harness.js';
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

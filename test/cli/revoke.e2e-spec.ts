@@ -3,7 +3,7 @@
 // against the library's own list verifier.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publicKeySet, verifyRevocationList, type PublicKeySet } from '@liberty/license';
+import { publicKeySet, verifyRevocationList, type PublicKeySet } from '@liberty/license/verify';
 import { b64url, createVendor, lines, runCli, TIMEOUT, type Vendor } from './support/cli-harness.js';
 
 let vendor: Vendor;

@@ -2,7 +2,7 @@
 // --at, --json and --issuer lists. Every case runs the built bin as a child process.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isoSeconds, utcDate } from '@liberty/license';
+import { isoSeconds, utcDate } from '@liberty/license/verify';
 import { b64url, createVendor, DAY, expectTokenNotEchoed, lines, nowSeconds, runCli, seedClaims, type Vendor, TIMEOUT } from './support/cli-harness.js';
 
 let vendor: Vendor;

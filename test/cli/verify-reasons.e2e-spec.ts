@@ -3,7 +3,7 @@
 // print exactly the reason the module would log.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publicKeySet, RejectionReason, utcDate, verifyLicenseToken, type PublicKeySet } from '@liberty/license';
+import { publicKeySet, RejectionReason, utcDate, verifyLicenseToken, type PublicKeySet } from '@liberty/license/verify';
 import {
   b64url,
   createVendor,

@@ -4,7 +4,7 @@
 // claims, every invalid one is rejected with a DESIGN.md section 4 reason.
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
-import { validateLicenseClaims, verifyLicenseToken, MAX_TOKEN_BYTES } from '@liberty/license';
+import { validateLicenseClaims, verifyLicenseToken, MAX_TOKEN_BYTES } from '@liberty/license/verify';
 import {
   DAY,
   FuzzTally,

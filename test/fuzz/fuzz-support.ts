@@ -3,7 +3,7 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
-import { publicKeySet, type PublicKeySet } from '@liberty/license';
+import { publicKeySet, type PublicKeySet } from '@liberty/license/verify';
 import { generateLicenseKeyPair, type PemKeyPair } from '@liberty/license-cli';
 
 /**

@@ -9,7 +9,7 @@ import {
   verifyLicenseToken,
   type LicenseVerification,
   type VerifyLicenseOptions,
-} from '@liberty/license';
+} from '@liberty/license/verify';
 import { signLicense } from '@liberty/license-cli';
 import {
   DAY,

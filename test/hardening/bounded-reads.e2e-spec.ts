@@ -14,7 +14,7 @@ import {
   FileReadError,
   loadPublicKeys,
   readBoundedFile,
-} from '@liberty/license';
+} from '@liberty/license/verify';
 import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license-cli';
 import { readAppConfig } from '../../apps/sample/src/config/app-config.js';
 import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key-store.js';

@@ -4,7 +4,7 @@
 // forge fields; every log line keeps exactly the fields of DESIGN.md section 4.
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { LICENSE_LOGGER_CONTEXT } from '@liberty/license';
+import { LICENSE_LOGGER_CONTEXT } from '../../libs/license/src/license.constants.js';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from '../library/support/capturing-logger.js';
 import { craftJws } from '../library/support/tokens.js';

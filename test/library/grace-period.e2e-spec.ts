@@ -6,19 +6,17 @@ import { jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { firstValueFrom, filter, timeout, type Observable } from 'rxjs';
+import { buildLicenseStatusView } from '@liberty/license/status';
 import {
-  buildLicenseStatusView,
   LicenseConfigurationError,
   LicenseModule,
   LicenseService,
   OnLicenseEvent,
-  publicKeySet,
-  verifyLicenseToken,
   type LicenseEvent,
   type LicenseGraceEvent,
   type LicenseModuleOptions,
-  type PublicKeySet,
 } from '@liberty/license';
+import { publicKeySet, verifyLicenseToken, type PublicKeySet } from '@liberty/license/verify';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
 import { CapturingLogger } from './support/capturing-logger.js';

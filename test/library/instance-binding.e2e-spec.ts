@@ -7,12 +7,14 @@ import {
   LicenseConfigurationError,
   LicenseModule,
   LicenseService,
+  type LicenseModuleOptions,
+} from '@liberty/license';
+import {
   publicKeySet,
   RejectionReason,
   verifyLicenseToken,
-  type LicenseModuleOptions,
   type PublicKeySet,
-} from '@liberty/license';
+} from '@liberty/license/verify';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
 import { CapturingLogger } from './support/capturing-logger.js';

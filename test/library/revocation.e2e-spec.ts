@@ -11,14 +11,16 @@ import {
   LicenseConfigurationError,
   LicenseModule,
   LicenseService,
+  type LicenseModuleOptions,
+  type LicenseState,
+} from '@liberty/license';
+import {
   MAX_REVOCATION_LIST_BYTES,
   publicKeySet,
   verifyLicenseToken,
   verifyRevocationList,
-  type LicenseModuleOptions,
-  type LicenseState,
   type PublicKeySet,
-} from '@liberty/license';
+} from '@liberty/license/verify';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
 import { CapturingLogger } from './support/capturing-logger.js';

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { buildLicenseStatusView, licenseBanner, LicenseService, type LicenseState } from '@liberty/license';
+import { buildLicenseStatusView, licenseBanner } from '@liberty/license/status';
+import { LicenseService, type LicenseState } from '@liberty/license';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import type { SatelliteSettings } from './satellite-config.js';
 import { SATELLITE_SETTINGS } from './satellite.constants.js';

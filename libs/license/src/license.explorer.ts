@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { GUARDS_METADATA } from '@nestjs/common/constants.js';
+import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { filter, type Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import { printable } from './verification/rejection-reasons.js';
@@ -10,6 +11,7 @@ import { LicenseConfigurationError } from './options/license-configuration.error
 import { LicenseService } from './license.service.js';
 import { LICENSE_EVENT_HANDLER } from './decorators/on-license-event.decorator.js';
 import { RequiresLicense } from './decorators/requires-license.decorator.js';
+import { LicenseGuard } from './license.guard.js';
 
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
@@ -18,6 +20,12 @@ function classOf(wrapper: InstanceWrapper): (Function & { prototype: object }) |
   if (wrapper.isFactory || wrapper.isNotMetatype) return undefined;
   const metatype = wrapper.metatype as Function | null | undefined;
   return typeof metatype === 'function' && metatype.prototype ? (metatype as Function & { prototype: object }) : undefined;
+}
+
+/** A guard given as a class or an instance, that is (or extends) `LicenseGuard`. */
+function isLicenseGuard(guard: unknown): boolean {
+  const type = typeof guard === 'function' ? guard : (guard as { constructor?: unknown } | null)?.constructor;
+  return typeof type === 'function' && (type === LicenseGuard || type.prototype instanceof LicenseGuard);
 }
 
 /**
@@ -34,6 +42,7 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly license: LicenseService,
+    private readonly appConfig: ApplicationConfig,
   ) {}
 
   onModuleInit(): void {
@@ -55,12 +64,37 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
       const owner = classOf(wrapper);
       if (!owner || seen.has(owner)) continue;
       seen.add(owner);
-      this.checkFeatures(this.reflector.get(RequiresLicense, owner), owner.name);
+      const onClass = this.reflector.get(RequiresLicense, owner);
+      this.checkFeatures(onClass, owner.name);
       for (const method of this.scanner.getAllMethodNames(owner.prototype)) {
         const handler = (owner.prototype as Record<string, unknown>)[method];
         if (typeof handler !== 'function') continue;
-        this.checkFeatures(this.reflector.get(RequiresLicense, handler), `${owner.name}.${method}`);
+        const onHandler = this.reflector.get(RequiresLicense, handler);
+        this.checkFeatures(onHandler, `${owner.name}.${method}`);
+        if (onClass !== undefined || onHandler !== undefined) this.warnIfOpen(owner, handler, `${owner.name}.${method}`, onHandler ?? onClass);
       }
+    }
+  }
+
+  /**
+   * A requirement nothing enforces is a route left open without a word: warn at startup, naming the
+   * handler, when no `LicenseGuard` is in its chain (route, controller or global) or the list is empty.
+   */
+  private warnIfOpen(owner: Function, handler: Function, where: string, features: readonly string[] | undefined): void {
+    if (features !== undefined && features.length === 0) {
+      this.logger.warn(`@RequiresLicense([]) on ${printable(where, 200)} requires nothing: the route is open`);
+      return;
+    }
+    const guards = [
+      ...this.appConfig.getGlobalGuards(),
+      ...((Reflect.getMetadata(GUARDS_METADATA, owner) as unknown[] | undefined) ?? []),
+      ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[] | undefined) ?? []),
+    ];
+    if (!guards.some(isLicenseGuard)) {
+      this.logger.warn(
+        `@RequiresLicense on ${printable(where, 200)} has no LicenseGuard in its chain, so it is not enforced: ` +
+          'add @UseGuards(LicenseGuard) to the route or its controller, or provide it as APP_GUARD',
+      );
     }
   }
 

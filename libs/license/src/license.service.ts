@@ -1,3 +1,4 @@
+import type { LicenseFeature } from './interfaces/license-feature.interface.js';
 import { createHash } from 'node:crypto';
 import {
   Injectable,
@@ -153,7 +154,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Whether the current license grants `feature` (`connector:sap`). An in-memory lookup. */
-  isLicensed(feature: string): boolean {
+  isLicensed(feature: LicenseFeature): boolean {
     return this.granted.has(feature);
   }
 
@@ -163,7 +164,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** `isLicensed(feature)` now and on every change (distinct values only). */
-  watch(feature: string): Observable<boolean> {
+  watch(feature: LicenseFeature): Observable<boolean> {
     return this.states.pipe(
       map((state) => state.entitlements.features.has(feature)),
       distinctUntilChanged(),

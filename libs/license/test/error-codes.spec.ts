@@ -7,7 +7,6 @@ import { RedisUnavailableError } from '../src/redis/redis-client.js';
 import {
   AiMessageLimitReachedException,
   AiProviderNotLicensedException,
-  FileReadError,
   KeyStoreReadError,
   LicenseActivationError,
   LicenseConfigurationError,
@@ -16,6 +15,7 @@ import {
   SeatLimitReachedException,
   UsageStoreUnavailableException,
 } from '../src/index.js';
+import { FileReadError } from '../src/verify/index.js';
 
 const rows: [string, string, Error & { code?: string }][] = [
   ['LicenseConfigurationError', 'LICENSE_CONFIGURATION_INVALID', new LicenseConfigurationError('License configuration error: x: y')],

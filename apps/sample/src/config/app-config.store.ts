@@ -3,7 +3,7 @@ import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { HttpStatus, Inject, Injectable, InternalServerErrorException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { FileReadError } from '@liberty/license';
+import { FileReadError } from '@liberty/license/verify';
 import { stringify } from 'smol-toml';
 import { APP_CONFIG_NAMESPACE, APP_CONFIG_PATH } from './app-config.constants.js';
 import { AppConfigError, parseToml, readConfigText, validateAppConfig, type AppConfig } from './app-config.js';

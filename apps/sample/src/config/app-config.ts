@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
-import { FEATURE_ID_PATTERN, FILE_SIZE_CAPS, FileReadError, keyReferenceProblem as licenseKeyReferenceProblem, readBoundedFile } from '@liberty/license';
+import { FEATURE_ID_PATTERN, FILE_SIZE_CAPS, FileReadError, readBoundedFile } from '@liberty/license/verify';
+import { keyReferenceProblem as licenseKeyReferenceProblem } from '@liberty/license';
 
 export type Enforcement = 'restricted' | 'soft';
 

@@ -1,6 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { LicenseGuard, LicenseService, parseFeature } from '@liberty/license';
+import { LicenseGuard, LicenseService } from '@liberty/license';
+import { parseFeature } from '@liberty/license/verify';
 import { ConnectorRegistry } from './connector-registry.js';
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LicensedRegistry, LicenseService, printable } from '@liberty/license';
+import { LicensedRegistry, LicenseService } from '@liberty/license';
+import { printable } from '@liberty/license/verify';
 import { isDatabaseUnavailable } from '../database/database-availability.js';
 import { AppConfigStore } from '../config/app-config.store.js';
 import type { Connector } from './connector.js';

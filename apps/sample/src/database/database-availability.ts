@@ -1,5 +1,5 @@
 import { Logger, ServiceUnavailableException } from '@nestjs/common';
-import { printable } from '@liberty/license';
+import { printable } from '@liberty/license/verify';
 import type {
   CompiledQuery,
   DatabaseConnection,

@@ -1,4 +1,5 @@
-import { humanDate, timeLeft, userCapLevel, type LicenseState, type UserCapLevel } from '@liberty/license';
+import { humanDate, timeLeft, userCapLevel, type UserCapLevel } from '@liberty/license/status';
+import { type LicenseState } from '@liberty/license';
 
 export { humanDate, timeLeft };
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AiUsageLimiter, buildLicenseStatusView, LicenseService, type LicenseStatusView, type ReplicaPresence } from '@liberty/license';
+import { AiUsageLimiter, LicenseService } from '@liberty/license';
+import { buildLicenseStatusView, type LicenseStatusView, type ReplicaPresence } from '@liberty/license/status';
 import { AppConfigStore } from '../config/app-config.store.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { AppRegistry } from '../packaged-apps/app-registry.js';

@@ -1,5 +1,6 @@
 import { Body, ConflictException, Controller, Delete, Get, HttpCode, Post, UnprocessableEntityException } from '@nestjs/common';
-import { LicenseActivationError, LicenseService, ReadOnlyKeyStoreError, toAidooStatus } from '@liberty/license';
+import { LicenseActivationError, LicenseService, ReadOnlyKeyStoreError } from '@liberty/license';
+import { toAidooStatus } from '@liberty/license/status';
 import { Permissions } from '../auth/permissions.decorator.js';
 import { ActivateLicenseDto } from './activation.dto.js';
 import { LicenseOverviewService } from './license-overview.service.js';

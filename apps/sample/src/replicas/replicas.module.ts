@@ -1,5 +1,7 @@
 import { Injectable, Module, Optional, type DynamicModule } from '@nestjs/common';
-import { LicenseService, printable, replicaPresenceOf, type ReplicaPresence } from '@liberty/license';
+import { LicenseService } from '@liberty/license';
+import { printable } from '@liberty/license/verify';
+import { replicaPresenceOf, type ReplicaPresence } from '@liberty/license/status';
 // `@liberty/license/redis` loads `redis` only when it connects, i.e. only with REDIS_URL.
 import { defaultReplicaId, LicenseRedisModule, RedisLicenseBus } from '@liberty/license/redis';
 

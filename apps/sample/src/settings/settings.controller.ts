@@ -10,7 +10,8 @@ import {
   Put,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LicenseConfigurationError, LicenseService, loadPublicKeys } from '@liberty/license';
+import { LicenseConfigurationError, LicenseService } from '@liberty/license';
+import { loadPublicKeys } from '@liberty/license/verify';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LICENSE_SHARED_ORIGIN, LicenseService, printable } from '@liberty/license';
+import { LICENSE_SHARED_ORIGIN, LicenseService } from '@liberty/license';
+import { printable } from '@liberty/license/verify';
 import type { Subscription } from 'rxjs';
 import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.js';
 import { AppConfigStore } from '../config/app-config.store.js';

@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AiUsageLimiter, printable, utcDay } from '@liberty/license';
+import { AiUsageLimiter } from '@liberty/license';
+import { utcDate } from '@liberty/license/verify';
+import { printable } from '@liberty/license/verify';
 import { isDatabaseUnavailable } from '../database/database-availability.js';
 import { UsersService } from '../users/users.service.js';
 import { UsageHistoryStore } from './usage-history.store.js';
@@ -48,7 +50,7 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
       this.aiUnavailable = ai.status === 'rejected';
       if (users.status === 'rejected') return this.warn('sample not recorded', users.reason);
       try {
-        await this.store.record({ day: utcDay(now), peakUsers: users.value, ...(ai.status === 'fulfilled' ? { aiMessages: ai.value } : {}) });
+        await this.store.record({ day: utcDate(now), peakUsers: users.value, ...(ai.status === 'fulfilled' ? { aiMessages: ai.value } : {}) });
       } catch (error) {
         this.warn('sample not recorded', error);
       }

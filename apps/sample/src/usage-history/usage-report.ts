@@ -1,4 +1,5 @@
-import { userCapOf, type LicenseState } from '@liberty/license';
+import { userCapOf } from '@liberty/license/status';
+import { type LicenseState } from '@liberty/license';
 import type { UsageDay } from './usage-history.store.js';
 
 /** One day of the report: `null` figures where no sample was recorded that day. */

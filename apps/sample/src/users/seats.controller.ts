@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { LicenseService, SeatLimiter, userCapLevel, type UserCapLevel } from '@liberty/license';
+import { LicenseService, SeatLimiter } from '@liberty/license';
+import { userCapLevel, type UserCapLevel } from '@liberty/license/status';
 import { Permissions } from '../auth/permissions.decorator.js';
 import { seatMeter, type SeatMeterLevel } from '../license/license-condition.js';
 

@@ -1,4 +1,5 @@
 import { Reflector } from '@nestjs/core';
+import type { LicenseFeature } from '../interfaces/license-feature.interface.js';
 
 /**
  * Marks a handler or controller as needing licensed features (all of them, when several are
@@ -9,6 +10,6 @@ import { Reflector } from '@nestjs/core';
  * @Get('sap/orders') orders() { … }
  * ```
  */
-export const RequiresLicense = Reflector.createDecorator<string | readonly string[], readonly string[]>({
+export const RequiresLicense = Reflector.createDecorator<LicenseFeature | readonly LicenseFeature[], readonly string[]>({
   transform: (features) => (typeof features === 'string' ? [features] : [...features]),
 });

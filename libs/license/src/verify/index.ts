@@ -1,5 +1,6 @@
 // @liberty/license/verify — verification without NestJS: for scripts, other frameworks and the
-// CLI. Verify a key against the vendor's public keys, with the same rules and reasons as the module.
+// CLI. Verify a key against the vendor's public keys, with the same rules and reasons as the module;
+// parse feature ids; read operator-named files with a size cap; escape values for log lines.
 export {
   verifyLicenseToken,
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
@@ -9,7 +10,10 @@ export {
 } from '../verification/license-verifier.js';
 export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from '../verification/public-keys.js';
 export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from '../verification/license-claims.js';
-export { RejectionReason, isoSeconds, utcDate } from '../verification/rejection-reasons.js';
+export { RejectionReason, isoSeconds, utcDate, printable } from '../verification/rejection-reasons.js';
+export { parseFeature, type ParsedFeature } from '../state/license-feature.util.js';
+// Files an operator names (public keys, key files, config): regular files only, read up to a cap.
+export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from '../files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from '../verification/compact-jws.js';
 export {
   verifyRevocationList,
