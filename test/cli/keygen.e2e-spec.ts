@@ -93,4 +93,18 @@ describe('liberty-license keygen', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/cannot create --out .*a-file\/sub: (ENOTDIR|EEXIST)/);
   }, TIMEOUT);
+
+  it('an --out under a parent that can never hold it (/proc/nope) fails at once, not a busy loop of recursive mkdir', async () => {
+    const started = Date.now();
+    const result = await runCli(['keygen', '--out', '/proc/nope/keys', '--bits', '2048']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot create --out \/proc\/nope\/keys: E[A-Z]+/);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT / 2); // it used to spin until killed
+  }, TIMEOUT);
+
+  it('creates missing parents of --out with mode 0700 each', async () => {
+    const out = join(root, 'deep', 'er', 'keys');
+    expect((await runCli(['keygen', '--out', out, '--bits', '2048'])).code).toBe(0);
+    for (const dir of [join(root, 'deep'), join(root, 'deep', 'er'), out]) expect(((await stat(dir)).mode & 0o777).toString(8)).toBe('700');
+  }, TIMEOUT);
 });

@@ -233,8 +233,8 @@ describe('a satellite fed by a real HTTP hub', () => {
 
   it.each<[number, string, string]>([
     [500, 'license hub unreachable (HTTP 500)', 'not-configured'],
-    [401, 'license hub unreachable (HTTP 401; check the token, it needs license:read)', 'rejected'],
-    [403, 'license hub unreachable (HTTP 403; check the token, it needs license:read)', 'rejected'],
+    [401, 'license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)', 'rejected'],
+    [403, 'license hub unreachable (HTTP 403; the hub refused the token: check that it is valid and may read the license status)', 'rejected'],
     [302, 'license hub unreachable (HTTP 302; redirects are not followed, configure the final URL)', 'not-configured'],
   ])('HTTP %i gives a clear warning', async (status, warning, licenseStatus) => {
     hub.handler = (_request, response) => {
@@ -329,7 +329,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     hub.answer({ message: 'Unauthorized' }, 401);
     const state = await s.license.refresh();
     expect(state).toMatchObject({ status: 'rejected', reason: 'hub refused the token (HTTP 401)' });
-    expect(state.warnings).toEqual(['license hub unreachable (HTTP 401; check the token, it needs license:read)']);
+    expect(state.warnings).toEqual(['license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)']);
     expect(s.license.isLicensed('product:pika')).toBe(false);
   });
 

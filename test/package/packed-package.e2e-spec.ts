@@ -49,6 +49,12 @@ describe('the tarball', () => {
     expect(readFileSync(join(unpacked, 'dist/index.d.ts'), 'utf8')).not.toMatch(/signLicense|generateLicenseKeyPair/);
   });
 
+  it('ships self-contained declarations: no reference to a design file users do not have; LicenseGuard documented', () => {
+    const declarations = files.filter((f) => f.endsWith('.d.ts'));
+    expect(declarations.filter((f) => /DESIGN/.test(readFileSync(join(unpacked, f), 'utf8')))).toEqual([]);
+    expect(readFileSync(join(unpacked, 'dist/license.guard.d.ts'), 'utf8')).toMatch(/Enforces `@RequiresLicense\(\)`[\s\S]*?\*\/\s*export declare class LicenseGuard/);
+  });
+
   it('ships no sources, specs or build caches', () => {
     expect(files.filter((f) => /(^src\/|\.spec\.|\.tsbuildinfo$|\.ts$(?<!\.d\.ts$))/.test(f))).toEqual([]);
   });

@@ -175,7 +175,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     expect(await licenseOf(wrong.url)).toMatchObject({
       status: 'rejected',
       reason: 'hub refused the token (HTTP 401)',
-      warnings: ['license hub unreachable (HTTP 401; check the token, it needs license:read)'],
+      warnings: ['license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)'],
     });
 
     const response = await request(hub.url)
@@ -185,7 +185,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const weak = await startSatellite(hub.url, response.body.token);
     expect(await licenseOf(weak.url)).toMatchObject({
       reason: 'hub refused the token (HTTP 403)',
-      warnings: ['license hub unreachable (HTTP 403; check the token, it needs license:read)'],
+      warnings: ['license hub unreachable (HTTP 403; the hub refused the token: check that it is valid and may read the license status)'],
     });
     await request(weak.url).get('/api/pika/run').expect(200);
   });

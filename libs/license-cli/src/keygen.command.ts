@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_RSA_BITS, generateLicenseKeyPair } from './license-signer.js';
 import { MIN_RSA_BITS } from '@liberty/license/verify';
 import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, parseCount, type ParsedArgs, requiredValue, UsageError } from '@liberty/license/cli';
@@ -39,11 +39,7 @@ export const keygenCommand: CliCommand = {
     for (const path of [privatePath, publicPath]) {
       if (await exists(path)) throw new UsageError(`${path} already exists; keygen never overwrites a key (choose another --out)`);
     }
-    try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-    } catch (error) {
-      throw new UsageError(`cannot create --out ${dir}: ${codeOf(error)}`);
-    }
+    await makeDirectory(dir);
     // mkdir leaves an existing directory as it is: one that other users can write to (0777, 0775)
     // lets them replace or remove the private key beside its 0600 mode. Refused, not chmod-ed: the
     // directory is the operator's, and tightening it behind their back could break something.
@@ -82,6 +78,27 @@ async function writeNew(path: string, content: string, mode: number): Promise<vo
     await handle.writeFile(content, 'utf8');
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents (mode 0700), one level at a time. Not `mkdir(…, {
+ * recursive: true })`: where a parent can never be created (`/proc/nope`), Node's recursive mkdir
+ * retries forever at full CPU instead of failing.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let path = dir; !(await exists(path)); path = dirname(path)) {
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) {
+    try {
+      await mkdir(path, { mode: 0o700 });
+    } catch (error) {
+      if (codeOf(error) === 'EEXIST') continue; // created meanwhile: the mode check below still applies
+      throw new UsageError(`cannot create --out ${dir}: ${codeOf(error)}`);
+    }
   }
 }
 

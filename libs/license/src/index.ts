@@ -6,7 +6,7 @@ export type { LicenseModuleOptions, LicenseEnforcement } from './interfaces/lice
 export { keyReferenceProblem } from './options/key-reference.util.js';
 export { LicenseConfigurationError } from './options/license-configuration.error.js';
 export { LicenseService, LICENSE_SHARED_ORIGIN, type LicenseRuntimeSettings, type LicenseOperation, type ReverifyOptions } from './license.service.js';
-// Where the key comes from (DESIGN.md 5a): the environment (default, read-only), a file, the host's store.
+// Where the key comes from: the environment (default, read-only), a file, the host's store.
 export {
   LICENSE_KEY_STORE,
   KeyStoreReadError,
@@ -86,7 +86,7 @@ export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from '.
 export { RejectionReason, isoSeconds, utcDate, printable, publicReason } from './verification/rejection-reasons.js';
 export { normalisePastedKey } from './verification/pasted-key.js';
 export { AIDOO_ISSUER, AIDOO_TIERS } from './verification/aidoo-claims.js';
-// Bounded reads of operator-named files (DESIGN 8); the sample app reads its config with it.
+// Bounded reads of operator-named files; the sample app reads its config with it.
 export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from './files/bounded-file-read.js';
 export { MAX_TOKEN_BYTES } from './verification/compact-jws.js';
 // Offline revocation: the vendor's signed list of revoked key ids (jti).

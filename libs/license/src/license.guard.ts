@@ -12,6 +12,14 @@ import { RequiresLicense } from './decorators/requires-license.decorator.js';
 
 const NONE: readonly string[] = [];
 
+/** A handler's requirement, cached for the class it was first seen on (nearly always the only one). */
+interface CachedRequirement {
+  readonly owner: object;
+  readonly required: readonly string[];
+  /** Other classes sharing this handler (an inherited method): their own requirement each. */
+  others?: WeakMap<object, readonly string[]>;
+}
+
 /**
  * Enforces `@RequiresLicense()`. Use it per route, per controller or as `APP_GUARD`, on HTTP
  * controllers, GraphQL resolvers, WebSocket gateways and microservice handlers.
@@ -22,14 +30,6 @@ const NONE: readonly string[] = [];
  * `extensions.code: 'LICENSE_REQUIRED'`, a `WsException` (the client's `exception` event) or an
  * `RpcException`.
  */
-/** A handler's requirement, cached for the class it was first seen on (nearly always the only one). */
-interface CachedRequirement {
-  readonly owner: object;
-  readonly required: readonly string[];
-  /** Other classes sharing this handler (an inherited method): their own requirement each. */
-  others?: WeakMap<object, readonly string[]>;
-}
-
 @Injectable()
 export class LicenseGuard implements CanActivate {
   private readonly requirements = new WeakMap<object, CachedRequirement>();
@@ -69,7 +69,7 @@ export class LicenseGuard implements CanActivate {
     return merged.length > 0 ? Object.freeze([...new Set(merged)]) : NONE;
   }
 
-  /** The 403 for a missing feature (DESIGN.md section 5). Override to change the HTTP body. */
+  /** The 403 for a missing feature. Override to change the HTTP body. */
   protected lockedException(feature: string): HttpException {
     return licenseRequiredHttpException(this.lockedBody(feature));
   }

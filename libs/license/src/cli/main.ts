@@ -8,7 +8,7 @@ import { verifyCommand } from './verify.command.js';
 
 /** What a customer runs: the runtime package ships these and nothing that signs. */
 const CUSTOMER_COMMANDS: readonly CliCommand[] = [verifyCommand, inspectCommand];
-/** The vendor's tools, in the separate package @liberty/license-cli (DESIGN 6). */
+/** The vendor's tools, in the separate package @liberty/license-cli. */
 export const VENDOR_PACKAGE = '@liberty/license-cli';
 const VENDOR_COMMAND_NAMES = ['keygen', 'issue', 'revoke'] as const;
 

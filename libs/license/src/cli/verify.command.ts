@@ -115,7 +115,7 @@ async function readPublicKey(args: ParsedArgs, io: CliIo): Promise<string> {
   throw new UsageError(`no public key: pass --public-key PATH or set ${PUBLIC_KEY_PATH_VARIABLE}`);
 }
 
-/** The text report: the five seed lines of DESIGN.md section 6, then any other grants. */
+/** The text report: the five documented lines, then any other grants. */
 function describe(verification: LicenseVerification, now: Date): string[] {
   if (verification.status === 'rejected') {
     const lines = [`license rejected — reason="${verification.reason}"`];
@@ -143,7 +143,7 @@ function describe(verification: LicenseVerification, now: Date): string[] {
 function identity(claims: LicenseClaims, now: Date): string[] {
   const exp = new Date(claims.exp * 1000);
   return [
-    `customer=${quoted(claims.customer)} edition=${quoted(claims.edition ?? claims.tier ?? '')}`,
+    `customer=${quoted(claims.customer)}` + (claims.edition ?? claims.tier ? ` edition=${quoted((claims.edition ?? claims.tier)!)}` : ''),
     `expires=${isoSeconds(exp)} (${relativeDays(exp, now)})`,
   ];
 }

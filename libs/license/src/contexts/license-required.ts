@@ -3,7 +3,7 @@ import { LICENSE_REQUIRED } from '../license.constants.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { publicReason } from '../verification/rejection-reasons.js';
 
-/** What every transport carries when a call needs a feature the license does not grant (DESIGN 5d). */
+/** What every transport carries when a call needs a feature the license does not grant. */
 export interface LicenseRequiredBody {
   readonly statusCode: 403;
   readonly code: typeof LICENSE_REQUIRED;
@@ -20,7 +20,7 @@ export function licenseRequiredBody(feature: string, state: LicenseState): Licen
     feature,
     message: `Locked — requires license ${feature}`,
     licenseStatus: state.status,
-    // Often answered to anonymous callers: the category only, never a file path (DESIGN 8).
+    // Often answered to anonymous callers: the category only, never a file path.
     reason: publicReason(state.reason) ?? null,
   };
 }

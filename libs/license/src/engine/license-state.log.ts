@@ -4,7 +4,7 @@ import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { isoSeconds, printable } from '../verification/rejection-reasons.js';
 
 /*
- * The log lines of DESIGN.md section 4, in one place. Every value taken from a key is escaped
+ * The documented log lines, in one place. Every value taken from a key is escaped
  * (`printable`); the key itself is never logged.
  */
 
@@ -14,7 +14,7 @@ export function logLicenseState(logger: Logger, state: LicenseState): void {
     const c = state.claims;
     const edition = c.edition ?? c.tier ?? '';
     logger.log(
-      `license accepted — customer="${printable(c.customer, 200)}" edition="${printable(edition, 200)}" ` +
+      `license accepted — customer="${printable(c.customer, 200)}" ${edition === '' ? '' : `edition="${printable(edition, 200)}" `}` +
         `expires=${isoSeconds(new Date(c.exp * 1000))}`,
     );
     if (state.grace) logger.warn(graceWarning(new Date(c.exp * 1000), state.grace.endsAt));

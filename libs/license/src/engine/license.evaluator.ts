@@ -20,7 +20,7 @@ export interface LicenseEvaluation {
   readonly key: string;
   /**
    * Set when the key store could not be read (why): the state is then the store's last answer
-   * re-verified, with `why` among its warnings — an outage never changes the license (DESIGN.md 5e).
+   * re-verified, with `why` among its warnings — an outage never changes the license.
    */
   readonly unreadable?: string;
 }

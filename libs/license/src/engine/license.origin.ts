@@ -40,7 +40,7 @@ export type LicenseOriginFactory = (context: LicenseOriginContext) => LicenseOri
 
 /** A key verified here: read from its store, retried with backoff while the store cannot be read. */
 export class LocalKeyOrigin implements LicenseOrigin {
-  /** Re-reads a key store that could not be read, with backoff, until it answers (DESIGN.md 5e). */
+  /** Re-reads a key store that could not be read, with backoff, until it answers. */
   private readonly storeRetry: KeyStoreRetry;
 
   constructor(private readonly context: LicenseOriginContext) {

@@ -3,7 +3,7 @@ import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /**
- * Size caps for the files an operator names (DESIGN 8). A PEM public key is a few KiB, a license
+ * Size caps for the files an operator names. A PEM public key is a few KiB, a license
  * key under the verifier's 8 KiB, a config file a few KiB; the caps leave generous room and still
  * bound memory.
  */

@@ -30,7 +30,7 @@ export interface HubSourceClock {
 
 const SYSTEM_CLOCK: HubSourceClock = { now: () => Date.now(), random: () => Math.random() };
 
-/** The reasons a satellite gives when it no longer trusts the hub's last answer (DESIGN.md 5b). */
+/** The reasons a satellite gives when it no longer trusts the hub's last answer. */
 export const HubRejection = {
   /** No good answer for `maxStaleSeconds`. */
   unreachable: 'hub unreachable',

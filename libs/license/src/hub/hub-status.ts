@@ -2,8 +2,7 @@ import { FEATURE_ID_PATTERN } from '../verification/license-claims.js';
 import { printable } from '../verification/rejection-reasons.js';
 
 /**
- * A hub's answer as a satellite reads it: ai.doo's status with the fixed JSON types of DESIGN.md
- * 7a. Zero values (`""`, `0`, `[]`) mean "unknown"; `error` is `""` when `valid`.
+ * A hub's answer as a satellite reads it: ai.doo's status with fixed JSON types. Zero values (`""`, `0`, `[]`) mean "unknown"; `error` is `""` when `valid`.
  */
 export interface HubStatus {
   readonly valid: boolean;

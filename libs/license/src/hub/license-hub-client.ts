@@ -90,7 +90,7 @@ function dateHeader(response: Response): number | undefined {
 }
 
 function httpProblem(status: number): string {
-  if (status === 401 || status === 403) return `HTTP ${status}; check the token, it needs license:read`;
+  if (status === 401 || status === 403) return `HTTP ${status}; the hub refused the token: check that it is valid and may read the license status`;
   if (status >= 300 && status < 400) return `HTTP ${status}; redirects are not followed, configure the final URL`;
   return `HTTP ${status}`;
 }

@@ -1,6 +1,6 @@
 /**
  * Where an app keeps the latest wall-clock time it has seen, so that a clock set back across a
- * restart is caught (DESIGN.md 5b, "one clock"): at startup the library reads it, and while the
+ * restart is caught: at startup the library reads it, and while the
  * wall clock is behind it, keys are judged at that recorded time — a key that expired before it
  * stays expired. The sample app keeps it in its database (every replica shares it).
  */

@@ -1,6 +1,6 @@
 /**
  * `LicenseModule.forRoot({ hub })`: a satellite reads its license from a hub's ai.doo status
- * endpoint instead of verifying a key of its own (DESIGN.md 5b).
+ * endpoint instead of verifying a key of its own.
  */
 export interface LicenseHubOptions {
   /**

@@ -39,7 +39,7 @@ export interface LicenseModuleOptions {
   /** Days before expiry at which `license.expiring` fires, once each per key. Default: [30, 7]. */
   expiryWarningDays?: number[];
   /**
-   * Where the key comes from (DESIGN.md section 5a). Default: the environment store (read-only;
+   * Where the key comes from. Default: the environment store (read-only;
    * `licenseKey` names the variable). A `FileKeyStore`, or the host's own `LicenseKeyStore`
    * (an instance, or a class Nest instantiates with the app's global providers), makes
    * `LicenseService.activate()` / `deactivate()` available.

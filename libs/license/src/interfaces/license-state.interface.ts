@@ -17,7 +17,7 @@ export interface LicenseEntitlements {
 /** An immutable snapshot of the license, replaced whole on every (re)verification. */
 export interface LicenseState {
   readonly status: LicenseStatus;
-  /** The rejection reason (DESIGN.md section 4) when `status` is `rejected`. */
+  /** The rejection reason when `status` is `rejected`. */
   readonly reason?: string;
   /** Verified claims; kept after a verified key is rejected (expired), so admins see what expired. */
   readonly claims?: LicenseClaims;

@@ -10,7 +10,7 @@ export interface KeyStoreRetryDelays {
 export const KEY_STORE_RETRY_DELAYS: KeyStoreRetryDelays = { initialMs: 500, maxMs: 5_000 };
 
 /**
- * A key store that cannot be read is an outage, not a deactivation (DESIGN.md 5e): the service keeps
+ * A key store that cannot be read is an outage, not a deactivation: the service keeps
  * its license, this class says so ONCE in the log, re-reads the store with backoff until it answers,
  * and says once that it answered again. A replica thus recovers by itself, without a Re-verify.
  * The cap keeps the recovery within about 5 s of the store coming back; one small read per replica

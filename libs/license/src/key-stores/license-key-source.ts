@@ -13,7 +13,7 @@ export class LicenseKeySource {
   /**
    * The store's last answer (a key, or "no key"), kept through read failures: a store that cannot
    * be read right now (a database or Redis outage) says nothing about the key, so the evaluator
-   * goes on with this answer (DESIGN.md 5e). Forgotten when the store changes.
+   * goes on with this answer. Forgotten when the store changes.
    */
   private answer?: Exclude<KeyRead, { kind: 'unreadable' }>;
 

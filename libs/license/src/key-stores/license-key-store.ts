@@ -1,8 +1,8 @@
 /**
- * Where the license key comes from (DESIGN.md section 5a). The service only orchestrates: it asks
+ * Where the license key comes from. The service only orchestrates: it asks
  * the store for the key, verifies it, and — for a writable store — stores an activated key.
  *
- * The contract of `read()`, which a host's own store must keep (DESIGN.md 5e):
+ * The contract of `read()`, which a host's own store must keep:
  * * resolve to the key when one is stored;
  * * resolve to `undefined` ONLY when the store answered that no key is stored — this is a
  *   deactivation: the license becomes `not-configured`;
@@ -63,7 +63,7 @@ export class LicenseActivationError extends Error {
   override readonly name = 'LicenseActivationError';
   readonly code = 'LICENSE_REJECTED';
   constructor(
-    /** A rejection reason of DESIGN.md section 4 (`signature invalid`, `expired (2026-01-01)`, …). */
+    /** A rejection reason (`signature invalid`, `expired (2026-01-01)`, …). */
     readonly reason: string,
   ) {
     super(`license key rejected — reason="${reason}"; nothing was changed`);

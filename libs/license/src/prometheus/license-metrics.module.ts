@@ -3,7 +3,7 @@ import { LicenseConfigurationError } from '../options/license-configuration.erro
 import { LICENSE_METRICS_OPTIONS, LicenseMetrics, type LicenseMetricsOptions } from './license-metrics.js';
 
 /**
- * `LicenseMetricsModule.forRoot({ registry })`: the license metrics of DESIGN 5d on the host's
+ * `LicenseMetricsModule.forRoot({ registry })`: the license metrics on the host's
  * prom-client `Registry`. Needs `LicenseModule` in the app (for `LicenseService`).
  */
 @Module({})

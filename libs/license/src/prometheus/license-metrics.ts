@@ -19,7 +19,7 @@ export interface LicenseMetricsOptions {
 
 export const LICENSE_METRICS_OPTIONS = Symbol('liberty.license.metrics-options');
 
-/** The metric names (DESIGN 5d). */
+/** The metric names. */
 export const LICENSE_METRIC_NAMES = [
   'liberty_license_valid',
   'liberty_license_expiry_timestamp_seconds',

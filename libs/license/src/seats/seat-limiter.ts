@@ -69,7 +69,7 @@ export class SeatLimiter {
    * the host's seat transaction (`lock.run`) and hands it a `claim()` that throws
    * `SeatLimitReachedException` (402) when no seat is free, counted in that transaction.
    *
-   * The rule (DESIGN 5e): every write that changes `enabled` runs here — creating an enabled
+   * The rule: every write that changes `enabled` runs here — creating an enabled
    * user, enabling (read the user in `tx`; claim only when it is disabled), disabling (so no
    * enable can read it before and write after) — and writes only `enabled` and the fields it was
    * given. Edits of other fields (name, permissions) write only those columns and need no lock:

@@ -31,7 +31,7 @@ export function timeLeft(ms: number): string {
  */
 export type BannerTone = 'info' | 'warning' | 'critical';
 
-/** What a page's header (or a satellite's status route) shows about the license (DESIGN.md 7a, docs/sample-app-screens.md). */
+/** What a page's header (or a satellite's status route) shows about the license. */
 export interface LicenseBanner {
   /** False when there is nothing to say to this user. */
   shown: boolean;
@@ -59,7 +59,7 @@ export interface BannerAudience {
 }
 
 /**
- * The banner texts in one place (the hub's pages and its satellites only display them). DESIGN.md 7a's texts for a key that
+ * The banner texts in one place (the hub's pages and its satellites only display them). The texts for a key that
  * is not accepted — restricted: `Restricted mode — licensed features are disabled: <status label>`;
  * soft: `No license — activate to remove this notice`, `License expired`, or
  * `License rejected — <reason>`. Accepted: `License expired on <date> — grace period until <date>;
@@ -86,14 +86,14 @@ export function licenseBanner(state: LicenseState, audience: BannerAudience = {}
     return { shown: true, mode: state.enforcement, tone: 'info', status: state.status, text };
   }
   const tone: BannerTone = state.enforcement === 'soft' ? 'warning' : 'critical';
-  // Shown to every user (and by satellites): the reason's category, never a file path (DESIGN 8).
+  // Shown to every user (and by satellites): the reason's category, never a file path.
   const shownState = { ...state, ...(state.reason !== undefined ? { reason: publicReason(state.reason) } : {}) };
   return { shown: true, mode: state.enforcement, tone, status: state.status, text: bannerText(shownState) };
 }
 
 function bannerText(state: LicenseState): string {
   if (state.enforcement !== 'soft') return `Restricted mode — licensed features are disabled: ${statusLabel(state)}`;
-  // The reason of an expired key is `expired (YYYY-MM-DD)` (DESIGN.md section 4).
+  // The reason of an expired key is `expired (YYYY-MM-DD)`.
   if (state.reason?.startsWith('expired (')) return 'License expired';
   return `License rejected — ${state.reason ?? 'unknown reason'}`;
 }

@@ -19,7 +19,7 @@ export interface LicenseStatusInput {
   now?: Date;
 }
 
-/** Everything the License tab shows (DESIGN.md sections 4 and 7). */
+/** Everything the License tab shows. */
 export interface LicenseStatusView {
   status: LicenseState['status'];
   /** "Accepted", "Rejected — <reason>", "Not configured". */
@@ -104,7 +104,7 @@ export function buildLicenseStatusView(state: LicenseState, input: LicenseStatus
 
 /**
  * The ai.doo status shape, exactly `{valid, customer, tier, seats, products, expires_at, error}`,
- * with fixed JSON types in every state (DESIGN.md 7a): the satellites parse it strictly, so an
+ * with fixed JSON types in every state: the satellites parse it strictly, so an
  * unknown value is the type's zero value (`""`, `0`, `[]`), never `null`.
  */
 export interface AidooLicenseStatus {

@@ -11,7 +11,7 @@ import {
   type ValidationError,
 } from './class-validator.subset.js';
 
-/** The claims of a verified license key (DESIGN.md section 3). Unknown claims are dropped. */
+/** The claims of a verified license key. Unknown claims are dropped. */
 export interface LicenseClaims {
   readonly iss?: string;
   readonly aud?: string | readonly string[];

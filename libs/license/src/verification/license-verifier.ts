@@ -60,7 +60,7 @@ const rejected = (reason: string, claims?: LicenseClaims): LicenseVerification =
 
 /**
  * Verifies an RS256 license key offline. Never throws: every outcome is a status and, when
- * rejected, one of the reasons of DESIGN.md section 4.
+ * rejected, one of the documented rejection reasons.
  *
  * Order: shape (canonical compact JWS, ≤ 8 KiB) → header `alg` → signature (jose) → numeric
  * dates → `iss` / `aud` → `nbf` / `exp` / `iat` → claim schema. Nothing from the payload is read

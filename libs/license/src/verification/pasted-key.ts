@@ -7,7 +7,7 @@ const BEARER = /^bearer\s+/i;
  * and a `Bearer ` prefix removed, then every whitespace character (line breaks of a key wrapped
  * at 76 columns by a mail client, tabs, a byte-order mark) inside it removed. A JWT's three
  * base64url segments never contain any of these, so nothing that could be part of a key is
- * touched; what remains goes through the strict verifier unchanged (DESIGN.md section 4).
+ * touched; what remains goes through the strict verifier unchanged.
  * Anything that is not a string is returned as it is (the verifier calls it `malformed`).
  */
 export function normalisePastedKey(pasted: string): string;

@@ -1,5 +1,5 @@
 /**
- * The exact rejection reason strings of DESIGN.md section 4. One place builds them all, so the
+ * The exact rejection reason strings. One place builds them all, so the
  * service, the CLI and the tests agree to the character.
  */
 export const RejectionReason = {
@@ -53,7 +53,7 @@ const UNSAFE = /[^\x20-\x7e]|["\\]/g;
  * `\` → `\\`, any other character outside printable ASCII → `\uXXXX` (as in JSON, so nothing is
  * lost: `Müller` → `M\u00fcller`). Longer than `max` characters, it is cut and ends with `…`.
  * Non-strings are shown as JSON. Every value interpolated into a log line goes through it, so a
- * line keeps exactly its fields (DESIGN 4).
+ * line keeps exactly its fields.
  */
 export function printable(value: unknown, max = 32): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
