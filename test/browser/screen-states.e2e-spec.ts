@@ -21,6 +21,9 @@ import {
 
 const TIMEOUT = 240_000;
 
+// Runs in the page (evaluate); the tests compile without the DOM library.
+declare const window: { scrollY: number };
+
 let browser: Browser;
 let kit: LicenseTestKit;
 let axe: string;
@@ -215,7 +218,8 @@ describe('pages every state shares (Chromium)', () => {
       const { context, page } = await signedIn(app, width);
       try {
         await open(page, '/settings/connectors');
-        const tops = () => page.locator('#connectors tr').evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().top)));
+        // Positions in the document (a click may scroll the viewport; the rows must not move).
+        const tops = () => page.locator('#connectors tr').evaluateAll((rows) => rows.map((r) => Math.round(r.getBoundingClientRect().top + window.scrollY)));
         const before = await tops();
         const snowflake = page.getByRole('switch', { name: 'Licensed: Snowflake' });
         await snowflake.click();

@@ -30,11 +30,10 @@ const CONVERGENCE_MS = 3_000;
  * are checked and reported on every run, and fail the run only with CHAOS_STRICT=1. Remove an
  * entry when its fix lands. Strict since their fixes landed: `seat-cap`, `no-lost-write` (af3ac56:
  * PATCH writes only its fields, under the seat lock); `no-500`, `no-unexpected-death`, `ai-cap`,
- * `converged-license` (the outages branch, c1fb0e1 and after). Seeds 1–5 broke them before.
+ * `converged-license` (the outages branch, c1fb0e1 and after); `converged-settings` (shared settings,
+ * 4066d9f). Seeds 1–8 broke them before. None is known to fail today.
  */
-const KNOWN_FAILURES: Partial<Record<Invariant, string>> = {
-  'converged-settings': 'issue 18 "settings reach one replica": app.toml per replica, enforcement/public key path differ (branch seats-settings)',
-};
+const KNOWN_FAILURES: Partial<Record<Invariant, string>> = {};
 
 jest.setTimeout(RUN_MS + 300_000);
 
