@@ -34,6 +34,7 @@ export async function readTokenInput(args: ParsedArgs, io: CliIo): Promise<strin
   if (!VARIABLE_NAME.test(name)) throw new UsageError('option --env must be a variable name such as LIBERTY_LICENSE_KEY');
   const read = await readLicenseKey({ get: <T>(key: string) => io.env[key] as T | undefined }, name);
   if (read.kind === 'unset') {
+    if (read.why) throw new UsageError(read.why);
     throw new UsageError(`no token: ${name} (or ${name}_FILE) is not set; pass TOKEN, - for stdin, or --env NAME`);
   }
   if (read.kind === 'unreadable') throw new UsageError(read.why);

@@ -75,7 +75,13 @@ export class LicenseEvaluator {
     const read = await this.keys.read();
     this.keyFile.watch(this.keys.watchPath(), keyFilePollIntervalMs);
     this.revocations.watch(revocationListPath, keyFilePollIntervalMs);
-    if (read.kind === 'unset') return { key: '', state: stateFromVerification(undefined, { enforcement, now, warnings }) };
+    if (read.kind === 'unset') {
+      if (read.why) {
+        warnings.push(read.why);
+        this.logger.warn(read.why);
+      }
+      return { key: '', state: stateFromVerification(undefined, { enforcement, now, warnings }) };
+    }
     if (read.kind === 'token') return this.evaluateToken(read.token, read.source, now, warnings);
     // The store could not be read: go on with its last answer (the service warns once and retries).
     warnings.push(read.why);

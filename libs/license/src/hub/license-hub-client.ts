@@ -41,7 +41,7 @@ export class LicenseHubClient {
       const name = parseKeyReference(this.options.token);
       // The variable is read on every request, so a rotated token needs no restart.
       const read = await readLicenseKey(this.env, name);
-      if (read.kind === 'unset') return { ok: false, warning: HubWarning.tokenUnavailable(`${name} is not set`) };
+      if (read.kind === 'unset') return { ok: false, warning: HubWarning.tokenUnavailable(read.why ?? `${name} is not set`) };
       if (read.kind === 'unreadable') return { ok: false, warning: HubWarning.tokenUnavailable(read.why) };
       // A header value fetch refuses would come back in an error message that quotes it whole.
       if (!BEARER_TOKEN.test(read.token)) {

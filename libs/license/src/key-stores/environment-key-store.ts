@@ -1,13 +1,16 @@
 import { KeyStoreReadError, type LicenseKeyStore } from './license-key-store.js';
 import { FILE_SIZE_CAPS, FileReadError, readBoundedFile } from '../files/bounded-file-read.js';
 
+/** How long an empty key file is given to be written before it counts as "no key". */
+const EMPTY_FILE_RECHECK_MS = 250;
+
 /** Reads environment variables; `ConfigService` satisfies it (so `.env` files work). */
 export interface EnvironmentReader {
   get<T = string>(name: string): T | undefined;
 }
 
 export type KeyRead =
-  | { kind: 'unset' }
+  | { kind: 'unset'; why?: string }
   | { kind: 'token'; token: string; source: string }
   | { kind: 'unreadable'; source: string; why: string };
 
@@ -18,6 +21,7 @@ export type KeyRead =
  */
 export class EnvironmentKeyStore implements LicenseKeyStore {
   private lastSource?: string;
+  private lastEmpty?: string;
 
   constructor(
     private readonly env: EnvironmentReader,
@@ -29,6 +33,10 @@ export class EnvironmentKeyStore implements LicenseKeyStore {
     return this.lastSource;
   }
 
+  get emptyReadWarning(): string | undefined {
+    return this.lastEmpty;
+  }
+
   get readOnlyHint(): string {
     return `the key is read from the environment; set ${this.variable} (or ${this.variable}_FILE) and re-verify`;
   }
@@ -36,6 +44,7 @@ export class EnvironmentKeyStore implements LicenseKeyStore {
   async read(): Promise<string | undefined> {
     const read = await readLicenseKey(this.env, this.variable);
     this.lastSource = read.kind === 'unset' ? undefined : read.source;
+    this.lastEmpty = read.kind === 'unset' ? read.why : undefined;
     if (read.kind === 'unreadable') throw new KeyStoreReadError(read.why, read.source);
     return read.kind === 'token' ? read.token : undefined;
   }
@@ -62,10 +71,16 @@ export async function readLicenseKey(env: EnvironmentReader, name: string): Prom
   if (!path) return { kind: 'unset' };
   try {
     // A secret is small: a regular file of at most 64 KiB, read without ever reading more.
-    const text = (await readBoundedFile(path, FILE_SIZE_CAPS.keyFile)).trim();
-    // An empty secret is reported (a mount not populated yet, or caught mid-rewrite), not silent.
+    let text = (await readBoundedFile(path, FILE_SIZE_CAPS.keyFile)).trim();
+    // Caught between the truncate and the write of a non-atomic rewrite? Look once more.
+    if (text === '') {
+      await new Promise((resolve) => setTimeout(resolve, EMPTY_FILE_RECHECK_MS));
+      text = (await readBoundedFile(path, FILE_SIZE_CAPS.keyFile)).trim();
+    }
+    // An emptied secret is "no key" (how an operator removes it without a restart), with a warning
+    // saying so; a secret that cannot be read at all is an outage and keeps the license (unreadable).
     return text === ''
-      ? { kind: 'unreadable', source: fileVariable, why: `${fileVariable} is empty` }
+      ? { kind: 'unset', why: `${fileVariable} is empty` }
       : { kind: 'token', token: text, source: fileVariable };
   } catch (error) {
     const detail = error instanceof FileReadError ? error.detail : 'read error';

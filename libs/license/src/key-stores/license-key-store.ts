@@ -25,6 +25,8 @@ export interface LicenseKeyStore {
   watchPath?(): string | undefined;
   /** What to tell an admin when activation is refused because the store is read-only. */
   readonly readOnlyHint?: string;
+  /** A note about the last read that found no key (an empty secret file), shown as a warning. */
+  readonly emptyReadWarning?: string;
 }
 
 /**

@@ -20,7 +20,8 @@ export async function readKeyStore(store: LicenseKeyStore): Promise<KeyRead> {
     return { kind: 'unreadable', source, why };
   }
   const source = store.source ?? 'keyStore';
-  if (value === undefined || value === null) return { kind: 'unset' };
+  const empty = store.emptyReadWarning;
+  if (value === undefined || value === null) return empty ? { kind: 'unset', why: empty } : { kind: 'unset' };
   if (typeof value !== 'string') return { kind: 'unreadable', source, why: 'the key store returned something other than a string' };
   const token = value.trim();
   return token === '' ? { kind: 'unset' } : { kind: 'token', token, source };
