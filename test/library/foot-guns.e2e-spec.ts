@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Controller, Get, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, UseGuards, type INestApplication, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { LicenseGuard, RequiresLicense } from '@liberty/license';
@@ -50,7 +50,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function startupWarnings(controllers: Function[], providers: object[] = [], global?: 'useGlobalGuards'): Promise<string[]> {
+async function startupWarnings(controllers: Type[], providers: object[] = [], global?: 'useGlobalGuards'): Promise<string[]> {
   const logger = new CapturingLogger();
   const moduleRef = await Test.createTestingModule({ imports: [await kit.module({})], controllers, providers: providers as never[] })
     .setLogger(logger)
