@@ -432,17 +432,26 @@ describe('finding 10: sessions', () => {
 
 describe('finding 10: sessions across replicas', () => {
   // The second app writes its own admin token over the first one's: its own group.
-  it('10: sessions live in the database: another replica (same database) accepts the cookie, and a sign-out there ends it here', async () => {
-    const sample = await startApp();
-    const session = await signIn(sample, sample.adminToken);
-    const replica = await startApp({ dataDir: sample.dataDir, adminToken: sample.adminToken }); // replicas share the admin token
+  // SQLite serves one process (a second is refused), so "another replica" is the next process on
+  // the same data dir here; test/sample/security-round2 shares sessions between live PostgreSQL replicas.
+  it('10: sessions live in the database: the next process on the same data dir accepts the cookie, and a sign-out there ends it everywhere', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'liberty-sessions-'));
+    const first = await startApp({ dataDir });
+    const session = await signIn(first, first.adminToken);
+    await first.close();
+    const replica = await startApp({ dataDir, adminToken: first.adminToken }); // the same admin token: no rotation
     try {
       expect((await replica.call('get', '/api/me', { token: null, cookie: session })).status).toBe(200);
       expect((await replica.call('delete', '/api/session', { token: null, cookie: session })).status).toBe(204);
-      expect((await sample.call('get', '/api/me', { token: null, cookie: session })).status).toBe(401);
     } finally {
       await replica.close();
-      await sample.close();
+    }
+    const again = await startApp({ dataDir, adminToken: first.adminToken });
+    try {
+      expect((await again.call('get', '/api/me', { token: null, cookie: session })).status).toBe(401);
+    } finally {
+      await again.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
