@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Controller, Get, UseGuards, type INestApplication, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { LicenseGuard, RequiresLicense } from '@liberty/license';
+import { LicenseGuard, LicenseModule, RequiresLicense } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
 
@@ -83,4 +83,20 @@ it('typed feature ids: declared ids compile, a misspelt one is a compile error (
     (error: { stdout: string }) => ({ stdout: error.stdout, failed: true }),
   );
   expect(result).not.toHaveProperty('failed');
+});
+
+it('an unset key variable is named in the log (which variable was read, and its _FILE twin)', async () => {
+  delete process.env.MY_PRODUCT_KEY;
+  delete process.env.MY_PRODUCT_KEY_FILE;
+  const logger = new CapturingLogger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: '${MY_PRODUCT_KEY}' })],
+  })
+    .setLogger(logger)
+    .compile();
+  app = moduleRef.createNestApplication({ logger });
+  await app.init();
+  const lines = logger.entries.map((e) => e.message);
+  expect(lines).toContain('no license key: MY_PRODUCT_KEY (or MY_PRODUCT_KEY_FILE) is not set');
+  expect(lines).toContain('running in restricted mode — licensed features disabled');
 });

@@ -171,9 +171,12 @@ describe('LicenseService: log lines (context liberty.licensing)', () => {
     ]);
   });
 
-  it('not configured → only the restricted-mode line', async () => {
+  it('not configured → which variable was read (info), then the restricted-mode line', async () => {
     const { logger } = await start({ env: new MutableEnvironment() });
-    expect(logger.linesOf(CONTEXT)).toEqual([['warn', 'running in restricted mode — licensed features disabled']]);
+    expect(logger.linesOf(CONTEXT)).toEqual([
+      ['log', 'no license key: LIBERTY_LICENSE_KEY (or LIBERTY_LICENSE_KEY_FILE) is not set'],
+      ['warn', 'running in restricted mode — licensed features disabled'],
+    ]);
   });
 
   it('the whole JWT, its payload and its signature never appear in any log line', async () => {

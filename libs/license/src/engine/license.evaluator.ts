@@ -79,6 +79,10 @@ export class LicenseEvaluator {
       if (read.why) {
         warnings.push(read.why);
         this.logger.warn(read.why);
+      } else {
+        // Not an error (restricted mode is the normal unlicensed mode), but say which variable was read.
+        const hint = this.keys.missingKeyHint();
+        if (hint) this.logger.log(hint);
       }
       return { key: '', state: stateFromVerification(undefined, { enforcement, now, warnings }) };
     }

@@ -46,6 +46,13 @@ export class LicenseKeySource {
     return this.answer;
   }
 
+  /** What was looked for when the environment store found no key, for the startup log. */
+  missingKeyHint(): string | undefined {
+    if (!(this.store instanceof EnvironmentKeyStore)) return undefined;
+    const name = this.store.variable;
+    return `no license key: ${name} (or ${name}_FILE) is not set`;
+  }
+
   watchPath(): string | undefined {
     return this.store.watchPath?.();
   }
