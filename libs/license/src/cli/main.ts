@@ -43,7 +43,9 @@ Exit status: 0 ok, 1 rejected or malformed key, 2 usage error.`;
  * Usage errors print one line on stderr and return 2; nothing here calls `process.exit`.
  */
 export async function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): Promise<number> {
-  const commands = options.commands ?? [...CUSTOMER_COMMANDS, ...(await vendorCommands())];
+  // The vendor's package is loaded only when it is asked for (or listed): `verify` stays quick.
+  const customerOnly = CUSTOMER_COMMANDS.some((c) => c.name === argv[0]);
+  const commands = options.commands ?? (customerOnly ? CUSTOMER_COMMANDS : [...CUSTOMER_COMMANDS, ...(await vendorCommands())]);
   const names = commands.map((c) => c.name);
   const expected = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
   const [first, ...rest] = argv;
