@@ -82,16 +82,17 @@ describe('resolving the built package from a user project', () => {
       '--input-type=module',
       '-e',
       `const m = await import('@liberty/license');
-       const r = await m.verifyLicenseToken('not a key', { keys: { byKid: new Map(), all: [] } });
+       const v = await import('@liberty/license/verify');
+       const r = await v.verifyLicenseToken('not a key', { keys: { byKid: new Map(), all: [] } });
        console.log(JSON.stringify({ module: typeof m.LicenseModule, service: typeof m.LicenseService, guard: typeof m.LicenseGuard,
-         decorator: typeof m.RequiresLicense, context: m.LICENSE_LOGGER_CONTEXT, result: r }));`,
+         decorator: typeof m.RequiresLicense, verifyAtRoot: typeof m.verifyLicenseToken, result: r }));`,
     ]);
     expect(JSON.parse(out)).toEqual({
       module: 'function',
       service: 'function',
       guard: 'function',
       decorator: 'function',
-      context: 'liberty.licensing',
+      verifyAtRoot: 'undefined', // Nest-free verification lives in '@liberty/license/verify'
       result: { status: 'rejected', reason: 'malformed' },
     });
   });
