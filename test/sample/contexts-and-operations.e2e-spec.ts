@@ -142,7 +142,9 @@ describe.each([
         : locked === 'expired'
           ? { status: 'up', licenseStatus: 'rejected', reason: expect.stringMatching(/^expired \(/), expiresAt: expect.any(String), daysLeft: -2 }
           : { status: 'up', licenseStatus: 'not-configured', reason: null, expiresAt: null, daysLeft: null };
-    expect(response.body).toEqual({ status: 'ok', info: { license }, error: {}, details: { license } });
+    // The database indicator sits beside the license (DESIGN 5e: /health says when the database is down).
+    const database = { status: 'up', kind: 'sqlite' };
+    expect(response.body).toEqual({ status: 'ok', info: { database, license }, error: {}, details: { database, license } });
   });
 });
 
