@@ -24,7 +24,7 @@ if (variant !== 'without') {
 }
 
 if (variant === 'coldVerify') {
-  const { loadPublicKeys, verifyLicenseToken } = await import('@liberty/license');
+  const { loadPublicKeys, verifyLicenseToken } = await import('@liberty/license/verify');
   const { AUDIENCE, ISSUER, fixture } = await import('../lib/license-fixture.js');
   const start = process.hrtime.bigint();
   const keys = await loadPublicKeys({ publicKey: fixture().publicKey });
