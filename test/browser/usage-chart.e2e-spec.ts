@@ -45,7 +45,7 @@ it('draws 30 bars (two over the cap, in red), the cap line and the summary', asy
     expect(await over.count()).toBe(2);
     expect(await over.evaluateAll((rects) =>
       rects.map((r) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(r).fill),
-    )).toEqual(['rgb(176, 42, 26)', 'rgb(176, 42, 26)']);
+    )).toEqual(['rgb(163, 38, 23)', 'rgb(163, 38, 23)']); // the over-cap red, darker since issue 23 (contrast)
     expect(await page.locator('#usage-chart line').getAttribute('data-cap')).toBe('3');
     expect(await page.locator(`#usage-chart rect[data-day="${daysAgo(5)}"] title`).textContent()).toBe(`${daysAgo(5)}: 5 users, 10 AI messages`);
     // Today: the admin is the one enabled user (sampled when the report was asked for).

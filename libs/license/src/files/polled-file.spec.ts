@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile as writeInPlace } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
@@ -15,6 +15,12 @@ const until = async (done: () => boolean) => {
   }
 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Each write lands whole (temp file + rename, as secrets should be written): a poll that falls
+// between the truncate and the write of an in-place rewrite would count one change twice.
+const writeFile = async (path: string, text: string) => {
+  await writeInPlace(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+};
 
 let dir: string;
 beforeEach(async () => {
