@@ -294,7 +294,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     if (stateChanged(previous, next)) {
       this.events.next({ type: 'license.changed', previous, current: next, ...featureDelta(previous, next) });
     }
-    if (expired) this.events.next({ type: 'license.expired', previous, current: next, ...expired });
+    // The clock marks exp on time; a verification that gets there first (a satellite's refresh, a
+    // re-verify) finds the same moment, and it is announced the same way.
+    const expiry = expired ?? expiryFoundByVerification(previous, next);
+    if (expiry) this.events.next({ type: 'license.expired', previous, current: next, ...expiry });
     this.clock.applied(this.currentKey);
   }
+}
+
+/** An accepted license that a verification now rejects as expired: `exp` passed while running. */
+function expiryFoundByVerification(previous: LicenseState, next: LicenseState): LicenseExpiry | undefined {
+  if (previous.status !== 'accepted' || next.status !== 'rejected' || !next.reason?.startsWith('expired (')) return undefined;
+  return previous.expiresAt ? { expiresAt: previous.expiresAt } : undefined;
 }
