@@ -62,14 +62,15 @@ export function causeOf(error: unknown): string {
 
 /**
  * Whether the database answers, as seen by every query of this process: the first failure of an
- * outage logs ONE warning, the first success after it ONE line with the outage's length — never a
- * line per request. While it is down a probe (`select 1`, every second) notices the return even
- * without traffic. `GET /health` asks `probe()`.
+ * outage logs ONE warning, the return ONE line with the outage's length — never a line per request.
+ * Only the probe (`select 1` on a connection of its own, every second while down, and whenever
+ * `GET /health` asks) ends an outage: a server that shuts down terminates its connections one after
+ * the other, and a query that still succeeds on one not yet terminated proves nothing.
  */
 export class DatabaseAvailability {
   private readonly logger = new Logger('liberty.sample');
   private downSince?: number;
-  /** Counts outages: a query that started before the current one began proves nothing about it. */
+  /** Counts outages: a probe that started before the current one began proves nothing about it. */
   private outages = 0;
   private probeTimer?: NodeJS.Timeout;
   private probing?: () => Promise<void>;
@@ -96,16 +97,14 @@ export class DatabaseAvailability {
   /** Runs the probe now: resolves when the database answered, rejects with the 503 otherwise. */
   async probe(): Promise<void> {
     if (!this.probing) return;
+    const generation = this.outages;
     await this.probing();
+    this.recovered(generation);
   }
 
-  /** Taken when a query starts; passed back to `succeeded()`. */
-  get generation(): number {
-    return this.outages;
-  }
-
-  /** A query that started at `generation` got an answer. */
-  succeeded(generation = this.outages): void {
+  /** A probe that started at `generation` got an answer: the outage under way since then is over. */
+  private recovered(generation: number): void {
+    // A probe that started before the outage began proves nothing about it.
     if (this.downSince === undefined || generation !== this.outages) return;
     const seconds = ((Date.now() - this.downSince) / 1000).toFixed(1);
     this.downSince = undefined;
@@ -201,16 +200,10 @@ class AvailabilityDriver implements Driver {
   }
 
   private async watch<T>(work: () => Promise<T>): Promise<T> {
-    const generation = this.availability.generation;
     try {
-      const result = await work();
-      this.availability.succeeded(generation);
-      return result;
+      return await work();
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) {
-        this.availability.succeeded(generation); // the database answered (a constraint, a syntax error): it is there
-        throw error;
-      }
+      if (!isDatabaseUnavailable(error)) throw error; // a constraint, a syntax error: not an outage
       this.availability.failed(error);
       throw error instanceof DatabaseUnavailableException ? error : new DatabaseUnavailableException(error);
     }
