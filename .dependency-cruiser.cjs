@@ -21,13 +21,16 @@ const layers = [
 
 // Layer 0 is checked by interfaces-are-types-only instead: a type import from anywhere is erased, and
 // no-circular still catches a type cycle.
-const upward = layers.slice(0, -1).map((from, i) => ({
-  name: `no-import-up-from-layer-${i}`,
-  comment: `layer ${i} must not import a higher layer (see the layer list at the top of this file)`,
-  severity: 'error',
-  from: { path: from, pathNot: '\\.spec\\.ts$' },
-  to: { path: layers.slice(i + 1), pathNot: layers.slice(0, i + 1) },
-})).slice(1);
+const upward = layers
+  .slice(0, -1)
+  .map((from, i) => ({
+    name: `no-import-up-from-layer-${i}`,
+    comment: `layer ${i} must not import a higher layer (see the layer list at the top of this file)`,
+    severity: 'error',
+    from: { path: from, pathNot: '\\.spec\\.ts$' },
+    to: { path: layers.slice(i + 1), pathNot: layers.slice(0, i + 1) },
+  }))
+  .slice(1);
 
 module.exports = {
   forbidden: [

@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.d.ts', 'bench/.c8.tmp.mjs'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.d.ts'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
@@ -47,7 +47,10 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
-  { files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.fuzz-spec.ts', 'test/**'], languageOptions: { globals: { ...globals.jest } } },
+  {
+    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.fuzz-spec.ts', 'test/**'],
+    languageOptions: { globals: { ...globals.jest } },
+  },
   // The sample app's pages run in the browser.
   { files: ['apps/*/web/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   prettier,

@@ -24,7 +24,15 @@ const esm = {
 
 export default {
   projects: [
-    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/architecture/*.spec.ts'] },
+    {
+      ...esm,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/test/architecture/*.spec.ts',
+      ],
+    },
     {
       ...esm,
       displayName: 'e2e',

@@ -57,9 +57,22 @@ const options = (values) => Object.entries(values).map(([name, value]) => `--${n
 async function main() {
   const started = Date.now();
   const loadStart = loadavg();
-  log(`liberty-license bench${smoke ? ' (smoke)' : ''}: ${machine().cpu}, ${machine().nproc} cores, Node ${process.version}`);
+  log(
+    `liberty-license bench${smoke ? ' (smoke)' : ''}: ${machine().cpu}, ${machine().nproc} cores, Node ${process.version}`,
+  );
   const env = await createBenchLicenseEnv();
-  const suites = [lookupSuite, guardSuite, verifySuite, heapSuite, fanOutSuite, bootstrapSuite, httpSuite, usageStoreSuite, busSuite, seatsSuite];
+  const suites = [
+    lookupSuite,
+    guardSuite,
+    verifySuite,
+    heapSuite,
+    fanOutSuite,
+    bootstrapSuite,
+    httpSuite,
+    usageStoreSuite,
+    busSuite,
+    seatsSuite,
+  ];
   // A measuring run takes one suite at a time; the smoke run only checks that each one works.
   const parts = smoke
     ? await Promise.all(suites.map((suite) => suite(env)))
@@ -110,7 +123,12 @@ async function heapSuite(env) {
   const heap = [];
   for (let run = 0; run < runs; run++) {
     const args = options(config.heap);
-    const result = await runChild('suites/reverify-heap.js', { env, args, execArgv: ['--expose-gc'], timeoutMs: 300_000 });
+    const result = await runChild('suites/reverify-heap.js', {
+      env,
+      args,
+      execArgv: ['--expose-gc'],
+      timeoutMs: 300_000,
+    });
     heap.push(result.reverifyHeapBytes);
   }
   return { reverifyHeapBytes: summarize(heap) };
@@ -143,7 +161,9 @@ async function bootstrapSuite(env) {
 async function httpSuite(env) {
   const { rounds, seconds, warmupSeconds, connections } = config.http;
   const names = ADAPTERS.flatMap((adapter) => HTTP_VARIANTS.map((variant) => `${adapter}.${variant}`));
-  progress(`http: ${names.length} servers, ${rounds} rounds × ${seconds} s each, ${connections} connections, rotating order`);
+  progress(
+    `http: ${names.length} servers, ${rounds} rounds × ${seconds} s each, ${connections} connections, rotating order`,
+  );
   // Full runs: a server process per (adapter, variant); smoke runs: one per adapter.
   const groups = ADAPTERS.flatMap((adapter) =>
     config.http.processPerVariant ? HTTP_VARIANTS.map((variant) => [adapter, [variant]]) : [[adapter, HTTP_VARIANTS]],
@@ -198,8 +218,13 @@ async function httpSuite(env) {
     // The same ratios taken within each round (neighbours in time), as a cross-check on noise.
     const paired = {};
     for (const adapter of ADAPTERS) {
-      for (const [a, b] of [['licenseGuard', 'noopGuard'], ['licenseGuard', 'unguarded']]) {
-        const over = samples.get(`${adapter}.${a}`).map((value, round) => value / samples.get(`${adapter}.${b}`)[round]);
+      for (const [a, b] of [
+        ['licenseGuard', 'noopGuard'],
+        ['licenseGuard', 'unguarded'],
+      ]) {
+        const over = samples
+          .get(`${adapter}.${a}`)
+          .map((value, round) => value / samples.get(`${adapter}.${b}`)[round]);
         paired[`${adapter}.${a}Rps / ${adapter}.${b}Rps`] = summarize(over);
       }
     }
@@ -212,7 +237,9 @@ async function httpSuite(env) {
 
 // The replica suites start their own redis-server / PostgreSQL (bench/lib/servers.js).
 async function usageStoreSuite(env) {
-  progress('usage store: RedisUsageStore consume vs bare INCRBY vs in-memory vs the database count (PostgreSQL), per call');
+  progress(
+    'usage store: RedisUsageStore consume vs bare INCRBY vs in-memory vs the database count (PostgreSQL), per call',
+  );
   return pick(await runChild('suites/usage-store.js', { env, args: options(config.usageStore) }), [
     'redisConsumeUs',
     'redisIncrbyUs',
@@ -223,7 +250,10 @@ async function usageStoreSuite(env) {
 
 async function busSuite(env) {
   progress('bus: reverify() on replica 1 to the last of 3 replicas applied (RedisLicenseBus)');
-  return pick(await runChild('suites/bus.js', { env, args: options(config.bus) }), ['busConvergenceMs', 'busConvergenceP99Ms']);
+  return pick(await runChild('suites/bus.js', { env, args: options(config.bus) }), [
+    'busConvergenceMs',
+    'busConvergenceP99Ms',
+  ]);
 }
 
 async function seatsSuite(env) {
@@ -245,34 +275,100 @@ function report(figures, details, paired, { started, loadStart }) {
   // HTTP is compared by server CPU time per request (median of rounds): requests per second swing
   // ±20–40 % from round to round on these shared machines and cannot resolve a 1 % difference.
   const ratios = [
-    ratio('guard step: stepLicenseGuardNs / stepNoopGuardNs', median('stepLicenseGuardNs') / median('stepNoopGuardNs'), '≤', 1.2),
+    ratio(
+      'guard step: stepLicenseGuardNs / stepNoopGuardNs',
+      median('stepLicenseGuardNs') / median('stepNoopGuardNs'),
+      '≤',
+      1.2,
+    ),
     // The earlier throughput targets (≥ 0.99 and ≥ 0.97 of the reference), as CPU per request.
-    ratio('express: licenseGuard ÷ noopGuard server CPU µs per request', cpu('express.licenseGuard') / cpu('express.noopGuard'), '≤', 1.01),
-    ratio('fastify: licenseGuard ÷ noopGuard server CPU µs per request', cpu('fastify.licenseGuard') / cpu('fastify.noopGuard'), '≤', 1.01),
-    ratio('express: licenseGuard ÷ unguarded server CPU µs per request', cpu('express.licenseGuard') / cpu('express.unguarded'), '≤', 1.03),
+    ratio(
+      'express: licenseGuard ÷ noopGuard server CPU µs per request',
+      cpu('express.licenseGuard') / cpu('express.noopGuard'),
+      '≤',
+      1.01,
+    ),
+    ratio(
+      'fastify: licenseGuard ÷ noopGuard server CPU µs per request',
+      cpu('fastify.licenseGuard') / cpu('fastify.noopGuard'),
+      '≤',
+      1.01,
+    ),
+    ratio(
+      'express: licenseGuard ÷ unguarded server CPU µs per request',
+      cpu('express.licenseGuard') / cpu('express.unguarded'),
+      '≤',
+      1.03,
+    ),
     ratio('isLicensedNs / setHasNs', median('isLicensedNs') / median('setHasNs'), '≤', 1.5),
     ratio('verifyUs / joseVerifyUs', median('verifyUs') / median('joseVerifyUs'), '≤', 1.3),
-    ratio('bootstrapMsWith − bootstrapMsWithout (ms)', median('bootstrapMsWith') - median('bootstrapMsWithout'), '≤', 10),
+    ratio(
+      'bootstrapMsWith − bootstrapMsWithout (ms)',
+      median('bootstrapMsWith') - median('bootstrapMsWithout'),
+      '≤',
+      10,
+    ),
     ratio('reverifyHeapBytes (MiB)', median('reverifyHeapBytes') / MiB, '<', 1),
     ratio('fanOutMs', median('fanOutMs'), '≤', 5),
     // Issue 10: the cap-checking Lua script costs about one round trip, like a bare INCRBY.
-    ratio('redisIncrbyUs / redisConsumeUs (consume throughput vs bare INCRBY)', median('redisIncrbyUs') / median('redisConsumeUs'), '≥', 0.8),
+    ratio(
+      'redisIncrbyUs / redisConsumeUs (consume throughput vs bare INCRBY)',
+      median('redisIncrbyUs') / median('redisConsumeUs'),
+      '≥',
+      0.8,
+    ),
   ];
   const info = [
-    ['guard alone: bareLicenseGuardNs − bareNoopGuardNs (ns per call)', median('bareLicenseGuardNs') - median('bareNoopGuardNs')],
-    ['express: licenseGuard − noopGuard server CPU µs per request', cpu('express.licenseGuard') - cpu('express.noopGuard')],
-    ['fastify: licenseGuard − noopGuard server CPU µs per request', cpu('fastify.licenseGuard') - cpu('fastify.noopGuard')],
-    ['express.licenseGuardRps / express.noopGuardRps', median('express.licenseGuardRps') / median('express.noopGuardRps')],
-    ['fastify.licenseGuardRps / fastify.noopGuardRps', median('fastify.licenseGuardRps') / median('fastify.noopGuardRps')],
-    ['express.licenseGuardRps / express.unguardedRps', median('express.licenseGuardRps') / median('express.unguardedRps')],
-    ['express.perRequestVerifyRps / express.licenseGuardRps', median('express.perRequestVerifyRps') / median('express.licenseGuardRps')],
-    ['fastify.perRequestVerifyRps / fastify.licenseGuardRps', median('fastify.perRequestVerifyRps') / median('fastify.licenseGuardRps')],
-    ['fastify.licenseGuardRps / fastify.unguardedRps', median('fastify.licenseGuardRps') / median('fastify.unguardedRps')],
-    ['redisConsumeUs / inMemoryConsumeUs (a shared counter vs one process)', median('redisConsumeUs') / median('inMemoryConsumeUs')],
-    ['databaseConsumeUs / redisConsumeUs (the durable AI count vs the Redis-only store)', median('databaseConsumeUs') / median('redisConsumeUs')],
+    [
+      'guard alone: bareLicenseGuardNs − bareNoopGuardNs (ns per call)',
+      median('bareLicenseGuardNs') - median('bareNoopGuardNs'),
+    ],
+    [
+      'express: licenseGuard − noopGuard server CPU µs per request',
+      cpu('express.licenseGuard') - cpu('express.noopGuard'),
+    ],
+    [
+      'fastify: licenseGuard − noopGuard server CPU µs per request',
+      cpu('fastify.licenseGuard') - cpu('fastify.noopGuard'),
+    ],
+    [
+      'express.licenseGuardRps / express.noopGuardRps',
+      median('express.licenseGuardRps') / median('express.noopGuardRps'),
+    ],
+    [
+      'fastify.licenseGuardRps / fastify.noopGuardRps',
+      median('fastify.licenseGuardRps') / median('fastify.noopGuardRps'),
+    ],
+    [
+      'express.licenseGuardRps / express.unguardedRps',
+      median('express.licenseGuardRps') / median('express.unguardedRps'),
+    ],
+    [
+      'express.perRequestVerifyRps / express.licenseGuardRps',
+      median('express.perRequestVerifyRps') / median('express.licenseGuardRps'),
+    ],
+    [
+      'fastify.perRequestVerifyRps / fastify.licenseGuardRps',
+      median('fastify.perRequestVerifyRps') / median('fastify.licenseGuardRps'),
+    ],
+    [
+      'fastify.licenseGuardRps / fastify.unguardedRps',
+      median('fastify.licenseGuardRps') / median('fastify.unguardedRps'),
+    ],
+    [
+      'redisConsumeUs / inMemoryConsumeUs (a shared counter vs one process)',
+      median('redisConsumeUs') / median('inMemoryConsumeUs'),
+    ],
+    [
+      'databaseConsumeUs / redisConsumeUs (the durable AI count vs the Redis-only store)',
+      median('databaseConsumeUs') / median('redisConsumeUs'),
+    ],
     ['busConvergenceMs (median, 3 replicas)', median('busConvergenceMs')],
     ['busConvergenceP99Ms (3 replicas)', median('busConvergenceP99Ms')],
-    ['seatClaimsPerSec / plainInsertsPerSec (3 replicas, PostgreSQL)', median('seatClaimsPerSec') / median('plainInsertsPerSec')],
+    [
+      'seatClaimsPerSec / plainInsertsPerSec (3 replicas, PostgreSQL)',
+      median('seatClaimsPerSec') / median('plainInsertsPerSec'),
+    ],
   ];
 
   log('\n| figure | median | min – max | n |');

@@ -13,13 +13,24 @@ const env = process.env;
 const CHROMIUM_PATH = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PG_BIN = env.LIBERTY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 // Tests point this at a fake apt-get; on a real machine it is apt-get from PATH.
-const APT_GET = env.LIBERTY_PROVISION_APT_GET !== undefined ? executableOrUndefined(env.LIBERTY_PROVISION_APT_GET) : which('apt-get');
+const APT_GET =
+  env.LIBERTY_PROVISION_APT_GET !== undefined ? executableOrUndefined(env.LIBERTY_PROVISION_APT_GET) : which('apt-get');
 
 /** What the suites need: where they look, and the Debian package that puts it there. */
 const requirements = [
-  { what: `Chromium (${CHROMIUM_PATH})`, pkg: 'chromium', present: () => isExecutable(CHROMIUM_PATH), hint: 'or set CHROMIUM_PATH' },
+  {
+    what: `Chromium (${CHROMIUM_PATH})`,
+    pkg: 'chromium',
+    present: () => isExecutable(CHROMIUM_PATH),
+    hint: 'or set CHROMIUM_PATH',
+  },
   { what: 'redis-server (on PATH)', pkg: 'redis-server', present: () => which('redis-server') !== undefined, hint: '' },
-  { what: `PostgreSQL 15 (${PG_BIN}/initdb)`, pkg: 'postgresql-15', present: () => isExecutable(join(PG_BIN, 'initdb')), hint: 'or set LIBERTY_PG_BIN' },
+  {
+    what: `PostgreSQL 15 (${PG_BIN}/initdb)`,
+    pkg: 'postgresql-15',
+    present: () => isExecutable(join(PG_BIN, 'initdb')),
+    hint: 'or set LIBERTY_PG_BIN',
+  },
 ];
 
 if (env.LIBERTY_SKIP_PROVISION === '1') process.exit(0);
@@ -35,7 +46,10 @@ if (!APT_GET || sudo === undefined) {
 
 log(`missing ${missing.map((r) => r.what).join(', ')}; installing Debian packages: ${packages.join(' ')}`);
 const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
-for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...packages]]) {
+for (const args of [
+  ['update', '-qq'],
+  ['install', '-y', '-qq', ...packages],
+]) {
   const [command, ...rest] = [...sudo, APT_GET, ...args];
   log(`$ ${[command, ...rest].join(' ')}`);
   // stdout to stderr: apt's progress must not mix with what Jest prints, and never to a pipe we drop.
@@ -49,7 +63,10 @@ log(`installed ${packages.join(' ')}`);
 
 function fail(why) {
   const all = missing.map((r) => r.pkg).join(' ');
-  const hints = missing.map((r) => r.hint).filter(Boolean).join('; ');
+  const hints = missing
+    .map((r) => r.hint)
+    .filter(Boolean)
+    .join('; ');
   process.stderr.write(
     `provision-test-deps: npm test needs ${missing.map((r) => r.what).join(', ')}: ${why}. ` +
       `Install them with: sudo apt-get install -y ${all}${hints ? ` (${hints})` : ''}\n`,

@@ -31,7 +31,16 @@ for (const major of majors) {
   log(`Node ${version}: ${SUITES.join(' ')}`);
   const result = spawnSync(
     join(bin, 'node'),
-    ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--forceExit', '--selectProjects', 'unit', 'e2e', '--testPathPatterns', ...SUITES],
+    [
+      '--experimental-vm-modules',
+      'node_modules/jest/bin/jest.js',
+      '--forceExit',
+      '--selectProjects',
+      'unit',
+      'e2e',
+      '--testPathPatterns',
+      ...SUITES,
+    ],
     // PATH first: the packed-package test's child processes (npm, tsc, node) run on this major too.
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH}` } },
   );

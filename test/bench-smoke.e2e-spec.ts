@@ -69,7 +69,12 @@ describe('npm run bench (smoke run)', () => {
 
   it.each(FIGURES)('results.json keeps the spread of %s (median within min–max)', (path) => {
     const range = (results.ranges as Record<string, { median: number; min: number; max: number; n: number }>)[path];
-    expect(range).toEqual({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number), n: expect.any(Number) });
+    expect(range).toEqual({
+      median: expect.any(Number),
+      min: expect.any(Number),
+      max: expect.any(Number),
+      n: expect.any(Number),
+    });
     expect(range.median).toBe(at(results, path));
     expect(range.min).toBeLessThanOrEqual(range.median);
     expect(range.median).toBeLessThanOrEqual(range.max);
@@ -77,7 +82,13 @@ describe('npm run bench (smoke run)', () => {
   });
 
   it('reports every target ratio with its value and whether it is met', () => {
-    const ratios = results.ratios as Array<{ name: string; value: number; op?: string; target?: number; met?: boolean }>;
+    const ratios = results.ratios as Array<{
+      name: string;
+      value: number;
+      op?: string;
+      target?: number;
+      met?: boolean;
+    }>;
     const targets = ratios.filter((ratio) => ratio.target !== undefined);
     expect(targets.map((ratio) => ratio.name)).toEqual([
       'guard step: stepLicenseGuardNs / stepNoopGuardNs',

@@ -66,7 +66,10 @@ export function startChild(script, { args = [], env = {}, execArgv = [], readyTi
     });
   });
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} ${args.join(' ')} not ready\n${output}`)), readyTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} ${args.join(' ')} not ready\n${output}`)),
+      readyTimeoutMs,
+    );
     child.once('message', (message) => {
       clearTimeout(timer);
       resolve(message);

@@ -22,7 +22,8 @@ export async function freePort() {
 }
 
 function which(binary) {
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(join(dir, binary))) return join(dir, binary);
+  for (const dir of (process.env.PATH ?? '').split(':'))
+    if (dir && existsSync(join(dir, binary))) return join(dir, binary);
   return undefined;
 }
 
@@ -34,7 +35,9 @@ function run(command, args, options = {}) {
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output}`)),
+    );
   });
 }
 
@@ -59,7 +62,9 @@ async function waitForPort(port, timeoutMs, what) {
  */
 export async function startPostgres() {
   if (!existsSync(join(PG_BIN, 'initdb'))) {
-    throw new Error(`PostgreSQL server binaries not found in ${PG_BIN}: install the Debian package postgresql-15 (or set LIBERTY_PG_BIN)`);
+    throw new Error(
+      `PostgreSQL server binaries not found in ${PG_BIN}: install the Debian package postgresql-15 (or set LIBERTY_PG_BIN)`,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'liberty-pg-'));
   const ids = process.getuid?.() === 0 ? await postgresIds() : {};
@@ -73,8 +78,18 @@ export async function startPostgres() {
   const start = async () => {
     await run(
       join(PG_BIN, 'pg_ctl'),
-      ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start'],
+      [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+        'start',
+      ],
       ids,
     );
     await waitForPort(port, 30_000, 'PostgreSQL');
@@ -112,7 +127,8 @@ export async function startPostgres() {
 async function postgresIds() {
   const uid = await run('id', ['-u', 'postgres']).catch(() => '');
   const gid = await run('id', ['-g', 'postgres']).catch(() => '');
-  if (!uid.trim()) throw new Error('running as root, PostgreSQL needs the "postgres" user: install the Debian package postgresql-15');
+  if (!uid.trim())
+    throw new Error('running as root, PostgreSQL needs the "postgres" user: install the Debian package postgresql-15');
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
@@ -127,12 +143,25 @@ export async function startRedis(options = {}) {
   const port = await freePort();
   let child;
   const start = async () => {
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir,
-      ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-      // e.g. ['--aclfile', path]: the Redis an operator locks down.
-      ...(options.args ?? [])], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      binary,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        dir,
+        ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+        // e.g. ['--aclfile', path]: the Redis an operator locks down.
+        ...(options.args ?? []),
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitForPort(port, 15_000, 'redis-server');
   };
   const kill = async () => {

@@ -11,7 +11,8 @@ import { reply } from '../lib/child.js';
 import { elapsedNs } from '../lib/stats.js';
 
 const variant = process.argv[2];
-if (!['without', 'with', 'coldVerify'].includes(variant)) throw new Error('usage: bootstrap.js without|with|coldVerify');
+if (!['without', 'with', 'coldVerify'].includes(variant))
+  throw new Error('usage: bootstrap.js without|with|coldVerify');
 
 let importMs = 0;
 const imports = [];

@@ -17,9 +17,15 @@ try {
   for (let n = 1; n <= 3; n++) {
     const { app, license } = await createLicenseContext();
     const connections = await connectRedis(redis.url);
-    while (!connections.client.isReady || !connections.subscriber.isReady) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!connections.client.isReady || !connections.subscriber.isReady)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     // A slow timer: only the published message may make a replica converge here.
-    const bus = new RedisLicenseBus(license, { ...connections, replicaId: `bench-${n}`, install: 'bench', intervalMs: 600_000 });
+    const bus = new RedisLicenseBus(license, {
+      ...connections,
+      replicaId: `bench-${n}`,
+      install: 'bench',
+      intervalMs: 600_000,
+    });
     await bus.start();
     replicas.push({ app, license, connections, bus });
   }
@@ -51,7 +57,10 @@ try {
   for (let i = 0; i < samples; i++) values.push(await once());
   const sorted = [...values].sort((a, b) => a - b);
   const p99 = sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)];
-  reply({ busConvergenceMs: summarize(values), busConvergenceP99Ms: { median: p99, min: p99, max: p99, n: values.length } });
+  reply({
+    busConvergenceMs: summarize(values),
+    busConvergenceP99Ms: { median: p99, min: p99, max: p99, n: values.length },
+  });
 } finally {
   for (const { app, connections, bus } of replicas) {
     await bus.stop();

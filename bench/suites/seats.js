@@ -30,7 +30,11 @@ try {
   const variants = {
     seatClaimsPerSec: (database) =>
       database.serialized('seats', async (tx) => {
-        const { n } = await tx.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('enabled', '=', 1).executeTakeFirstOrThrow();
+        const { n } = await tx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('enabled', '=', 1)
+          .executeTakeFirstOrThrow();
         if (Number(n) >= Number.MAX_SAFE_INTEGER) throw new Error('unreachable cap');
         await tx.insertInto('users').values(row()).execute();
       }),

@@ -39,7 +39,10 @@ window.done = new Promise((resolve) => {
 beforeAll(async () => {
   browser = await launchChromium();
   const kit = await LicenseTestKit.create();
-  fixture = await SampleAppFixture.start({ publicKey: kit.publicKey, licenseKey: await kit.issue({ claims: { features: { connectors: ['sap'] } } }) });
+  fixture = await SampleAppFixture.start({
+    publicKey: kit.publicKey,
+    licenseKey: await kit.issue({ claims: { features: { connectors: ['sap'] } } }),
+  });
   const appHost = new URL(fixture.baseUrl).host;
   evil = createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
@@ -66,44 +69,58 @@ async function outcome(page: Page): Promise<{ result: string; log: string[] }> {
 }
 
 describe('finding 2: cross-site WebSocket hijacking (Chromium, page on another port)', () => {
-  it('control: the same script on the app\'s own origin gets the tables with the session cookie', async () => {
-    const page = await admin.newPage();
-    await page.goto('/login');
-    await page.evaluate(HIJACK(new URL(fixture.baseUrl).host));
-    const { result, log } = await outcome(page);
-    expect(result).toBe('answered');
-    expect(log.some((line) => line.startsWith('430') && line.includes('"name"'))).toBe(true);
-    await page.close();
-  }, TIMEOUT);
+  it(
+    "control: the same script on the app's own origin gets the tables with the session cookie",
+    async () => {
+      const page = await admin.newPage();
+      await page.goto('/login');
+      await page.evaluate(HIJACK(new URL(fixture.baseUrl).host));
+      const { result, log } = await outcome(page);
+      expect(result).toBe('answered');
+      expect(log.some((line) => line.startsWith('430') && line.includes('"name"'))).toBe(true);
+      await page.close();
+    },
+    TIMEOUT,
+  );
 
-  it('from another origin the handshake is refused: no Socket.IO session opens, no data reaches the page', async () => {
-    const page = await admin.newPage();
-    await page.goto(`${evilOrigin}/`);
-    const { result, log } = await outcome(page);
-    expect(result).not.toBe('answered');
-    expect(log.filter((line) => line.startsWith('40') || line.startsWith('430'))).toEqual([]);
-    await page.close();
-  }, TIMEOUT);
+  it(
+    'from another origin the handshake is refused: no Socket.IO session opens, no data reaches the page',
+    async () => {
+      const page = await admin.newPage();
+      await page.goto(`${evilOrigin}/`);
+      const { result, log } = await outcome(page);
+      expect(result).not.toBe('answered');
+      expect(log.filter((line) => line.startsWith('40') || line.startsWith('430'))).toEqual([]);
+      await page.close();
+    },
+    TIMEOUT,
+  );
 });
 
 describe('finding 4: the "Sign out everywhere" button (Chromium)', () => {
-  it('ends the user\'s sessions in every browser, then shows the login page', async () => {
-    const laptop = await browser.newContext({ baseURL: fixture.baseUrl });
-    const phone = await browser.newContext({ baseURL: fixture.baseUrl });
-    try {
-      for (const context of [laptop, phone]) {
-        expect((await context.request.post('/api/session', { data: { token: fixture.adminToken } })).status()).toBe(204);
-        expect((await context.request.get('/api/me')).status()).toBe(200);
+  it(
+    "ends the user's sessions in every browser, then shows the login page",
+    async () => {
+      const laptop = await browser.newContext({ baseURL: fixture.baseUrl });
+      const phone = await browser.newContext({ baseURL: fixture.baseUrl });
+      try {
+        for (const context of [laptop, phone]) {
+          expect((await context.request.post('/api/session', { data: { token: fixture.adminToken } })).status()).toBe(
+            204,
+          );
+          expect((await context.request.get('/api/me')).status()).toBe(200);
+        }
+        const page = await phone.newPage();
+        await page.goto('/');
+        await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+        await page.waitForURL((url) => url.pathname === '/login', { timeout: 20_000 });
+        expect((await phone.request.get('/api/me')).status()).toBe(401);
+        expect((await laptop.request.get('/api/me')).status()).toBe(401);
+      } finally {
+        await laptop.close();
+        await phone.close();
       }
-      const page = await phone.newPage();
-      await page.goto('/');
-      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
-      await page.waitForURL((url) => url.pathname === '/login', { timeout: 20_000 });
-      expect((await phone.request.get('/api/me')).status()).toBe(401);
-      expect((await laptop.request.get('/api/me')).status()).toBe(401);
-    } finally {
-      await laptop.close();
-      await phone.close();
-    }
-  }, TIMEOUT);
+    },
+    TIMEOUT,
+  );
 });

@@ -15,7 +15,8 @@ import { LicenseTestKit } from '@liberty/license/testing';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = process.argv[2] ?? join(root, 'docs/license-page.png');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
+if (!existsSync(executablePath))
+  throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
 
 const kit = await LicenseTestKit.create();
 const dir = await mkdtemp(join(tmpdir(), 'liberty-shot-'));
@@ -70,7 +71,32 @@ try {
       headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
       body: body && JSON.stringify(body),
     });
-  const names = ['ana', 'ben', 'chloe', 'dev', 'eli', 'fay', 'gus', 'hana', 'ivo', 'jun', 'kai', 'lea', 'mo', 'nia', 'oli', 'pia', 'quin', 'rui', 'sol', 'tom', 'uma', 'vic', 'wes', 'xia'];
+  const names = [
+    'ana',
+    'ben',
+    'chloe',
+    'dev',
+    'eli',
+    'fay',
+    'gus',
+    'hana',
+    'ivo',
+    'jun',
+    'kai',
+    'lea',
+    'mo',
+    'nia',
+    'oli',
+    'pia',
+    'quin',
+    'rui',
+    'sol',
+    'tom',
+    'uma',
+    'vic',
+    'wes',
+    'xia',
+  ];
   // Fill seats until 23 of 25 are taken (the admin may or may not count as one).
   for (const name of names) {
     const view = await (await api('GET', '/api/license')).json();
@@ -82,9 +108,21 @@ try {
 
   browser = await chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1200, height: 860 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    baseURL: base,
+    viewport: { width: 1200, height: 860 },
+    deviceScaleFactor: 1,
+  });
   await context.request.post('/api/session', { data: { token: adminToken } });
   const page = await context.newPage();
   await page.goto('/settings/license');

@@ -76,7 +76,7 @@ describe('finding 2: the redirect after sign-in stays on the app (Chromium)', ()
   const host = () => evilOrigin.replace('http://', '');
 
   it.each([
-    ['a tab after the first slash (the review\'s repro)', () => `/%09/${host()}/x`],
+    ["a tab after the first slash (the review's repro)", () => `/%09/${host()}/x`],
     ['a line feed after the first slash', () => `/%0A/${host()}/x`],
     ['a carriage return after the first slash', () => `/%0D/${host()}/x`],
     ['a protocol-relative //host', () => `//${host()}/x`],
@@ -93,43 +93,90 @@ describe('finding 2: the redirect after sign-in stays on the app (Chromium)', ()
     ['/%2e%2e//host (round 2)', () => `/%252e%252e//${host()}/x`],
     ['/a/..//host (round 2)', () => `/a/..//${host()}/x`],
     ['/.%2e/%2F/host (round 2)', () => `/.%252e/%252F/${host()}/x`],
-  ])('%s → the home page of the app', async (_what, next) => {
-    const before = evilHits.length;
-    const landed = await landingAfterSignIn(next());
-    expect(landed.origin).toBe(fixture.baseUrl);
-    expect(landed.pathname).toBe('/');
-    expect(evilHits.length).toBe(before);
-  }, TIMEOUT);
+  ])(
+    '%s → the home page of the app',
+    async (_what, next) => {
+      const before = evilHits.length;
+      const landed = await landingAfterSignIn(next());
+      expect(landed.origin).toBe(fixture.baseUrl);
+      expect(landed.pathname).toBe('/');
+      expect(evilHits.length).toBe(before);
+    },
+    TIMEOUT,
+  );
 
-  it('a same-origin path (with its query) is kept', async () => {
-    const landed = await landingAfterSignIn(encodeURIComponent('/settings/license?tab=1'));
-    expect(landed.origin).toBe(fixture.baseUrl);
-    expect(`${landed.pathname}${landed.search}`).toBe('/settings/license?tab=1');
-  }, TIMEOUT);
+  it(
+    'a same-origin path (with its query) is kept',
+    async () => {
+      const landed = await landingAfterSignIn(encodeURIComponent('/settings/license?tab=1'));
+      expect(landed.origin).toBe(fixture.baseUrl);
+      expect(`${landed.pathname}${landed.search}`).toBe('/settings/license?tab=1');
+    },
+    TIMEOUT,
+  );
 });
 
 describe('round 2, finding 1: safeNextPath checks the raw input (Node, the same module the page loads)', () => {
   const origin = 'http://127.0.0.1:3000';
 
-  it.each(['/.//h/x', '/..//h', '/%2e//h', '/%2e%2e//h', '/a/..//h', '/./%2f/h', '/%2E%2e/', '/a/%2e%2e/b', '/a\\b', '/a b', '/ä'])(
-    '%s → /',
-    (next) => expect(safeNextPath(next, origin)).toBe('/'),
+  it.each([
+    '/.//h/x',
+    '/..//h',
+    '/%2e//h',
+    '/%2e%2e//h',
+    '/a/..//h',
+    '/./%2f/h',
+    '/%2E%2e/',
+    '/a/%2e%2e/b',
+    '/a\\b',
+    '/a b',
+    '/ä',
+  ])('%s → /', (next) => expect(safeNextPath(next, origin)).toBe('/'));
+
+  it.each(['/settings/license', '/settings/license?tab=1#x', '/apps/nomajde/orders', '/a.b/c..d/.e'])(
+    '%s is kept as given',
+    (next) => {
+      expect(safeNextPath(next, origin)).toBe(next);
+    },
   );
 
-  it.each(['/settings/license', '/settings/license?tab=1#x', '/apps/nomajde/orders', '/a.b/c..d/.e'])('%s is kept as given', (next) => {
-    expect(safeNextPath(next, origin)).toBe(next);
-  });
-
   it('property: whatever the input, the result is / or the input itself, and it resolves on this origin to a path not starting with //', () => {
-    const pieces = fc.constantFrom('/', '.', '..', '%2e', '%2E', '%2f', '%2F', '%5c', '\\', '%09', '\t', 'h', 'evil.host', ':', '@', '?', '#', '%', '%25', 'a');
+    const pieces = fc.constantFrom(
+      '/',
+      '.',
+      '..',
+      '%2e',
+      '%2E',
+      '%2f',
+      '%2F',
+      '%5c',
+      '\\',
+      '%09',
+      '\t',
+      'h',
+      'evil.host',
+      ':',
+      '@',
+      '?',
+      '#',
+      '%',
+      '%25',
+      'a',
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join('')), fc.string()), (next) => {
-        const result = safeNextPath(next, origin);
-        expect(result === '/' || result === next).toBe(true);
-        const url = new URL(result, origin);
-        expect(url.origin).toBe(origin);
-        expect(url.pathname.startsWith('//')).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join('')),
+          fc.string(),
+        ),
+        (next) => {
+          const result = safeNextPath(next, origin);
+          expect(result === '/' || result === next).toBe(true);
+          const url = new URL(result, origin);
+          expect(url.origin).toBe(origin);
+          expect(url.pathname.startsWith('//')).toBe(false);
+        },
+      ),
       { numRuns: 5_000 },
     );
   });
@@ -153,26 +200,38 @@ describe('finding 4: a page on another port of the same host cannot act for the 
     return ((await response.json()) as Array<{ name: string }>).map((u) => u.name);
   }
 
-  it('the session cookie works for the admin itself (the attack would have its cookie)', async () => {
-    expect((await admin.request.get('/api/me')).status()).toBe(200);
-  }, TIMEOUT);
+  it(
+    'the session cookie works for the admin itself (the attack would have its cookie)',
+    async () => {
+      expect((await admin.request.get('/api/me')).status()).toBe(200);
+    },
+    TIMEOUT,
+  );
 
-  it('an auto-submitting form POST to /api/users is refused (403 CROSS_ORIGIN_REQUEST; a form body would be 415): no user created', async () => {
-    const page = await admin.newPage();
-    const answer = page.waitForResponse((response) => response.url() === `${fixture.baseUrl}/api/users`);
-    await page.goto(`${evilOrigin}/csrf-form`);
-    const response = await answer;
-    expect(response.status()).toBe(403);
-    expect(await response.json()).toMatchObject({ code: 'CROSS_ORIGIN_REQUEST' });
-    expect(await userNames()).not.toContain('csrf-form');
-    await page.close();
-  }, TIMEOUT);
+  it(
+    'an auto-submitting form POST to /api/users is refused (403 CROSS_ORIGIN_REQUEST; a form body would be 415): no user created',
+    async () => {
+      const page = await admin.newPage();
+      const answer = page.waitForResponse((response) => response.url() === `${fixture.baseUrl}/api/users`);
+      await page.goto(`${evilOrigin}/csrf-form`);
+      const response = await answer;
+      expect(response.status()).toBe(403);
+      expect(await response.json()).toMatchObject({ code: 'CROSS_ORIGIN_REQUEST' });
+      expect(await userNames()).not.toContain('csrf-form');
+      await page.close();
+    },
+    TIMEOUT,
+  );
 
-  it('no-cors fetch POSTs (text/plain; reverify without caring for the answer) are refused: nothing created', async () => {
-    const page = await admin.newPage();
-    await page.goto(`${evilOrigin}/csrf-fetch`);
-    await page.waitForFunction('window.sent === 2', undefined, { timeout: 20_000 });
-    expect(await userNames()).not.toContain('csrf-fetch');
-    await page.close();
-  }, TIMEOUT);
+  it(
+    'no-cors fetch POSTs (text/plain; reverify without caring for the answer) are refused: nothing created',
+    async () => {
+      const page = await admin.newPage();
+      await page.goto(`${evilOrigin}/csrf-fetch`);
+      await page.waitForFunction('window.sent === 2', undefined, { timeout: 20_000 });
+      expect(await userNames()).not.toContain('csrf-fetch');
+      await page.close();
+    },
+    TIMEOUT,
+  );
 });

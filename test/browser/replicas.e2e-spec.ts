@@ -30,12 +30,27 @@ describe('License page: replicas (Chromium)', () => {
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
     redis = await startRedis();
-    base = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'web-replicas-admin-0123456789abcdef', REDIS_URL: redis.url, LIBERTY_BUS_INTERVAL_MS: '300' };
+    base = {
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: 'web-replicas-admin-0123456789abcdef',
+      REDIS_URL: redis.url,
+      LIBERTY_BUS_INTERVAL_MS: '300',
+    };
     current = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Current Corp' }) });
     const old = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Old Corp' }) });
     replicas = await Promise.all([
-      SampleProcess.start({ ...base, [keyVar]: current, LIBERTY_REPLICA_ID: 'replica-a', LIBERTY_DATA_DIR: join(dir, 'a') }),
-      SampleProcess.start({ ...base, [keyVar]: old, LIBERTY_REPLICA_ID: 'replica-b', LIBERTY_DATA_DIR: join(dir, 'b') }),
+      SampleProcess.start({
+        ...base,
+        [keyVar]: current,
+        LIBERTY_REPLICA_ID: 'replica-a',
+        LIBERTY_DATA_DIR: join(dir, 'a'),
+      }),
+      SampleProcess.start({
+        ...base,
+        [keyVar]: old,
+        LIBERTY_REPLICA_ID: 'replica-b',
+        LIBERTY_DATA_DIR: join(dir, 'b'),
+      }),
     ]);
     browser = await launchChromium();
   });
@@ -48,7 +63,9 @@ describe('License page: replicas (Chromium)', () => {
 
   it('lists both replicas, this one first, and marks the one running a different key', async () => {
     const context = await browser.newContext({ baseURL: replicas[0]!.url });
-    expect((await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })).status()).toBe(204);
+    expect(
+      (await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })).status(),
+    ).toBe(204);
     const page = await context.newPage();
     try {
       // Presence is written as each replica starts; reload until both are listed.
@@ -77,7 +94,9 @@ describe('License page: replicas (Chromium)', () => {
         await page.locator('#license[aria-busy="false"]').waitFor({ timeout: 15_000 });
         const note = page.locator('#replicas-note');
         expect(await note.getAttribute('data-bus')).toBe('unavailable');
-        expect(await note.textContent()).toBe('Redis is unreachable: the other replicas cannot be listed now. This replica keeps serving with its license.');
+        expect(await note.textContent()).toBe(
+          'Redis is unreachable: the other replicas cannot be listed now. This replica keeps serving with its license.',
+        );
         expect(await note.textContent()).not.toContain('REDIS_URL');
         expect(await page.locator('#replicas li').count()).toBe(1);
       } finally {
@@ -92,10 +111,20 @@ describe('License page: replicas (Chromium)', () => {
     // replica-c runs the current key but its own app.toml says soft: as a replica that could not
     // apply a shared change would.
     await writeFile(join(dir, 'soft.toml'), sampleToml({ keyVar, enforcement: 'soft' }));
-    const soft = await SampleProcess.start({ ...base, LIBERTY_CONFIG: join(dir, 'soft.toml'), [keyVar]: current, LIBERTY_REPLICA_ID: 'replica-c', LIBERTY_DATA_DIR: join(dir, 'c') });
+    const soft = await SampleProcess.start({
+      ...base,
+      LIBERTY_CONFIG: join(dir, 'soft.toml'),
+      [keyVar]: current,
+      LIBERTY_REPLICA_ID: 'replica-c',
+      LIBERTY_DATA_DIR: join(dir, 'c'),
+    });
     const context = await browser.newContext({ baseURL: replicas[0]!.url });
     try {
-      expect((await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })).status()).toBe(204);
+      expect(
+        (
+          await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })
+        ).status(),
+      ).toBe(204);
       const page = await context.newPage();
       const deadline = Date.now() + 20_000;
       for (;;) {
@@ -109,7 +138,9 @@ describe('License page: replicas (Chromium)', () => {
       expect(await other.getAttribute('data-settings-differ')).toBe('true');
       expect(await other.getAttribute('data-differs')).toBe('false'); // same key
       expect(await other.textContent()).toContain('runs different settings');
-      expect(await page.locator('#replicas li[data-id="replica-b"]').getAttribute('data-settings-differ')).toBe('false');
+      expect(await page.locator('#replicas li[data-id="replica-b"]').getAttribute('data-settings-differ')).toBe(
+        'false',
+      );
       expect(await page.locator('#replicas-note').textContent()).toBe(
         '1 replica runs a different key than this one. 1 replica runs different framework settings than this one.',
       );

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { axeSource, LICENSE_STATES, PAGES, seriousViolations, sidewaysOverflow, startInState, WIDTHS } from './support/license-states.js';
+import {
+  axeSource,
+  LICENSE_STATES,
+  PAGES,
+  seriousViolations,
+  sidewaysOverflow,
+  startInState,
+  WIDTHS,
+} from './support/license-states.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = process.argv[2] ?? join(root, 'screen-states');
@@ -24,7 +32,15 @@ const kit = await LicenseTestKit.create();
 const axe = axeSource();
 const browser = await chromium.launch({
   executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const rows = [];
 try {
@@ -32,7 +48,12 @@ try {
     const app = await startInState(state, { kit, createSampleApp });
     try {
       for (const width of WIDTHS) {
-        const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width, height: 800 }, deviceScaleFactor: 1, bypassCSP: true });
+        const context = await browser.newContext({
+          baseURL: app.baseUrl,
+          viewport: { width, height: 800 },
+          deviceScaleFactor: 1,
+          bypassCSP: true,
+        });
         await context.request.post('/api/session', { data: { token: app.adminToken } });
         const page = await context.newPage();
         for (const { name, path } of PAGES) {
@@ -41,7 +62,8 @@ try {
           const overflow = await sidewaysOverflow(page);
           const violations = width === 1280 ? await seriousViolations(page, axe) : [];
           rows.push({ state, page: name, width, overflow, axe: violations.length, violations });
-          if (width !== 320) await page.screenshot({ path: join(outDir, `${state}--${name}--${width}.png`), fullPage: true });
+          if (width !== 320)
+            await page.screenshot({ path: join(outDir, `${state}--${name}--${width}.png`), fullPage: true });
         }
         await context.close();
       }
@@ -58,9 +80,14 @@ await writeFile(join(outDir, 'report.json'), JSON.stringify(rows, null, 2));
 const overflowing = rows.filter((r) => r.overflow > 0);
 const axeRows = rows.filter((r) => r.axe > 0);
 console.log(`pages × states × widths: ${rows.length}`);
-console.log(`sideways overflow: ${overflowing.length} (${overflowing.map((r) => `${r.state}/${r.page}@${r.width}:+${r.overflow}`).join(', ')})`);
+console.log(
+  `sideways overflow: ${overflowing.length} (${overflowing.map((r) => `${r.state}/${r.page}@${r.width}:+${r.overflow}`).join(', ')})`,
+);
 const total = axeRows.reduce((n, r) => n + r.axe, 0);
 const byRule = {};
-for (const r of axeRows) for (const v of r.violations) byRule[`${v.id} (${v.impact})`] = (byRule[`${v.id} (${v.impact})`] ?? 0) + 1;
-console.log(`axe serious/critical violations (at 1280 px): ${total} on ${axeRows.length} of ${rows.filter((r) => r.width === 1280).length} page-states`);
+for (const r of axeRows)
+  for (const v of r.violations) byRule[`${v.id} (${v.impact})`] = (byRule[`${v.id} (${v.impact})`] ?? 0) + 1;
+console.log(
+  `axe serious/critical violations (at 1280 px): ${total} on ${axeRows.length} of ${rows.filter((r) => r.width === 1280).length} page-states`,
+);
 for (const [rule, n] of Object.entries(byRule)) console.log(`  ${rule}: ${n}`);

@@ -15,7 +15,8 @@ import { startInState } from './support/license-states.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = process.argv[2] ?? join(root, 'docs/screens');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
+if (!existsSync(executablePath))
+  throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
 await mkdir(outDir, { recursive: true });
 
 const DESKTOP = 1280;
@@ -66,14 +67,26 @@ const kit = await LicenseTestKit.create();
 const { createSampleApp } = await import(join(root, 'apps/sample/dist/app.js'));
 const browser = await chromium.launch({
   executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 try {
   for (const state of [...new Set(SHOTS.map(([, s]) => s))]) {
     const app = await startInState(state, { kit, createSampleApp });
     try {
       for (const [file, , path, width, before] of SHOTS.filter(([, s]) => s === state)) {
-        const context = await browser.newContext({ baseURL: app.baseUrl, viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+        const context = await browser.newContext({
+          baseURL: app.baseUrl,
+          viewport: { width, height: 800 },
+          deviceScaleFactor: 1,
+        });
         await context.request.post('/api/session', { data: { token: app.adminToken } });
         const page = await context.newPage();
         await page.goto(path);

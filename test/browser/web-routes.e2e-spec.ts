@@ -52,7 +52,10 @@ describe('web routes (HTTP)', () => {
   });
 
   it('answers a user without license:read with a 403 HTML page naming the permission', async () => {
-    const response = await http().get('/settings/license').set('Cookie', await sessionOf(viewerToken)).expect(403);
+    const response = await http()
+      .get('/settings/license')
+      .set('Cookie', await sessionOf(viewerToken))
+      .expect(403);
     expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(response.text).toContain('<h1 id="error-title">Access denied</h1>');
     expect(response.text).toContain('This page needs the permission <code>license:read</code>.');
@@ -60,7 +63,10 @@ describe('web routes (HTTP)', () => {
   });
 
   it('serves the License page to the admin, by cookie or bearer token', async () => {
-    const byCookie = await http().get('/settings/license').set('Cookie', await sessionOf(fixture.adminToken)).expect(200);
+    const byCookie = await http()
+      .get('/settings/license')
+      .set('Cookie', await sessionOf(fixture.adminToken))
+      .expect(200);
     expect(byCookie.text).toContain('<script type="module" src="/assets/license.js"></script>');
     await http().get('/settings/license').set('Authorization', `Bearer ${fixture.adminToken}`).expect(200);
   });
@@ -68,7 +74,10 @@ describe('web routes (HTTP)', () => {
   it('sends a signed-out visitor from the home page to the login page, and serves it to any signed-in user', async () => {
     const signedOut = await http().get('/').expect(302);
     expect(signedOut.headers.location).toBe('/login?next=%2F');
-    const home = await http().get('/').set('Cookie', await sessionOf(viewerToken)).expect(200);
+    const home = await http()
+      .get('/')
+      .set('Cookie', await sessionOf(viewerToken))
+      .expect(200);
     expect(home.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(home.headers['content-security-policy']).toContain("script-src 'self'");
     expect(home.text).toContain('<script type="module" src="/assets/home.js"></script>');
@@ -82,9 +91,15 @@ describe('web routes (HTTP)', () => {
   ])('%s: login redirect signed out, a 403 page without %s, the page with it', async (path, permission, script) => {
     const signedOut = await http().get(path).expect(302);
     expect(signedOut.headers.location).toBe(`/login?next=${encodeURIComponent(path)}`);
-    const denied = await http().get(path).set('Cookie', await sessionOf(viewerToken)).expect(403);
+    const denied = await http()
+      .get(path)
+      .set('Cookie', await sessionOf(viewerToken))
+      .expect(403);
     expect(denied.text).toContain(`This page needs the permission <code>${permission}</code>.`);
-    const page = await http().get(path).set('Cookie', await sessionOf(fixture.adminToken)).expect(200);
+    const page = await http()
+      .get(path)
+      .set('Cookie', await sessionOf(fixture.adminToken))
+      .expect(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.text).toContain(`<script type="module" src="/assets/${script}"></script>`);
     expect(page.text).not.toMatch(/<script>|\son[a-z]+=/);
@@ -94,7 +109,10 @@ describe('web routes (HTTP)', () => {
     "serves a packaged app's screen page at %s to any signed-in user (the page says whether it is available)",
     async (path) => {
       await http().get(path).expect(302);
-      const page = await http().get(path).set('Cookie', await sessionOf(viewerToken)).expect(200);
+      const page = await http()
+        .get(path)
+        .set('Cookie', await sessionOf(viewerToken))
+        .expect(200);
       expect(page.text).toContain('<script type="module" src="/assets/app-screen.js"></script>');
     },
   );

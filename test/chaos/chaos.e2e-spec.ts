@@ -6,7 +6,16 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue } from '../sample/sample-fixture.js';
 import { ChaosCluster } from './support/cluster.js';
 import { describeFaults, faultSchedule, FaultRunner } from './support/faults.js';
-import { checkHistory, checkNo500, checkRegister, tally, type Invariant, type Op, type Sample, type Violation } from './support/history.js';
+import {
+  checkHistory,
+  checkNo500,
+  checkRegister,
+  tally,
+  type Invariant,
+  type Op,
+  type Sample,
+  type Violation,
+} from './support/history.js';
 import { Random } from './support/random.js';
 import { call, Workload, type Keys } from './support/workload.js';
 
@@ -55,22 +64,31 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
     const random = new Random(SEED);
     const kit = await LicenseTestKit.create();
     const other = await LicenseTestKit.create();
-    const features = { connectors: ['sap'], users: { max: SEAT_CAP }, ai: { providers: ['anthropic'], messagesPerDay: AI_CAP } };
+    const features = {
+      connectors: ['sap'],
+      users: { max: SEAT_CAP },
+      ai: { providers: ['anthropic'], messagesPerDay: AI_CAP },
+    };
     const keys: Keys = {
       A: await issue(kit, { claims: claims(features, { customer: 'Customer A' }) }),
       B: await issue(kit, { claims: claims(features, { customer: 'Customer B' }) }),
       foreign: await issue(other, { claims: claims(features, { customer: 'Foreign' }) }),
     };
-    const customerOf = (token: string | undefined) => (token === keys.A ? 'Customer A' : token === keys.B ? 'Customer B' : token ? 'unknown key' : null);
+    const customerOf = (token: string | undefined) =>
+      token === keys.A ? 'Customer A' : token === keys.B ? 'Customer B' : token ? 'unknown key' : null;
 
     const setupStarted = Date.now();
     cluster = await ChaosCluster.start(kit.publicKey);
     const c = cluster;
     expect((await call(c, 0, 'POST', '/api/license/activate', { token: keys.A })).status).toBe(200);
-    await until('every replica runs key A', async () => {
-      const views = await Promise.all(c.replicas.map((_, n) => call(c, n, 'GET', '/api/license/status')));
-      return views.every((v) => v.body?.customer === 'Customer A');
-    }, 20_000);
+    await until(
+      'every replica runs key A',
+      async () => {
+        const views = await Promise.all(c.replicas.map((_, n) => call(c, n, 'GET', '/api/license/status')));
+        return views.every((v) => v.body?.customer === 'Customer A');
+      },
+      20_000,
+    );
     // DELETE /api/users/:id may not exist yet: a route that exists says which user is unknown.
     const probe = await call(c, 0, 'DELETE', '/api/users/u-none');
     const withDelete = probe.status === 404 && !/Cannot DELETE/.test(JSON.stringify(probe.body));
@@ -104,27 +122,45 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
     const expected = customerOf(await c.activatedToken());
     const polls: Op[] = [];
     const snapshot = async () => {
-      const views = await Promise.all(c.replicas.map(async (_, n) => {
-        const parts = await Promise.all(['/api/license', '/api/settings/framework/license', '/api/settings/connectors'].map(async (path) => {
-          const invokedAt = c.elapsed();
-          const answer = await call(c, n, 'GET', path);
-          polls.push({ id: -1, client: -1, replica: n, type: 'read', invokedAt, completedAt: c.elapsed(), ...(answer.status ? { status: answer.status } : {}), value: `GET ${path}` });
-          return answer.status === 200 ? answer.body : { unavailable: answer.status ?? answer.error };
-        }));
-        const [license, settings, connectors] = parts as [any, any, any];
-        return {
-          // Enforcement is a setting: compared with the settings, and what the license runs with.
-          license: { status: license.status, customer: license.customer ?? null },
-          settings: { ...settings, applied: license.enforcement },
-          connectors: Array.isArray(connectors) ? Object.fromEntries(connectors.map((x: { id: string; licensed: boolean }) => [x.id, x.licensed])) : connectors,
-        };
-      }));
+      const views = await Promise.all(
+        c.replicas.map(async (_, n) => {
+          const parts = await Promise.all(
+            ['/api/license', '/api/settings/framework/license', '/api/settings/connectors'].map(async (path) => {
+              const invokedAt = c.elapsed();
+              const answer = await call(c, n, 'GET', path);
+              polls.push({
+                id: -1,
+                client: -1,
+                replica: n,
+                type: 'read',
+                invokedAt,
+                completedAt: c.elapsed(),
+                ...(answer.status ? { status: answer.status } : {}),
+                value: `GET ${path}`,
+              });
+              return answer.status === 200 ? answer.body : { unavailable: answer.status ?? answer.error };
+            }),
+          );
+          const [license, settings, connectors] = parts as [any, any, any];
+          return {
+            // Enforcement is a setting: compared with the settings, and what the license runs with.
+            license: { status: license.status, customer: license.customer ?? null },
+            settings: { ...settings, applied: license.enforcement },
+            connectors: Array.isArray(connectors)
+              ? Object.fromEntries(connectors.map((x: { id: string; licensed: boolean }) => [x.id, x.licensed]))
+              : connectors,
+          };
+        }),
+      );
       return views;
     };
     type View = Awaited<ReturnType<typeof snapshot>>[number];
-    const same = (views: View[], part: keyof View) => views.every((v) => JSON.stringify(v[part]) === JSON.stringify(views[0]![part]));
+    const same = (views: View[], part: keyof View) =>
+      views.every((v) => JSON.stringify(v[part]) === JSON.stringify(views[0]![part]));
     const licenseAgrees = (views: View[]) =>
-      same(views, 'license') && views[0]!.license.customer === expected && views[0]!.license.status === (expected ? 'accepted' : 'not-configured');
+      same(views, 'license') &&
+      views[0]!.license.customer === expected &&
+      views[0]!.license.status === (expected ? 'accepted' : 'not-configured');
     const settingsAgree = (views: View[]) => same(views, 'settings') && same(views, 'connectors');
     let views = await snapshot();
     const agreedAfter: { license?: number; settings?: number } = {};
@@ -136,11 +172,25 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
       if ((agreedAfter.license !== undefined && agreedAfter.settings !== undefined) || Date.now() > deadline) break;
       await sleep(100);
     }
-    const converged = (invariant: 'converged-license' | 'converged-settings', after: number | undefined, what: (v: View) => unknown): Violation[] =>
+    const converged = (
+      invariant: 'converged-license' | 'converged-settings',
+      after: number | undefined,
+      what: (v: View) => unknown,
+    ): Violation[] =>
       after === undefined
-        ? [{ invariant, message: `replicas still disagree 20 s after the faults ended (database: ${expected ?? 'no key'}): ${views.map((v, n) => `replica ${n + 1} ${JSON.stringify(what(v))}`).join('; ')}` }]
+        ? [
+            {
+              invariant,
+              message: `replicas still disagree 20 s after the faults ended (database: ${expected ?? 'no key'}): ${views.map((v, n) => `replica ${n + 1} ${JSON.stringify(what(v))}`).join('; ')}`,
+            },
+          ]
         : after > CONVERGENCE_MS
-          ? [{ invariant, message: `replicas agreed only ${after} ms after the faults ended (bound ${CONVERGENCE_MS} ms)` }]
+          ? [
+              {
+                invariant,
+                message: `replicas agreed only ${after} ms after the faults ended (bound ${CONVERGENCE_MS} ms)`,
+              },
+            ]
           : [];
     const convergence = [
       ...converged('converged-license', agreedAfter.license, (v) => v.license),
@@ -155,22 +205,44 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
     const writes = (type: Op['type'], value: (op: Op) => unknown = (op) => op.value) =>
       history.filter((op) => op.type === type).map((op) => ({ op, value: value(op) }));
     const registers: Violation[] = [
-      ...checkRegister('the activated key', 'Customer A', [
-        ...writes('activate', (op) => (op.value === 'A' ? 'Customer A' : op.value === 'B' ? 'Customer B' : 'Foreign')),
-        ...writes('deactivate', () => null),
-      ], expected),
+      ...checkRegister(
+        'the activated key',
+        'Customer A',
+        [
+          ...writes('activate', (op) =>
+            op.value === 'A' ? 'Customer A' : op.value === 'B' ? 'Customer B' : 'Foreign',
+          ),
+          ...writes('deactivate', () => null),
+        ],
+        expected,
+      ),
     ];
     // Settings are compared with their writes only when the replicas agree (else `converged` says it).
-    if (agreedAfter.settings !== undefined) registers.push(
-      ...checkRegister('enforcement', 'restricted', writes('enforcement'), final.settings.enforcement),
-      ...checkRegister('public_key_path', 'public.pem', writes('public-key-path'), final.settings.public_key_path),
-      ...['rest', 'postgres'].flatMap((id) =>
-        checkRegister(`connector ${id} licensed`, false, history.filter((op) => op.type === 'connector' && (op.value as { connector: string }).connector === id)
-          .map((op) => ({ op, value: (op.value as { licensed: boolean }).licensed })), final.connectors[id]),
-      ),
-    );
+    if (agreedAfter.settings !== undefined)
+      registers.push(
+        ...checkRegister('enforcement', 'restricted', writes('enforcement'), final.settings.enforcement),
+        ...checkRegister('public_key_path', 'public.pem', writes('public-key-path'), final.settings.public_key_path),
+        ...['rest', 'postgres'].flatMap((id) =>
+          checkRegister(
+            `connector ${id} licensed`,
+            false,
+            history
+              .filter((op) => op.type === 'connector' && (op.value as { connector: string }).connector === id)
+              .map((op) => ({ op, value: (op.value as { licensed: boolean }).licensed })),
+            final.connectors[id],
+          ),
+        ),
+      );
     const violations = [
-      ...checkHistory({ history, samples, finalUsers: await c.finalUsers(), deaths: c.deaths, seatCap: SEAT_CAP, aiCap: AI_CAP, propagationMs: CONVERGENCE_MS }),
+      ...checkHistory({
+        history,
+        samples,
+        finalUsers: await c.finalUsers(),
+        deaths: c.deaths,
+        seatCap: SEAT_CAP,
+        aiCap: AI_CAP,
+        propagationMs: CONVERGENCE_MS,
+      }),
       ...checkNo500(polls),
       ...registers,
       ...convergence,
@@ -178,7 +250,14 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
 
     // The report: always the seed and a summary; the history in a file for a closer look.
     const historyFile = join(tmpdir(), `liberty-chaos-${SEED}.json`);
-    await writeFile(historyFile, JSON.stringify({ seed: SEED, runMs: RUN_MS, schedule, faults: faults.log, history, samples, deaths: c.deaths }, null, 1));
+    await writeFile(
+      historyFile,
+      JSON.stringify(
+        { seed: SEED, runMs: RUN_MS, schedule, faults: faults.log, history, samples, deaths: c.deaths },
+        null,
+        1,
+      ),
+    );
     const byInvariant = new Map<Invariant, Violation[]>();
     for (const v of violations) byInvariant.set(v.invariant, [...(byInvariant.get(v.invariant) ?? []), v]);
     const failing = [...byInvariant.keys()].filter((invariant) => STRICT || !KNOWN_FAILURES[invariant]);
@@ -188,8 +267,13 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
       `delete: ${withDelete ? 'on' : 'off (no DELETE /api/users/:id)'}; samples: ${samples.length}, max enabled ${Math.max(...samples.map((s) => s.enabled))} (cap ${SEAT_CAP})`,
       `faults: ${describeFaults(faults.log)}`,
       `converged: license ${agreedAfter.license ?? 'no'} ms, settings ${agreedAfter.settings ?? 'no'} ms after the faults ended; history: ${historyFile}`,
-      ...[...byInvariant].map(([invariant, list]) =>
-        `${failing.includes(invariant) ? 'VIOLATED' : 'known failure'} ${invariant} (${list.length})${KNOWN_FAILURES[invariant] ? ` — ${KNOWN_FAILURES[invariant]}` : ''}:\n  ${list.slice(0, 5).map((v) => v.message).join('\n  ')}`),
+      ...[...byInvariant].map(
+        ([invariant, list]) =>
+          `${failing.includes(invariant) ? 'VIOLATED' : 'known failure'} ${invariant} (${list.length})${KNOWN_FAILURES[invariant] ? ` — ${KNOWN_FAILURES[invariant]}` : ''}:\n  ${list
+            .slice(0, 5)
+            .map((v) => v.message)
+            .join('\n  ')}`,
+      ),
     ].join('\n');
     console.log(summary);
     if (failing.length > 0) throw new Error(`${summary}\n\nreplica logs:\n${c.logTails()}`);

@@ -1,21 +1,54 @@
-import { checkAiCap, checkNo500, checkNoLostWrite, checkRegister, checkSeatCap, type Op, type Sample } from './support/history.js';
+import {
+  checkAiCap,
+  checkNo500,
+  checkNoLostWrite,
+  checkRegister,
+  checkSeatCap,
+  type Op,
+  type Sample,
+} from './support/history.js';
 
 // The chaos checker on small hand-written histories: each violation the chaos suite reports on a
 // real run (issue 18) is recognised here, and the legitimate interleavings around it are not.
 
 let nextId = 0;
-function op(type: Op['type'], invokedAt: number, completedAt: number, status: number | undefined, extra: Partial<Op> = {}): Op {
+function op(
+  type: Op['type'],
+  invokedAt: number,
+  completedAt: number,
+  status: number | undefined,
+  extra: Partial<Op> = {},
+): Op {
   const outcome = status === undefined ? 'info' : status < 300 ? 'ok' : status < 500 ? 'fail' : 'info';
-  return { id: nextId++, client: 0, replica: 0, type, invokedAt, completedAt, ...(status !== undefined ? { status } : {}), outcome, ...extra } as Op;
+  return {
+    id: nextId++,
+    client: 0,
+    replica: 0,
+    type,
+    invokedAt,
+    completedAt,
+    ...(status !== undefined ? { status } : {}),
+    outcome,
+    ...extra,
+  } as Op;
 }
 const create = (id: string, at: number) => op('create', at, at + 10, 201, { value: `user-${at}`, result: { id } });
 
 describe('chaos history checker', () => {
   describe('no-lost-write', () => {
     it('a disable answered 200 undone by a concurrent rename (the whole row written back) is a lost write', () => {
-      const history = [create('u1', 0), op('rename', 100, 300, 200, { user: 'u1', value: 'renamed' }), op('disable', 150, 200, 200, { user: 'u1' })];
-      const violations = checkNoLostWrite(history, [{ id: 'admin', name: 'admin', enabled: true }, { id: 'u1', name: 'renamed', enabled: true }]);
-      expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/user u1: enabled is true at the end, but #\d+ disable u1 .* answered 200/)]);
+      const history = [
+        create('u1', 0),
+        op('rename', 100, 300, 200, { user: 'u1', value: 'renamed' }),
+        op('disable', 150, 200, 200, { user: 'u1' }),
+      ];
+      const violations = checkNoLostWrite(history, [
+        { id: 'admin', name: 'admin', enabled: true },
+        { id: 'u1', name: 'renamed', enabled: true },
+      ]);
+      expect(violations.map((v) => v.message)).toEqual([
+        expect.stringMatching(/user u1: enabled is true at the end, but #\d+ disable u1 .* answered 200/),
+      ]);
     });
 
     it('an enable that may have run after the disable explains an enabled user; one that ended before it does not', () => {
@@ -30,8 +63,12 @@ describe('chaos history checker', () => {
     it('acknowledged creates exist, unknown users need creates without an answer, deletes answered 200 stick', () => {
       expect(checkNoLostWrite([create('u1', 0)], [])[0]!.message).toMatch(/answered 201 but the user is gone/);
       expect(checkNoLostWrite([create('u1', 0), op('delete', 50, 60, undefined, { user: 'u1' })], [])).toEqual([]);
-      expect(checkNoLostWrite([create('u1', 0), op('delete', 50, 60, 200, { user: 'u1' })], [{ id: 'u1', name: 'user-0', enabled: true }])[0]!.message)
-        .toMatch(/answered 200 but the user is still there/);
+      expect(
+        checkNoLostWrite(
+          [create('u1', 0), op('delete', 50, 60, 200, { user: 'u1' })],
+          [{ id: 'u1', name: 'user-0', enabled: true }],
+        )[0]!.message,
+      ).toMatch(/answered 200 but the user is still there/);
       const stranger = [{ id: 'u9', name: 'x', enabled: true }];
       expect(checkNoLostWrite([], stranger)).toHaveLength(1);
       expect(checkNoLostWrite([op('create', 0, 10, 503, { value: 'x' })], stranger)).toEqual([]);
@@ -41,12 +78,20 @@ describe('chaos history checker', () => {
       const writes = [{ op: op('enforcement', 100, 200, 200), value: 'soft' }];
       expect(checkRegister('enforcement', 'restricted', writes, 'soft')).toEqual([]);
       expect(checkRegister('enforcement', 'restricted', writes, 'restricted')).toHaveLength(1);
-      expect(checkRegister('enforcement', 'restricted', [...writes, { op: op('enforcement', 150, 250, 200), value: 'restricted' }], 'restricted')).toEqual([]);
+      expect(
+        checkRegister(
+          'enforcement',
+          'restricted',
+          [...writes, { op: op('enforcement', 150, 250, 200), value: 'restricted' }],
+          'restricted',
+        ),
+      ).toEqual([]);
     });
   });
 
   describe('seat-cap', () => {
-    const samples = (...counts: Array<[number, number, boolean?]>): Sample[] => counts.map(([at, enabled, activation = true]) => ({ at, enabled, activation }));
+    const samples = (...counts: Array<[number, number, boolean?]>): Sample[] =>
+      counts.map(([at, enabled, activation = true]) => ({ at, enabled, activation }));
 
     it('a count rising past the cap while a key is in force is a violation', () => {
       expect(checkSeatCap(samples([0, 5], [4000, 6], [4200, 7]), 6, 3000)).toHaveLength(1);
@@ -63,13 +108,16 @@ describe('chaos history checker', () => {
 
     it('a deactivation in flight (or just ended) suspends the check: the database may not show it yet', () => {
       const run = samples([0, 5], [4000, 6], [4200, 8]);
-      expect(checkSeatCap(run, 6, 3000, [op('deactivate', 4100, 4150, 200), op('activate', 4160, 4190, 200)])).toEqual([]);
+      expect(checkSeatCap(run, 6, 3000, [op('deactivate', 4100, 4150, 200), op('activate', 4160, 4190, 200)])).toEqual(
+        [],
+      );
       expect(checkSeatCap(run, 6, 3000, [op('deactivate', 4100, 4150, 422)])).toHaveLength(1);
     });
   });
 
   describe('ai-cap', () => {
-    const ai = (usedToday: number, day = '2026-12-06') => op('ai', 0, 1, 200, { result: { usedToday, messagesPerDay: 3, day } });
+    const ai = (usedToday: number, day = '2026-12-06') =>
+      op('ai', 0, 1, 200, { result: { usedToday, messagesPerDay: 3, day } });
 
     it('more 200s than the cap on one day, or one count served twice, is a violation', () => {
       expect(checkAiCap([ai(1), ai(2), ai(3)], 3)).toEqual([]);

@@ -33,14 +33,17 @@ it('slugs headings as GitHub does', () => {
 
 it.each(docs)('%s: every relative link and anchor resolves', (doc) => {
   const file = join(ROOT, doc);
-  const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`\n]*`/g, '');
   const broken: string[] = [];
   for (const [, link] of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
     if (/^[a-z]+:/i.test(link)) continue; // https:, mailto:
     const [path, anchor] = link.split('#');
     const target = path ? resolve(dirname(file), decodeURIComponent(path)) : file;
     if (!existsSync(target)) broken.push(`${link} (no ${relative(ROOT, target)})`);
-    else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor)) broken.push(`${link} (no heading #${anchor})`);
+    else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor))
+      broken.push(`${link} (no heading #${anchor})`);
   }
   expect(broken).toEqual([]);
 });

@@ -78,7 +78,8 @@ let tarball: string;
 let kit: LicenseTestKit;
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'libs/license/dist/index.js'))) throw new Error('run `npm run build` first (npm test does)');
+  if (!existsSync(join(ROOT, 'libs/license/dist/index.js')))
+    throw new Error('run `npm run build` first (npm test does)');
   work = await tempDir('liberty-snippets-');
   [tarball, kit] = await Promise.all([packLibrary(work), LicenseTestKit.create()]);
 });
@@ -89,17 +90,33 @@ afterAll(async () => {
 
 it('finds the README app among the snippets', () => {
   const readme = docs.find(([doc]) => doc === 'README.md')?.[1].map(placement) ?? [];
-  expect(readme).toEqual(expect.arrayContaining(['src/app.module.ts', 'src/main.ts', 'vitest.config.ts', 'jest.config.js', 'nest-cli.json']));
+  expect(readme).toEqual(
+    expect.arrayContaining(['src/app.module.ts', 'src/main.ts', 'vitest.config.ts', 'jest.config.js', 'nest-cli.json']),
+  );
 });
 
 describe('snippet extraction', () => {
   const md = [
-    '```ts file=src/a.ts', 'export const a = 1;', '```',
-    '```ts fragment', 'this.license.state;', '```',
-    '```ts', 'export const b = 2;', '```',
-    '* a list item:', '', '  ```ts', '  export const c = 3;', '  ```',
-    '```sh', 'npm test', '```',
-    '```json file=nest-cli.json', '{}', '```',
+    '```ts file=src/a.ts',
+    'export const a = 1;',
+    '```',
+    '```ts fragment',
+    'this.license.state;',
+    '```',
+    '```ts',
+    'export const b = 2;',
+    '```',
+    '* a list item:',
+    '',
+    '  ```ts',
+    '  export const c = 3;',
+    '  ```',
+    '```sh',
+    'npm test',
+    '```',
+    '```json file=nest-cli.json',
+    '{}',
+    '```',
   ].join('\n');
 
   it('keeps complete ts blocks and blocks placed with file=, skips fragments and other languages', () => {
@@ -166,7 +183,11 @@ describe.each(docs)('%s', (doc, snippets) => {
         if (sap) {
           const res = await fetch(`${locked.url}/connectors/sap/tables`);
           expect(res.status).toBe(403);
-          expect(await res.json()).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'connector:sap', licenseStatus: 'not-configured' });
+          expect(await res.json()).toMatchObject({
+            code: 'LICENSE_REQUIRED',
+            feature: 'connector:sap',
+            licenseStatus: 'not-configured',
+          });
         }
       } finally {
         await locked.stop();
@@ -232,7 +253,11 @@ describe.each(docs)('%s', (doc, snippets) => {
         await writeFile(file, source.replace("from 'vitest'", "from '@jest/globals'"));
       }
       // nest new's own specs use the globals (describe, it, expect), which Jest injects too.
-      const out = await runTool(dir, ['--experimental-vm-modules', join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci'], true);
+      const out = await runTool(
+        dir,
+        ['--experimental-vm-modules', join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci'],
+        true,
+      );
       expect(out).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     });
   }
@@ -254,8 +279,14 @@ async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
   await unpackInto(tarball, modules);
   // docs/commonjs.md is built as `nest new` builds a CommonJS app; every other doc as an ESM app.
   const commonjs = doc === COMMONJS_DOC;
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'snippet-app', private: true, ...(commonjs ? {} : { type: 'module' }) }, null, 2));
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(commonjs ? NEST12_CJS_TSCONFIG : NEST12_TSCONFIG, null, 2));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'snippet-app', private: true, ...(commonjs ? {} : { type: 'module' }) }, null, 2),
+  );
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify(commonjs ? NEST12_CJS_TSCONFIG : NEST12_TSCONFIG, null, 2),
+  );
   await writeFile(join(dir, 'tsconfig.build.json'), JSON.stringify(NEST12_TSCONFIG_BUILD, null, 2));
   // The README is followed in an app `nest new` made: its own files are there first, and must keep working.
   if (doc === 'README.md') {
@@ -270,7 +301,8 @@ async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
     await writeFile(file, snippet.code);
   }
   // The vendor's public key, where the snippets say it lives.
-  if (snippets.some((s) => s.code.includes('vendor-public.pem'))) await writeFile(join(dir, 'src/vendor-public.pem'), kit.publicKey);
+  if (snippets.some((s) => s.code.includes('vendor-public.pem')))
+    await writeFile(join(dir, 'src/vendor-public.pem'), kit.publicKey);
   return dir;
 }
 
@@ -286,7 +318,10 @@ async function tsc(dir: string, args: string[]): Promise<void> {
 /** What `nest build` does with nest-cli.json `compilerOptions.assets` (literal file names). */
 function applyNestAssets(dir: string, nestCli: Snippet | undefined): void {
   if (!nestCli) return;
-  const config = JSON.parse(nestCli.code) as { sourceRoot?: string; compilerOptions?: { assets?: Array<string | { include: string; outDir?: string }> } };
+  const config = JSON.parse(nestCli.code) as {
+    sourceRoot?: string;
+    compilerOptions?: { assets?: Array<string | { include: string; outDir?: string }> };
+  };
   for (const asset of config.compilerOptions?.assets ?? []) {
     const { include, outDir = 'dist' } = typeof asset === 'string' ? { include: asset } : asset;
     const from = join(dir, config.sourceRoot ?? 'src', include);
@@ -302,7 +337,12 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 async function runTool(dir: string, args: string[], stderrToo = false): Promise<string> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd: dir, timeout: 240_000, env: cleanEnv({}), maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, args, {
+      cwd: dir,
+      timeout: 240_000,
+      env: cleanEnv({}),
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return stdout + (stderrToo ? stderr : '');
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
@@ -329,7 +369,10 @@ interface RunningApp {
 
 async function startApp(dir: string, env: Record<string, string>): Promise<RunningApp> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env: cleanEnv({ ...env, PORT: String(port) }) });
+  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
+    cwd: dir,
+    env: cleanEnv({ ...env, PORT: String(port) }),
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -34,7 +34,14 @@ export function extractSnippets(markdown: string, doc: string): Snippet[] {
     if (j === lines.length) throw new Error(`${doc}:${i + 1}: code block never closed`);
     const words = info.trim().split(/\s+/).filter(Boolean);
     const file = words.find((w) => w.startsWith('file='))?.slice('file='.length);
-    snippets.push({ doc, line: i + 1, lang: lang.toLowerCase(), file, fragment: words.includes('fragment'), code: body.join('\n') + '\n' });
+    snippets.push({
+      doc,
+      line: i + 1,
+      lang: lang.toLowerCase(),
+      file,
+      fragment: words.includes('fragment'),
+      code: body.join('\n') + '\n',
+    });
     i = j;
   }
   return snippets;

@@ -13,15 +13,29 @@ export const FEATURE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The claim names a verified key may yield, and the members of its nested objects. */
 export const SCHEMA_KEYS = {
-  top: ['iss', 'aud', 'sub', 'jti', 'iat', 'nbf', 'exp', 'customer', 'edition', 'tier', 'instance', 'features', 'products', 'seats'],
+  top: [
+    'iss',
+    'aud',
+    'sub',
+    'jti',
+    'iat',
+    'nbf',
+    'exp',
+    'customer',
+    'edition',
+    'tier',
+    'instance',
+    'features',
+    'products',
+    'seats',
+  ],
   features: ['connectors', 'apps', 'users', 'ai'],
   users: ['max'],
   ai: ['providers', 'messagesPerDay'],
 } as const;
 
 export type ClaimsModel =
-  | { ok: true; claims: Record<string, unknown> }
-  | { ok: false; stage: 'dates' | 'schema'; failures: string[] };
+  { ok: true; claims: Record<string, unknown> } | { ok: false; stage: 'dates' | 'schema'; failures: string[] };
 
 const has = (o: object, key: string) => Object.hasOwn(o, key);
 /** An optional claim counts as absent when missing, `undefined` or JSON `null`. */
@@ -91,7 +105,8 @@ export function modelClaims(payload: Record<string, unknown>): ClaimsModel {
         const ai = f.ai;
         if (!isObject(ai)) failures.push('features.ai');
         else {
-          if (present(ai, 'providers') && !isIdList(ai.providers, MAX_PROVIDERS)) failures.push('features.ai.providers');
+          if (present(ai, 'providers') && !isIdList(ai.providers, MAX_PROVIDERS))
+            failures.push('features.ai.providers');
           if (present(ai, 'messagesPerDay') && !isCount(ai.messagesPerDay)) failures.push('features.ai.messagesPerDay');
         }
       }
@@ -191,7 +206,8 @@ export function modelVerdict(payload: unknown, context: VerdictContext): Verdict
   const shown = model.ok ? { claims: model.claims } : {};
   const reject = (reason: string): VerdictModel => ({ status: 'rejected', reason, ...shown });
 
-  const issuers = context.issuer === undefined ? undefined : typeof context.issuer === 'string' ? [context.issuer] : context.issuer;
+  const issuers =
+    context.issuer === undefined ? undefined : typeof context.issuer === 'string' ? [context.issuer] : context.issuer;
   const { audience } = context;
   if (issuers && !has(p, 'iss')) return reject('issuer mismatch');
   if (audience !== undefined && !has(p, 'aud')) return reject('audience mismatch');
@@ -204,9 +220,11 @@ export function modelVerdict(payload: unknown, context: VerdictContext): Verdict
   const now = context.nowSeconds;
   const tolerance = toleranceOf(context.clockToleranceSeconds);
   const exp = p.exp as number;
-  if (has(p, 'nbf') && (p.nbf as number) > now + tolerance) return reject(`not yet valid (${utcDate(p.nbf as number)})`);
+  if (has(p, 'nbf') && (p.nbf as number) > now + tolerance)
+    return reject(`not yet valid (${utcDate(p.nbf as number)})`);
   if (exp <= now) return reject(`expired (${utcDate(exp)})`);
-  if (has(p, 'iat') && (p.iat as number) > now + tolerance) return reject(`not yet valid (${utcDate(p.iat as number)})`);
+  if (has(p, 'iat') && (p.iat as number) > now + tolerance)
+    return reject(`not yet valid (${utcDate(p.iat as number)})`);
   if (!model.ok) return { status: 'rejected', reason: 'invalid claims', failures: model.failures };
   return { status: 'accepted', claims: model.claims };
 }

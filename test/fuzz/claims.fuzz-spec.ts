@@ -49,7 +49,16 @@ const json = (value: unknown) => JSON.stringify(value);
 const object = (entries: Array<[string, string]>) => `{${entries.map(([k, v]) => `${json(k)}:${v}`).join(',')}}`;
 const array = (items: string[]) => `[${items.join(',')}]`;
 
-const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'length'];
+const DANGEROUS_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'length',
+];
 
 /** Text near the 200-character limit, as class-validator counts it (surrogate pairs count once). */
 const text = fc.oneof(
@@ -66,14 +75,43 @@ const date = (center: number) =>
   fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: -400, max: 400 }).map((d) => String(center + d)) },
     fc.integer({ min: -2 * DAY, max: 2 * DAY }).map((d) => String(center + d)),
-    fc.constantFrom('0', '-0', '-1', String(MAX_NUMERIC_DATE), String(MAX_NUMERIC_DATE + 1), '9007199254740993', '1e400', '-1e400',
-      `${center}.5`, `${center}e0`, json(String(center)), 'null', 'true', '[]', '{}'),
+    fc.constantFrom(
+      '0',
+      '-0',
+      '-1',
+      String(MAX_NUMERIC_DATE),
+      String(MAX_NUMERIC_DATE + 1),
+      '9007199254740993',
+      '1e400',
+      '-1e400',
+      `${center}.5`,
+      `${center}e0`,
+      json(String(center)),
+      'null',
+      'true',
+      '[]',
+      '{}',
+    ),
   );
 
 /** Counts (seats, users.max, messagesPerDay) around their bounds and of the wrong types. */
 const count = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 10_000 }).map(String) },
-  fc.constantFrom('0', '-0', '-1', '1000000000', '1000000001', '1.5', '1e2', '1e400', '"10"', 'null', 'true', '[]', '{}'),
+  fc.constantFrom(
+    '0',
+    '-0',
+    '-1',
+    '1000000000',
+    '1000000001',
+    '1.5',
+    '1e2',
+    '1e400',
+    '"10"',
+    'null',
+    'true',
+    '[]',
+    '{}',
+  ),
 );
 
 const validId = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/);
@@ -97,7 +135,9 @@ const anyJson: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
     fc.string({ unit: anyCharacter, maxLength: 12 }).map(json),
     fc.array(tie('value'), { maxLength: 4 }).map(array),
     fc
-      .array(fc.tuple(fc.oneof(fc.constantFrom(...DANGEROUS_KEYS), fc.string({ maxLength: 6 })), tie('value')), { maxLength: 4 })
+      .array(fc.tuple(fc.oneof(fc.constantFrom(...DANGEROUS_KEYS), fc.string({ maxLength: 6 })), tie('value')), {
+        maxLength: 4,
+      })
       .map(object),
   ),
 })).value;
@@ -118,7 +158,14 @@ const hostile = fc.oneof({ weight: 3, arbitrary: anyJson }, nasty);
 
 /** One member of `features.users` / `features.ai` / `features`, valid-ish or hostile. */
 const usersText = fc.oneof(
-  { weight: 3, arbitrary: fc.array(fc.oneof(fc.tuple(fc.constant('max'), count), fc.tuple(fc.constantFrom(...DANGEROUS_KEYS), hostile)), { maxLength: 2 }).map(object) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.oneof(fc.tuple(fc.constant('max'), count), fc.tuple(fc.constantFrom(...DANGEROUS_KEYS), hostile)), {
+        maxLength: 2,
+      })
+      .map(object),
+  },
   hostile,
 );
 const aiText = fc.oneof(
@@ -160,8 +207,17 @@ function valueFor(key: string): fc.Arbitrary<string> {
   const byName: Record<string, fc.Arbitrary<string>> = {
     iss: fc.oneof(fc.constantFrom(json('test-vendor'), json('other'), json(['test-vendor']), 'null', '1'), text),
     aud: fc.constantFrom(
-      json('liberty'), json(['liberty']), json(['ai-doo', 'liberty']), json(['liberty', 1]), json('other'), json([]), 'null',
-      json('x'.repeat(201)), json(['liberty', 'x'.repeat(201)]), json(Array.from({ length: 65 }, () => 'liberty')), json('😀'.repeat(100)),
+      json('liberty'),
+      json(['liberty']),
+      json(['ai-doo', 'liberty']),
+      json(['liberty', 1]),
+      json('other'),
+      json([]),
+      'null',
+      json('x'.repeat(201)),
+      json(['liberty', 'x'.repeat(201)]),
+      json(Array.from({ length: 65 }, () => 'liberty')),
+      json('😀'.repeat(100)),
     ),
     iat: date(NOW_SECONDS),
     nbf: date(NOW_SECONDS),
@@ -175,7 +231,22 @@ function valueFor(key: string): fc.Arbitrary<string> {
   return fc.oneof({ weight: 5, arbitrary: known }, hostile);
 }
 
-const CLAIM_NAMES = ['iss', 'aud', 'sub', 'jti', 'iat', 'nbf', 'exp', 'customer', 'edition', 'tier', 'instance', 'features', 'products', 'seats'];
+const CLAIM_NAMES = [
+  'iss',
+  'aud',
+  'sub',
+  'jti',
+  'iat',
+  'nbf',
+  'exp',
+  'customer',
+  'edition',
+  'tier',
+  'instance',
+  'features',
+  'products',
+  'seats',
+];
 
 /** A valid key's claims, as [name, JSON text] members. */
 const validMembers: fc.Arbitrary<Array<[string, string]>> = fc
@@ -193,7 +264,15 @@ const validMembers: fc.Arbitrary<Array<[string, string]>> = fc
     ['exp', String(NOW_SECONDS + 300 * DAY)],
     ['customer', json(customer)],
     ['edition', json('enterprise')],
-    ['features', json({ connectors, apps: ['nomajde'], users: { max: 250 }, ai: { providers: ['anthropic'], messagesPerDay: 5000 } })],
+    [
+      'features',
+      json({
+        connectors,
+        apps: ['nomajde'],
+        users: { max: 250 },
+        ai: { providers: ['anthropic'], messagesPerDay: 5000 },
+      }),
+    ],
     ...(seats !== undefined ? ([['seats', String(seats)]] as Array<[string, string]>) : []),
   ]);
 
@@ -205,7 +284,10 @@ const claimsText: fc.Arbitrary<string> = fc
     fc.array(fc.nat({ max: 9 }), { minLength: 10, maxLength: 10 }),
     fc.array(
       fc.oneof(
-        { weight: 6, arbitrary: fc.constantFrom(...CLAIM_NAMES).chain((k) => valueFor(k).map((v): [string, string] => [k, v])) },
+        {
+          weight: 6,
+          arbitrary: fc.constantFrom(...CLAIM_NAMES).chain((k) => valueFor(k).map((v): [string, string] => [k, v])),
+        },
         fc.tuple(fc.constantFrom(...DANGEROUS_KEYS), hostile),
         fc.tuple(fc.string({ maxLength: 8 }), anyJson),
       ),
@@ -234,141 +316,219 @@ describe('fuzz: hostile claims', () => {
   });
 
   it('the model accepts what the verifier accepts for a plain valid key (the generators are not vacuous)', async () => {
-    const claims = { iss: 'test-vendor', aud: 'liberty', iat: NOW_SECONDS, exp: NOW_SECONDS + DAY, customer: 'Acme', seats: null };
-    const token = compactJws(json({ alg: 'RS256', kid: 'current' }), json(claims), { kind: 'rsa', alg: 'RS256', key: keys.privateKeys.current });
-    const result = await verifyLicenseToken(token, { keys: keys.trusted, audience: 'liberty', issuer: 'test-vendor', now: NOW });
+    const claims = {
+      iss: 'test-vendor',
+      aud: 'liberty',
+      iat: NOW_SECONDS,
+      exp: NOW_SECONDS + DAY,
+      customer: 'Acme',
+      seats: null,
+    };
+    const token = compactJws(json({ alg: 'RS256', kid: 'current' }), json(claims), {
+      kind: 'rsa',
+      alg: 'RS256',
+      key: keys.privateKeys.current,
+    });
+    const result = await verifyLicenseToken(token, {
+      keys: keys.trusted,
+      audience: 'liberty',
+      issuer: 'test-vendor',
+      now: NOW,
+    });
     const model = modelVerdict(claims, { audience: 'liberty', issuer: 'test-vendor', nowSeconds: NOW_SECONDS });
     expect(model.status).toBe('accepted');
     expect(result).toEqual({ ...model, kid: 'current' });
   });
 
-  it(`validateLicenseClaims on hostile objects never throws, never pollutes, and follows the schema (${runsOf('validateLicenseClaims on hostile objects')} cases)`, () => {
-    const property = 'validateLicenseClaims on hostile objects';
-    const anything = fc.anything({
-      maxDepth: 4,
-      key: fc.oneof(fc.constantFrom(...DANGEROUS_KEYS, ...CLAIM_NAMES), fc.string({ maxLength: 6 })),
-      withBoxedValues: true,
-      withMap: true,
-      withSet: true,
-      withDate: true,
-      withTypedArray: true,
-      withBigInt: true,
-      withNullPrototype: true,
-    });
-    // Sizes a signed key cannot reach (8 KiB), built directly.
-    const huge = fc.oneof(
-      fc.constantFrom(1000, 1001, 100_000).map((n) => Array.from({ length: n }, (_, i) => `id${i % 7}`)),
-      fc.constantFrom(200, 201, 1_000_000).map((n) => 'x'.repeat(n)),
-      fc.integer({ min: 1_000, max: 20_000 }).map((n) => {
-        let deep: unknown = 'bottom';
-        for (let i = 0; i < n; i += 1) deep = i % 2 ? [deep] : { users: deep, max: deep };
-        return deep;
-      }),
-    );
-    const payload = fc.oneof(
-      claimsText.map((t) => JSON.parse(t) as unknown),
-      fc
-        .tuple(claimsText, fc.array(fc.tuple(fc.constantFrom(...CLAIM_NAMES, 'features'), fc.oneof({ weight: 6, arbitrary: anything }, huge)), { maxLength: 3 }), fc.boolean())
-        .map(([t, extra, nullProto]) => {
-          const base = JSON.parse(t) as Record<string, unknown>;
-          const target: Record<string, unknown> = nullProto ? Object.assign(Object.create(null) as object, base) : base;
-          for (const [k, v] of extra) Object.defineProperty(target, k, { value: v, enumerable: true, configurable: true, writable: true });
-          return target;
+  it(
+    `validateLicenseClaims on hostile objects never throws, never pollutes, and follows the schema (${runsOf('validateLicenseClaims on hostile objects')} cases)`,
+    () => {
+      const property = 'validateLicenseClaims on hostile objects';
+      const anything = fc.anything({
+        maxDepth: 4,
+        key: fc.oneof(fc.constantFrom(...DANGEROUS_KEYS, ...CLAIM_NAMES), fc.string({ maxLength: 6 })),
+        withBoxedValues: true,
+        withMap: true,
+        withSet: true,
+        withDate: true,
+        withTypedArray: true,
+        withBigInt: true,
+        withNullPrototype: true,
+      });
+      // Sizes a signed key cannot reach (8 KiB), built directly.
+      const huge = fc.oneof(
+        fc.constantFrom(1000, 1001, 100_000).map((n) => Array.from({ length: n }, (_, i) => `id${i % 7}`)),
+        fc.constantFrom(200, 201, 1_000_000).map((n) => 'x'.repeat(n)),
+        fc.integer({ min: 1_000, max: 20_000 }).map((n) => {
+          let deep: unknown = 'bottom';
+          for (let i = 0; i < n; i += 1) deep = i % 2 ? [deep] : { users: deep, max: deep };
+          return deep;
         }),
-      fc.object({ key: fc.oneof(fc.constantFrom(...DANGEROUS_KEYS, ...CLAIM_NAMES), fc.string({ maxLength: 6 })), maxDepth: 3, withNullPrototype: true, withBoxedValues: true }),
-    );
-    fc.assert(
-      fc.property(payload, (p) => {
-        const input = p as Record<string, unknown>;
-        let outcome: ReturnType<typeof validateLicenseClaims>;
-        try {
-          outcome = validateLicenseClaims(input);
-        } catch (error) {
-          throw new Error(`validateLicenseClaims threw: ${String(error)}`);
-        }
-        sentinel.assertUntouched();
-        const model = modelClaims(input);
-        if (model.ok) {
-          if (!outcome.ok) throw new Error(`rejected valid claims: ${outcome.detail}`);
-          expect(outcome.claims).toEqual(model.claims);
-          expect(keysBeyondSchema(outcome.claims as unknown as Record<string, unknown>)).toEqual([]);
-          expect(deeplyFrozen(outcome.claims)).toBe(true);
-          tally.add(property, 'accepted');
-        } else {
-          if (outcome.ok) throw new Error(`accepted invalid claims (${model.failures.join(', ')}): ${JSON.stringify(outcome.claims)}`);
-          expect(`invalid claims (${outcome.detail})`).toMatch(/^invalid claims \([A-Za-z][A-Za-z0-9_.]*: [\x20-\x7e]+\)$/);
-          expect(model.failures).toContain(outcome.detail.slice(0, outcome.detail.indexOf(':')));
-          tally.add(property, `rejected (${model.stage})`);
-        }
-      }),
-      fuzzParameters(property),
-    );
-    expect(tally.count(property, 'accepted')).toBeGreaterThan(0);
-  }, timeoutFor('validateLicenseClaims on hostile objects'));
+      );
+      const payload = fc.oneof(
+        claimsText.map((t) => JSON.parse(t) as unknown),
+        fc
+          .tuple(
+            claimsText,
+            fc.array(
+              fc.tuple(fc.constantFrom(...CLAIM_NAMES, 'features'), fc.oneof({ weight: 6, arbitrary: anything }, huge)),
+              { maxLength: 3 },
+            ),
+            fc.boolean(),
+          )
+          .map(([t, extra, nullProto]) => {
+            const base = JSON.parse(t) as Record<string, unknown>;
+            const target: Record<string, unknown> = nullProto
+              ? Object.assign(Object.create(null) as object, base)
+              : base;
+            for (const [k, v] of extra)
+              Object.defineProperty(target, k, { value: v, enumerable: true, configurable: true, writable: true });
+            return target;
+          }),
+        fc.object({
+          key: fc.oneof(fc.constantFrom(...DANGEROUS_KEYS, ...CLAIM_NAMES), fc.string({ maxLength: 6 })),
+          maxDepth: 3,
+          withNullPrototype: true,
+          withBoxedValues: true,
+        }),
+      );
+      fc.assert(
+        fc.property(payload, (p) => {
+          const input = p as Record<string, unknown>;
+          let outcome: ReturnType<typeof validateLicenseClaims>;
+          try {
+            outcome = validateLicenseClaims(input);
+          } catch (error) {
+            throw new Error(`validateLicenseClaims threw: ${String(error)}`);
+          }
+          sentinel.assertUntouched();
+          const model = modelClaims(input);
+          if (model.ok) {
+            if (!outcome.ok) throw new Error(`rejected valid claims: ${outcome.detail}`);
+            expect(outcome.claims).toEqual(model.claims);
+            expect(keysBeyondSchema(outcome.claims as unknown as Record<string, unknown>)).toEqual([]);
+            expect(deeplyFrozen(outcome.claims)).toBe(true);
+            tally.add(property, 'accepted');
+          } else {
+            if (outcome.ok)
+              throw new Error(
+                `accepted invalid claims (${model.failures.join(', ')}): ${JSON.stringify(outcome.claims)}`,
+              );
+            expect(`invalid claims (${outcome.detail})`).toMatch(
+              /^invalid claims \([A-Za-z][A-Za-z0-9_.]*: [\x20-\x7e]+\)$/,
+            );
+            expect(model.failures).toContain(outcome.detail.slice(0, outcome.detail.indexOf(':')));
+            tally.add(property, `rejected (${model.stage})`);
+          }
+        }),
+        fuzzParameters(property),
+      );
+      expect(tally.count(property, 'accepted')).toBeGreaterThan(0);
+    },
+    timeoutFor('validateLicenseClaims on hostile objects'),
+  );
 
-  it(`signed hostile claims reach claim validation: no throw, no pollution, the model's verdict (${runsOf('signed hostile claims')} cases)`, async () => {
-    const property = 'signed hostile claims';
-    const context = fc.record({
-      audience: fc.constantFrom<string | undefined>('liberty', 'liberty', 'liberty', undefined),
-      issuer: fc.constantFrom<string | readonly string[] | undefined>('test-vendor', ['other', 'test-vendor'], undefined),
-      clockToleranceSeconds: fc.constantFrom<number | undefined>(undefined, 0, 1, 60, 299.9, 300, 301, -5, 1e9, Number.NaN, Number.POSITIVE_INFINITY),
-    });
-    // Payload bytes: the claims text, sometimes with an invalid UTF-8 byte or as a non-object.
-    const payloadBytes = fc.oneof(
-      { weight: 12, arbitrary: claimsText.map((t) => Buffer.from(t, 'utf8')) },
-      claimsText.map((t) => Buffer.concat([Buffer.from(t.slice(0, -1), 'utf8'), Buffer.from(',"x":"\xff"}', 'latin1')])),
-      fc.constantFrom('[]', '"claims"', '42', 'null', '', '{', '{"exp":1}{}').map((t) => Buffer.from(t, 'utf8')),
-    );
-    const kid = fc.constantFrom<string | undefined>('current', undefined);
-    await fc.assert(
-      fc.asyncProperty(payloadBytes, context, kid, async (bytes, ctx, k) => {
-        const header = json({ alg: 'RS256', typ: 'JWT', ...(k ? { kid: k } : {}) });
-        const token = compactJws(header, bytes, { kind: 'rsa', alg: 'RS256', key: keys.privateKeys.current });
-        const result = await verifyLicenseToken(token, { keys: keys.trusted, now: NOW, ...ctx });
-        sentinel.assertUntouched();
+  it(
+    `signed hostile claims reach claim validation: no throw, no pollution, the model's verdict (${runsOf('signed hostile claims')} cases)`,
+    async () => {
+      const property = 'signed hostile claims';
+      const context = fc.record({
+        audience: fc.constantFrom<string | undefined>('liberty', 'liberty', 'liberty', undefined),
+        issuer: fc.constantFrom<string | readonly string[] | undefined>(
+          'test-vendor',
+          ['other', 'test-vendor'],
+          undefined,
+        ),
+        clockToleranceSeconds: fc.constantFrom<number | undefined>(
+          undefined,
+          0,
+          1,
+          60,
+          299.9,
+          300,
+          301,
+          -5,
+          1e9,
+          Number.NaN,
+          Number.POSITIVE_INFINITY,
+        ),
+      });
+      // Payload bytes: the claims text, sometimes with an invalid UTF-8 byte or as a non-object.
+      const payloadBytes = fc.oneof(
+        { weight: 12, arbitrary: claimsText.map((t) => Buffer.from(t, 'utf8')) },
+        claimsText.map((t) =>
+          Buffer.concat([Buffer.from(t.slice(0, -1), 'utf8'), Buffer.from(',"x":"\xff"}', 'latin1')]),
+        ),
+        fc.constantFrom('[]', '"claims"', '42', 'null', '', '{', '{"exp":1}{}').map((t) => Buffer.from(t, 'utf8')),
+      );
+      const kid = fc.constantFrom<string | undefined>('current', undefined);
+      await fc.assert(
+        fc.asyncProperty(payloadBytes, context, kid, async (bytes, ctx, k) => {
+          const header = json({ alg: 'RS256', typ: 'JWT', ...(k ? { kid: k } : {}) });
+          const token = compactJws(header, bytes, { kind: 'rsa', alg: 'RS256', key: keys.privateKeys.current });
+          const result = await verifyLicenseToken(token, { keys: keys.trusted, now: NOW, ...ctx });
+          sentinel.assertUntouched();
 
-        const verdict: VerdictContext = { ...ctx, nowSeconds: NOW_SECONDS };
-        const expected = token.length > MAX_TOKEN_BYTES ? { status: 'rejected' as const, reason: 'malformed' } : modelVerdict(parse(bytes), verdict);
-        if (expected.status === 'accepted') {
-          expect(result).toEqual({ ...expected, ...(k ? { kid: k } : {}) });
-          expect(keysBeyondSchema(result.claims as unknown as Record<string, unknown>)).toEqual([]);
-          tally.add(property, 'accepted');
-          return;
-        }
-        if (result.status !== 'rejected') throw new Error(`accepted, the model says "${expected.reason}": ${bytes.toString('utf8')}`);
-        const kind = reasonKind(result.reason);
-        tally.add(property, kind);
-        if (expected.reason === 'invalid claims') {
-          expect(kind).toBe('invalid claims');
-          expect(expected.failures).toContain(/^invalid claims \(([^:]+):/.exec(result.reason)![1]);
-          expect(result).not.toHaveProperty('claims');
-          return;
-        }
-        expect(result.reason).toBe(expected.reason);
-        if (expected.claims) expect(result.claims).toEqual(expected.claims);
-        else expect(result).not.toHaveProperty('claims');
-      }),
-      fuzzParameters(property),
-    );
-    const total = tally.total(property);
-    expect(tally.count(property, 'accepted')).toBeGreaterThan(total / 20);
-    expect(tally.count(property, 'invalid claims')).toBeGreaterThan(total / 20);
-  }, timeoutFor('signed hostile claims'));
+          const verdict: VerdictContext = { ...ctx, nowSeconds: NOW_SECONDS };
+          const expected =
+            token.length > MAX_TOKEN_BYTES
+              ? { status: 'rejected' as const, reason: 'malformed' }
+              : modelVerdict(parse(bytes), verdict);
+          if (expected.status === 'accepted') {
+            expect(result).toEqual({ ...expected, ...(k ? { kid: k } : {}) });
+            expect(keysBeyondSchema(result.claims as unknown as Record<string, unknown>)).toEqual([]);
+            tally.add(property, 'accepted');
+            return;
+          }
+          if (result.status !== 'rejected')
+            throw new Error(`accepted, the model says "${expected.reason}": ${bytes.toString('utf8')}`);
+          const kind = reasonKind(result.reason);
+          tally.add(property, kind);
+          if (expected.reason === 'invalid claims') {
+            expect(kind).toBe('invalid claims');
+            expect(expected.failures).toContain(/^invalid claims \(([^:]+):/.exec(result.reason)![1]);
+            expect(result).not.toHaveProperty('claims');
+            return;
+          }
+          expect(result.reason).toBe(expected.reason);
+          if (expected.claims) expect(result.claims).toEqual(expected.claims);
+          else expect(result).not.toHaveProperty('claims');
+        }),
+        fuzzParameters(property),
+      );
+      const total = tally.total(property);
+      expect(tally.count(property, 'accepted')).toBeGreaterThan(total / 20);
+      expect(tally.count(property, 'invalid claims')).toBeGreaterThan(total / 20);
+    },
+    timeoutFor('signed hostile claims'),
+  );
 });
 
 // Counterexamples, pinned: each threw or was wrong before its fix.
 describe('regressions', () => {
   const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
   const signed = (claimsJson: string) =>
-    compactJws(json({ alg: 'RS256', kid: 'current' }), claimsJson, { kind: 'rsa', alg: 'RS256', key: keys.privateKeys.current });
+    compactJws(json({ alg: 'RS256', kid: 'current' }), claimsJson, {
+      kind: 'rsa',
+      alg: 'RS256',
+      key: keys.privateKeys.current,
+    });
   const head = `"aud":"liberty","exp":${NOW_SECONDS + DAY},"customer":"Acme"`;
 
   // Found by this fuzzer: class-validator's @ValidateNested() walked into arrays, and the verifier
   // threw a RangeError (call stack) instead of rejecting the key.
   it.each([
     ['features', `{${head},"features":${deepArray(2800)}}`, 'invalid claims (features: must be an object)'],
-    ['features.users', `{${head},"features":{"users":${deepArray(2700)}}}`, 'invalid claims (features.users: must be an object)'],
-    ['features.ai', `{${head},"features":{"ai":${deepArray(2700)}}}`, 'invalid claims (features.ai: must be an object)'],
+    [
+      'features.users',
+      `{${head},"features":{"users":${deepArray(2700)}}}`,
+      'invalid claims (features.users: must be an object)',
+    ],
+    [
+      'features.ai',
+      `{${head},"features":{"ai":${deepArray(2700)}}}`,
+      'invalid claims (features.ai: must be an object)',
+    ],
   ])('a signed key with a deeply nested array as %s is rejected, not thrown', async (_, claims, reason) => {
     const token = signed(claims);
     expect(token.length).toBeLessThanOrEqual(MAX_TOKEN_BYTES);
@@ -390,9 +550,14 @@ describe('regressions', () => {
   // `null` passed @IsOptional() and reached the claims: `seats: null` became a user cap of 0.
   it('an optional claim set to null is absent from the claims', () => {
     const outcome = validateLicenseClaims(
-      JSON.parse(`{"exp":${NOW_SECONDS},"customer":"Acme","seats":null,"edition":null,"features":{"users":{"max":null},"ai":{"messagesPerDay":null}}}`) as Record<string, unknown>,
+      JSON.parse(
+        `{"exp":${NOW_SECONDS},"customer":"Acme","seats":null,"edition":null,"features":{"users":{"max":null},"ai":{"messagesPerDay":null}}}`,
+      ) as Record<string, unknown>,
     );
-    expect(outcome).toEqual({ ok: true, claims: { exp: NOW_SECONDS, customer: 'Acme', features: { users: {}, ai: {} } } });
+    expect(outcome).toEqual({
+      ok: true,
+      claims: { exp: NOW_SECONDS, customer: 'Acme', features: { users: {}, ai: {} } },
+    });
   });
 });
 

@@ -50,7 +50,8 @@ export function timeoutFor(property: FuzzProperty): number {
 function parseRuns(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`FUZZ_RUNS / FUZZ_SEED must be a non-negative integer, got "${value}"`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error(`FUZZ_RUNS / FUZZ_SEED must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -75,7 +76,10 @@ export class FuzzTally {
   report(file: string): string {
     const lines = [...this.counts].map(([property, row]) => {
       const total = [...row.values()].reduce((a, b) => a + b, 0);
-      const detail = [...row].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ');
+      const detail = [...row]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k}: ${n}`)
+        .join(', ');
       return `  ${property}: ${total} cases (${detail})`;
     });
     const sum = [...this.counts.keys()].reduce((n, p) => n + this.total(p as FuzzProperty), 0);
@@ -89,7 +93,8 @@ export class FuzzTally {
 export const REASON_PATTERNS = {
   malformed: /^malformed$/,
   // At most 32 characters of the alg, each printable ASCII or escaped (no bare quote or backslash).
-  'unsupported algorithm': /^unsupported algorithm \((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]|\\u[0-9a-f]{4}){0,32}…?\)$/,
+  'unsupported algorithm':
+    /^unsupported algorithm \((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]|\\u[0-9a-f]{4}){0,32}…?\)$/,
   'public key unavailable': /^public key unavailable \([^\r\n]+\)$/,
   'signature invalid': /^signature invalid$/,
   expired: /^expired \(\d{4}-\d{2}-\d{2}\)$/,
@@ -232,11 +237,17 @@ function signatureOf(input: string, signer: RawSigner): Uint8Array {
     case 'bytes':
       return signer.signature;
     case 'hmac':
-      return createHmac(`sha${signer.alg.slice(2)}`, signer.secret).update(data).digest();
+      return createHmac(`sha${signer.alg.slice(2)}`, signer.secret)
+        .update(data)
+        .digest();
     case 'rsa': {
       const hash = `sha${signer.alg.slice(2)}`;
       return signer.alg.startsWith('PS')
-        ? sign(hash, data, { key: signer.key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: Number(signer.alg.slice(2)) / 8 })
+        ? sign(hash, data, {
+            key: signer.key,
+            padding: 6 /* RSA_PKCS1_PSS_PADDING */,
+            saltLength: Number(signer.alg.slice(2)) / 8,
+          })
         : sign(hash, data, signer.key);
     }
   }

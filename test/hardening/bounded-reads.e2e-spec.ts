@@ -9,12 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  FILE_SIZE_CAPS,
-  FileReadError,
-  loadPublicKeys,
-  readBoundedFile,
-} from '@liberty/license/verify';
+import { FILE_SIZE_CAPS, FileReadError, loadPublicKeys, readBoundedFile } from '@liberty/license/verify';
 import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license-cli';
 import { readAppConfig } from '../../apps/sample/src/config/app-config.js';
 import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key-store.js';
@@ -99,11 +94,12 @@ describe('readBoundedFile', () => {
     const fifoReads = Array.from({ length: 8 }, () => readBoundedFile(fifo, 1024).catch((e: unknown) => e));
     const regular = await measured(() => readBoundedFile(publicPem, FILE_SIZE_CAPS.publicKey));
     expect(regular).toBe(vendor.publicKey);
-    for (const error of await Promise.all(fifoReads)) expect(error).toMatchObject({ detail: 'not a regular file (FIFO)' });
+    for (const error of await Promise.all(fifoReads))
+      expect(error).toMatchObject({ detail: 'not a regular file (FIFO)' });
   });
 });
 
-describe('the public key path (publicKeyPath, the sample app\'s public_key_path)', () => {
+describe("the public key path (publicKeyPath, the sample app's public_key_path)", () => {
   it.each(hostileFiles(FILE_SIZE_CAPS.publicKey))('%s → public key unavailable, fast', async (_what, path, detail) => {
     const outcome = await measured(() => loadPublicKeys({ publicKeyPath: path() }));
     expect(outcome).toEqual({ ok: false, why: `cannot read ${path()}: ${detail}` });
@@ -117,22 +113,31 @@ describe('the public key path (publicKeyPath, the sample app\'s public_key_path)
 });
 
 describe('the key file (<NAME>_FILE)', () => {
-  it.each(hostileFiles(FILE_SIZE_CAPS.keyFile))('%s → unreadable with the reason, fast', async (_what, path, detail) => {
-    const env = { get: <T>(name: string) => (name === 'LL_KEY_FILE' ? path() : undefined) as T | undefined };
-    const read = await measured(() => readLicenseKey(env, 'LL_KEY'));
-    expect(read).toEqual({ kind: 'unreadable', source: 'LL_KEY_FILE', why: `cannot read LL_KEY_FILE (${detail})` });
-  });
+  it.each(hostileFiles(FILE_SIZE_CAPS.keyFile))(
+    '%s → unreadable with the reason, fast',
+    async (_what, path, detail) => {
+      const env = { get: <T>(name: string) => (name === 'LL_KEY_FILE' ? path() : undefined) as T | undefined };
+      const read = await measured(() => readLicenseKey(env, 'LL_KEY'));
+      expect(read).toEqual({ kind: 'unreadable', source: 'LL_KEY_FILE', why: `cannot read LL_KEY_FILE (${detail})` });
+    },
+  );
 });
 
-describe('the sample app\'s config file (LIBERTY_CONFIG)', () => {
-  it.each(hostileFiles(FILE_SIZE_CAPS.config))('%s → a clear configuration error, fast', async (_what, path, detail) => {
-    const error = await measured(() => readAppConfig(path()).catch((e: unknown) => e));
-    expect((error as Error).message).toBe(`Invalid configuration in ${path()}: cannot read the file (${detail})`);
-  });
+describe("the sample app's config file (LIBERTY_CONFIG)", () => {
+  it.each(hostileFiles(FILE_SIZE_CAPS.config))(
+    '%s → a clear configuration error, fast',
+    async (_what, path, detail) => {
+      const error = await measured(() => readAppConfig(path()).catch((e: unknown) => e));
+      expect((error as Error).message).toBe(`Invalid configuration in ${path()}: cannot read the file (${detail})`);
+    },
+  );
 });
 
 /** Runs the built CLI under /usr/bin/time to learn its peak RSS (KiB). */
-function runCliMeasured(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; maxRssKb: number; ms: number }> {
+function runCliMeasured(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; maxRssKb: number; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('/usr/bin/time', ['-f', 'MAXRSS=%M', process.execPath, BIN, ...args], {
@@ -144,7 +149,12 @@ function runCliMeasured(args: string[], env: Record<string, string>): Promise<{ 
     child.on('error', reject);
     child.on('close', (code) => {
       const match = /MAXRSS=(\d+)/.exec(stderr);
-      resolve({ code, stderr: stderr.replace(/(Command exited.*\n)?MAXRSS=\d+\n?/, ''), maxRssKb: Number(match?.[1] ?? NaN), ms: performance.now() - started });
+      resolve({
+        code,
+        stderr: stderr.replace(/(Command exited.*\n)?MAXRSS=\d+\n?/, ''),
+        maxRssKb: Number(match?.[1] ?? NaN),
+        ms: performance.now() - started,
+      });
     });
   });
 }
@@ -154,27 +164,42 @@ describe('the CLI (run as a child process; `npm run build` first)', () => {
   let token: string;
 
   beforeAll(async () => {
-    token = await signLicense({ customer: 'Acme Corp', aud: 'liberty', exp: Math.floor(Date.now() / 1000) + 86_400 }, { privateKey: vendor.privateKey });
+    token = await signLicense(
+      { customer: 'Acme Corp', aud: 'liberty', exp: Math.floor(Date.now() / 1000) + 86_400 },
+      { privateKey: vendor.privateKey },
+    );
     // Peak RSS of a run that reads a normal key file: the yardstick for the hostile ones.
     const tokenFile = join(dir, 'token');
     await writeFile(tokenFile, token);
-    const normal = await runCliMeasured(['verify', '--public-key', publicPem, '--audience', 'liberty'], { LIBERTY_LICENSE_KEY_FILE: tokenFile });
+    const normal = await runCliMeasured(['verify', '--public-key', publicPem, '--audience', 'liberty'], {
+      LIBERTY_LICENSE_KEY_FILE: tokenFile,
+    });
     expect(normal.code).toBe(0);
     baselineKb = normal.maxRssKb;
   });
 
-  it.each(hostileFiles(FILE_SIZE_CAPS.keyFile))('LIBERTY_LICENSE_KEY_FILE=%s → exit 2, clear error, bounded RSS', async (_what, path, detail) => {
-    const result = await runCliMeasured(['verify', '--public-key', publicPem, '--audience', 'liberty'], { LIBERTY_LICENSE_KEY_FILE: path() });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot read LIBERTY_LICENSE_KEY_FILE (${detail})`);
-    expect((result.maxRssKb - baselineKb) * 1024).toBeLessThan(RSS_GROWTH_LIMIT);
-  });
+  it.each(hostileFiles(FILE_SIZE_CAPS.keyFile))(
+    'LIBERTY_LICENSE_KEY_FILE=%s → exit 2, clear error, bounded RSS',
+    async (_what, path, detail) => {
+      const result = await runCliMeasured(['verify', '--public-key', publicPem, '--audience', 'liberty'], {
+        LIBERTY_LICENSE_KEY_FILE: path(),
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot read LIBERTY_LICENSE_KEY_FILE (${detail})`);
+      expect((result.maxRssKb - baselineKb) * 1024).toBeLessThan(RSS_GROWTH_LIMIT);
+    },
+  );
 
-  it.each(hostileFiles(FILE_SIZE_CAPS.publicKey))('--public-key %s → exit 2, clear error, bounded RSS', async (_what, path, detail) => {
-    const result = await runCliMeasured(['verify', token, '--public-key', path(), '--audience', 'liberty'], {});
-    expect(result.code).toBe(2);
-    const expected = detail.startsWith('larger than') ? `--public-key ${path()} is ${detail}` : `cannot read --public-key ${path()}: ${detail}`;
-    expect(result.stderr).toContain(expected);
-    expect((result.maxRssKb - baselineKb) * 1024).toBeLessThan(RSS_GROWTH_LIMIT);
-  });
+  it.each(hostileFiles(FILE_SIZE_CAPS.publicKey))(
+    '--public-key %s → exit 2, clear error, bounded RSS',
+    async (_what, path, detail) => {
+      const result = await runCliMeasured(['verify', token, '--public-key', path(), '--audience', 'liberty'], {});
+      expect(result.code).toBe(2);
+      const expected = detail.startsWith('larger than')
+        ? `--public-key ${path()} is ${detail}`
+        : `cannot read --public-key ${path()}: ${detail}`;
+      expect(result.stderr).toContain(expected);
+      expect((result.maxRssKb - baselineKb) * 1024).toBeLessThan(RSS_GROWTH_LIMIT);
+    },
+  );
 });

@@ -37,7 +37,14 @@ describe('wall clock jumps', () => {
 
   /** A key issued a day before NOW, valid for `days` from NOW. */
   const keyFor = (days: number, customer = 'Acme Corp') =>
-    kit.issue({ claims: { customer, iat: s(NOW.getTime() - DAY), nbf: s(NOW.getTime() - DAY), exp: s(NOW.getTime() + days * DAY) } });
+    kit.issue({
+      claims: {
+        customer,
+        iat: s(NOW.getTime() - DAY),
+        nbf: s(NOW.getTime() - DAY),
+        exp: s(NOW.getTime() + days * DAY),
+      },
+    });
 
   /** LicenseModule reading a fresh process.env variable (through ConfigService), started at the (fake) now. */
   async function start(token: string, options: Partial<LicenseModuleOptions> = {}) {
@@ -46,7 +53,9 @@ describe('wall clock jumps', () => {
     process.env[name] = token;
     const logger = new CapturingLogger();
     const moduleRef = await Test.createTestingModule({
-      imports: [LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: `\${${name}}`, ...options })],
+      imports: [
+        LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: `\${${name}}`, ...options }),
+      ],
     })
       .setLogger(logger)
       .compile();
@@ -84,7 +93,10 @@ describe('wall clock jumps', () => {
     const { license, clockLines } = await start(await keyFor(100));
     jest.setSystemTime(NOW.getTime() - 10 * 60_000);
     const state = await license.reverify();
-    expect(state).toMatchObject({ status: 'accepted', warnings: ['wall clock moved back 600 s behind the last verification'] });
+    expect(state).toMatchObject({
+      status: 'accepted',
+      warnings: ['wall clock moved back 600 s behind the last verification'],
+    });
     expect(clockLines()).toEqual(['wall clock moved back 600 s behind the last verification liberty.licensing']);
   });
 
@@ -129,23 +141,34 @@ describe('wall clock jumps', () => {
     expect(license.state.status).toBe('accepted');
     await jest.advanceTimersByTimeAsync(HOUR);
     const expiredOn = new Date(NOW.getTime() + 100 * DAY).toISOString().slice(0, 10);
-    expect(license.state).toMatchObject({ status: 'rejected', reason: `expired (${expiredOn})`, claims: { customer: 'Acme Corp' } });
+    expect(license.state).toMatchObject({
+      status: 'rejected',
+      reason: `expired (${expiredOn})`,
+      claims: { customer: 'Acme Corp' },
+    });
     expect(license.isLicensed('connector:sap')).toBe(false);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['license.changed', 'license.expired']));
     expect(logger.lines).toContain(`license rejected — reason="expired (${expiredOn})" liberty.licensing`);
 
     // The clock set back to the right time: the key is valid again at the next verification.
     jest.setSystemTime(NOW.getTime() + 2 * HOUR);
-    expect((await license.reverify())).toMatchObject({ status: 'accepted', warnings: [expect.stringMatching(CLOCK_WARNING)] });
+    expect(await license.reverify()).toMatchObject({
+      status: 'accepted',
+      warnings: [expect.stringMatching(CLOCK_WARNING)],
+    });
 
     // Or a renewed key, at the later date.
     jest.setSystemTime(NOW.getTime() + 101 * DAY);
-    setKey(await kit.issue({ claims: { customer: 'Acme Corp', iat: s(Date.now()), nbf: s(Date.now()), exp: s(Date.now() + 365 * DAY) } }));
+    setKey(
+      await kit.issue({
+        claims: { customer: 'Acme Corp', iat: s(Date.now()), nbf: s(Date.now()), exp: s(Date.now() + 365 * DAY) },
+      }),
+    );
     expect((await license.reverify()).status).toBe('accepted');
     expect(license.isLicensed('connector:sap')).toBe(true);
   });
 
-  it('moved back behind the key\'s own nbf: never a lockout — the key this service already accepted later stays accepted, with a warning; a key never accepted here is judged at the wall clock', async () => {
+  it("moved back behind the key's own nbf: never a lockout — the key this service already accepted later stays accepted, with a warning; a key never accepted here is judged at the wall clock", async () => {
     fakeClock();
     const { license, clockLines, setKey } = await start(await keyFor(100));
     jest.setSystemTime(NOW.getTime() - 2 * DAY);
@@ -155,12 +178,26 @@ describe('wall clock jumps', () => {
 
     const state = await license.reverify();
     expect(state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme Corp' } });
-    expect(state.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^wall clock is before the key's start \(not yet valid \(/)]));
+    expect(state.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^wall clock is before the key's start \(not yet valid \(/)]),
+    );
     expect(license.isLicensed('connector:sap')).toBe(true);
 
     // A different key that starts in the (wall-clock) future was never accepted here: not yet valid.
-    setKey(await kit.issue({ claims: { customer: 'Other', iat: s(NOW.getTime() - DAY), nbf: s(NOW.getTime() - DAY), exp: s(NOW.getTime() + 100 * DAY) } }));
-    expect(await license.reverify()).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^not yet valid \(/) });
+    setKey(
+      await kit.issue({
+        claims: {
+          customer: 'Other',
+          iat: s(NOW.getTime() - DAY),
+          nbf: s(NOW.getTime() - DAY),
+          exp: s(NOW.getTime() + 100 * DAY),
+        },
+      }),
+    );
+    expect(await license.reverify()).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^not yet valid \(/),
+    });
 
     jest.setSystemTime(NOW);
     expect((await license.reverify()).status).toBe('accepted');
@@ -168,23 +205,40 @@ describe('wall clock jumps', () => {
 
   it('through the sample app: the warning is on the License tab and in its log; a later clock clears it (Date faked only)', async () => {
     const now = Date.now();
-    const token = await issue(kit, { claims: claims({ connectors: ['sap'] }, { iat: s(now - DAY), nbf: s(now - DAY), exp: s(now + 100 * DAY) }) });
+    const token = await issue(kit, {
+      claims: claims({ connectors: ['sap'] }, { iat: s(now - DAY), nbf: s(now - DAY), exp: s(now + 100 * DAY) }),
+    });
     const sample = await SampleApp.start(kit, { token });
     try {
       // Only Date is faked: timers, sockets and Nest run for real.
       jest.useFakeTimers({
         now: now - 2 * HOUR,
-        doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate',
-          'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+        doNotFake: [
+          'hrtime',
+          'nextTick',
+          'performance',
+          'queueMicrotask',
+          'setImmediate',
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ],
       });
       const view = (await sample.call('post', '/api/license/reverify')).body;
       expect(view).toMatchObject({ status: 'accepted', warnings: [expect.stringMatching(CLOCK_WARNING)] });
       expect((await sample.get('/api/license')).body.warnings).toEqual(view.warnings);
       expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: true, error: '' });
       expect((await sample.get('/api/connectors/sap/tables')).status).toBe(200);
-      expect(sample.logger.lines.some((line) => CLOCK_WARNING.test(line.replace(/ liberty\.licensing$/, '')))).toBe(true);
+      expect(sample.logger.lines.some((line) => CLOCK_WARNING.test(line.replace(/ liberty\.licensing$/, '')))).toBe(
+        true,
+      );
       jest.useRealTimers();
-      expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({ status: 'accepted', warnings: [] });
+      expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({
+        status: 'accepted',
+        warnings: [],
+      });
     } finally {
       jest.useRealTimers();
       await sample.close();

@@ -17,7 +17,16 @@ const GRANTS = {
   'Customer B': { connectors: ['snowflake'], apps: ['nomasx-1'], ai: ['mistral'], products: ['vera'] },
 } as const;
 type Customer = keyof typeof GRANTS;
-const FEATURES = ['connector:sap', 'connector:snowflake', 'app:nomajde', 'app:nomasx-1', 'ai:anthropic', 'ai:mistral', 'product:pika', 'product:vera'];
+const FEATURES = [
+  'connector:sap',
+  'connector:snowflake',
+  'app:nomajde',
+  'app:nomasx-1',
+  'ai:anthropic',
+  'ai:mistral',
+  'product:pika',
+  'product:vera',
+];
 
 const featuresOf = (customer: Customer) => {
   const g = GRANTS[customer];
@@ -50,7 +59,8 @@ function startSampler(license: LicenseService) {
         torn.push(`isLicensed(${feature}) disagrees with state (${state.claims?.customer})`);
       }
     }
-    if (license.enforcement !== state.enforcement) torn.push(`enforcement ${license.enforcement} but state says ${state.enforcement}`);
+    if (license.enforcement !== state.enforcement)
+      torn.push(`enforcement ${license.enforcement} but state says ${state.enforcement}`);
     setImmediate(loop);
   };
   setImmediate(loop);
@@ -60,9 +70,12 @@ function startSampler(license: LicenseService) {
 /** A snapshot is whole: its entitlements are exactly what its claims grant. */
 function snapshotProblems(state: LicenseState): string[] {
   const customer = state.claims?.customer as Customer | undefined;
-  if (state.status !== 'accepted' || !customer || !(customer in GRANTS)) return [`unexpected snapshot ${state.status} ${customer}`];
+  if (state.status !== 'accepted' || !customer || !(customer in GRANTS))
+    return [`unexpected snapshot ${state.status} ${customer}`];
   const features = [...state.entitlements.features].sort();
-  return JSON.stringify(features) === JSON.stringify(featuresOf(customer)) ? [] : [`${customer} snapshot with ${features.join(',')}`];
+  return JSON.stringify(features) === JSON.stringify(featuresOf(customer))
+    ? []
+    : [`${customer} snapshot with ${features.join(',')}`];
 }
 
 describe('concurrency', () => {
@@ -81,7 +94,10 @@ describe('concurrency', () => {
       for (const customer of Object.keys(GRANTS) as Customer[]) {
         const g = GRANTS[customer];
         keys[customer] = await issue(kit, {
-          claims: claims({ connectors: g.connectors, apps: g.apps, ai: { providers: g.ai, messagesPerDay: 10_000 } }, { customer, products: g.products }),
+          claims: claims(
+            { connectors: g.connectors, apps: g.apps, ai: { providers: g.ai, messagesPerDay: 10_000 } },
+            { customer, products: g.products },
+          ),
         });
       }
       sample = await SampleApp.start(kit, { token: keys['Customer A'] });
@@ -106,27 +122,37 @@ describe('concurrency', () => {
           const customer = body.customer as Customer;
           const g = GRANTS[customer] ?? fail('unknown customer');
           const ids = (list: Array<{ id: string }>) => list.map((x) => x.id);
-          if (JSON.stringify(ids(body.connectors)) !== JSON.stringify(g.connectors)) fail('connectors of the other key');
+          if (JSON.stringify(ids(body.connectors)) !== JSON.stringify(g.connectors))
+            fail('connectors of the other key');
           if (JSON.stringify(ids(body.apps)) !== JSON.stringify(g.apps)) fail('apps of the other key');
           if (JSON.stringify(body.ai.providers) !== JSON.stringify(g.ai)) fail('AI providers of the other key');
           return customer;
         }
         case 'status': {
           const customer = body.customer as Customer;
-          if (!(customer in GRANTS) || body.valid !== true || JSON.stringify(body.products) !== JSON.stringify(GRANTS[customer].products)) {
+          if (
+            !(customer in GRANTS) ||
+            body.valid !== true ||
+            JSON.stringify(body.products) !== JSON.stringify(GRANTS[customer].products)
+          ) {
             fail('torn ai.doo status');
           }
           return customer;
         }
         case 'catalogue': {
-          const connectors = (body.connectors as Array<{ id: string }>).map((c) => c.id).filter((id) => id !== 'postgres' && id !== 'rest');
+          const connectors = (body.connectors as Array<{ id: string }>)
+            .map((c) => c.id)
+            .filter((id) => id !== 'postgres' && id !== 'rest');
           const apps = (body.apps as Array<{ id: string }>).map((a) => a.id);
           const customer = (Object.keys(GRANTS) as Customer[]).find((c) => GRANTS[c].connectors[0] === connectors[0]);
-          if (!customer || connectors.length !== 1 || JSON.stringify(apps) !== JSON.stringify(GRANTS[customer].apps)) fail('catalogue mixes keys');
+          if (!customer || connectors.length !== 1 || JSON.stringify(apps) !== JSON.stringify(GRANTS[customer].apps))
+            fail('catalogue mixes keys');
           return customer;
         }
         case 'tools': {
-          const connectors = [...new Set((body as Array<{ connector: string }>).map((t) => t.connector))].filter((id) => id !== 'postgres' && id !== 'rest');
+          const connectors = [...new Set((body as Array<{ connector: string }>).map((t) => t.connector))].filter(
+            (id) => id !== 'postgres' && id !== 'rest',
+          );
           if (connectors.length !== 1) fail('tools of both or neither key');
           return (Object.keys(GRANTS) as Customer[]).find((c) => GRANTS[c].connectors[0] === connectors[0]);
         }
@@ -141,7 +167,12 @@ describe('concurrency', () => {
         case 'snowflake': {
           if (response.status === 200) return route === 'sap' ? 'Customer A' : 'Customer B';
           // Locked by the guard: its body reports the license state it decided on, whole.
-          if (response.status !== 403 || body.code !== 'LICENSE_REQUIRED' || body.licenseStatus !== 'accepted' || body.reason !== null) {
+          if (
+            response.status !== 403 ||
+            body.code !== 'LICENSE_REQUIRED' ||
+            body.licenseStatus !== 'accepted' ||
+            body.reason !== null
+          ) {
             fail('neither served nor a coherent 403');
           }
           return route === 'sap' ? 'Customer B' : 'Customer A';
@@ -157,7 +188,8 @@ describe('concurrency', () => {
         snapshots.push(...snapshotProblems(state));
         // Subscribers run inside the swap: the lookups must already agree with the new snapshot.
         for (const feature of FEATURES) {
-          if (license.isLicensed(feature) !== state.entitlements.features.has(feature)) snapshots.push(`isLicensed(${feature}) lags state$`);
+          if (license.isLicensed(feature) !== state.entitlements.features.has(feature))
+            snapshots.push(`isLicensed(${feature}) lags state$`);
         }
       });
       const sampler = startSampler(license);
@@ -168,7 +200,8 @@ describe('concurrency', () => {
         while (!done) {
           process.env[sample.keyVar] = keys[next];
           const state = await license.reverify();
-          if (state.claims?.customer !== next) throw new Error(`reverify() returned ${state.claims?.customer}, expected ${next}`);
+          if (state.claims?.customer !== next)
+            throw new Error(`reverify() returned ${state.claims?.customer}, expected ${next}`);
           flips++;
           next = otherOf(next);
         }
@@ -224,15 +257,25 @@ describe('concurrency', () => {
       const puts: Promise<Response>[] = [];
       const gets: Promise<Response>[] = [];
       for (let i = 0; i < 20; i++) {
-        puts.push(client.send('put', '/api/settings/framework/license', { enforcement: i % 2 === 0 ? 'soft' : 'restricted' }));
+        puts.push(
+          client.send('put', '/api/settings/framework/license', { enforcement: i % 2 === 0 ? 'soft' : 'restricted' }),
+        );
         for (let j = 0; j < 10; j++) gets.push(client.send('get', '/api/connectors/snowflake/warehouses'));
       }
-      const [putResponses, getResponses] = await Promise.all([Promise.all(puts), Promise.all(gets)]).finally(() => sampler.stop());
+      const [putResponses, getResponses] = await Promise.all([Promise.all(puts), Promise.all(gets)]).finally(() =>
+        sampler.stop(),
+      );
       const { samples, torn } = sampler.stop();
       expect(putResponses.map((r) => r.status)).toEqual(Array(20).fill(200));
       for (const r of getResponses) {
         // Soft: served. Restricted: the library's 403, reporting the accepted state.
-        if (r.status !== 200) expect(r.body).toMatchObject({ statusCode: 403, code: 'LICENSE_REQUIRED', licenseStatus: 'accepted', reason: null });
+        if (r.status !== 200)
+          expect(r.body).toMatchObject({
+            statusCode: 403,
+            code: 'LICENSE_REQUIRED',
+            licenseStatus: 'accepted',
+            reason: null,
+          });
       }
       expect(torn).toEqual([]);
       expect(samples).toBeGreaterThan(0);
@@ -245,17 +288,26 @@ describe('concurrency', () => {
     const sample = await SampleApp.start(kit, { token: await issue(kit, { claims: claims({ users: { max: 40 } }) }) });
     const client = new KeepAliveClient(sample);
     try {
-      for (let i = 0; i < 10; i++) expect((await sample.call('post', '/api/users', { body: { name: `enabled ${i}`, permissions: [] } })).status).toBe(201);
+      for (let i = 0; i < 10; i++)
+        expect(
+          (await sample.call('post', '/api/users', { body: { name: `enabled ${i}`, permissions: [] } })).status,
+        ).toBe(201);
       const disabled: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const response = await sample.call('post', '/api/users', { body: { name: `disabled ${i}`, permissions: [], enabled: false } });
+        const response = await sample.call('post', '/api/users', {
+          body: { name: `disabled ${i}`, permissions: [], enabled: false },
+        });
         disabled.push(response.body.id);
       }
       const free = 40 - 11; // the built-in admin and 10 users hold seats; disabled users hold none
       const license = sample.app.get(LicenseService);
       const reverifies = Array.from({ length: 5 }, () => license.reverify());
       const [creates, enables] = await Promise.all([
-        Promise.all(Array.from({ length: 200 }, (_, i) => client.send('post', '/api/users', { name: `burst ${i}`, permissions: [] }))),
+        Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            client.send('post', '/api/users', { name: `burst ${i}`, permissions: [] }),
+          ),
+        ),
         Promise.all(disabled.map((id) => client.send('patch', `/api/users/${id}`, { enabled: true }))),
         Promise.all(reverifies),
       ]);
@@ -264,8 +316,20 @@ describe('concurrency', () => {
       const refused = all.filter((r) => r.status === 402);
       expect(taken).toHaveLength(free);
       expect(refused).toHaveLength(all.length - free);
-      for (const r of refused) expect(r.body).toEqual({ statusCode: 402, code: 'SEAT_LIMIT_REACHED', message: expect.any(String), max: 40, count: 40 });
-      expect((await sample.get('/api/license')).body.users).toEqual({ count: 40, max: 40, percent: 100, level: 'full' });
+      for (const r of refused)
+        expect(r.body).toEqual({
+          statusCode: 402,
+          code: 'SEAT_LIMIT_REACHED',
+          message: expect.any(String),
+          max: 40,
+          count: 40,
+        });
+      expect((await sample.get('/api/license')).body.users).toEqual({
+        count: 40,
+        max: 40,
+        percent: 100,
+        level: 'full',
+      });
       const users = (await sample.get('/api/users')).body as Array<{ enabled: boolean }>;
       expect(users.filter((u) => u.enabled)).toHaveLength(40);
       // Every created user is a real one (201 carries a token that works).
@@ -297,13 +361,19 @@ describe('concurrency', () => {
       const limited = burst.filter((r) => r.status === 429);
       expect(accepted).toHaveLength(cap - 250);
       expect(limited).toHaveLength(500 - (cap - 250));
-      expect(accepted.map((r) => r.body.usage.usedToday).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));
+      expect(accepted.map((r) => r.body.usage.usedToday).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, i) => 251 + i),
+      );
       for (const r of limited) {
         expect(r.body).toMatchObject({ code: 'AI_MESSAGE_LIMIT_REACHED', limit: cap });
         expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       }
       expect(unlicensed.every((r) => r.status === 403 && r.body.code === 'AI_PROVIDER_NOT_LICENSED')).toBe(true);
-      expect((await sample.get('/api/license')).body.ai).toEqual({ providers: ['anthropic'], messagesPerDay: cap, usedToday: cap });
+      expect((await sample.get('/api/license')).body.ai).toEqual({
+        providers: ['anthropic'],
+        messagesPerDay: cap,
+        usedToday: cap,
+      });
     } finally {
       client.destroy();
       await sample.close();

@@ -34,14 +34,22 @@ async function expectLicensed(sample: SampleApp, customer: string): Promise<void
 /** Locked: the reason is reported by the License tab, the status endpoint and the guard's 403. */
 async function expectLocked(sample: SampleApp, status: string, reason: string | null): Promise<void> {
   expect((await sample.get('/api/license')).body).toMatchObject({ status, reason });
-  expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: false, error: reason ?? 'not configured' });
+  expect((await sample.get('/api/license/status')).body).toMatchObject({
+    valid: false,
+    error: reason ?? 'not configured',
+  });
   const sap = await sample.get('/api/connectors/sap/tables');
   expect(sap.status).toBe(403);
   // The 403 body is public (issue 20, finding 9): the reason's category, never a path.
-  expect(sap.body).toMatchObject({ code: 'LICENSE_REQUIRED', licenseStatus: status, reason: reason === null ? null : publicReason(reason) });
+  expect(sap.body).toMatchObject({
+    code: 'LICENSE_REQUIRED',
+    licenseStatus: status,
+    reason: reason === null ? null : publicReason(reason),
+  });
 }
 
-const logged = (sample: SampleApp, text: string) => sample.logger.lines.some((line) => LOG_CONTEXT_FREE(line).includes(text));
+const logged = (sample: SampleApp, text: string) =>
+  sample.logger.lines.some((line) => LOG_CONTEXT_FREE(line).includes(text));
 
 describe('faults while running', () => {
   let kit: LicenseTestKit;
@@ -66,25 +74,35 @@ describe('faults while running', () => {
     const faults: Array<[string, () => Promise<void>, (path: string) => string]> = [
       ['deleted', () => unlink(pem), (path) => `public key unavailable (cannot read ${path}: ENOENT)`],
       ['replaced by garbage', () => writeFile(pem, 'garbage\n'), () => 'public key unavailable (not a PEM public key)'],
-      ['half-written', () => writeFile(pem, kit.publicKey.slice(0, 200)), () => 'public key unavailable (not a PEM public key)'],
-      ['replaced by another signer\'s key', () => writeFile(pem, other.publicKey), () => 'signature invalid'],
-      ['replaced by a private key', () => writeFile(pem, kit.privateKey),
-        () => 'public key unavailable (a private key was given; configure the public key only)'],
+      [
+        'half-written',
+        () => writeFile(pem, kit.publicKey.slice(0, 200)),
+        () => 'public key unavailable (not a PEM public key)',
+      ],
+      ["replaced by another signer's key", () => writeFile(pem, other.publicKey), () => 'signature invalid'],
+      [
+        'replaced by a private key',
+        () => writeFile(pem, kit.privateKey),
+        () => 'public key unavailable (a private key was given; configure the public key only)',
+      ],
     ];
 
-    it.each(faults)('%s: rejected with a clear reason, open features served, restored file recovers on reverify', async (_, fault, reasonOf) => {
-      await expectLicensed(sample, 'Customer A');
-      await fault();
-      const reason = reasonOf(pem);
-      expect((await reverify()).body).toMatchObject({ status: 'rejected', reason, customer: null });
-      await expectLocked(sample, 'rejected', reason);
-      expect(logged(sample, `license rejected — reason="${reason}"`)).toBe(true);
-      await expectOpenFeaturesServed(sample);
+    it.each(faults)(
+      '%s: rejected with a clear reason, open features served, restored file recovers on reverify',
+      async (_, fault, reasonOf) => {
+        await expectLicensed(sample, 'Customer A');
+        await fault();
+        const reason = reasonOf(pem);
+        expect((await reverify()).body).toMatchObject({ status: 'rejected', reason, customer: null });
+        await expectLocked(sample, 'rejected', reason);
+        expect(logged(sample, `license rejected — reason="${reason}"`)).toBe(true);
+        await expectOpenFeaturesServed(sample);
 
-      await writeFile(pem, kit.publicKey);
-      expect((await reverify()).body).toMatchObject({ status: 'accepted', customer: 'Customer A' });
-      await expectLicensed(sample, 'Customer A');
-    });
+        await writeFile(pem, kit.publicKey);
+        expect((await reverify()).body).toMatchObject({ status: 'accepted', customer: 'Customer A' });
+        await expectLicensed(sample, 'Customer A');
+      },
+    );
 
     it('a private key put in its place is never logged or shown', async () => {
       const body = kit.privateKey.split('\n')[1];
@@ -116,8 +134,16 @@ describe('faults while running', () => {
 
     it.each([
       ['a TOML syntax error', '[license\nlicense_key = "${X}"\n', /line 1/],
-      ['a valid TOML with an invalid [license]', original => original.replace('enforcement = "restricted"', 'enforcement = "sometimes"'), /enforcement/],
-      ['a file cut in half', (original: string) => original.slice(0, Math.floor(original.length / 2)), /Invalid configuration/],
+      [
+        'a valid TOML with an invalid [license]',
+        (original) => original.replace('enforcement = "restricted"', 'enforcement = "sometimes"'),
+        /enforcement/,
+      ],
+      [
+        'a file cut in half',
+        (original: string) => original.slice(0, Math.floor(original.length / 2)),
+        /Invalid configuration/,
+      ],
     ] as Array<[string, string | ((original: string) => string), RegExp]>)(
       'corrupted mid-run (%s): edits get 500 CONFIG_MALFORMED naming the problem, nothing changes; a fixed file works again',
       async (_, corrupt, detail) => {
@@ -132,7 +158,9 @@ describe('faults while running', () => {
         // Connector toggles live in the database, not in app.toml: a broken file does not block them.
         const patch = await sample.call('patch', '/api/settings/connectors/rest', { body: { licensed: true } });
         expect(patch.status).toBe(200);
-        expect((await sample.call('patch', '/api/settings/connectors/rest', { body: { licensed: false } })).status).toBe(200);
+        expect(
+          (await sample.call('patch', '/api/settings/connectors/rest', { body: { licensed: false } })).status,
+        ).toBe(200);
         await expectNothingChanged(bad);
 
         await writeFile(sample.configPath, original);
@@ -163,7 +191,10 @@ describe('faults while running', () => {
       try {
         const put = await putEnforcement('soft');
         expect(put.status).toBe(500);
-        expect(put.body).toMatchObject({ code: 'CONFIG_WRITE_FAILED', message: expect.stringContaining(sample.configPath) });
+        expect(put.body).toMatchObject({
+          code: 'CONFIG_WRITE_FAILED',
+          message: expect.stringContaining(sample.configPath),
+        });
         // Not applied: still restricted, sap still needs the key.
         expect((await sample.get('/api/license')).body.enforcement).toBe('restricted');
         await expectNothingChanged(before);
@@ -189,19 +220,25 @@ describe('faults while running', () => {
       ['removed', undefined],
       ['emptied', ''],
       ['blank', '  \n'],
-    ])('%s: not configured (restricted, reported and logged), open features served; set again, reverify recovers', async (_, value) => {
-      await expectLicensed(sample, 'Customer A');
-      if (value === undefined) delete process.env[sample.keyVar];
-      else process.env[sample.keyVar] = value;
-      expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({ status: 'not-configured', label: 'Not configured' });
-      await expectLocked(sample, 'not-configured', null);
-      expect(sample.logger.lines.at(-1)).toContain('running in restricted mode — licensed features disabled');
-      await expectOpenFeaturesServed(sample);
+    ])(
+      '%s: not configured (restricted, reported and logged), open features served; set again, reverify recovers',
+      async (_, value) => {
+        await expectLicensed(sample, 'Customer A');
+        if (value === undefined) delete process.env[sample.keyVar];
+        else process.env[sample.keyVar] = value;
+        expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({
+          status: 'not-configured',
+          label: 'Not configured',
+        });
+        await expectLocked(sample, 'not-configured', null);
+        expect(sample.logger.lines.at(-1)).toContain('running in restricted mode — licensed features disabled');
+        await expectOpenFeaturesServed(sample);
 
-      process.env[sample.keyVar] = keyA;
-      expect((await sample.call('post', '/api/license/reverify')).body.status).toBe('accepted');
-      await expectLicensed(sample, 'Customer A');
-    });
+        process.env[sample.keyVar] = keyA;
+        expect((await sample.call('post', '/api/license/reverify')).body.status).toBe('accepted');
+        await expectLicensed(sample, 'Customer A');
+      },
+    );
   });
 
   describe('the <NAME>_FILE secret (polled every 50 ms)', () => {
@@ -260,7 +297,9 @@ describe('faults while running', () => {
       ['cut inside the signature', (t: string) => t.slice(0, -17), ['malformed', 'signature invalid']],
       ['replaced by garbage', () => 'not a license key', ['malformed']],
     ])('half-written (%s): a clear rejection; the complete write is picked up by itself', async (_, cut, reasons) => {
-      const keyB = await issue(kit, { claims: claims({ connectors: ['sap'] }, { customer: `Customer B ${Date.now()}` }) });
+      const keyB = await issue(kit, {
+        claims: claims({ connectors: ['sap'] }, { customer: `Customer B ${Date.now()}` }),
+      });
       await writeFile(secret, cut(keyB));
       const view = (await sample.call('post', '/api/license/reverify')).body;
       expect(view).toMatchObject({ status: 'rejected', customer: null });

@@ -70,7 +70,12 @@ export class KeepAliveClient {
     this.agent = new Agent({ keepAlive: true, maxSockets });
   }
 
-  send(method: 'get' | 'post' | 'put' | 'patch', path: string, body?: object, token: string = this.sample.adminToken): Promise<Response> {
+  send(
+    method: 'get' | 'post' | 'put' | 'patch',
+    path: string,
+    body?: object,
+    token: string = this.sample.adminToken,
+  ): Promise<Response> {
     let test = request(this.sample.url)[method](path).agent(this.agent).set('Authorization', `Bearer ${token}`);
     if (body !== undefined) test = test.send(body);
     return test.then((response) => response);
@@ -134,7 +139,11 @@ export async function exists(path: string): Promise<boolean> {
 }
 
 /** Polls `check` (bounded) until it holds; for changes the app makes by itself (file watch). */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

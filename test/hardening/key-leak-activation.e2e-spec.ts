@@ -27,11 +27,24 @@ describe('an activated key never leaks', () => {
   let dataDir: string;
   let restoreWrites: () => void;
 
-  const aidoo = async (scanner: SecretScanner, label: string, overrides: Record<string, unknown> = {}, signer?: LicenseTestKit) => {
+  const aidoo = async (
+    scanner: SecretScanner,
+    label: string,
+    overrides: Record<string, unknown> = {},
+    signer?: LicenseTestKit,
+  ) => {
     const token = await issue(signer ?? kit, {
       claims: {
-        iss: 'aidoo.biz', aud: undefined, edition: undefined, features: undefined, instance: undefined,
-        customer: `Customer ${label}`, tier: 'enterprise', products: ['pika'], seats: 5, ...overrides,
+        iss: 'aidoo.biz',
+        aud: undefined,
+        edition: undefined,
+        features: undefined,
+        instance: undefined,
+        customer: `Customer ${label}`,
+        tier: 'enterprise',
+        products: ['pika'],
+        seats: 5,
+        ...overrides,
       },
     });
     issuedKeys.add(token);
@@ -47,7 +60,14 @@ describe('an activated key never leaks', () => {
   let heldWhileActive = false;
 
   async function sweep(state: string): Promise<void> {
-    for (const path of ['/api/license', '/api/license/status', '/api/license/banner', '/api/settings/framework/license', '/settings/license', '/']) {
+    for (const path of [
+      '/api/license',
+      '/api/license/status',
+      '/api/license/banner',
+      '/api/settings/framework/license',
+      '/settings/license',
+      '/',
+    ]) {
       record(`${state}: GET ${path}`, await sample.get(path));
     }
   }
@@ -56,15 +76,24 @@ describe('an activated key never leaks', () => {
     [kit, stranger] = await Promise.all([LicenseTestKit.create(), LicenseTestKit.create()]);
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: unknown, ...rest: never[]) => (written.push(String(chunk)), out(chunk as string, ...rest))) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: unknown, ...rest: never[]) => (written.push(String(chunk)), err(chunk as string, ...rest))) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: unknown, ...rest: never[]) => (
+      written.push(String(chunk)),
+      out(chunk as string, ...rest)
+    )) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: unknown, ...rest: never[]) => (
+      written.push(String(chunk)),
+      err(chunk as string, ...rest)
+    )) as typeof process.stderr.write;
     restoreWrites = () => {
       process.stdout.write = out;
       process.stderr.write = err;
     };
     dataDir = await mkdtemp(join(tmpdir(), 'liberty-leak-data-'));
     const keyVar = unique('LIBERTY_TEST_LEAK_ACTIVATION');
-    const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace('audience = "liberty"', 'issuer = "aidoo.biz"\nkey_store = "database"');
+    const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace(
+      'audience = "liberty"',
+      'issuer = "aidoo.biz"\nkey_store = "database"',
+    );
     sample = await SampleApp.start(kit, { keyVar, toml, dataDir });
   });
 
@@ -77,7 +106,9 @@ describe('an activated key never leaks', () => {
   it('activate, refuse every kind of bad paste, re-activate, deactivate — sweeping after each step', async () => {
     await sweep('no key');
     const first = await aidoo(accepted, 'A');
-    expect(record('POST activate A', await sample.call('post', '/api/license/activate', { body: { token: first } })).status).toBe(200);
+    expect(
+      record('POST activate A', await sample.call('post', '/api/license/activate', { body: { token: first } })).status,
+    ).toBe(200);
     await sweep('activated A');
 
     const candidates: Array<[string, () => Promise<string>]> = [
@@ -90,17 +121,25 @@ describe('an activated key never leaks', () => {
     ];
     for (const [label, make] of candidates) {
       const token = await make();
-      const response = record(`POST activate ${label}`, await sample.call('post', '/api/license/activate', { body: { token } }));
+      const response = record(
+        `POST activate ${label}`,
+        await sample.call('post', '/api/license/activate', { body: { token } }),
+      );
       expect(response.status).toBe(422);
       // The key as a bearer token or in an unknown property is refused without an echo too.
       record(`GET with ${label} as bearer`, await sample.get('/api/license', token));
-      record(`POST activate ${label} with an extra property`, await sample.call('post', '/api/license/activate', { body: { token, echo: token } }));
+      record(
+        `POST activate ${label} with an extra property`,
+        await sample.call('post', '/api/license/activate', { body: { token, echo: token } }),
+      );
     }
     await sweep('after refusals');
     expect((await sample.get('/api/license')).body).toMatchObject({ status: 'accepted', customer: 'Customer A' });
 
     const second = await aidoo(accepted, 'B');
-    expect(record('POST activate B', await sample.call('post', '/api/license/activate', { body: { token: second } })).status).toBe(200);
+    expect(
+      record('POST activate B', await sample.call('post', '/api/license/activate', { body: { token: second } })).status,
+    ).toBe(200);
     await sweep('activated B');
     // While a key is activated the database holds it (so the scans below are not vacuous)…
     heldWhileActive = (await filesUnder(dataDir)).some(({ text }) => accepted.find(text).length > 0);

@@ -35,7 +35,20 @@ describe('the license key never leaks', () => {
     return secrets.add(token, label);
   };
   const signed = async (label: string, claimSet: Record<string, unknown> = {}, signer?: LicenseTestKit) =>
-    remember(await issue(signer ?? kit, { claims: claims({ connectors: ['sap'], apps: ['nomajde'], users: { max: 50 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }, claimSet) }), label);
+    remember(
+      await issue(signer ?? kit, {
+        claims: claims(
+          {
+            connectors: ['sap'],
+            apps: ['nomajde'],
+            users: { max: 50 },
+            ai: { providers: ['anthropic'], messagesPerDay: 100 },
+          },
+          claimSet,
+        ),
+      }),
+      label,
+    );
 
   const setKey = (token: string | undefined) => {
     if (token === undefined) delete process.env[sample.keyVar];
@@ -51,22 +64,46 @@ describe('the license key never leaks', () => {
     const reverified = record('POST /api/license/reverify', await sample.call('post', '/api/license/reverify'));
     expect(reverified.status).toBe(200);
     const gets = [
-      '/api/license', '/api/license/status', '/api/settings/framework/license', '/api/settings/connectors',
-      '/api/catalogue', '/api/ai/tools', '/api/menus', '/api/apps', '/api/users', '/api/me',
-      '/api/connectors/sap', '/api/connectors/sap/tables', '/api/connectors/snowflake/warehouses',
-      '/api/connectors/postgres', '/api/connectors/postgres/schemas', '/settings/license',
+      '/api/license',
+      '/api/license/status',
+      '/api/settings/framework/license',
+      '/api/settings/connectors',
+      '/api/catalogue',
+      '/api/ai/tools',
+      '/api/menus',
+      '/api/apps',
+      '/api/users',
+      '/api/me',
+      '/api/connectors/sap',
+      '/api/connectors/sap/tables',
+      '/api/connectors/snowflake/warehouses',
+      '/api/connectors/postgres',
+      '/api/connectors/postgres/schemas',
+      '/settings/license',
     ];
     for (const path of gets) record(`GET ${path}`, await sample.get(path));
     record('GET /health', await sample.get('/health', null));
     record('GET /login', await sample.get('/login', null));
-    record('POST /api/ai/messages', await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hi' } }));
-    record('POST /api/users', await sample.call('post', '/api/users', { body: { name: `user ${state}`.slice(0, 60), permissions: [] } }));
+    record(
+      'POST /api/ai/messages',
+      await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hi' } }),
+    );
+    record(
+      'POST /api/users',
+      await sample.call('post', '/api/users', { body: { name: `user ${state}`.slice(0, 60), permissions: [] } }),
+    );
     const current = process.env[sample.keyVar];
     if (current) {
       // Someone pastes the key where a reference or a token belongs: refused, never echoed.
-      const put = record('PUT key as license_key', await sample.call('put', '/api/settings/framework/license', { body: { license_key: current } }));
+      const put = record(
+        'PUT key as license_key',
+        await sample.call('put', '/api/settings/framework/license', { body: { license_key: current } }),
+      );
       expect(put.status).toBe(400);
-      record('POST /api/session with the key', await sample.call('post', '/api/session', { token: null, body: { token: current } }));
+      record(
+        'POST /api/session with the key',
+        await sample.call('post', '/api/session', { token: null, body: { token: current } }),
+      );
       record('GET /api/license with the key as bearer', await sample.get('/api/license', current));
     }
     return reverified;
@@ -77,8 +114,14 @@ describe('the license key never leaks', () => {
     // Whatever the process writes to stdout / stderr while the app runs is kept and scanned too.
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: unknown, ...rest: never[]) => (written.push(String(chunk)), out(chunk as string, ...rest))) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: unknown, ...rest: never[]) => (written.push(String(chunk)), err(chunk as string, ...rest))) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: unknown, ...rest: never[]) => (
+      written.push(String(chunk)),
+      out(chunk as string, ...rest)
+    )) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: unknown, ...rest: never[]) => (
+      written.push(String(chunk)),
+      err(chunk as string, ...rest)
+    )) as typeof process.stderr.write;
     restoreWrites = () => {
       process.stdout.write = out;
       process.stderr.write = err;
@@ -86,7 +129,10 @@ describe('the license key never leaks', () => {
     const keyVar = unique('LIBERTY_TEST_LEAK');
     // Every sweep tries the key as a token: more failures than the sign-in lock-out allows.
     process.env.LIBERTY_AUTH_RATE_LIMIT = '10000';
-    sample = await SampleApp.start(kit, { keyVar, toml: withIssuer(sampleToml({ keyVar, pollMs: 50 }), 'test-vendor') });
+    sample = await SampleApp.start(kit, {
+      keyVar,
+      toml: withIssuer(sampleToml({ keyVar, pollMs: 50 }), 'test-vendor'),
+    });
     secretDir = await mkdtemp(join(tmpdir(), 'liberty-secret-'));
   });
 
@@ -109,17 +155,33 @@ describe('the license key never leaks', () => {
   });
 
   const rejections: Array<[string, RegExp, () => Promise<string>]> = [
-    ['malformed (signature cut off)', /^malformed$/, async () => {
-      const [h, p] = (await signed('full key behind a truncated one')).split('.');
-      return `${h}.${p}`;
-    }],
-    ['unsupported algorithm (HS256 header on an RS256 key)', /^unsupported algorithm \(HS256\)$/, async () => {
-      const [, p, s] = (await signed('key behind an HS256 header')).split('.');
-      return `${b64json({ alg: 'HS256', typ: 'JWT' })}.${p}.${s}`;
-    }],
+    [
+      'malformed (signature cut off)',
+      /^malformed$/,
+      async () => {
+        const [h, p] = (await signed('full key behind a truncated one')).split('.');
+        return `${h}.${p}`;
+      },
+    ],
+    [
+      'unsupported algorithm (HS256 header on an RS256 key)',
+      /^unsupported algorithm \(HS256\)$/,
+      async () => {
+        const [, p, s] = (await signed('key behind an HS256 header')).split('.');
+        return `${b64json({ alg: 'HS256', typ: 'JWT' })}.${p}.${s}`;
+      },
+    ],
     ['signature invalid (another signer)', /^signature invalid$/, () => signed('foreign key', {}, stranger)],
-    ['expired', /^expired \(\d{4}-\d{2}-\d{2}\)$/, () => signed('expired key', { iat: now() - 30 * DAY, nbf: now() - 30 * DAY, exp: now() - DAY })],
-    ['not yet valid', /^not yet valid \(\d{4}-\d{2}-\d{2}\)$/, () => signed('future key', { nbf: now() + 10 * DAY, exp: now() + 400 * DAY })],
+    [
+      'expired',
+      /^expired \(\d{4}-\d{2}-\d{2}\)$/,
+      () => signed('expired key', { iat: now() - 30 * DAY, nbf: now() - 30 * DAY, exp: now() - DAY }),
+    ],
+    [
+      'not yet valid',
+      /^not yet valid \(\d{4}-\d{2}-\d{2}\)$/,
+      () => signed('future key', { nbf: now() + 10 * DAY, exp: now() + 400 * DAY }),
+    ],
     ['audience mismatch', /^audience mismatch$/, () => signed('other audience', { aud: 'another-product' })],
     ['issuer mismatch', /^issuer mismatch$/, () => signed('other issuer', { iss: 'someone-else' })],
     ['invalid claims', /^invalid claims \(.+\)$/, () => signed('bad claims', { features: { connectors: 'sap' } })],
@@ -135,11 +197,16 @@ describe('the license key never leaks', () => {
   });
 
   it('rejected: public key unavailable (the public key file replaced by garbage)', async () => {
-    setKey(await signed('key under an unreadable public key', { customer: 'Customer A', instance: 'unreadable-public-key' }));
+    setKey(
+      await signed('key under an unreadable public key', { customer: 'Customer A', instance: 'unreadable-public-key' }),
+    );
     const pem = join(sample.dir, 'public.pem');
     await writeFile(pem, 'not a key');
     try {
-      expect((await sweep('public key unavailable')).body).toMatchObject({ status: 'rejected', reason: 'public key unavailable (not a PEM public key)' });
+      expect((await sweep('public key unavailable')).body).toMatchObject({
+        status: 'rejected',
+        reason: 'public key unavailable (not a PEM public key)',
+      });
     } finally {
       await writeFile(pem, kit.publicKey);
     }
@@ -151,11 +218,15 @@ describe('the license key never leaks', () => {
     const other = unique('LIBERTY_TEST_LEAK_OTHER');
     process.env[other] = await signed('key C', { customer: 'Customer C' });
     try {
-      const put = await sample.call('put', '/api/settings/framework/license', { body: { license_key: `\${${other}}` } });
+      const put = await sample.call('put', '/api/settings/framework/license', {
+        body: { license_key: `\${${other}}` },
+      });
       expect(put.status).toBe(200);
       responses.push({ where: 'PUT settings', text: responseText(put) });
       expect((await sample.get('/api/license')).body).toMatchObject({ status: 'accepted', customer: 'Customer C' });
-      const back = await sample.call('put', '/api/settings/framework/license', { body: { license_key: `\${${sample.keyVar}}` } });
+      const back = await sample.call('put', '/api/settings/framework/license', {
+        body: { license_key: `\${${sample.keyVar}}` },
+      });
       expect(back.status).toBe(200);
       const patch = await sample.call('patch', '/api/settings/connectors/rest', { body: { licensed: true } });
       expect(patch.status).toBe(200);
@@ -173,17 +244,31 @@ describe('the license key never leaks', () => {
     expect((await sweep('from _FILE')).body).toMatchObject({ status: 'accepted', customer: 'Customer D' });
     await writeFile(`${secret}.new`, await signed('file key E', { customer: 'Customer E' }));
     await rename(`${secret}.new`, secret);
-    await eventually(async () => (await sample.get('/api/license')).body.customer === 'Customer E', 'the rotated secret');
+    await eventually(
+      async () => (await sample.get('/api/license')).body.customer === 'Customer E',
+      'the rotated secret',
+    );
     expect((await sweep('rotated _FILE')).body).toMatchObject({ status: 'accepted', customer: 'Customer E' });
     delete process.env[`${sample.keyVar}_FILE`];
   });
 
   it('expired while running (exp passes without a request)', async () => {
     setKey(await signed('key expiring in 2 s', { customer: 'Customer F', exp: now() + 2 }));
-    expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({ status: 'accepted', customer: 'Customer F' });
-    await eventually(async () => (await sample.get('/api/license/status')).body.valid === false, 'expiry at exp', 8_000);
+    expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({
+      status: 'accepted',
+      customer: 'Customer F',
+    });
+    await eventually(
+      async () => (await sample.get('/api/license/status')).body.valid === false,
+      'expiry at exp',
+      8_000,
+    );
     // The sweep re-verifies: the key is now rejected as expired at verification too.
-    expect((await sweep('expired while running')).body).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^expired /), customer: 'Customer F' });
+    expect((await sweep('expired while running')).body).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^expired /),
+      customer: 'Customer F',
+    });
   });
 
   it('no response carried a key, a payload segment or a signature segment', () => {

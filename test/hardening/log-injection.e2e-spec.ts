@@ -24,7 +24,9 @@ afterEach(async () => {
 
 async function logLinesFor(options: Parameters<LicenseTestKit['module']>[0]): Promise<string[]> {
   const logger = new CapturingLogger();
-  const moduleRef = await Test.createTestingModule({ imports: [await kit.module(options)] }).setLogger(logger).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [await kit.module(options)] })
+    .setLogger(logger)
+    .compile();
   open.push(moduleRef);
   await moduleRef.init();
   return logger.linesOf(LICENSE_LOGGER_CONTEXT).map(([, message]) => message);
@@ -71,7 +73,12 @@ describe('log lines cannot be forged (finding 7)', () => {
   });
 
   it('an alg with a new line and a fake "license accepted" line stays on one line', async () => {
-    const token = craftJws({ alg: 'x"\nlicense accepted — customer="Evil' }, { customer: 'x' }, 'RS256', kit.privateKey);
+    const token = craftJws(
+      { alg: 'x"\nlicense accepted — customer="Evil' },
+      { customer: 'x' },
+      'RS256',
+      kit.privateKey,
+    );
     const lines = await logLinesFor({ token });
     expect(lines.filter((line) => line.startsWith('license accepted'))).toEqual([]);
     expectOnlyFields(lines, 'license rejected — ', ['reason']);
@@ -83,7 +90,9 @@ describe('log lines cannot be forged (finding 7)', () => {
     });
     const fields = expectOnlyFields(lines, 'license accepted — ', ['customer', 'edition']);
     expect(fields).toEqual({ customer: 'Acme\\" forged=\\"yes', edition: 'gold\\\\\\" x=\\"1\\u202e\\u0007' });
-    expect(lines.find((line) => line.startsWith('license accepted — '))).toMatch(/ expires=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(lines.find((line) => line.startsWith('license accepted — '))).toMatch(
+      / expires=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
   });
 
   it('a public key path with quotes and a new line: one reason field', async () => {

@@ -45,12 +45,23 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function aidooClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = seconds(Date.now());
   return {
-    iss: 'aidoo.biz', aud: undefined, sub: 'cust-42', iat: now - 60, nbf: now - 60, exp: now + 365 * DAY_S,
-    customer: 'Hub Customer', tier: 'professional', edition: undefined, features: undefined,
-    products: ['pika', 'vera'], seats: 10, ...overrides,
+    iss: 'aidoo.biz',
+    aud: undefined,
+    sub: 'cust-42',
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + 365 * DAY_S,
+    customer: 'Hub Customer',
+    tier: 'professional',
+    edition: undefined,
+    features: undefined,
+    products: ['pika', 'vera'],
+    seats: 10,
+    ...overrides,
   };
 }
-const aidooKey = (overrides?: Record<string, unknown>, signer = kit) => signer.issue({ claims: aidooClaims(overrides) });
+const aidooKey = (overrides?: Record<string, unknown>, signer = kit) =>
+  signer.issue({ claims: aidooClaims(overrides) });
 
 let storeCount = 0;
 const freshPath = () => join(dir, `store-${++storeCount}`, 'license.jwt');
@@ -62,9 +73,17 @@ interface Start {
   imports?: unknown[];
 }
 
-async function start({ options = {}, env = new MutableEnvironment(), logger = new CapturingLogger(), imports = [] }: Start = {}) {
+async function start({
+  options = {},
+  env = new MutableEnvironment(),
+  logger = new CapturingLogger(),
+  imports = [],
+}: Start = {}) {
   const moduleRef = await Test.createTestingModule({
-    imports: [...(imports as never[]), LicenseModule.forRoot({ issuer: 'aidoo.biz', publicKey: kit.publicKey, ...options })],
+    imports: [
+      ...(imports as never[]),
+      LicenseModule.forRoot({ issuer: 'aidoo.biz', publicKey: kit.publicKey, ...options }),
+    ],
   })
     .overrideProvider(LICENSE_ENVIRONMENT)
     .useValue(env)
@@ -82,7 +101,10 @@ describe('issuer-bound keys (ai.doo: no aud)', () => {
   it('issuer only: an ai.doo key is accepted, products and seats granted', async () => {
     const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: await aidooKey() });
     const { license } = await start({ env });
-    expect(license.state).toMatchObject({ status: 'accepted', claims: { customer: 'Hub Customer', tier: 'professional' } });
+    expect(license.state).toMatchObject({
+      status: 'accepted',
+      claims: { customer: 'Hub Customer', tier: 'professional' },
+    });
     expect(license.isLicensed('product:pika')).toBe(true);
     expect(license.isLicensed('product:vera')).toBe(true);
     expect(license.state.entitlements.maxUsers).toBe(10);
@@ -102,7 +124,9 @@ describe('issuer-bound keys (ai.doo: no aud)', () => {
   });
 
   it('neither audience nor issuer: a configuration error naming both', async () => {
-    const compile = Test.createTestingModule({ imports: [LicenseModule.forRoot({ publicKey: kit.publicKey })] }).compile();
+    const compile = Test.createTestingModule({
+      imports: [LicenseModule.forRoot({ publicKey: kit.publicKey })],
+    }).compile();
     await expect(compile).rejects.toThrow(LicenseConfigurationError);
     await expect(
       Test.createTestingModule({ imports: [LicenseModule.forRoot({ publicKey: kit.publicKey })] }).compile(),
@@ -155,7 +179,10 @@ describe('activate() with a file store', () => {
     expect(license.state.claims?.customer).toBe('Renewed');
     expect(license.isLicensed('product:pika')).toBe(false);
     expect((await readFile(path, 'utf8')).trim()).toBe(next);
-    expect(events.filter((e) => e.type === 'license.changed').at(-1)).toMatchObject({ granted: [], revoked: ['product:pika'] });
+    expect(events.filter((e) => e.type === 'license.changed').at(-1)).toMatchObject({
+      granted: [],
+      revoked: ['product:pika'],
+    });
   });
 
   describe('a rejected candidate: LicenseActivationError with the exact reason, and nothing changes', () => {
@@ -165,15 +192,35 @@ describe('activate() with a file store', () => {
       ['malformed', async () => 'not-a-jwt', () => 'malformed'],
       ['not a string', async () => 42, () => 'malformed'],
       ['too large', async () => `${'a'.repeat(9000)}.b.c`, () => 'malformed'],
-      ['HS256', async () => craftJws({ alg: 'HS256', typ: 'JWT' }, aidooClaims(), 'HS256', 'secret'), () => 'unsupported algorithm (HS256)'],
-      ['alg none', async () => `${craftJws({ alg: 'none' }, aidooClaims(), 'none')}c2lnbmF0dXJl`, () => 'unsupported algorithm (none)'],
+      [
+        'HS256',
+        async () => craftJws({ alg: 'HS256', typ: 'JWT' }, aidooClaims(), 'HS256', 'secret'),
+        () => 'unsupported algorithm (HS256)',
+      ],
+      [
+        'alg none',
+        async () => `${craftJws({ alg: 'none' }, aidooClaims(), 'none')}c2lnbmF0dXJl`,
+        () => 'unsupported algorithm (none)',
+      ],
       ['another signer', () => aidooKey({}, stranger), () => 'signature invalid'],
-      ['tampered payload', async () => {
-        const [h, , s] = (await aidooKey()).split('.');
-        return `${h}.${Buffer.from(JSON.stringify(aidooClaims({ seats: 1000 }))).toString('base64url')}.${s}`;
-      }, () => 'signature invalid'],
-      ['expired', () => aidooKey({ iat: now() - 10 * DAY_S, nbf: now() - 10 * DAY_S, exp: now() - DAY_S }), () => `expired (${utc(now() - DAY_S)})`],
-      ['not yet valid', () => aidooKey({ nbf: now() + 10 * DAY_S }), () => `not yet valid (${utc(now() + 10 * DAY_S)})`],
+      [
+        'tampered payload',
+        async () => {
+          const [h, , s] = (await aidooKey()).split('.');
+          return `${h}.${Buffer.from(JSON.stringify(aidooClaims({ seats: 1000 }))).toString('base64url')}.${s}`;
+        },
+        () => 'signature invalid',
+      ],
+      [
+        'expired',
+        () => aidooKey({ iat: now() - 10 * DAY_S, nbf: now() - 10 * DAY_S, exp: now() - DAY_S }),
+        () => `expired (${utc(now() - DAY_S)})`,
+      ],
+      [
+        'not yet valid',
+        () => aidooKey({ nbf: now() + 10 * DAY_S }),
+        () => `not yet valid (${utc(now() + 10 * DAY_S)})`,
+      ],
       ['another issuer', () => aidooKey({ iss: 'nomana-it' }), () => 'issuer mismatch'],
       ['invalid claims', () => aidooKey({ seats: 'ten' }), () => 'invalid claims (seats: must be an integer number)'],
     ];
@@ -195,7 +242,10 @@ describe('activate() with a file store', () => {
       expect(license.isLicensed('product:pika')).toBe(true);
       expect((await readFile(path, 'utf8')).trim()).toBe(current);
       expect(events).toEqual([]);
-      expect(logger.linesOf(CONTEXT)).toContainEqual(['warn', `license activation refused — reason="${reason()}"; the current license is unchanged`]);
+      expect(logger.linesOf(CONTEXT)).toContainEqual([
+        'warn',
+        `license activation refused — reason="${reason()}"; the current license is unchanged`,
+      ]);
       if (typeof token === 'string' && token.length > 20) expect(logger.text()).not.toContain(token);
     });
 
@@ -221,7 +271,9 @@ describe('activate() with a file store', () => {
     expect(license.isLicensed('product:pika')).toBe(false);
     await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(events.filter((e) => e.type === 'license.changed').at(-1)).toMatchObject({
-      previous: { status: 'accepted' }, current: { status: 'not-configured' }, revoked: ['product:pika', 'product:vera'],
+      previous: { status: 'accepted' },
+      current: { status: 'not-configured' },
+      revoked: ['product:pika', 'product:vera'],
     });
     // Deactivating twice is harmless.
     await expect(license.deactivate()).resolves.toMatchObject({ status: 'not-configured' });
@@ -230,7 +282,12 @@ describe('activate() with a file store', () => {
   it('concurrent activate() and reverify(): serialised, the activated key wins, one change event', async () => {
     const { license, events } = await start({ options: { keyStore: new FileKeyStore(freshPath()) } });
     const token = await aidooKey();
-    const results = await Promise.all([license.reverify(), license.activate(token), license.reverify(), license.reverify()]);
+    const results = await Promise.all([
+      license.reverify(),
+      license.activate(token),
+      license.reverify(),
+      license.reverify(),
+    ]);
     expect(results.map((s) => s.status)).toEqual(['not-configured', 'accepted', 'accepted', 'accepted']);
     expect(license.state.status).toBe('accepted');
     expect(events.filter((e) => e.type === 'license.changed')).toHaveLength(1);
@@ -261,7 +318,8 @@ describe('the environment store (default) is read-only', () => {
     const { license, events } = await start({ env, options: { licenseKey: '${HUB_KEY}' } });
     const before = license.state;
     expect(license.activationAvailable).toBe(false);
-    const message = 'the license key store is read-only: the key is read from the environment; set HUB_KEY (or HUB_KEY_FILE) and re-verify';
+    const message =
+      'the license key store is read-only: the key is read from the environment; set HUB_KEY (or HUB_KEY_FILE) and re-verify';
     await expect(license.activate(await aidooKey({ customer: 'Other' }))).rejects.toThrow(ReadOnlyKeyStoreError);
     await expect(license.activate(token)).rejects.toThrow(message);
     await expect(license.deactivate()).rejects.toMatchObject({ message, code: 'KEY_STORE_READ_ONLY' });
@@ -282,14 +340,19 @@ describe('the environment store (default) is read-only', () => {
 describe('a satellite (hub option) has no key of its own', () => {
   it('activate() and deactivate() are refused, pointing at the hub', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [LicenseModule.forRoot({ hub: { url: 'http://127.0.0.1:1/api/license/status', timeoutMs: 200, startupWaitMs: 300 } })],
+      imports: [
+        LicenseModule.forRoot({
+          hub: { url: 'http://127.0.0.1:1/api/license/status', timeoutMs: 200, startupWaitMs: 300 },
+        }),
+      ],
     })
       .setLogger(new CapturingLogger())
       .compile();
     open.push(moduleRef);
     const license = moduleRef.get(LicenseService);
     expect(license.activationAvailable).toBe(false);
-    const message = 'the license key store is read-only: the license comes from the hub (a satellite); activate the key on the hub';
+    const message =
+      'the license key store is read-only: the license comes from the hub (a satellite); activate the key on the hub';
     await expect(license.activate(await aidooKey())).rejects.toThrow(message);
     await expect(license.deactivate()).rejects.toThrow(ReadOnlyKeyStoreError);
   });
@@ -340,7 +403,10 @@ describe("the host's own store", () => {
   it('a store that throws or returns garbage: not-configured with a warning, never a crash', async () => {
     const failing: LicenseKeyStore = { read: () => Promise.reject(new Error('database is down\nsecret=1')) };
     const { license } = await start({ options: { keyStore: failing } });
-    expect(license.state).toMatchObject({ status: 'not-configured', warnings: ['cannot read the key store (database is down\\u000asecret=1)'] });
+    expect(license.state).toMatchObject({
+      status: 'not-configured',
+      warnings: ['cannot read the key store (database is down\\u000asecret=1)'],
+    });
     await expect(license.activate(await aidooKey())).rejects.toThrow('the license key store is read-only');
 
     const garbage: LicenseKeyStore = { read: async () => ({ token: 'x' }) as never };
@@ -349,7 +415,10 @@ describe("the host's own store", () => {
   });
 
   it('a write that fails: the error propagates, the state does not change', async () => {
-    const broken: LicenseKeyStore = { read: async () => undefined, write: () => Promise.reject(new Error('disk full')) };
+    const broken: LicenseKeyStore = {
+      read: async () => undefined,
+      write: () => Promise.reject(new Error('disk full')),
+    };
     const { license, events } = await start({ options: { keyStore: broken } });
     await expect(license.activate(await aidooKey())).rejects.toThrow('disk full');
     expect(license.state.status).toBe('not-configured');
@@ -378,6 +447,8 @@ describe('FileKeyStore on its own', () => {
   });
 
   it('/dev/zero is refused at once', async () => {
-    await expect(new FileKeyStore('/dev/zero').read()).rejects.toThrow('cannot read the key store /dev/zero (not a regular file (character device))');
+    await expect(new FileKeyStore('/dev/zero').read()).rejects.toThrow(
+      'cannot read the key store /dev/zero (not a regular file (character device))',
+    );
   });
 });

@@ -143,7 +143,11 @@ interface Started {
 async function start(
   state: TestLicenseState,
   enforcement: LicenseEnforcement,
-  parts: { imports?: Array<Type | Awaited<ReturnType<typeof GraphQLModule.forRoot>>>; providers?: Type[]; controllers?: Type[] },
+  parts: {
+    imports?: Array<Type | Awaited<ReturnType<typeof GraphQLModule.forRoot>>>;
+    providers?: Type[];
+    controllers?: Type[];
+  },
 ): Promise<Started> {
   const logger = new CapturingLogger();
   const moduleRef = await Test.createTestingModule({
@@ -180,7 +184,10 @@ describe('GraphQL resolver (Apollo, code-first), queried over HTTP', () => {
       body: JSON.stringify({ query: source }),
     });
     expect(response.status).toBe(200);
-    return (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<Record<string, unknown>> };
+    return (await response.json()) as {
+      data?: Record<string, unknown> | null;
+      errors?: Array<Record<string, unknown>>;
+    };
   }
 
   it('accepted: a granted query returns data; one the key lacks is LICENSE_REQUIRED (exact shape)', async () => {
@@ -193,34 +200,49 @@ describe('GraphQL resolver (Apollo, code-first), queried over HTTP', () => {
           message: 'Locked — requires license connector:snowflake',
           locations: [{ line: 1, column: 3 }],
           path: ['snowflakeWarehouse'],
-          extensions: { code: 'LICENSE_REQUIRED', feature: 'connector:snowflake', licenseStatus: 'accepted', reason: null },
+          extensions: {
+            code: 'LICENSE_REQUIRED',
+            feature: 'connector:snowflake',
+            licenseStatus: 'accepted',
+            reason: null,
+          },
         },
       ],
     });
   });
 
-  it.each(STATES)('%s, restricted: the licensed query is LICENSE_REQUIRED, open fields still answer', async (state, status, reason) => {
-    started = await start(state, 'restricted', { imports: [graphql()], providers: [SapResolver] });
-    expect(await query('{ open }')).toEqual({ data: { open: 'open' } });
-    const locked = await query('{ sapTables }');
-    expect(locked).toEqual({
-      data: null,
-      errors: [
-        {
-          message: 'Locked — requires license connector:sap',
-          locations: [{ line: 1, column: 3 }],
-          path: ['sapTables'],
-          extensions: { code: 'LICENSE_REQUIRED', feature: 'connector:sap', licenseStatus: status, reason: reason ? expect.stringMatching(reason) : null },
-        },
-      ],
-    });
-    // A locked call is a normal answer: nothing is logged as an error.
-    expect(started.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
-  });
+  it.each(STATES)(
+    '%s, restricted: the licensed query is LICENSE_REQUIRED, open fields still answer',
+    async (state, status, reason) => {
+      started = await start(state, 'restricted', { imports: [graphql()], providers: [SapResolver] });
+      expect(await query('{ open }')).toEqual({ data: { open: 'open' } });
+      const locked = await query('{ sapTables }');
+      expect(locked).toEqual({
+        data: null,
+        errors: [
+          {
+            message: 'Locked — requires license connector:sap',
+            locations: [{ line: 1, column: 3 }],
+            path: ['sapTables'],
+            extensions: {
+              code: 'LICENSE_REQUIRED',
+              feature: 'connector:sap',
+              licenseStatus: status,
+              reason: reason ? expect.stringMatching(reason) : null,
+            },
+          },
+        ],
+      });
+      // A locked call is a normal answer: nothing is logged as an error.
+      expect(started.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+    },
+  );
 
   it('not configured, soft: the licensed query answers', async () => {
     started = await start('not-configured', 'soft', { imports: [graphql()], providers: [SapResolver] });
-    expect(await query('{ sapTables snowflakeWarehouse }')).toEqual({ data: { sapTables: ['MARA', 'VBAK'], snowflakeWarehouse: 'COMPUTE_WH' } });
+    expect(await query('{ sapTables snowflakeWarehouse }')).toEqual({
+      data: { sapTables: ['MARA', 'VBAK'], snowflakeWarehouse: 'COMPUTE_WH' },
+    });
   });
 });
 
@@ -259,19 +281,28 @@ describe('Socket.IO gateway, driven by socket.io-client', () => {
     started = await start('accepted', 'restricted', { providers: [SapGateway] });
     const client = await connect();
     expect(await call(client, 'connectors.sap.tables')).toEqual({ ack: ['MARA', 'VBAK'] });
-    expect(await call(client, 'connectors.snowflake.warehouse')).toEqual({ exception: lockedBody('connector:snowflake', 'accepted', null) });
+    expect(await call(client, 'connectors.snowflake.warehouse')).toEqual({
+      exception: lockedBody('connector:snowflake', 'accepted', null),
+    });
     expect(await call(client, 'ping')).toEqual({ ack: 'pong' });
   });
 
-  it.each(STATES)('%s, restricted: the licensed message gets the exception event; open ones answer', async (state, status, reason) => {
-    started = await start(state, 'restricted', { providers: [SapGateway] });
-    const client = await connect();
-    // Twice: the first locked call loads WsException lazily, the second uses the cached class.
-    expect(await call(client, 'connectors.sap.tables')).toEqual({ exception: lockedBody('connector:sap', status, reason) });
-    expect(await call(client, 'connectors.sap.tables')).toEqual({ exception: lockedBody('connector:sap', status, reason) });
-    expect(await call(client, 'ping')).toEqual({ ack: 'pong' });
-    expect(started.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
-  });
+  it.each(STATES)(
+    '%s, restricted: the licensed message gets the exception event; open ones answer',
+    async (state, status, reason) => {
+      started = await start(state, 'restricted', { providers: [SapGateway] });
+      const client = await connect();
+      // Twice: the first locked call loads WsException lazily, the second uses the cached class.
+      expect(await call(client, 'connectors.sap.tables')).toEqual({
+        exception: lockedBody('connector:sap', status, reason),
+      });
+      expect(await call(client, 'connectors.sap.tables')).toEqual({
+        exception: lockedBody('connector:sap', status, reason),
+      });
+      expect(await call(client, 'ping')).toEqual({ ack: 'pong' });
+      expect(started.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+    },
+  );
 
   it('not configured, soft: the licensed message answers', async () => {
     started = await start('not-configured', 'soft', { providers: [SapGateway] });
@@ -312,16 +343,21 @@ describe('microservice handler over TCP, driven by a ClientProxy', () => {
   it('accepted: a granted pattern answers; one the key lacks errors with the body', async () => {
     const proxy = await startMicroservice('accepted', 'restricted');
     expect(await send(proxy, 'connectors.sap.tables')).toEqual(['MARA', 'VBAK']);
-    await expect(send(proxy, 'connectors.snowflake.warehouse')).rejects.toEqual(lockedBody('connector:snowflake', 'accepted', null));
+    await expect(send(proxy, 'connectors.snowflake.warehouse')).rejects.toEqual(
+      lockedBody('connector:snowflake', 'accepted', null),
+    );
   });
 
-  it.each(STATES)('%s, restricted: the licensed pattern errors with the body; open ones answer', async (state, status, reason) => {
-    const proxy = await startMicroservice(state, 'restricted');
-    await expect(send(proxy, 'connectors.sap.tables')).rejects.toEqual(lockedBody('connector:sap', status, reason));
-    await expect(send(proxy, 'connectors.sap.tables')).rejects.toEqual(lockedBody('connector:sap', status, reason));
-    expect(await send(proxy, 'ping')).toBe('pong');
-    expect(started!.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
-  });
+  it.each(STATES)(
+    '%s, restricted: the licensed pattern errors with the body; open ones answer',
+    async (state, status, reason) => {
+      const proxy = await startMicroservice(state, 'restricted');
+      await expect(send(proxy, 'connectors.sap.tables')).rejects.toEqual(lockedBody('connector:sap', status, reason));
+      await expect(send(proxy, 'connectors.sap.tables')).rejects.toEqual(lockedBody('connector:sap', status, reason));
+      expect(await send(proxy, 'ping')).toBe('pong');
+      expect(started!.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+    },
+  );
 
   it('not configured, soft: the licensed pattern answers', async () => {
     const proxy = await startMicroservice('not-configured', 'soft');
@@ -385,7 +421,9 @@ describe('a typo fails the boot, naming the class and method, wherever the decor
   ])('%s', async (_name, parts, message) => {
     @Module({ imports: [await kit.module()], ...parts })
     class AppModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).setLogger(new CapturingLogger()).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .setLogger(new CapturingLogger())
+      .compile();
     const app = moduleRef.createNestApplication();
     try {
       await expect(app.init()).rejects.toThrow(new LicenseConfigurationError(message));

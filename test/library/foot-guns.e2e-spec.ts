@@ -50,9 +50,17 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function startupWarnings(controllers: Type[], providers: object[] = [], global?: 'useGlobalGuards'): Promise<string[]> {
+async function startupWarnings(
+  controllers: Type[],
+  providers: object[] = [],
+  global?: 'useGlobalGuards',
+): Promise<string[]> {
   const logger = new CapturingLogger();
-  const moduleRef = await Test.createTestingModule({ imports: [await kit.module({})], controllers, providers: providers as never[] })
+  const moduleRef = await Test.createTestingModule({
+    imports: [await kit.module({})],
+    controllers,
+    providers: providers as never[],
+  })
     .setLogger(logger)
     .compile();
   app = moduleRef.createNestApplication({ logger });
@@ -79,9 +87,10 @@ it('says nothing when the guard is global, as APP_GUARD or with app.useGlobalGua
 
 it('typed feature ids: declared ids compile, a misspelt one is a compile error (tsc on a fixture with @ts-expect-error)', async () => {
   const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
-  const result = await run(process.execPath, [tsc, '-p', 'test/library/fixtures/typed-features/tsconfig.json'], { cwd: ROOT, timeout: 110_000 }).catch(
-    (error: { stdout: string }) => ({ stdout: error.stdout, failed: true }),
-  );
+  const result = await run(process.execPath, [tsc, '-p', 'test/library/fixtures/typed-features/tsconfig.json'], {
+    cwd: ROOT,
+    timeout: 110_000,
+  }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }));
   expect(result).not.toHaveProperty('failed');
 });
 
@@ -90,7 +99,9 @@ it('an unset key variable is named in the log (which variable was read, and its 
   delete process.env.MY_PRODUCT_KEY_FILE;
   const logger = new CapturingLogger();
   const moduleRef = await Test.createTestingModule({
-    imports: [LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: '${MY_PRODUCT_KEY}' })],
+    imports: [
+      LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: '${MY_PRODUCT_KEY}' }),
+    ],
   })
     .setLogger(logger)
     .compile();

@@ -105,13 +105,22 @@ describe('graceDays with fake timers', () => {
     expect(license.state).toMatchObject({ status: 'accepted', expiresAt: exp, grace: { endsAt }, warnings: [warning] });
     expect(license.isLicensed('connector:sap')).toBe(true);
     expect(names(events)).toEqual(['expiring:30', 'expiring:7', 'license.grace']);
-    expect(events[2]).toMatchObject({ type: 'license.grace', expiresAt: exp, graceEndsAt: endsAt, current: license.state });
+    expect(events[2]).toMatchObject({
+      type: 'license.grace',
+      expiresAt: exp,
+      graceEndsAt: endsAt,
+      current: license.state,
+    });
     expect(listeners.seen).toEqual(['grace:2031-01-15T00:00:00.000Z']);
     expect(logger.linesOf('liberty.licensing')).toContainEqual(['warn', warning]);
 
     // The status view: accepted, chip level expired, and the grace end for "expired — grace until".
     expect(buildLicenseStatusView(license.state, { now: new Date() })).toMatchObject({
-      status: 'accepted', label: 'Accepted', expiryLevel: 'expired', graceEndsAt: '2031-01-15T00:00:00Z', expiresInDays: 0,
+      status: 'accepted',
+      label: 'Accepted',
+      expiryLevel: 'expired',
+      graceEndsAt: '2031-01-15T00:00:00Z',
+      expiresInDays: 0,
     });
 
     // A re-verification inside grace keeps the grace (same end) and announces nothing again.
@@ -124,12 +133,21 @@ describe('graceDays with fake timers', () => {
     expect(license.state.status).toBe('accepted');
 
     await jest.advanceTimersByTimeAsync(1); // end of grace
-    expect(license.state).toMatchObject({ status: 'rejected', reason: 'expired (2031-01-01)', claims: { customer: 'Acme Corp' } });
+    expect(license.state).toMatchObject({
+      status: 'rejected',
+      reason: 'expired (2031-01-01)',
+      claims: { customer: 'Acme Corp' },
+    });
     expect(license.state.grace).toBeUndefined();
     expect(license.state.warnings).toEqual([]);
     expect(license.isLicensed('connector:sap')).toBe(false);
     expect(names(events)).toEqual(['expiring:30', 'expiring:7', 'license.grace', 'license.changed', 'license.expired']);
-    expect(events[4]).toMatchObject({ type: 'license.expired', expiresAt: exp, graceEndedAt: endsAt, previous: { status: 'accepted' } });
+    expect(events[4]).toMatchObject({
+      type: 'license.expired',
+      expiresAt: exp,
+      graceEndedAt: endsAt,
+      previous: { status: 'accepted' },
+    });
     expect(jest.getTimerCount()).toBe(0);
   });
 
@@ -184,10 +202,15 @@ describe('graceDays with fake timers', () => {
     expect(names(events)).toEqual(['expiring:30', 'expiring:7', 'license.grace', 'license.changed', 'license.expired']);
   });
 
-  it.each([-1, 1.5, 366, Number.NaN, '7' as unknown as number])('graceDays %p is a configuration error', async (graceDays) => {
-    await expect(start({ graceDays }, 'x')).rejects.toThrow(LicenseConfigurationError);
-    await expect(start({ graceDays }, 'x')).rejects.toThrow(/graceDays: must be a whole number of days from 0 to 365/);
-  });
+  it.each([-1, 1.5, 366, Number.NaN, '7' as unknown as number])(
+    'graceDays %p is a configuration error',
+    async (graceDays) => {
+      await expect(start({ graceDays }, 'x')).rejects.toThrow(LicenseConfigurationError);
+      await expect(start({ graceDays }, 'x')).rejects.toThrow(
+        /graceDays: must be a whole number of days from 0 to 365/,
+      );
+    },
+  );
 });
 
 describe('graceDays with real timers', () => {
@@ -196,7 +219,10 @@ describe('graceDays with real timers', () => {
     const { license } = await start({ graceDays: 1 }, token);
     expect(license.state.grace).toBeUndefined();
     const grace = await firstValueFrom(
-      license.events$.pipe(filter((e): e is LicenseGraceEvent => e.type === 'license.grace'), timeout(8000)),
+      license.events$.pipe(
+        filter((e): e is LicenseGraceEvent => e.type === 'license.grace'),
+        timeout(8000),
+      ),
     );
     expect(Date.now()).toBeGreaterThanOrEqual(grace.expiresAt.getTime());
     expect(grace.graceEndsAt.getTime() - grace.expiresAt.getTime()).toBe(DAY_MS);
@@ -222,7 +248,10 @@ describe('verifyLicenseToken graceSeconds', () => {
       status: 'rejected',
       reason: 'expired (2030-05-31)',
     });
-    expect(await verifyLicenseToken(token, { keys, audience: 'liberty', now })).toMatchObject({ status: 'rejected', reason: 'expired (2030-05-31)' });
+    expect(await verifyLicenseToken(token, { keys, audience: 'liberty', now })).toMatchObject({
+      status: 'rejected',
+      reason: 'expired (2030-05-31)',
+    });
   });
 
   it('a key not yet at exp has no grace field', async () => {
@@ -234,15 +263,24 @@ describe('verifyLicenseToken graceSeconds', () => {
   it('grace never skips another check: audience, issuer, nbf, instance, signature', async () => {
     const options = { keys, audience: 'liberty', now, graceSeconds: 30 * DAY_S };
     const expired = await kit.issue(claims(DAY_S));
-    expect(await verifyLicenseToken(expired, { ...options, audience: 'other' })).toMatchObject({ reason: 'audience mismatch' });
-    expect(await verifyLicenseToken(expired, { ...options, issuer: 'someone-else' })).toMatchObject({ reason: 'issuer mismatch' });
+    expect(await verifyLicenseToken(expired, { ...options, audience: 'other' })).toMatchObject({
+      reason: 'audience mismatch',
+    });
+    expect(await verifyLicenseToken(expired, { ...options, issuer: 'someone-else' })).toMatchObject({
+      reason: 'issuer mismatch',
+    });
     const bound = await kit.issue(claims(DAY_S, { instance: 'a' }));
-    expect(await verifyLicenseToken(bound, { ...options, instance: 'b' })).toMatchObject({ reason: 'instance mismatch' });
+    expect(await verifyLicenseToken(bound, { ...options, instance: 'b' })).toMatchObject({
+      reason: 'instance mismatch',
+    });
     const [header, payload, signature] = expired.split('.');
     const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     const tampered = `${header}.${b64url({ ...body, customer: 'Mallory' })}.${signature}`;
     expect(await verifyLicenseToken(tampered, options)).toEqual({ status: 'rejected', reason: 'signature invalid' });
     const bad = await kit.issue(claims(DAY_S, { seats: -1 }));
-    expect(await verifyLicenseToken(bad, options)).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^invalid claims \(seats/) });
+    expect(await verifyLicenseToken(bad, options)).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringMatching(/^invalid claims \(seats/),
+    });
   });
 });

@@ -120,7 +120,9 @@ describe.each(ADAPTERS)('LicenseGuard on %s', (_name, createAdapter) => {
     const token = tokens[state];
     const moduleRef = await Test.createTestingModule({
       imports: [await kit.module(token ? { token, enforcement } : { state: 'not-configured', enforcement })],
-      controllers: global ? [HealthController, GlobalController] : [HealthController, SapController, PerRouteController, ...controllers],
+      controllers: global
+        ? [HealthController, GlobalController]
+        : [HealthController, SapController, PerRouteController, ...controllers],
       providers: global ? [{ provide: APP_GUARD, useExisting: LicenseGuard }] : [],
     })
       .setLogger(new CapturingLogger())
@@ -138,20 +140,26 @@ describe.each(ADAPTERS)('LicenseGuard on %s', (_name, createAdapter) => {
       // Class and handler requirements add up: sap is granted, nomajde is not.
       const both = await http.get('/sap/nomajde').expect(403);
       expect(both.body).toEqual(locked('app:nomajde', 'accepted', null));
-      const snowflake = await http.get('/routes/snowflake').expect(403).expect('content-type', /application\/json/);
+      const snowflake = await http
+        .get('/routes/snowflake')
+        .expect(403)
+        .expect('content-type', /application\/json/);
       expect(snowflake.body).toEqual(locked('connector:snowflake', 'accepted', null));
     });
 
-    it.each<State>(['not-configured', 'rejected', 'expired'])('%s: licensed routes are 403 with the exact body; the rest stays 200', async (state) => {
-      const http = await serve(state);
-      await http.get('/health').expect(200, { status: 'ok' });
-      await http.get('/routes/open').expect(200, { open: true });
-      const sap = await http.get('/sap/orders').expect(403);
-      expect(sap.body).toEqual(locked('connector:sap', statusOf(state), reasonOf(state)));
-      expect(sap.body.message).toBe('Locked — requires license connector:sap');
-      const snowflake = await http.get('/routes/snowflake').expect(403);
-      expect(snowflake.body).toEqual(locked('connector:snowflake', statusOf(state), reasonOf(state)));
-    });
+    it.each<State>(['not-configured', 'rejected', 'expired'])(
+      '%s: licensed routes are 403 with the exact body; the rest stays 200',
+      async (state) => {
+        const http = await serve(state);
+        await http.get('/health').expect(200, { status: 'ok' });
+        await http.get('/routes/open').expect(200, { open: true });
+        const sap = await http.get('/sap/orders').expect(403);
+        expect(sap.body).toEqual(locked('connector:sap', statusOf(state), reasonOf(state)));
+        expect(sap.body.message).toBe('Locked — requires license connector:sap');
+        const snowflake = await http.get('/routes/snowflake').expect(403);
+        expect(snowflake.body).toEqual(locked('connector:snowflake', statusOf(state), reasonOf(state)));
+      },
+    );
 
     it('requests never re-verify the key: one verification at startup, however many requests', async () => {
       const logger = new CapturingLogger();
@@ -167,7 +175,9 @@ describe.each(ADAPTERS)('LicenseGuard on %s', (_name, createAdapter) => {
         await http.get('/sap/orders').expect(200);
         await http.get('/routes/snowflake').expect(403);
       }
-      const verifications = logger.linesOf('liberty.licensing').filter(([, message]) => message.startsWith('license accepted'));
+      const verifications = logger
+        .linesOf('liberty.licensing')
+        .filter(([, message]) => message.startsWith('license accepted'));
       expect(verifications).toHaveLength(1);
     });
 
@@ -250,13 +260,24 @@ describe('a feature with an unknown namespace fails at startup, naming the handl
   }
 
   it.each<[Type, string]>([
-    [TypoController, '@RequiresLicense on TypoController.handler: unknown feature namespace "conector" in "conector:sap" (expected one of connector:, app:, product:, ai:)'],
-    [TypoClassController, '@RequiresLicense on TypoClassController: unknown feature namespace "connectors" in "connectors:sap" (expected one of connector:, app:, product:, ai:)'],
-    [BadIdController, '@RequiresLicense on BadIdController.empty: bad feature id in "connector:" (1-64 letters, digits, ".", "_" or "-")'],
+    [
+      TypoController,
+      '@RequiresLicense on TypoController.handler: unknown feature namespace "conector" in "conector:sap" (expected one of connector:, app:, product:, ai:)',
+    ],
+    [
+      TypoClassController,
+      '@RequiresLicense on TypoClassController: unknown feature namespace "connectors" in "connectors:sap" (expected one of connector:, app:, product:, ai:)',
+    ],
+    [
+      BadIdController,
+      '@RequiresLicense on BadIdController.empty: bad feature id in "connector:" (1-64 letters, digits, ".", "_" or "-")',
+    ],
   ])('%p', async (controller, message) => {
     @Module({ imports: [await kit.module()], controllers: [controller] })
     class AppModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).setLogger(new CapturingLogger()).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .setLogger(new CapturingLogger())
+      .compile();
     const app = moduleRef.createNestApplication();
     try {
       await expect(app.init()).rejects.toThrow(new LicenseConfigurationError(message));

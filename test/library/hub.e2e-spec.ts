@@ -42,12 +42,17 @@ interface Satellite {
 const running: Satellite[] = [];
 
 /** A satellite app (guard on, HTTP on port 0) fed by `hub`. */
-async function satellite(hub: Partial<NonNullable<LicenseModuleOptions['hub']>> & { url: string }, extra: Partial<LicenseModuleOptions> = {}): Promise<Satellite> {
+async function satellite(
+  hub: Partial<NonNullable<LicenseModuleOptions['hub']>> & { url: string },
+  extra: Partial<LicenseModuleOptions> = {},
+): Promise<Satellite> {
   const env = new MutableEnvironment({ HUB_TOKEN: TOKEN });
   const logger = new CapturingLogger();
   const dynamic = LicenseModule.forRoot({ hub: { token: '${HUB_TOKEN}', ...hub }, ...extra });
   const moduleRef: TestingModule = await Test.createTestingModule({
-    imports: [{ ...dynamic, providers: [...(dynamic.providers ?? []), { provide: LICENSE_ENVIRONMENT, useValue: env }] }],
+    imports: [
+      { ...dynamic, providers: [...(dynamic.providers ?? []), { provide: LICENSE_ENVIRONMENT, useValue: env }] },
+    ],
     controllers: [PikaController],
     providers: [{ provide: APP_GUARD, useExisting: LicenseGuard }],
   })
@@ -75,7 +80,7 @@ afterEach(async () => {
 const warningsOf = (s: Satellite) => s.license.state.warnings.join('\n');
 
 describe('a satellite fed by a real HTTP hub', () => {
-  it('accepts the hub\'s answer: products → product:<id>, seats → the user cap, the token sent as Bearer', async () => {
+  it("accepts the hub's answer: products → product:<id>, seats → the user cap, the token sent as Bearer", async () => {
     const s = await satellite({ url: hub.url });
     const state = s.license.state;
     expect(state.status).toBe('accepted');
@@ -92,7 +97,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(s.logger.text()).not.toContain(TOKEN);
   });
 
-  it('the guard unlocks @RequiresLicense(\'product:pika\') from the hub, and the hub is never asked per request', async () => {
+  it("the guard unlocks @RequiresLicense('product:pika') from the hub, and the hub is never asked per request", async () => {
     const s = await satellite({ url: hub.url });
     for (let i = 0; i < 20; i++) await request(s.app.getHttpServer()).get('/api/pika/run').expect(200, { ran: true });
     expect(hub.requests).toHaveLength(1);
@@ -121,7 +126,11 @@ describe('a satellite fed by a real HTTP hub', () => {
     hub.answer(hubStatus({ products: ['vera'] }));
     const s = await satellite({ url: hub.url }, { enforcement: 'restricted' });
     const response = await request(s.app.getHttpServer()).get('/api/pika/run').expect(403);
-    expect(response.body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:pika', licenseStatus: 'accepted' });
+    expect(response.body).toMatchObject({
+      code: 'LICENSE_REQUIRED',
+      feature: 'product:pika',
+      licenseStatus: 'accepted',
+    });
   });
 
   it('seats 0 (unknown) sets no user cap; the hub\'s rejection and "not configured" map to the same statuses', async () => {
@@ -136,7 +145,15 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(state.claims?.customer).toBe('Acme Corp');
     expect(s.license.isLicensed('product:pika')).toBe(false);
 
-    hub.answer({ valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured' });
+    hub.answer({
+      valid: false,
+      customer: '',
+      tier: '',
+      seats: 0,
+      products: [],
+      expires_at: 0,
+      error: 'not configured',
+    });
     state = await s.license.reverify();
     expect(state.status).toBe('not-configured');
     expect(state.claims).toBeUndefined();
@@ -233,8 +250,16 @@ describe('a satellite fed by a real HTTP hub', () => {
 
   it.each<[number, string, string]>([
     [500, 'license hub unreachable (HTTP 500)', 'not-configured'],
-    [401, 'license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)', 'rejected'],
-    [403, 'license hub unreachable (HTTP 403; the hub refused the token: check that it is valid and may read the license status)', 'rejected'],
+    [
+      401,
+      'license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)',
+      'rejected',
+    ],
+    [
+      403,
+      'license hub unreachable (HTTP 403; the hub refused the token: check that it is valid and may read the license status)',
+      'rejected',
+    ],
     [302, 'license hub unreachable (HTTP 302; redirects are not followed, configure the final URL)', 'not-configured'],
   ])('HTTP %i gives a clear warning', async (status, warning, licenseStatus) => {
     hub.handler = (_request, response) => {
@@ -269,9 +294,13 @@ describe('a satellite fed by a real HTTP hub', () => {
     };
     const s = await satellite({ url: hub.url, startupWaitMs: 200, timeoutMs: 10_000 });
     expect(s.license.state.status).toBe('not-configured');
-    expect(s.license.state.warnings).toEqual(['license hub unreachable (no answer within 200 ms at startup; still waiting)']);
+    expect(s.license.state.warnings).toEqual([
+      'license hub unreachable (no answer within 200 ms at startup; still waiting)',
+    ]);
     await eventually(() => s.license.state.status === 'accepted', 15_000, 'the late answer');
-    expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', granted: ['product:pika', 'product:vera'] }));
+    expect(s.events).toContainEqual(
+      expect.objectContaining({ type: 'license.changed', granted: ['product:pika', 'product:vera'] }),
+    );
     expect(hub.requests).toHaveLength(1);
   });
 
@@ -297,7 +326,9 @@ describe('a satellite fed by a real HTTP hub', () => {
     s.env.set('HUB_TOKEN', 'secret-hub-token-ABCDEF\nsecond-line-XYZ');
     const state = await s.license.reverify();
     expect(hub.requests).toHaveLength(asked);
-    expect(state.warnings[0]).toBe('license hub token unavailable (HUB_TOKEN holds characters not allowed in an HTTP header)');
+    expect(state.warnings[0]).toBe(
+      'license hub token unavailable (HUB_TOKEN holds characters not allowed in an HTTP header)',
+    );
     expect(JSON.stringify(state)).not.toContain('secret-hub-token');
     expect(s.logger.text()).not.toContain('secret-hub-token');
   });
@@ -318,7 +349,9 @@ describe('a satellite fed by a real HTTP hub', () => {
     await eventually(() => s.license.state.status === 'rejected', 15_000, 'the trust to end');
     expect(s.license.state).toMatchObject({ status: 'rejected', reason: 'hub unreachable' });
     expect(s.license.isLicensed('product:pika')).toBe(false);
-    expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika', 'product:vera'] }));
+    expect(s.events).toContainEqual(
+      expect.objectContaining({ type: 'license.changed', revoked: ['product:pika', 'product:vera'] }),
+    );
     hub.answer(hubStatus());
     await eventually(() => s.license.state.status === 'accepted', 15_000, 'the retry to find the hub back');
   });
@@ -329,7 +362,9 @@ describe('a satellite fed by a real HTTP hub', () => {
     hub.answer({ message: 'Unauthorized' }, 401);
     const state = await s.license.refresh();
     expect(state).toMatchObject({ status: 'rejected', reason: 'hub refused the token (HTTP 401)' });
-    expect(state.warnings).toEqual(['license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)']);
+    expect(state.warnings).toEqual([
+      'license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)',
+    ]);
     expect(s.license.isLicensed('product:pika')).toBe(false);
   });
 
@@ -340,7 +375,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(hub.requests).toHaveLength(asked + 1);
   });
 
-  it('judges expiry by the hub\'s clock (its Date header); a skew above 5 minutes is a warning in state and log', async () => {
+  it("judges expiry by the hub's clock (its Date header); a skew above 5 minutes is a warning in state and log", async () => {
     // The hub's clock is 15 minutes behind this process; its answer expires 10 minutes from ITS now.
     const hubNow = Date.now() - 15 * 60_000;
     hub.handler = (_request, response) => {
@@ -351,7 +386,9 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(s.license.state.status).toBe('accepted');
     expect(s.license.isLicensed('product:pika')).toBe(true);
     const warning = s.license.state.warnings.find((w) => w.startsWith('this clock is'));
-    expect(warning).toMatch(/^this clock is 9\d\d s ahead of the hub's \(more than 300 s\); expiry is judged by the hub's clock$/);
+    expect(warning).toMatch(
+      /^this clock is 9\d\d s ahead of the hub's \(more than 300 s\); expiry is judged by the hub's clock$/,
+    );
     expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', warning]);
   });
 
@@ -369,7 +406,9 @@ describe('hub configuration errors', () => {
   const fails = async (options: LicenseModuleOptions) => {
     let error: unknown;
     try {
-      await Test.createTestingModule({ imports: [LicenseModule.forRoot(options)] }).setLogger(new CapturingLogger()).compile();
+      await Test.createTestingModule({ imports: [LicenseModule.forRoot(options)] })
+        .setLogger(new CapturingLogger())
+        .compile();
     } catch (caught) {
       error = caught;
     }
@@ -388,13 +427,41 @@ describe('hub configuration errors', () => {
   it.each<[string, LicenseModuleOptions['hub'], string]>([
     ['no url', { url: '' }, 'hub.url: must be the http(s) URL'],
     ['ftp', { url: 'ftp://hub/status' }, 'hub.url: must be the http(s) URL'],
-    ['credentials in the url', { url: 'https://user:secret@hub/status' }, 'hub.url: must not carry a user name or password'],
-    ['a literal token', { url: 'https://hub/status', token: 'abc123' }, 'hub.token: must reference an environment variable as ${NAME}'],
-    ['refreshSeconds 0', { url: 'https://hub/status', refreshSeconds: 0 }, 'hub.refreshSeconds: must be a whole number from 1 to 604800'],
-    ['timeoutMs 1.5', { url: 'https://hub/status', timeoutMs: 1.5 }, 'hub.timeoutMs: must be a whole number from 100 to 120000'],
-    ['startupWaitMs -1', { url: 'https://hub/status', startupWaitMs: -1 }, 'hub.startupWaitMs: must be a whole number from 0 to 60000'],
-    ['maxStaleSeconds 0', { url: 'https://hub/status', maxStaleSeconds: 0 }, 'hub.maxStaleSeconds: must be a whole number from 1 to 31536000'],
-    ['retryMaxSeconds 61', { url: 'https://hub/status', retryMaxSeconds: 61 }, 'hub.retryMaxSeconds: must be a whole number from 1 to 60'],
+    [
+      'credentials in the url',
+      { url: 'https://user:secret@hub/status' },
+      'hub.url: must not carry a user name or password',
+    ],
+    [
+      'a literal token',
+      { url: 'https://hub/status', token: 'abc123' },
+      'hub.token: must reference an environment variable as ${NAME}',
+    ],
+    [
+      'refreshSeconds 0',
+      { url: 'https://hub/status', refreshSeconds: 0 },
+      'hub.refreshSeconds: must be a whole number from 1 to 604800',
+    ],
+    [
+      'timeoutMs 1.5',
+      { url: 'https://hub/status', timeoutMs: 1.5 },
+      'hub.timeoutMs: must be a whole number from 100 to 120000',
+    ],
+    [
+      'startupWaitMs -1',
+      { url: 'https://hub/status', startupWaitMs: -1 },
+      'hub.startupWaitMs: must be a whole number from 0 to 60000',
+    ],
+    [
+      'maxStaleSeconds 0',
+      { url: 'https://hub/status', maxStaleSeconds: 0 },
+      'hub.maxStaleSeconds: must be a whole number from 1 to 31536000',
+    ],
+    [
+      'retryMaxSeconds 61',
+      { url: 'https://hub/status', retryMaxSeconds: 61 },
+      'hub.retryMaxSeconds: must be a whole number from 1 to 60',
+    ],
   ])('%s is a configuration error', async (_name, hubOptions, message) => {
     const text = await fails({ hub: hubOptions });
     expect(text).toContain(`License configuration error: ${message}`);

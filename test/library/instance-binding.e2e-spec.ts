@@ -3,18 +3,8 @@
 // only after the signature verified.
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  LicenseConfigurationError,
-  LicenseModule,
-  LicenseService,
-  type LicenseModuleOptions,
-} from '@liberty/license';
-import {
-  publicKeySet,
-  RejectionReason,
-  verifyLicenseToken,
-  type PublicKeySet,
-} from '@liberty/license/verify';
+import { LicenseConfigurationError, LicenseModule, LicenseService, type LicenseModuleOptions } from '@liberty/license';
+import { publicKeySet, RejectionReason, verifyLicenseToken, type PublicKeySet } from '@liberty/license/verify';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
 import { CapturingLogger } from './support/capturing-logger.js';
@@ -76,7 +66,9 @@ describe('verifyLicenseToken: instance', () => {
 
   it('an expired key bound elsewhere says expired (the date checks come first)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = await kit.issue({ claims: { instance: 'prod-eu', iat: now - 90_000, nbf: now - 90_000, exp: now - 3600 } });
+    const token = await kit.issue({
+      claims: { instance: 'prod-eu', iat: now - 90_000, nbf: now - 90_000, exp: now - 3600 },
+    });
     const result = await verifyLicenseToken(token, { keys, audience: 'liberty', instance: 'prod-us' });
     expect(result).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^expired \(/) });
   });
@@ -104,9 +96,16 @@ describe('LicenseModule option instance', () => {
 
     env.set('LIBERTY_LICENSE_KEY', await bound('staging'));
     await license.reverify();
-    expect(license.state).toMatchObject({ status: 'rejected', reason: 'instance mismatch', claims: { instance: 'staging' } });
+    expect(license.state).toMatchObject({
+      status: 'rejected',
+      reason: 'instance mismatch',
+      claims: { instance: 'staging' },
+    });
     expect(license.isLicensed('connector:sap')).toBe(false);
-    expect(logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license rejected — reason="instance mismatch"']);
+    expect(logger.linesOf('liberty.licensing')).toContainEqual([
+      'warn',
+      'license rejected — reason="instance mismatch"',
+    ]);
 
     env.set('LIBERTY_LICENSE_KEY', await bound(undefined));
     await license.reverify();

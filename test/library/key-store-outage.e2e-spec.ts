@@ -29,7 +29,8 @@ afterEach(async () => {
   for (const moduleRef of open.splice(0)) await moduleRef.close();
 });
 
-const keyFor = (customer: string, connectors = ['sap']) => kit.issue({ claims: { customer, features: { connectors } } });
+const keyFor = (customer: string, connectors = ['sap']) =>
+  kit.issue({ claims: { customer, features: { connectors } } });
 
 /**
  * A host's store over a "database" that can go down: while down, `read()` throws as a driver does
@@ -40,7 +41,10 @@ class HostKeyStore implements LicenseKeyStore {
   down = false;
   reads = 0;
   failedReads = 0;
-  constructor(public token: string | undefined, private readonly typed = false) {}
+  constructor(
+    public token: string | undefined,
+    private readonly typed = false,
+  ) {}
 
   async read(): Promise<string | undefined> {
     this.reads++;
@@ -84,7 +88,11 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 20_000
   }
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const warnings = (logger: CapturingLogger) => logger.linesOf(CONTEXT).filter(([level]) => level === 'warn').map(([, m]) => m);
+const warnings = (logger: CapturingLogger) =>
+  logger
+    .linesOf(CONTEXT)
+    .filter(([level]) => level === 'warn')
+    .map(([, m]) => m);
 
 describe('a key store that cannot be read', () => {
   it('keeps an accepted license: same status and features, no event, ONE warning across reverifies and retries', async () => {
@@ -99,7 +107,9 @@ describe('a key store that cannot be read', () => {
     for (let i = 0; i < 5; i++) {
       const state = await license.reverify();
       expect(state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme' }, source: 'host database' });
-      expect(state.warnings).toEqual(['cannot read the key store (terminating connection due to administrator command)']);
+      expect(state.warnings).toEqual([
+        'cannot read the key store (terminating connection due to administrator command)',
+      ]);
     }
     expect(license.isLicensed('connector:sap')).toBe(true);
     expect(license.keyFingerprint).toBe(fingerprint);
@@ -180,7 +190,9 @@ describe('a key store that cannot be read', () => {
     store.down = true;
     const { license, logger } = await start(store);
     expect(license.state).toMatchObject({ status: 'not-configured', source: 'host database' });
-    expect(license.state.warnings).toEqual(['cannot read the key store (terminating connection due to administrator command)']);
+    expect(license.state.warnings).toEqual([
+      'cannot read the key store (terminating connection due to administrator command)',
+    ]);
     store.down = false;
     await eventually(() => license.state.status === 'accepted', 'the store to answer');
     expect(warnings(logger).filter((w) => w.includes('key store unreadable'))).toHaveLength(1);

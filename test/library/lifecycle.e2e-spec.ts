@@ -51,7 +51,11 @@ describe('after app.close() nothing of the license module remains', () => {
   }, EXIT_DEADLINE_MS + 10_000);
 
   it('the process exits by itself, cleanly', () => {
-    expect({ timedOut: outcome.timedOut, code: outcome.code, stderr: outcome.stderr }).toEqual({ timedOut: false, code: 0, stderr: '' });
+    expect({ timedOut: outcome.timedOut, code: outcome.code, stderr: outcome.stderr }).toEqual({
+      timedOut: false,
+      code: 0,
+      stderr: '',
+    });
   });
 
   it('while running, the key-file watcher and the expiry timer were live and worked', () => {
@@ -59,7 +63,7 @@ describe('after app.close() nothing of the license module remains', () => {
     expect(report.liveWhileRunning).toEqual(expect.arrayContaining(['STATWATCHER', 'Timeout']));
   });
 
-  it('after close, no timer and no file watcher is left, not even an unref\'d one', () => {
+  it("after close, no timer and no file watcher is left, not even an unref'd one", () => {
     expect(report.liveAfterClose).toEqual([]);
   });
 

@@ -45,11 +45,15 @@ describe('package.json of @liberty/license', () => {
   it('is an ESM package named @liberty/license with "." and "./testing" exports', () => {
     expect(manifest.name).toBe('@liberty/license');
     expect(manifest.type).toBe('module');
-    expect(entries.map(([subpath]) => subpath)).toEqual(expect.arrayContaining(['.', './testing', './terminus', './prometheus']));
+    expect(entries.map(([subpath]) => subpath)).toEqual(
+      expect.arrayContaining(['.', './testing', './terminus', './prometheus']),
+    );
   });
 
-  it('typesVersions maps every subpath export to the same declarations (for TypeScript\'s older node10 resolution)', () => {
-    const expected = Object.fromEntries(entries.filter(([subpath]) => subpath !== '.').map(([subpath, target]) => [subpath.slice(2), [target.types]]));
+  it("typesVersions maps every subpath export to the same declarations (for TypeScript's older node10 resolution)", () => {
+    const expected = Object.fromEntries(
+      entries.filter(([subpath]) => subpath !== '.').map(([subpath, target]) => [subpath.slice(2), [target.types]]),
+    );
     expect(manifest.typesVersions).toEqual({ '*': expected });
   });
 
@@ -121,7 +125,9 @@ describe('resolving the built package from a user project', () => {
   });
 
   it('deep imports into dist are refused by the export map', async () => {
-    await expect(node(['--input-type=module', '-e', `await import('@liberty/license/dist/index.js')`])).rejects.toMatchObject({
+    await expect(
+      node(['--input-type=module', '-e', `await import('@liberty/license/dist/index.js')`]),
+    ).rejects.toMatchObject({
       stderr: expect.stringContaining('ERR_PACKAGE_PATH_NOT_EXPORTED'),
     });
   });
@@ -130,18 +136,32 @@ describe('resolving the built package from a user project', () => {
     ['import', ts.ModuleKind.ESNext],
     ['require', ts.ModuleKind.CommonJS],
   ] as const)('TypeScript (NodeNext) resolves the types for %s', (_mode, resolutionMode) => {
-    const options: ts.CompilerOptions = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext };
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    };
     const containingFile = join(ROOT, 'consumer.ts');
     for (const [subpath, target] of entries) {
       const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;
-      const resolved = ts.resolveModuleName(specifier, containingFile, options, ts.sys, undefined, undefined, resolutionMode);
+      const resolved = ts.resolveModuleName(
+        specifier,
+        containingFile,
+        options,
+        ts.sys,
+        undefined,
+        undefined,
+        resolutionMode,
+      );
       expect(resolved.resolvedModule?.resolvedFileName).toBe(join(PACKAGE_DIR, target.types));
       expect(resolved.resolvedModule?.extension).toBe('.d.ts');
     }
   });
 
   it('TypeScript (node10, no exports support) resolves every subpath through typesVersions', () => {
-    const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 };
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+    };
     const containingFile = join(ROOT, 'consumer.ts');
     for (const [subpath, target] of entries) {
       const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`;

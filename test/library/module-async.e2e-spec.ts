@@ -55,7 +55,12 @@ describe('LicenseModule.forRootAsync with ConfigModule', () => {
         imports: [
           ConfigModule.forRoot({
             ignoreEnvFile: true,
-            load: [() => ({ license: { audience: 'hub', issuer: 'aidoo', publicKey: kit.publicKey }, HUB_LICENSE_KEY: token })],
+            load: [
+              () => ({
+                license: { audience: 'hub', issuer: 'aidoo', publicKey: kit.publicKey },
+                HUB_LICENSE_KEY: token,
+              }),
+            ],
           }),
         ],
         inject: [ConfigService],
@@ -104,7 +109,10 @@ describe('LicenseModule.forRootAsync with ConfigModule', () => {
           }),
         }),
       ]);
-      expect(moduleRef.get(LicenseService).state).toMatchObject({ status: 'accepted', claims: { customer: 'Dotenv Corp' } });
+      expect(moduleRef.get(LicenseService).state).toMatchObject({
+        status: 'accepted',
+        claims: { customer: 'Dotenv Corp' },
+      });
       await moduleRef.close();
     } finally {
       await rm(envFile, { force: true });
@@ -126,7 +134,12 @@ describe('LicenseModule.forRootAsync with ConfigModule', () => {
   it('bad options from the factory stop the start with a configuration error', async () => {
     const start = compile([
       LicenseModule.forRootAsync({
-        imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ LICENSE_REF: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' })] })],
+        imports: [
+          ConfigModule.forRoot({
+            ignoreEnvFile: true,
+            load: [() => ({ LICENSE_REF: 'eyJhbGciOiJSUzI1NiJ9.e30.sig' })],
+          }),
+        ],
         inject: [ConfigService],
         useFactory: (config: ConfigService) => ({ audience: 'liberty', licenseKey: config.get<string>('LICENSE_REF') }),
       }),
@@ -147,9 +160,9 @@ describe('LicenseModule.forRootAsync with ConfigModule', () => {
     expect(global.get(Consumer).license).toBe(global.get(LicenseService));
     await global.close();
 
-    await expect(compile([LicenseModule.forRootAsync({ useFactory: options, isGlobal: false }), FeatureModule])).rejects.toThrow(
-      /LicenseService/,
-    );
+    await expect(
+      compile([LicenseModule.forRootAsync({ useFactory: options, isGlobal: false }), FeatureModule]),
+    ).rejects.toThrow(/LicenseService/);
   });
 });
 
@@ -187,7 +200,11 @@ describe.each(ADAPTERS)('forRootAsync over HTTP on %s: a new key without a resta
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
         LicenseModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (_config: ConfigService) => ({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: `\${${name}}` }),
+          useFactory: (_config: ConfigService) => ({
+            audience: 'liberty',
+            publicKey: kit.publicKey,
+            licenseKey: `\${${name}}`,
+          }),
         }),
       ],
       controllers: [ConnectorController, ReverifyController],
@@ -204,6 +221,10 @@ describe.each(ADAPTERS)('forRootAsync over HTTP on %s: a new key without a resta
     process.env[name] = await otherSigner.issue();
     await http.get('/admin/reverify').expect(200, { status: 'rejected', reason: 'signature invalid' });
     const locked = await http.get('/connectors/sap').expect(403);
-    expect(locked.body).toMatchObject({ code: 'LICENSE_REQUIRED', licenseStatus: 'rejected', reason: 'signature invalid' });
+    expect(locked.body).toMatchObject({
+      code: 'LICENSE_REQUIRED',
+      licenseStatus: 'rejected',
+      reason: 'signature invalid',
+    });
   });
 });

@@ -4,7 +4,13 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { AiUsageLimiter, LicenseConfigurationError, LicenseService, SEAT_COUNTER, type SeatCounter } from '@liberty/license';
+import {
+  AiUsageLimiter,
+  LicenseConfigurationError,
+  LicenseService,
+  SEAT_COUNTER,
+  type SeatCounter,
+} from '@liberty/license';
 import { LicenseHealthIndicator, type LicenseHealthCondition } from '@liberty/license/terminus';
 import { LICENSE_METRIC_NAMES, LicenseMetricsModule } from '@liberty/license/prometheus';
 import { LicenseTestKit, type TestLicenseState } from '@liberty/license/testing';
@@ -54,17 +60,30 @@ describe('@liberty/license/terminus: LicenseHealthIndicator', () => {
   }
 
   const expected = {
-    accepted: { licenseStatus: 'accepted', reason: null, expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), daysLeft: 20 },
+    accepted: {
+      licenseStatus: 'accepted',
+      reason: null,
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      daysLeft: 20,
+    },
     'not-configured': { licenseStatus: 'not-configured', reason: null, expiresAt: null, daysLeft: null },
     rejected: { licenseStatus: 'rejected', reason: 'signature invalid', expiresAt: null, daysLeft: null },
-    expired: { licenseStatus: 'rejected', reason: expect.stringMatching(/^expired \(\d{4}-\d\d-\d\d\)$/), expiresAt: expect.any(String), daysLeft: -1 },
+    expired: {
+      licenseStatus: 'rejected',
+      reason: expect.stringMatching(/^expired \(\d{4}-\d\d-\d\d\)$/),
+      expiresAt: expect.any(String),
+      daysLeft: -1,
+    },
   } as const;
 
-  it.each(Object.keys(expected) as TestLicenseState[])('%s: up (restricted mode is a normal mode, not an outage)', async (state) => {
-    const response = await (await serve(state)).get('/health').expect(200);
-    const license = { status: 'up', ...expected[state] };
-    expect(response.body).toEqual({ status: 'ok', info: { license }, error: {}, details: { license } });
-  });
+  it.each(Object.keys(expected) as TestLicenseState[])(
+    '%s: up (restricted mode is a normal mode, not an outage)',
+    async (state) => {
+      const response = await (await serve(state)).get('/health').expect(200);
+      const license = { status: 'up', ...expected[state] };
+      expect(response.body).toEqual({ status: 'ok', info: { license }, error: {}, details: { license } });
+    },
+  );
 
   it.each<[TestLicenseState, LicenseHealthCondition[], number]>([
     ['accepted', ['not-configured', 'rejected'], 200],
@@ -110,8 +129,14 @@ describe('@liberty/license/prometheus: LicenseMetricsModule', () => {
     for (const app of apps.splice(0)) await app.close();
   });
 
-  async function start(registry: Registry, options: { state?: TestLicenseState; claims?: Record<string, unknown>; token?: string } = {}) {
-    @Module({ providers: [Users, AiUsageLimiter, { provide: SEAT_COUNTER, useExisting: Users }], exports: [Users, AiUsageLimiter] })
+  async function start(
+    registry: Registry,
+    options: { state?: TestLicenseState; claims?: Record<string, unknown>; token?: string } = {},
+  ) {
+    @Module({
+      providers: [Users, AiUsageLimiter, { provide: SEAT_COUNTER, useExisting: Users }],
+      exports: [Users, AiUsageLimiter],
+    })
     class UsersModule {}
     const moduleRef = await Test.createTestingModule({
       imports: [await kit.module(options), UsersModule, LicenseMetricsModule.forRoot({ registry })],
@@ -130,7 +155,12 @@ describe('@liberty/license/prometheus: LicenseMetricsModule', () => {
     const registry = new Registry();
     const exp = nowSeconds() + 40 * DAY;
     const app = await start(registry, {
-      claims: { exp, customer: 'Acme "Corp"', edition: 'enterprise', features: { connectors: ['sap'], users: { max: 25 }, ai: { providers: ['anthropic'], messagesPerDay: 500 } } },
+      claims: {
+        exp,
+        customer: 'Acme "Corp"',
+        edition: 'enterprise',
+        features: { connectors: ['sap'], users: { max: 25 }, ai: { providers: ['anthropic'], messagesPerDay: 500 } },
+      },
     });
     await app.get(AiUsageLimiter).consume('anthropic');
     const samples = await scrape(registry);
@@ -242,14 +272,19 @@ describe('@liberty/license/prometheus: LicenseMetricsModule', () => {
 
   it('without a seat counter or AI usage in the app the used gauges stay 0', async () => {
     const registry = new Registry();
-    const moduleRef = await Test.createTestingModule({ imports: [await kit.module(), LicenseMetricsModule.forRoot({ registry })] })
+    const moduleRef = await Test.createTestingModule({
+      imports: [await kit.module(), LicenseMetricsModule.forRoot({ registry })],
+    })
       .setLogger(new CapturingLogger())
       .compile();
     const app = moduleRef.createNestApplication();
     await app.init();
     apps.push(app);
     const samples = await scrape(registry);
-    expect([samples.get('liberty_license_seats_used'), samples.get('liberty_ai_messages_used'), samples.get('liberty_license_valid')]).toEqual([0, 0, 1]);
+    expect([
+      samples.get('liberty_license_seats_used'),
+      samples.get('liberty_ai_messages_used'),
+      samples.get('liberty_license_valid'),
+    ]).toEqual([0, 0, 1]);
   });
 });
-

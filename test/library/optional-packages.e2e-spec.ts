@@ -13,7 +13,13 @@ function run(state: string): Promise<{ code: number | null; stdout: string; stde
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       process.execPath,
-      ['--no-warnings', '--import', join(FIXTURES, 'hide-optional-packages.mjs'), join(FIXTURES, 'no-optional-packages-app.mjs'), state],
+      [
+        '--no-warnings',
+        '--import',
+        join(FIXTURES, 'hide-optional-packages.mjs'),
+        join(FIXTURES, 'no-optional-packages-app.mjs'),
+        state,
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -37,7 +43,17 @@ beforeAll(() => {
 
 describe('an app without any optional package', () => {
   it.each([
-    ['not-configured', { status: 403, body: expect.objectContaining({ code: 'LICENSE_REQUIRED', feature: 'connector:sap', licenseStatus: 'not-configured' }) }],
+    [
+      'not-configured',
+      {
+        status: 403,
+        body: expect.objectContaining({
+          code: 'LICENSE_REQUIRED',
+          feature: 'connector:sap',
+          licenseStatus: 'not-configured',
+        }),
+      },
+    ],
     ['accepted', { status: 200, body: ['MARA'] }],
   ])(
     '%s: boots, guards the licensed route, serves the open one, never tries to load an optional package',

@@ -5,19 +5,44 @@ import * as api from '@liberty/license';
 // An export added (or dropped) by accident fails here; move a helper to a subpath instead
 // ('@liberty/license/verify', '/status', '/redis', '/terminus', '/prometheus', '/testing').
 const VALUES = [
-  'AiMessageLimitReachedException', 'AiProviderNotLicensedException', 'AiUsageExceptionFilter', 'AiUsageLimiter',
-  'EnvironmentKeyStore', 'FileKeyStore', 'InMemoryUsageStore', 'KeyStoreReadError', 'LICENSE_KEY_STORE',
-  'LICENSE_SHARED_ORIGIN', 'LicenseActivationError', 'LicenseConfigurationError', 'LicenseGuard', 'LicenseModule',
-  'LicenseRequiredGraphQLError', 'LicenseService', 'LicensedRegistry', 'OnLicenseEvent', 'ReadOnlyKeyStoreError',
-  'RequiresLicense', 'SEAT_COUNTER', 'SeatLimitReachedException', 'SeatLimiter', 'USAGE_STORE',
-  'UsageStoreUnavailableException', 'keyReferenceProblem',
+  'AiMessageLimitReachedException',
+  'AiProviderNotLicensedException',
+  'AiUsageExceptionFilter',
+  'AiUsageLimiter',
+  'EnvironmentKeyStore',
+  'FileKeyStore',
+  'InMemoryUsageStore',
+  'KeyStoreReadError',
+  'LICENSE_KEY_STORE',
+  'LICENSE_SHARED_ORIGIN',
+  'LicenseActivationError',
+  'LicenseConfigurationError',
+  'LicenseGuard',
+  'LicenseModule',
+  'LicenseRequiredGraphQLError',
+  'LicenseService',
+  'LicensedRegistry',
+  'OnLicenseEvent',
+  'ReadOnlyKeyStoreError',
+  'RequiresLicense',
+  'SEAT_COUNTER',
+  'SeatLimitReachedException',
+  'SeatLimiter',
+  'USAGE_STORE',
+  'UsageStoreUnavailableException',
+  'keyReferenceProblem',
 ].sort();
 
 function declaredNames(source: string): string[] {
   const names: string[] = [];
   for (const match of source.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
     for (const item of match[1].split(',')) {
-      const name = item.trim().replace(/^type /, '').split(' as ').at(-1)!.trim();
+      const name = item
+        .trim()
+        .replace(/^type /, '')
+        .split(' as ')
+        .at(-1)!
+        .trim();
       if (name) names.push(name);
     }
   }

@@ -53,33 +53,65 @@ const keyWithJti = (jti: string | undefined) => kit.issue({ claims: { jti } });
 describe('verifyRevocationList: as strict as a key', () => {
   it('a good list: iss, iat and the set of revoked jti', async () => {
     const iat = now() - 10;
-    const outcome = await verifyRevocationList(await kit.revocationList(['a', 'b', 'a'], { iat, iss: 'vendor' }), { keys });
+    const outcome = await verifyRevocationList(await kit.revocationList(['a', 'b', 'a'], { iat, iss: 'vendor' }), {
+      keys,
+    });
     expect(outcome).toEqual({ ok: true, list: { iss: 'vendor', iat, revoked: new Set(['a', 'b']) } });
   });
 
   it.each<[string, () => Promise<string>, string]>([
     ['another signer', () => other.revocationList(['a']), 'signature invalid'],
-    ['a tampered payload', async () => {
-      const [h, , s] = (await kit.revocationList(['a'])).split('.');
-      return `${h}.${b64url({ iat: now(), revoked: [] })}.${s}`;
-    }, 'signature invalid'],
-    ['HS256', async () => craftJws({ alg: 'HS256' }, { iat: now(), revoked: [] }, 'HS256', kit.publicKey), 'unsupported algorithm (HS256)'],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , s] = (await kit.revocationList(['a'])).split('.');
+        return `${h}.${b64url({ iat: now(), revoked: [] })}.${s}`;
+      },
+      'signature invalid',
+    ],
+    [
+      'HS256',
+      async () => craftJws({ alg: 'HS256' }, { iat: now(), revoked: [] }, 'HS256', kit.publicKey),
+      'unsupported algorithm (HS256)',
+    ],
     ['alg none', async () => craftJws({ alg: 'none' }, { iat: now(), revoked: [] }, 'none'), 'malformed'],
     ['padding', async () => `${await kit.revocationList(['a'])}=`, 'malformed'],
     ['garbage', async () => 'not a list', 'malformed'],
-    ['no iat', async () => craftJws({ alg: 'RS256' }, { revoked: ['a'] }, 'RS256', kit.privateKey), 'invalid claims (iat: is required)'],
+    [
+      'no iat',
+      async () => craftJws({ alg: 'RS256' }, { revoked: ['a'] }, 'RS256', kit.privateKey),
+      'invalid claims (iat: is required)',
+    ],
     ['iat in the future', () => kit.revocationList(['a'], { iat: now() + 3600 }), 'not yet valid (iat in the future)'],
-    ['revoked missing', async () => craftJws({ alg: 'RS256' }, { iat: now() }, 'RS256', kit.privateKey), 'invalid claims (revoked: must be an array of jti strings)'],
-    ['revoked not strings', async () => craftJws({ alg: 'RS256' }, { iat: now(), revoked: [1] }, 'RS256', kit.privateKey), 'invalid claims (revoked: each jti must be 1-200 printable characters)'],
-    ['expired list', async () => craftJws({ alg: 'RS256' }, { iat: now() - 1000, exp: now() - 500, revoked: [] }, 'RS256', kit.privateKey), 'expired'],
+    [
+      'revoked missing',
+      async () => craftJws({ alg: 'RS256' }, { iat: now() }, 'RS256', kit.privateKey),
+      'invalid claims (revoked: must be an array of jti strings)',
+    ],
+    [
+      'revoked not strings',
+      async () => craftJws({ alg: 'RS256' }, { iat: now(), revoked: [1] }, 'RS256', kit.privateKey),
+      'invalid claims (revoked: each jti must be 1-200 printable characters)',
+    ],
+    [
+      'expired list',
+      async () =>
+        craftJws({ alg: 'RS256' }, { iat: now() - 1000, exp: now() - 500, revoked: [] }, 'RS256', kit.privateKey),
+      'expired',
+    ],
   ])('%s', async (_label, make, why) => {
     expect(await verifyRevocationList(await make(), { keys })).toEqual({ ok: false, why });
   });
 
   it('the issuer is checked when configured', async () => {
     const list = await kit.revocationList(['a'], { iss: 'someone-else' });
-    expect(await verifyRevocationList(list, { keys, issuer: ['vendor'] })).toEqual({ ok: false, why: 'issuer mismatch' });
-    expect(await verifyRevocationList(await kit.revocationList(['a'], { iss: 'vendor' }), { keys, issuer: ['vendor'] })).toMatchObject({ ok: true });
+    expect(await verifyRevocationList(list, { keys, issuer: ['vendor'] })).toEqual({
+      ok: false,
+      why: 'issuer mismatch',
+    });
+    expect(
+      await verifyRevocationList(await kit.revocationList(['a'], { iss: 'vendor' }), { keys, issuer: ['vendor'] }),
+    ).toMatchObject({ ok: true });
   });
 
   it(`a list larger than ${MAX_REVOCATION_LIST_BYTES} bytes is malformed; a large list below it verifies`, async () => {
@@ -88,7 +120,10 @@ describe('verifyRevocationList: as strict as a key', () => {
     expect(big.length).toBeLessThan(MAX_REVOCATION_LIST_BYTES);
     const outcome = await verifyRevocationList(big, { keys });
     expect(outcome.ok && outcome.list.revoked.size).toBe(20_000);
-    expect(await verifyRevocationList(`${big}${'A'.repeat(MAX_REVOCATION_LIST_BYTES)}`, { keys })).toEqual({ ok: false, why: 'malformed' });
+    expect(await verifyRevocationList(`${big}${'A'.repeat(MAX_REVOCATION_LIST_BYTES)}`, { keys })).toEqual({
+      ok: false,
+      why: 'malformed',
+    });
   });
 });
 
@@ -96,11 +131,19 @@ describe('verifyLicenseToken: revoked', () => {
   it('a listed jti is "revoked" (claims kept); an unlisted one or a key without jti is accepted', async () => {
     const revoked = new Set(['k-1']);
     expect(await verifyLicenseToken(await keyWithJti('k-1'), { keys, audience: 'liberty', revoked })).toMatchObject({
-      status: 'rejected', reason: 'revoked', claims: { jti: 'k-1', customer: 'Test Customer' },
+      status: 'rejected',
+      reason: 'revoked',
+      claims: { jti: 'k-1', customer: 'Test Customer' },
     });
-    expect(await verifyLicenseToken(await keyWithJti('k-2'), { keys, audience: 'liberty', revoked })).toMatchObject({ status: 'accepted' });
-    expect(await verifyLicenseToken(await keyWithJti(undefined), { keys, audience: 'liberty', revoked })).toMatchObject({ status: 'accepted' });
-    expect(await verifyLicenseToken(await keyWithJti('k-1'), { keys, audience: 'liberty' })).toMatchObject({ status: 'accepted' });
+    expect(await verifyLicenseToken(await keyWithJti('k-2'), { keys, audience: 'liberty', revoked })).toMatchObject({
+      status: 'accepted',
+    });
+    expect(await verifyLicenseToken(await keyWithJti(undefined), { keys, audience: 'liberty', revoked })).toMatchObject(
+      { status: 'accepted' },
+    );
+    expect(await verifyLicenseToken(await keyWithJti('k-1'), { keys, audience: 'liberty' })).toMatchObject({
+      status: 'accepted',
+    });
   });
 });
 
@@ -138,7 +181,12 @@ describe('LicenseModule option revocationListPath', () => {
     const path = listPath();
     await writeFile(path, `${await kit.revocationList(['k-1'])}\n`);
     const { license, logger } = await start({ revocationListPath: path }, await keyWithJti('k-1'));
-    expect(license.state).toMatchObject({ status: 'rejected', reason: 'revoked', claims: { jti: 'k-1' }, warnings: [] });
+    expect(license.state).toMatchObject({
+      status: 'rejected',
+      reason: 'revoked',
+      claims: { jti: 'k-1' },
+      warnings: [],
+    });
     expect(license.isLicensed('connector:sap')).toBe(false);
     expect(logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license rejected — reason="revoked"']);
   });
@@ -165,25 +213,48 @@ describe('LicenseModule option revocationListPath', () => {
     const goodIat = now() - 100;
     const good = await kit.revocationList(['k-1'], { iat: goodIat });
     await writeFile(path, good);
-    const { license, logger } = await start({ revocationListPath: path, keyFilePollIntervalMs: 0 }, await keyWithJti('k-1'));
+    const { license, logger } = await start(
+      { revocationListPath: path, keyFilePollIntervalMs: 0 },
+      await keyWithJti('k-1'),
+    );
     expect(license.state.reason).toBe('revoked');
     const issued = new Date(goodIat * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const keeping = `keeping the list issued ${issued}`;
 
     const [h, , s] = (await kit.revocationList(['k-9'], { iat: now() })).split('.');
     const cases: Array<[string, () => Promise<void>, string]> = [
-      ['tampered', () => writeFile(path, `${h}.${b64url({ iat: now(), revoked: [] })}.${s}`), `revocation list rejected (signature invalid); ${keeping}`],
-      ['foreign', async () => writeFile(path, await other.revocationList([])), `revocation list rejected (signature invalid); ${keeping}`],
-      ['older', async () => writeFile(path, await kit.revocationList([], { iat: now() - 1000 })), expect.stringMatching(/^revocation list older than the one in force \(issued .+\); keeping the list issued /) as unknown as string],
+      [
+        'tampered',
+        () => writeFile(path, `${h}.${b64url({ iat: now(), revoked: [] })}.${s}`),
+        `revocation list rejected (signature invalid); ${keeping}`,
+      ],
+      [
+        'foreign',
+        async () => writeFile(path, await other.revocationList([])),
+        `revocation list rejected (signature invalid); ${keeping}`,
+      ],
+      [
+        'older',
+        async () => writeFile(path, await kit.revocationList([], { iat: now() - 1000 })),
+        expect.stringMatching(
+          /^revocation list older than the one in force \(issued .+\); keeping the list issued /,
+        ) as unknown as string,
+      ],
       ['deleted', () => rm(path), `revocation list unreadable (ENOENT); ${keeping}`],
       ['a directory', () => mkdir(path), `revocation list unreadable (EISDIR); ${keeping}`],
     ];
     for (const [label, change, warning] of cases) {
       await change();
       const state = await license.reverify();
-      expect({ label, reason: state.reason, warnings: state.warnings }).toEqual({ label, reason: 'revoked', warnings: [warning] });
+      expect({ label, reason: state.reason, warnings: state.warnings }).toEqual({
+        label,
+        reason: 'revoked',
+        warnings: [warning],
+      });
     }
-    expect(logger.linesOf('liberty.licensing').filter(([level, m]) => level === 'warn' && m.startsWith('revocation list'))).toHaveLength(cases.length);
+    expect(
+      logger.linesOf('liberty.licensing').filter(([level, m]) => level === 'warn' && m.startsWith('revocation list')),
+    ).toHaveLength(cases.length);
 
     // A good newer list takes over again.
     await rm(path, { recursive: true });
@@ -211,7 +282,10 @@ describe('LicenseModule option revocationListPath', () => {
     const path = listPath();
     await writeFile(path, 'garbage');
     const { license } = await start({ revocationListPath: path }, await keyWithJti('k-1'));
-    expect(license.state).toMatchObject({ status: 'accepted', warnings: ['revocation list rejected (malformed); no revocation list in force'] });
+    expect(license.state).toMatchObject({
+      status: 'accepted',
+      warnings: ['revocation list rejected (malformed); no revocation list in force'],
+    });
   });
 
   it('a restart reads the list again (a revoked key stays revoked)', async () => {
@@ -226,7 +300,10 @@ describe('LicenseModule option revocationListPath', () => {
     expect(second.license.state.reason).toBe('revoked');
   });
 
-  it.each(['', '  ', 42 as unknown as string])('revocationListPath %p is a configuration error', async (revocationListPath) => {
-    await expect(start({ revocationListPath }, 'x')).rejects.toThrow(LicenseConfigurationError);
-  });
+  it.each(['', '  ', 42 as unknown as string])(
+    'revocationListPath %p is a configuration error',
+    async (revocationListPath) => {
+      await expect(start({ revocationListPath }, 'x')).rejects.toThrow(LicenseConfigurationError);
+    },
+  );
 });

@@ -40,7 +40,16 @@ afterAll(async () => {
 describe('the tarball', () => {
   it('ships README, LICENSE, CHANGELOG, the bin and the built entry points', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/liberty-license.js', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js']),
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'bin/liberty-license.js',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/testing/index.js',
+      ]),
     );
   });
 
@@ -52,7 +61,9 @@ describe('the tarball', () => {
   it('ships self-contained declarations: no reference to a design file users do not have; LicenseGuard documented', () => {
     const declarations = files.filter((f) => f.endsWith('.d.ts'));
     expect(declarations.filter((f) => /DESIGN/.test(readFileSync(join(unpacked, f), 'utf8')))).toEqual([]);
-    expect(readFileSync(join(unpacked, 'dist/license.guard.d.ts'), 'utf8')).toMatch(/Enforces `@RequiresLicense\(\)`[\s\S]*?\*\/\s*export declare class LicenseGuard/);
+    expect(readFileSync(join(unpacked, 'dist/license.guard.d.ts'), 'utf8')).toMatch(
+      /Enforces `@RequiresLicense\(\)`[\s\S]*?\*\/\s*export declare class LicenseGuard/,
+    );
   });
 
   it('ships no sources, specs or build caches', () => {
@@ -63,8 +74,14 @@ describe('the tarball', () => {
     const maps = files.filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(0);
     for (const map of maps) {
-      const { sources, sourcesContent } = JSON.parse(readFileSync(join(unpacked, map), 'utf8')) as { sources: string[]; sourcesContent?: unknown[] };
-      expect({ map, inlined: sourcesContent?.length === sources.length && sourcesContent.every((s) => typeof s === 'string') }).toEqual({ map, inlined: true });
+      const { sources, sourcesContent } = JSON.parse(readFileSync(join(unpacked, map), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: unknown[];
+      };
+      expect({
+        map,
+        inlined: sourcesContent?.length === sources.length && sourcesContent.every((s) => typeof s === 'string'),
+      }).toEqual({ map, inlined: true });
     }
   });
 });
@@ -119,7 +136,18 @@ describe('installed into fresh apps', () => {
     // The peers, optional ones included: the app imports every subpath's types, and a user who
     // imports `@liberty/license/prometheus` has installed prom-client.
     const peers = Object.keys(manifest.peerDependencies as Record<string, string>);
-    const wanted = [...new Set([...peers, '@nestjs/common', '@nestjs/core', '@nestjs/config', 'reflect-metadata', 'rxjs', 'typescript', '@types/node'])];
+    const wanted = [
+      ...new Set([
+        ...peers,
+        '@nestjs/common',
+        '@nestjs/core',
+        '@nestjs/config',
+        'reflect-metadata',
+        'rxjs',
+        'typescript',
+        '@types/node',
+      ]),
+    ];
     const registry = (await run('npm', ['config', 'get', 'registry'])).stdout.trim().replace(/\/+$/, '');
     const { manifest: appManifest, lock } = freshAppLock(local, readFileSync(tarball), manifest, wanted, registry);
     await writeFile(join(apps, 'package.json'), JSON.stringify(appManifest, null, 2));
@@ -141,13 +169,22 @@ describe('installed into fresh apps', () => {
   });
 
   it('links the liberty-license command, which runs from the installed package: verify and inspect, nothing that signs', async () => {
-    const { stdout } = await run(join(apps, 'node_modules/.bin/liberty-license'), ['--help'], { cwd: apps, timeout: 60_000 });
+    const { stdout } = await run(join(apps, 'node_modules/.bin/liberty-license'), ['--help'], {
+      cwd: apps,
+      timeout: 60_000,
+    });
     expect(stdout).toMatch(/^\s+verify\s/m);
     expect(stdout).toMatch(/^\s+inspect\s/m);
     expect(stdout).not.toMatch(/^\s+(keygen|issue|revoke)\s/m);
-    expect(stdout).toContain('keygen, issue, revoke: the vendor\'s signing tools, in @liberty/license-cli');
-    const issue = await run(join(apps, 'node_modules/.bin/liberty-license'), ['issue', '--help'], { cwd: apps, timeout: 60_000 }).catch((e: { code: number; stderr: string }) => e);
-    expect(issue).toMatchObject({ code: 2, stderr: expect.stringContaining('install it where you sign keys (npm i -D @liberty/license-cli)') });
+    expect(stdout).toContain("keygen, issue, revoke: the vendor's signing tools, in @liberty/license-cli");
+    const issue = await run(join(apps, 'node_modules/.bin/liberty-license'), ['issue', '--help'], {
+      cwd: apps,
+      timeout: 60_000,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(issue).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('install it where you sign keys (npm i -D @liberty/license-cli)'),
+    });
   });
 
   const modes: Array<[string, 'esm' | 'cjs', Record<string, string>]> = [
@@ -158,43 +195,55 @@ describe('installed into fresh apps', () => {
     ['CommonJS, nodenext', 'cjs', { module: 'nodenext', moduleResolution: 'nodenext' }],
   ];
 
-  it.each(modes)('%s: tsc resolves every entry point (types included) and the app runs', async (label, kind, options) => {
-    const dir = join(apps, kind);
-    const outDir = `dist-${label.replace(/[^a-z0-9]+/gi, '-')}`;
-    const config = {
-      compilerOptions: {
-        ...options,
-        target: 'ES2022',
-        strict: true,
-        esModuleInterop: true,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        isolatedModules: true,
-        skipLibCheck: false,
-        types: ['node'],
-        outDir,
-      },
-      include: ['src'],
-    };
-    const tsconfig = `tsconfig.${outDir}.json`;
-    await writeFile(join(dir, tsconfig), JSON.stringify(config, null, 2));
-    try {
-      await run(process.execPath, [join(apps, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: dir, timeout: 240_000 });
-    } catch (error) {
-      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      throw new Error(`tsc (${label}) failed:\n${stdout}${stderr}`);
-    }
-    const { stdout } = await run(process.execPath, [join(outDir, 'main.js')], { cwd: dir, timeout: 120_000 });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { sap: boolean; snowflake: boolean; features: string[] };
-    expect(result).toEqual({ sap: true, snowflake: false, features: ['ai:anthropic', 'connector:sap'] });
-  });
+  it.each(modes)(
+    '%s: tsc resolves every entry point (types included) and the app runs',
+    async (label, kind, options) => {
+      const dir = join(apps, kind);
+      const outDir = `dist-${label.replace(/[^a-z0-9]+/gi, '-')}`;
+      const config = {
+        compilerOptions: {
+          ...options,
+          target: 'ES2022',
+          strict: true,
+          esModuleInterop: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          isolatedModules: true,
+          skipLibCheck: false,
+          types: ['node'],
+          outDir,
+        },
+        include: ['src'],
+      };
+      const tsconfig = `tsconfig.${outDir}.json`;
+      await writeFile(join(dir, tsconfig), JSON.stringify(config, null, 2));
+      try {
+        await run(process.execPath, [join(apps, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
+          cwd: dir,
+          timeout: 240_000,
+        });
+      } catch (error) {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        throw new Error(`tsc (${label}) failed:\n${stdout}${stderr}`);
+      }
+      const { stdout } = await run(process.execPath, [join(outDir, 'main.js')], { cwd: dir, timeout: 120_000 });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+        sap: boolean;
+        snowflake: boolean;
+        features: string[];
+      };
+      expect(result).toEqual({ sap: true, snowflake: false, features: ['ai:anthropic', 'connector:sap'] });
+    },
+  );
 
   async function writeApp(dir: string, type: 'module' | 'commonjs', main: string) {
     await mkdir(join(dir, 'src'), { recursive: true });
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `fresh-${type}`, private: true, type }, null, 2));
     const subpaths = Object.keys(manifest.exports).filter((s) => s !== '.' && s !== './package.json');
     // Every subpath's types must resolve; `import type` keeps optional peers from loading at run time.
-    const typeImports = subpaths.map((s, i) => `import type * as subpath${i} from '@liberty/license/${s.slice(2)}';`).join('\n');
+    const typeImports = subpaths
+      .map((s, i) => `import type * as subpath${i} from '@liberty/license/${s.slice(2)}';`)
+      .join('\n');
     const use = `export type Subpaths = [${subpaths.map((_, i) => `typeof subpath${i}`).join(', ')}];`;
     await writeFile(join(dir, 'src/main.ts'), `${typeImports}\n${use}\n${main}`);
   }
@@ -248,11 +297,19 @@ type LockEntry = {
  * package.json and package-lock.json of a fresh app depending on the tarball and `wanted`, with the
  * versions this repository's lock pins (so `npm ci --offline` installs from the npm cache alone).
  */
-function freshAppLock(tarballName: string, tarballBytes: Buffer, library: Manifest, wanted: string[], registry: string) {
-  const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+function freshAppLock(
+  tarballName: string,
+  tarballBytes: Buffer,
+  library: Manifest,
+  wanted: string[],
+  registry: string,
+) {
+  const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
   const packages: Record<string, LockEntry> = {};
   const resolveFrom = (from: string, name: string): string | undefined => {
-    for (let base = from; ; ) {
+    for (let base = from; ;) {
       const candidate = `${base ? `${base}/` : ''}node_modules/${name}`;
       if (repoLock.packages[candidate] && !repoLock.packages[candidate].link) return candidate;
       if (!base) return undefined;

@@ -83,8 +83,13 @@ it('installs what is missing with apt-get (update, then install -y the missing p
   const { status, stderr } = provision({ LIBERTY_PROVISION_APT_GET: await fakeAptGet() });
   expect(status).toBe(0);
   const calls = (await readFile(aptLog, 'utf8')).trim().split('\n');
-  expect(calls).toEqual(['update -qq DEBIAN_FRONTEND=noninteractive', 'install -y -qq chromium postgresql-15 DEBIAN_FRONTEND=noninteractive']);
-  expect(stderr).toContain(`missing Chromium (${chromium}), PostgreSQL 15 (${pgBin}/initdb); installing Debian packages: chromium postgresql-15`);
+  expect(calls).toEqual([
+    'update -qq DEBIAN_FRONTEND=noninteractive',
+    'install -y -qq chromium postgresql-15 DEBIAN_FRONTEND=noninteractive',
+  ]);
+  expect(stderr).toContain(
+    `missing Chromium (${chromium}), PostgreSQL 15 (${pgBin}/initdb); installing Debian packages: chromium postgresql-15`,
+  );
   expect(stderr).toContain('installed chromium postgresql-15');
 });
 
@@ -108,5 +113,7 @@ it('stops with exit 1 and the install line when apt-get fails', async () => {
 });
 
 it('is skipped entirely with LIBERTY_SKIP_PROVISION=1', () => {
-  expect(provision({ LIBERTY_SKIP_PROVISION: '1', LIBERTY_PROVISION_APT_GET: join(dir, 'no-such-apt-get') }).status).toBe(0);
+  expect(
+    provision({ LIBERTY_SKIP_PROVISION: '1', LIBERTY_PROVISION_APT_GET: join(dir, 'no-such-apt-get') }).status,
+  ).toBe(0);
 });

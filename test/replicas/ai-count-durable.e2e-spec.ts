@@ -35,7 +35,9 @@ describe('the AI day count across Redis restarts without persistence', () => {
       REDIS_URL: redis.url,
       [keyVar]: await issue(kit, { claims: claims({ ai: { providers: ['anthropic'], messagesPerDay: CAP } }) }),
     };
-    replicas = await Promise.all([1, 2].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
+    replicas = await Promise.all(
+      [1, 2].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })),
+    );
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -46,7 +48,9 @@ describe('the AI day count across Redis restarts without persistence', () => {
 
   const burst = async (n: number) => {
     const responses = await Promise.all(
-      Array.from({ length: n }, (_, i) => replicas[i % 2]!.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })),
+      Array.from({ length: n }, (_, i) =>
+        replicas[i % 2]!.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' }),
+      ),
     );
     return responses.map((r) => r.status);
   };
@@ -68,7 +72,10 @@ describe('the AI day count across Redis restarts without persistence', () => {
     }
     expect(total).toBe(CAP);
     for (const replica of replicas) {
-      expect((await replica.call('get', '/api/license')).body.ai).toMatchObject({ usedToday: CAP, messagesPerDay: CAP });
+      expect((await replica.call('get', '/api/license')).body.ai).toMatchObject({
+        usedToday: CAP,
+        messagesPerDay: CAP,
+      });
       const report = (await replica.call('get', '/api/license/usage')).body as { days: Array<{ aiMessages: number }> };
       expect(report.days[report.days.length - 1]!.aiMessages).toBe(CAP);
     }

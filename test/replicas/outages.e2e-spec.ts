@@ -50,7 +50,10 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(
       join(dir, 'app.toml'),
-      sampleToml({ keyVar: unique('LIBERTY_UNSET'), pollMs: 0 }).replace('audience = "liberty"', 'audience = "liberty"\nkey_store = "database"'),
+      sampleToml({ keyVar: unique('LIBERTY_UNSET'), pollMs: 0 }).replace(
+        'audience = "liberty"',
+        'audience = "liberty"\nkey_store = "database"',
+      ),
     );
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
     const env = {
@@ -60,11 +63,18 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       REDIS_URL: redis.url,
       LIBERTY_BUS_INTERVAL_MS: '500',
     };
-    replicas = await Promise.all([1, 2].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
-    const token = await issue(kit, { claims: claims({ connectors: ['sap'], users: { max: 10 } }, { customer: 'Outage Customer' }) });
+    replicas = await Promise.all(
+      [1, 2].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })),
+    );
+    const token = await issue(kit, {
+      claims: claims({ connectors: ['sap'], users: { max: 10 } }, { customer: 'Outage Customer' }),
+    });
     expect((await replicas[0]!.call('post', '/api/license/activate', { token })).status).toBe(200);
     for (const replica of replicas) {
-      await until('every replica licensed', async () => (await replica.call('get', '/api/license')).body.status === 'accepted');
+      await until(
+        'every replica licensed',
+        async () => (await replica.call('get', '/api/license')).body.status === 'accepted',
+      );
     }
     const created = await replicas[0]!.call('post', '/api/users', { name: 'reader', permissions: ['license:read'] });
     expect(created.status).toBe(201);
@@ -86,7 +96,10 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
     const clients = replicas.flatMap((replica) =>
       [0, 1, 2].map(async (n) => {
         for (let i = n; traffic; i++) {
-          const response = await request(replica.url).get(paths[i % paths.length]!).set('Authorization', `Bearer ${ADMIN}`).catch(() => undefined);
+          const response = await request(replica.url)
+            .get(paths[i % paths.length]!)
+            .set('Authorization', `Bearer ${ADMIN}`)
+            .catch(() => undefined);
           if (!response) continue;
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           if (response.status !== 200) bodies.push(response.body);
@@ -121,34 +134,73 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       for (const replica of replicas) {
         const response = await replica.call('get', '/api/users');
         expect(response.status).toBe(503);
-        expect(response.body).toEqual({ statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' });
+        expect(response.body).toEqual({
+          statusCode: 503,
+          code: 'DATABASE_UNAVAILABLE',
+          message: 'The database is unavailable; try again shortly',
+        });
       }
 
       // Nothing is granted while the store and the users cannot be read.
       for (const replica of replicas) {
         expect((await request(replica.url).get('/api/license')).status).toBe(401); // no credential at all
-        expect((await request(replica.url).get('/api/license').set('Authorization', 'Bearer not-a-user-token-0123456789')).status).toBe(503);
-        expect((await request(replica.url).get('/api/license').set('Authorization', `Bearer ${userToken}`)).status).toBe(503);
-        expect((await request(replica.url).get('/api/license').set('Cookie', 'liberty_session=forged-session-id')).status).toBe(503);
-        const signIn = await request(replica.url).post('/api/session').set('Origin', replica.url).send({ token: ADMIN });
+        expect(
+          (await request(replica.url).get('/api/license').set('Authorization', 'Bearer not-a-user-token-0123456789'))
+            .status,
+        ).toBe(503);
+        expect(
+          (await request(replica.url).get('/api/license').set('Authorization', `Bearer ${userToken}`)).status,
+        ).toBe(503);
+        expect(
+          (await request(replica.url).get('/api/license').set('Cookie', 'liberty_session=forged-session-id')).status,
+        ).toBe(503);
+        const signIn = await request(replica.url)
+          .post('/api/session')
+          .set('Origin', replica.url)
+          .send({ token: ADMIN });
         expect(signIn.status).toBe(503);
         expect(signIn.headers['set-cookie']).toBeUndefined();
-        const other = await issue(kit, { claims: claims({ connectors: ['sap', 'snowflake'] }, { customer: 'Sneaky' }) });
+        const other = await issue(kit, {
+          claims: claims({ connectors: ['sap', 'snowflake'] }, { customer: 'Sneaky' }),
+        });
         expect((await replica.call('post', '/api/license/activate', { token: other })).status).toBe(503);
-        expect((await request(replica.url).get('/api/connectors/snowflake/warehouses').set('Authorization', `Bearer ${ADMIN}`)).status).toBe(503);
+        expect(
+          (
+            await request(replica.url)
+              .get('/api/connectors/snowflake/warehouses')
+              .set('Authorization', `Bearer ${ADMIN}`)
+          ).status,
+        ).toBe(503);
       }
       // GraphQL and Socket.IO read the user from the database too: their own way of saying 503.
-      const graphql = await request(replicas[0]!.url).post('/graphql').set('Authorization', `Bearer ${ADMIN}`).send({ query: '{ sapTables { name } }' });
+      const graphql = await request(replicas[0]!.url)
+        .post('/graphql')
+        .set('Authorization', `Bearer ${ADMIN}`)
+        .send({ query: '{ sapTables { name } }' });
       expect(graphql.status).toBe(503);
       expect(graphql.body.data ?? null).toBeNull();
-      expect(graphql.body.errors).toEqual([expect.objectContaining({ message: 'The database is unavailable; try again shortly', extensions: expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }) })]);
-      const socket = io(replicas[0]!.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token: ADMIN } });
+      expect(graphql.body.errors).toEqual([
+        expect.objectContaining({
+          message: 'The database is unavailable; try again shortly',
+          extensions: expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }),
+        }),
+      ]);
+      const socket = io(replicas[0]!.url, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        auth: { token: ADMIN },
+      });
       try {
         const refused = await new Promise<Error & { data?: unknown }>((resolve, reject) => {
           socket.once('connect', () => reject(new Error('connected during the outage')));
           socket.once('connect_error', resolve);
         });
-        expect(refused.data).toEqual({ statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable; try again shortly' });
+        expect(refused.data).toEqual({
+          statusCode: 503,
+          code: 'DATABASE_UNAVAILABLE',
+          message: 'The database is unavailable; try again shortly',
+        });
       } finally {
         socket.close();
       }
@@ -174,7 +226,10 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       const outageLines: number[] = [];
       replicas.forEach((replica, i) => {
         expect(replica.child.exitCode).toBeNull();
-        const lines = replica.log.slice(logStart[i]).split('\n').filter((line) => line.trim() !== '');
+        const lines = replica.log
+          .slice(logStart[i])
+          .split('\n')
+          .filter((line) => line.trim() !== '');
         if (process.env.OUTAGES_DEBUG) process.stdout.write(`${lines.join('\n')}\n`);
         outageLines.push(lines.length);
         expect(lines.filter((line) => line.includes('database unavailable (PostgreSQL'))).toHaveLength(1);
@@ -210,9 +265,18 @@ describe('a dependency unreachable at startup', () => {
   });
 
   /** Runs the built app to its exit; `afterStartMs`: from Nest's first line (module loading excluded) to the exit. */
-  async function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string; afterStartMs: number }> {
+  async function runToExit(
+    env: Record<string, string>,
+  ): Promise<{ code: number | null; output: string; afterStartMs: number }> {
     const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: ADMIN, ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NO_COLOR: '1',
+        PORT: '0',
+        LIBERTY_CONFIG: join(dir, 'app.toml'),
+        LIBERTY_ADMIN_TOKEN: ADMIN,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -231,20 +295,30 @@ describe('a dependency unreachable at startup', () => {
 
   it('PostgreSQL unreachable, REDIS_URL set: exits 1 within 10 s with one line naming the database (no password, no stack)', async () => {
     const port = await freePort();
-    const run = await runToExit({ DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${port}/nowhere`, REDIS_URL: redis.url });
+    const run = await runToExit({
+      DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${port}/nowhere`,
+      REDIS_URL: redis.url,
+    });
     expect(run.code).toBe(1);
     expect(run.afterStartMs).toBeLessThan(10_000);
-    expect(run.output).toMatch(new RegExp(`\\nCannot open the database \\(PostgreSQL 127\\.0\\.0\\.1:${port}/nowhere\\): connect ECONNREFUSED`));
+    expect(run.output).toMatch(
+      new RegExp(`\\nCannot open the database \\(PostgreSQL 127\\.0\\.0\\.1:${port}/nowhere\\): connect ECONNREFUSED`),
+    );
     expect(run.output).not.toContain('s3cret-pw');
     expect(run.output).not.toMatch(/^\s+at /m);
   });
 
   it('Redis unreachable: exits 1 within 10 s with one line naming it (no password, no stack)', async () => {
     const port = await freePort();
-    const run = await runToExit({ LIBERTY_DATA_DIR: join(dir, 'data'), REDIS_URL: `redis://:r3dis-pw@127.0.0.1:${port}` });
+    const run = await runToExit({
+      LIBERTY_DATA_DIR: join(dir, 'data'),
+      REDIS_URL: `redis://:r3dis-pw@127.0.0.1:${port}`,
+    });
     expect(run.code).toBe(1);
     expect(run.afterStartMs).toBeLessThan(10_000);
-    expect(run.output).toMatch(new RegExp(`\\nCannot reach Redis \\(127\\.0\\.0\\.1:${port}\\) within 6 s: connect ECONNREFUSED`));
+    expect(run.output).toMatch(
+      new RegExp(`\\nCannot reach Redis \\(127\\.0\\.0\\.1:${port}\\) within 6 s: connect ECONNREFUSED`),
+    );
     expect(run.output).not.toContain('r3dis-pw');
     expect(run.output).not.toMatch(/^\s+at /m);
   });

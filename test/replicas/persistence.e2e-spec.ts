@@ -25,7 +25,9 @@ describe('the sample app keeps its state across a restart', () => {
     dir = await mkdtemp(join(tmpdir(), 'liberty-persist-'));
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
-    token = await issue(kit, { claims: claims({ users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }) });
+    token = await issue(kit, {
+      claims: claims({ users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }),
+    });
     postgres = await startPostgres();
   });
   afterAll(async () => {
@@ -42,61 +44,82 @@ describe('the sample app keeps its state across a restart', () => {
       : { DATABASE_URL: await postgres.createDatabase(unique('persist').toLowerCase()) }),
   });
 
-  it.each(['sqlite', 'postgres'] as const)('%s: users, tokens, connector toggles and the day\'s AI usage survive', async (kind) => {
-    const env = await envFor(kind);
-    let app = await SampleProcess.start(env);
-    try {
-      const created = [];
-      for (const name of ['ada', 'grace', 'linus']) {
-        const response = await app.call('post', '/api/users', { name, permissions: ['license:read'] });
-        expect(response.status).toBe(201);
-        created.push(response.body as { id: string; token: string });
-      }
-      expect((await app.call('patch', `/api/users/${created[2]!.id}`, { enabled: false })).status).toBe(200);
-      for (let i = 0; i < 4; i++) {
-        expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(200);
-      }
-      expect((await app.call('patch', '/api/settings/connectors/postgres', { licensed: true })).body).toMatchObject({ licensed: true, state: 'locked' });
-      const before = await app.call('get', '/api/license');
-      expect(before.body).toMatchObject({ users: { count: 3 }, ai: { usedToday: 4 } });
-      const usersBefore = (await app.call('get', '/api/users')).body;
+  it.each(['sqlite', 'postgres'] as const)(
+    "%s: users, tokens, connector toggles and the day's AI usage survive",
+    async (kind) => {
+      const env = await envFor(kind);
+      let app = await SampleProcess.start(env);
+      try {
+        const created = [];
+        for (const name of ['ada', 'grace', 'linus']) {
+          const response = await app.call('post', '/api/users', { name, permissions: ['license:read'] });
+          expect(response.status).toBe(201);
+          created.push(response.body as { id: string; token: string });
+        }
+        expect((await app.call('patch', `/api/users/${created[2]!.id}`, { enabled: false })).status).toBe(200);
+        for (let i = 0; i < 4; i++) {
+          expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(
+            200,
+          );
+        }
+        expect((await app.call('patch', '/api/settings/connectors/postgres', { licensed: true })).body).toMatchObject({
+          licensed: true,
+          state: 'locked',
+        });
+        const before = await app.call('get', '/api/license');
+        expect(before.body).toMatchObject({ users: { count: 3 }, ai: { usedToday: 4 } });
+        const usersBefore = (await app.call('get', '/api/users')).body;
 
-      await app.stop();
-      app = await SampleProcess.start(env);
+        await app.stop();
+        app = await SampleProcess.start(env);
 
-      expect((await app.call('get', '/api/users')).body).toEqual(usersBefore);
-      expect((await app.call('get', '/api/settings/connectors')).body).toContainEqual(
-        expect.objectContaining({ id: 'postgres', licensed: true, state: 'locked' }),
+        expect((await app.call('get', '/api/users')).body).toEqual(usersBefore);
+        expect((await app.call('get', '/api/settings/connectors')).body).toContainEqual(
+          expect.objectContaining({ id: 'postgres', licensed: true, state: 'locked' }),
+        );
+        const after = await app.call('get', '/api/license');
+        expect(after.body).toMatchObject({ status: 'accepted', users: { count: 3 }, ai: { usedToday: 4 } });
+        // A user's token still works after the restart; a disabled one still does not.
+        expect((await app.call('get', '/api/license', undefined, created[0]!.token)).status).toBe(200);
+        expect((await app.call('get', '/api/license', undefined, created[2]!.token)).status).toBe(401);
+        // The day's count goes on from where it was (a restart is no way around the cap).
+        const next = await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
+        expect(next.body.usage).toEqual({ usedToday: 5, messagesPerDay: 100 });
+      } finally {
+        await app.stop();
+      }
+    },
+  );
+
+  it.each(['sqlite', 'postgres'] as const)(
+    '%s: a key activated by paste (key_store = "database") survives',
+    async (kind) => {
+      const hubToml = join(dir, `hub-${kind}.toml`);
+      await writeFile(
+        hubToml,
+        sampleToml({ keyVar: unique('LIBERTY_UNSET') }).replace(
+          'audience = "liberty"',
+          'audience = "liberty"\nkey_store = "database"',
+        ),
       );
-      const after = await app.call('get', '/api/license');
-      expect(after.body).toMatchObject({ status: 'accepted', users: { count: 3 }, ai: { usedToday: 4 } });
-      // A user's token still works after the restart; a disabled one still does not.
-      expect((await app.call('get', '/api/license', undefined, created[0]!.token)).status).toBe(200);
-      expect((await app.call('get', '/api/license', undefined, created[2]!.token)).status).toBe(401);
-      // The day's count goes on from where it was (a restart is no way around the cap).
-      const next = await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
-      expect(next.body.usage).toEqual({ usedToday: 5, messagesPerDay: 100 });
-    } finally {
-      await app.stop();
-    }
-  });
-
-  it.each(['sqlite', 'postgres'] as const)('%s: a key activated by paste (key_store = "database") survives', async (kind) => {
-    const hubToml = join(dir, `hub-${kind}.toml`);
-    await writeFile(hubToml, sampleToml({ keyVar: unique('LIBERTY_UNSET') }).replace('audience = "liberty"', 'audience = "liberty"\nkey_store = "database"'));
-    const env = { ...(await envFor(kind)), LIBERTY_CONFIG: hubToml };
-    let app = await SampleProcess.start(env);
-    try {
-      expect((await app.call('get', '/api/license')).body.status).toBe('not-configured');
-      const pasted = await issue(kit, { claims: claims({ users: { max: 7 } }, { customer: 'Pasted Corp' }) });
-      expect((await app.call('post', '/api/license/activate', { token: pasted })).status).toBe(200);
-      await app.stop();
-      app = await SampleProcess.start(env);
-      expect((await app.call('get', '/api/license')).body).toMatchObject({ status: 'accepted', customer: 'Pasted Corp', users: { max: 7 } });
-    } finally {
-      await app.stop();
-    }
-  });
+      const env = { ...(await envFor(kind)), LIBERTY_CONFIG: hubToml };
+      let app = await SampleProcess.start(env);
+      try {
+        expect((await app.call('get', '/api/license')).body.status).toBe('not-configured');
+        const pasted = await issue(kit, { claims: claims({ users: { max: 7 } }, { customer: 'Pasted Corp' }) });
+        expect((await app.call('post', '/api/license/activate', { token: pasted })).status).toBe(200);
+        await app.stop();
+        app = await SampleProcess.start(env);
+        expect((await app.call('get', '/api/license')).body).toMatchObject({
+          status: 'accepted',
+          customer: 'Pasted Corp',
+          users: { max: 7 },
+        });
+      } finally {
+        await app.stop();
+      }
+    },
+  );
 
   it('sqlite: the data dir is created on first start (0700, database file 0600) and holds no token in clear', async () => {
     const env = await envFor('sqlite');
@@ -120,9 +143,14 @@ describe('the sample app keeps its state across a restart', () => {
   });
 
   it('an unreachable DATABASE_URL stops the start with one line naming the database, without its password', async () => {
-    const env = { ...(await envFor('sqlite')), DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${postgres.port + 1}/nowhere` };
+    const env = {
+      ...(await envFor('sqlite')),
+      DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${postgres.port + 1}/nowhere`,
+    };
     delete (env as Record<string, string>).LIBERTY_DATA_DIR;
-    await expect(SampleProcess.start(env)).rejects.toThrow(/Cannot open the database \(PostgreSQL 127\.0\.0\.1:\d+\/nowhere\): /);
+    await expect(SampleProcess.start(env)).rejects.toThrow(
+      /Cannot open the database \(PostgreSQL 127\.0\.0\.1:\d+\/nowhere\): /,
+    );
     await expect(SampleProcess.start(env)).rejects.not.toThrow(/s3cret-pw/);
   });
 });

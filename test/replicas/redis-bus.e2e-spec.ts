@@ -44,7 +44,12 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
   let dir: string;
   let admin: Client;
   const logger = new CapturingLogger();
-  const opened: Array<{ app: INestApplicationContext; client: Client; operations: LicenseOperation[]; subscription: Subscription }> = [];
+  const opened: Array<{
+    app: INestApplicationContext;
+    client: Client;
+    operations: LicenseOperation[];
+    subscription: Subscription;
+  }> = [];
   let counter = 0;
 
   beforeAll(async () => {
@@ -81,13 +86,22 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
   }
 
   /** One replica: LicenseModule + LicenseRedisModule on the host's client (a fresh connection). */
-  async function replica(install: string, variable: string, options: { replicaId?: string; pollMs?: number; intervalMs?: number; presenceTtlSeconds?: number } = {}) {
+  async function replica(
+    install: string,
+    variable: string,
+    options: { replicaId?: string; pollMs?: number; intervalMs?: number; presenceTtlSeconds?: number } = {},
+  ) {
     const client = createClient({ url: redis.url, disableOfflineQueue: true });
     client.on('error', () => undefined);
     await client.connect();
     @Module({
       imports: [
-        LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: `\${${variable}}`, keyFilePollIntervalMs: options.pollMs ?? 0 }),
+        LicenseModule.forRoot({
+          audience: 'liberty',
+          publicKey: kit.publicKey,
+          licenseKey: `\${${variable}}`,
+          keyFilePollIntervalMs: options.pollMs ?? 0,
+        }),
         LicenseRedisModule.forRoot({
           client,
           install,
@@ -98,19 +112,27 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
       ],
     })
     class ReplicaModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [ReplicaModule] }).setLogger(logger).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [ReplicaModule] })
+      .setLogger(logger)
+      .compile();
     const app = await moduleRef.init();
     const license = app.get(LicenseService);
     const bus = app.get(RedisLicenseBus);
     const operations: LicenseOperation[] = [];
     const subscription = license.operations$.subscribe((operation) => operations.push(operation));
     opened.push({ app, client, operations, subscription });
-    await until('the bus subscribed', async () => Number((await admin.sendCommand(['PUBSUB', 'NUMSUB', CHANNEL(install)]) as [string, number])[1]) >= 1);
+    await until(
+      'the bus subscribed',
+      async () =>
+        Number(((await admin.sendCommand(['PUBSUB', 'NUMSUB', CHANNEL(install)])) as [string, number])[1]) >= 1,
+    );
     return { app, license, bus, operations, client };
   }
 
-  const busReverifies = (operations: LicenseOperation[]) => operations.filter((o) => o.type === 'reverify' && o.origin === LICENSE_BUS_ORIGIN).length;
-  const subscribers = async (install: string) => Number((await admin.sendCommand(['PUBSUB', 'NUMSUB', CHANNEL(install)]) as [string, number])[1]);
+  const busReverifies = (operations: LicenseOperation[]) =>
+    operations.filter((o) => o.type === 'reverify' && o.origin === LICENSE_BUS_ORIGIN).length;
+  const subscribers = async (install: string) =>
+    Number(((await admin.sendCommand(['PUBSUB', 'NUMSUB', CHANNEL(install)])) as [string, number])[1]);
 
   it('a reverify on one replica reaches the other; its own message is ignored', async () => {
     const { variable, path } = await keyFile('One');
@@ -128,22 +150,37 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     const { variable } = await keyFile('One');
     const a = await replica('ids', variable);
     const b = await replica('ids', variable);
-    const host = hostname().replace(/[^A-Za-z0-9._-]/g, '').replace(/\./g, '\\.');
+    const host = hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '')
+      .replace(/\./g, '\\.');
     expect(a.bus.replicaId).toMatch(new RegExp(`^${host}-${process.pid}-[0-9a-f]{4}$`));
     expect(b.bus.replicaId).not.toBe(a.bus.replicaId);
     // `replicaId: process.env.HOSTNAME!` under bash: undefined, so the default applies (above).
     for (const bad of ['', '   ', 'a\nb', 'x'.repeat(129), 42]) {
-      expect(() => new RedisLicenseBus(a.license, { client: a.client as never, subscriber: a.client as never, replicaId: bad as string })).toThrow(LicenseConfigurationError);
+      expect(
+        () =>
+          new RedisLicenseBus(a.license, {
+            client: a.client as never,
+            subscriber: a.client as never,
+            replicaId: bad as string,
+          }),
+      ).toThrow(LicenseConfigurationError);
     }
-    expect(() => LicenseRedisModule.forRoot({ url: redis.url, replicaId: '' })).toThrow(/replicaId must be a non-empty string/);
+    expect(() => LicenseRedisModule.forRoot({ url: redis.url, replicaId: '' })).toThrow(
+      /replicaId must be a non-empty string/,
+    );
   });
 
   it('two live processes with one replica id: both still get every change, and both say so loudly', async () => {
     const { variable, path } = await keyFile('One');
     const a = await replica('dup', variable, { replicaId: 'same', intervalMs: 100 });
     const b = await replica('dup', variable, { replicaId: 'same', intervalMs: 100 });
-    await until('the duplicate reported by both', () =>
-      logger.entries.filter((e) => e.level === 'error' && e.message.includes('another live process uses replica id "same"')).length >= 2,
+    await until(
+      'the duplicate reported by both',
+      () =>
+        logger.entries.filter(
+          (e) => e.level === 'error' && e.message.includes('another live process uses replica id "same"'),
+        ).length >= 2,
     );
     await writeFile(path, await kit.issue({ claims: { customer: 'Two' } }));
     await a.license.reverify();
@@ -153,7 +190,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     await until('a re-verified', () => a.license.state.claims?.customer === 'Three');
   });
 
-  it('a duplicate shutting down does not remove the live replica\'s entry', async () => {
+  it("a duplicate shutting down does not remove the live replica's entry", async () => {
     const { variable } = await keyFile('One');
     const a = await replica('dup-leave', variable, { replicaId: 'same' });
     const b = await replica('dup-leave', variable, { replicaId: 'same' });
@@ -172,7 +209,14 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     const { variable } = await keyFile('One');
     // What a crashed process leaves: its entry, fresh, with its own instance.
     const [secondsText] = (await admin.sendCommand(['TIME'])) as [string, string];
-    const crashed = { id: 'stable', status: 'accepted', keyFingerprint: '', verifiedAt: new Date().toISOString(), lastSeenAt: new Date().toISOString(), instance: 'd'.repeat(16) };
+    const crashed = {
+      id: 'stable',
+      status: 'accepted',
+      keyFingerprint: '',
+      verifiedAt: new Date().toISOString(),
+      lastSeenAt: new Date().toISOString(),
+      instance: 'd'.repeat(16),
+    };
     await admin.hSet('liberty:{restart}:replicas:info', 'stable', JSON.stringify(crashed));
     await admin.zAdd('liberty:{restart}:replicas:seen', { score: Number(secondsText) * 1000, value: 'stable' });
     const restarted = await replica('restart', variable, { replicaId: 'stable', intervalMs: 100 });
@@ -190,7 +234,9 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     // Written aside and renamed: the watchers see one change, as with a mounted secret's swap.
     await writeFile(`${path}.next`, await kit.issue({ claims: { customer: 'Rotated' } }));
     await rename(`${path}.next`, path);
-    await until('every replica on the new key', () => replicas.every((r) => r.license.state.claims?.customer === 'Rotated'));
+    await until('every replica on the new key', () =>
+      replicas.every((r) => r.license.state.claims?.customer === 'Rotated'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(replicas.map((r) => r.operations.filter((o) => o.type === 'reverify').length)).toEqual([1, 1, 1]);
   });
@@ -198,7 +244,8 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
   it('20 000 forged messages: bus re-verifies are coalesced and a real reverify answers within 2 s', async () => {
     const { variable } = await keyFile('One');
     const target = await replica('flood', variable);
-    const forged = (i: number) => JSON.stringify({ from: `forger-${i}`, instance: 'f'.repeat(16), generation: i, type: 'reverify' });
+    const forged = (i: number) =>
+      JSON.stringify({ from: `forger-${i}`, instance: 'f'.repeat(16), generation: i, type: 'reverify' });
     const flood = (async () => {
       for (let start = 0; start < 20_000; start += 1_000) {
         await Promise.all(Array.from({ length: 1_000 }, (_, i) => admin.publish(CHANNEL('flood'), forged(start + i))));
@@ -211,7 +258,9 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     await flood;
     await (target.bus as unknown as { reverifications: { idle(): Promise<void> } }).reverifications.idle();
     const runs = busReverifies(target.operations);
-    process.stdout.write(`flood: real reverify answered in ${latency} ms; ${runs} bus re-verifies for 20 000 messages\n`);
+    process.stdout.write(
+      `flood: real reverify answered in ${latency} ms; ${runs} bus re-verifies for 20 000 messages\n`,
+    );
     expect(latency).toBeLessThan(2_000);
     expect(runs).toBeLessThan(20_000 / 10);
   });
@@ -221,9 +270,18 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     const target = await replica('strict', variable);
     const good = { from: 'x', instance: 'a'.repeat(16), generation: 1, type: 'reverify' };
     for (const junk of [
-      'not json', '[]', 'null', '{}', JSON.stringify({ ...good, extra: 1 }), JSON.stringify({ ...good, generation: -1 }),
-      JSON.stringify({ ...good, generation: '1' }), JSON.stringify({ ...good, instance: 'short' }), JSON.stringify({ ...good, type: 'drop tables' }),
-      JSON.stringify({ ...good, from: '' }), JSON.stringify({ ...good, from: 'x'.repeat(600) }), JSON.stringify(good).padEnd(600, ' '),
+      'not json',
+      '[]',
+      'null',
+      '{}',
+      JSON.stringify({ ...good, extra: 1 }),
+      JSON.stringify({ ...good, generation: -1 }),
+      JSON.stringify({ ...good, generation: '1' }),
+      JSON.stringify({ ...good, instance: 'short' }),
+      JSON.stringify({ ...good, type: 'drop tables' }),
+      JSON.stringify({ ...good, from: '' }),
+      JSON.stringify({ ...good, from: 'x'.repeat(600) }),
+      JSON.stringify(good).padEnd(600, ' '),
     ]) {
       await admin.publish(CHANNEL('strict'), junk);
     }
@@ -238,10 +296,22 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     const target = await replica('presence', variable, { presenceTtlSeconds: 2, intervalMs: 200 });
     const [info, seen] = ['liberty:{presence}:replicas:info', 'liberty:{presence}:replicas:seen'];
     const entry = (id: string, extra: object = {}) =>
-      JSON.stringify({ id, status: 'accepted', keyFingerprint: '0123456789abcdef', verifiedAt: new Date().toISOString(), lastSeenAt: new Date().toISOString(), ...extra });
+      JSON.stringify({
+        id,
+        status: 'accepted',
+        keyFingerprint: '0123456789abcdef',
+        verifiedAt: new Date().toISOString(),
+        lastSeenAt: new Date().toISOString(),
+        ...extra,
+      });
     const [secondsText] = (await admin.sendCommand(['TIME'])) as [string, string];
     const now = Number(secondsText) * 1000;
-    await admin.hSet(info, { future: entry('future'), fresh: entry('fresh'), huge: entry('huge', { pad: 'x'.repeat(2_000) }), garbage: '{"id":1}' });
+    await admin.hSet(info, {
+      future: entry('future'),
+      fresh: entry('fresh'),
+      huge: entry('huge', { pad: 'x'.repeat(2_000) }),
+      garbage: '{"id":1}',
+    });
     await admin.zAdd(seen, [
       { score: 9e15, value: 'future' },
       { score: now, value: 'fresh' },
@@ -251,18 +321,27 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     const ids = async () => (await target.bus.replicas()).map((r) => r.id);
     expect(await ids()).toEqual([target.bus.replicaId, 'fresh']);
     await until('the forged fresh entry expired', async () => !(await ids()).includes('fresh'), 10_000);
-    await until('the forged entries pruned from Redis', async () => (await admin.zRange(seen, 0, -1)).join() === target.bus.replicaId);
+    await until(
+      'the forged entries pruned from Redis',
+      async () => (await admin.zRange(seen, 0, -1)).join() === target.bus.replicaId,
+    );
     expect(Object.keys(await admin.hGetAll(info))).toEqual([target.bus.replicaId]);
   });
 
   it('replicaList() tells "Redis unreachable" from a list of one', async () => {
     const { variable } = await keyFile('One');
     const target = await replica('outage', variable);
-    expect(await target.bus.replicaList()).toMatchObject({ redis: 'connected', replicas: [{ id: target.bus.replicaId }] });
+    expect(await target.bus.replicaList()).toMatchObject({
+      redis: 'connected',
+      replicas: [{ id: target.bus.replicaId }],
+    });
     await redis.kill();
     try {
       await until('the client noticed', () => !target.client.isReady);
-      expect(await target.bus.replicaList()).toMatchObject({ redis: 'unavailable', replicas: [{ id: target.bus.replicaId }] });
+      expect(await target.bus.replicaList()).toMatchObject({
+        redis: 'unavailable',
+        replicas: [{ id: target.bus.replicaId }],
+      });
     } finally {
       await redis.start();
     }
@@ -270,7 +349,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     expect((await target.bus.replicaList()).redis).toBe('connected');
   });
 
-  it('notify(topic) runs the other replicas\' listeners, coalesced; not the sender\'s', async () => {
+  it("notify(topic) runs the other replicas' listeners, coalesced; not the sender's", async () => {
     const { variable } = await keyFile('One');
     const a = await replica('topics', variable);
     const b = await replica('topics', variable);

@@ -23,7 +23,10 @@ interface Exit {
 
 function run(args: string[], env: Record<string, string>, onLine?: (line: string) => void): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [APP, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [APP, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let closedAt = 0;
     const read = (chunk: Buffer) => {
@@ -66,7 +69,7 @@ describe('LicenseRedisModule: connections and shutdown', () => {
     expect(exit.afterCloseMs).toBeLessThan(10_000);
   });
 
-  it('forRoot({ client }): the host\'s client is left open by app.close(); closed by the host, the process exits', async () => {
+  it("forRoot({ client }): the host's client is left open by app.close(); closed by the host, the process exits", async () => {
     const exit = await run(['client'], { REDIS_URL: redis.url });
     expect(exit.output).toContain('host client open after app.close(): true');
     expect(exit.code).toBe(0);
@@ -80,11 +83,14 @@ describe('LicenseRedisModule: connections and shutdown', () => {
 
   it('as a restricted ACL user (the one docs/replicas-and-persistence.md gives): every command is allowed', async () => {
     const acl = join(dir, 'users.acl');
-    await writeFile(acl, [
-      'user default off',
-      'user liberty on >s3cret-pass resetkeys ~liberty:{exit}:* resetchannels &liberty:{exit}:* -@all +@connection +get +set +incr +incrby +decrby +expire +time +hget +hset +hdel +zadd +zrem +zrangebyscore +publish +subscribe +unsubscribe +eval +evalsha',
-      '',
-    ].join('\n'));
+    await writeFile(
+      acl,
+      [
+        'user default off',
+        'user liberty on >s3cret-pass resetkeys ~liberty:{exit}:* resetchannels &liberty:{exit}:* -@all +@connection +get +set +incr +incrby +decrby +expire +time +hget +hset +hdel +zadd +zrem +zrangebyscore +publish +subscribe +unsubscribe +eval +evalsha',
+        '',
+      ].join('\n'),
+    );
     const locked = await startRedis({ args: ['--aclfile', acl] });
     try {
       const exit = await run(['acl'], { REDIS_URL: locked.url.replace('redis://', 'redis://liberty:s3cret-pass@') });

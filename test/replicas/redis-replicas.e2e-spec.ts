@@ -37,9 +37,16 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   let env: Record<string, string>;
   const keyFile = () => join(dir, 'license.jwt');
   const keyFor = (customer: string) =>
-    issue(kit, { claims: claims({ connectors: ['sap'], users: { max: 50 }, ai: { providers: ['anthropic'], messagesPerDay: CAP } }, { customer }) });
-  const customerOn = async (replica: SampleProcess) => (await replica.call('get', '/api/license')).body.customer as string;
-  const message = (replica: SampleProcess) => replica.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
+    issue(kit, {
+      claims: claims(
+        { connectors: ['sap'], users: { max: 50 }, ai: { providers: ['anthropic'], messagesPerDay: CAP } },
+        { customer },
+      ),
+    });
+  const customerOn = async (replica: SampleProcess) =>
+    (await replica.call('get', '/api/license')).body.customer as string;
+  const message = (replica: SampleProcess) =>
+    replica.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
 
   beforeAll(async () => {
     kit = await LicenseTestKit.create();
@@ -58,7 +65,9 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       REDIS_URL: redis.url,
       LIBERTY_BUS_INTERVAL_MS: '500',
     };
-    replicas = await Promise.all([1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
+    replicas = await Promise.all(
+      [1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })),
+    );
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -92,14 +101,20 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     // The day's count is the database's (issue 18: Redis may lose it): 50 below the cap.
     const db = new pg.Client({ connectionString: env.DATABASE_URL });
     await db.connect();
-    await db.query('insert into ai_usage (day, count) values ($1, $2) on conflict (day) do update set count = excluded.count', [utcDay(), CAP - 50]);
+    await db.query(
+      'insert into ai_usage (day, count) values ($1, $2) on conflict (day) do update set count = excluded.count',
+      [utcDay(), CAP - 50],
+    );
     await db.end();
     const responses = await Promise.all(Array.from({ length: 500 }, (_, i) => message(replicas[i % 3]!)));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(50);
     expect(statuses.filter((s) => s === 429)).toHaveLength(450);
     for (const replica of replicas) {
-      expect((await replica.call('get', '/api/license')).body.ai).toMatchObject({ usedToday: CAP, messagesPerDay: CAP });
+      expect((await replica.call('get', '/api/license')).body.ai).toMatchObject({
+        usedToday: CAP,
+        messagesPerDay: CAP,
+      });
     }
   });
 
@@ -107,20 +122,31 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     await writeFile(keyFile(), await keyFor('Customer Two'));
     const started = Date.now();
     expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe('Customer Two');
-    await until('replicas 2 and 3 on the new key', async () =>
-      (await customerOn(replicas[1]!)) === 'Customer Two' && (await customerOn(replicas[2]!)) === 'Customer Two',
-    5_000);
+    await until(
+      'replicas 2 and 3 on the new key',
+      async () =>
+        (await customerOn(replicas[1]!)) === 'Customer Two' && (await customerOn(replicas[2]!)) === 'Customer Two',
+      5_000,
+    );
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
     // Replica 1 ignores its own message; the others re-verified because of it.
-    await until('the bus log lines', async () => replicas.slice(1).every((r) => /license re-verified — after reverify on replica "replica-1"/.test(r.log)));
+    await until('the bus log lines', async () =>
+      replicas.slice(1).every((r) => /license re-verified — after reverify on replica "replica-1"/.test(r.log)),
+    );
     expect(replicas[0]!.log).not.toMatch(/license re-verified — after reverify on replica "replica-1"/);
   });
 
   it('a connector toggle made on replica 1 is applied on replicas 2 and 3 (stored in the database)', async () => {
     expect((await replicas[0]!.call('patch', '/api/settings/connectors/rest', { licensed: true })).status).toBe(200);
     const restOn = async (replica: SampleProcess) =>
-      ((await replica.call('get', '/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find((c) => c.id === 'rest')?.licensed;
-    await until('replicas 2 and 3 see the toggle', async () => (await restOn(replicas[1]!)) === true && (await restOn(replicas[2]!)) === true, 15_000);
+      ((await replica.call('get', '/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find(
+        (c) => c.id === 'rest',
+      )?.licensed;
+    await until(
+      'replicas 2 and 3 see the toggle',
+      async () => (await restOn(replicas[1]!)) === true && (await restOn(replicas[2]!)) === true,
+      15_000,
+    );
     expect((await replicas[2]!.call('patch', '/api/settings/connectors/rest', { licensed: false })).status).toBe(200);
     await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, 15_000);
   });
@@ -128,7 +154,12 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   it('garbage on the bus channel is ignored: no crash, no re-verification', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();
-    for (const junk of ['not json', '{}', '{"from":"x","generation":"1","type":"reverify"}', '{"from":"x","generation":1,"type":"drop tables"}']) {
+    for (const junk of [
+      'not json',
+      '{}',
+      '{"from":"x","generation":"1","type":"reverify"}',
+      '{"from":"x","generation":1,"type":"drop tables"}',
+    ]) {
       await client.publish('liberty:{liberty-sample}:license:changes', junk);
     }
     await client.close();
@@ -142,9 +173,14 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   it('a hostile replica id on the bus is escaped in the log line (no raw bidi or line-separator characters)', async () => {
     const client = createClient({ url: redis.url });
     await client.connect();
-    await client.publish('liberty:{liberty-sample}:license:changes', JSON.stringify({ from: 'evil\u202e\u2028"x', instance: 'e'.repeat(16), generation: 1, type: 'reverify' }));
+    await client.publish(
+      'liberty:{liberty-sample}:license:changes',
+      JSON.stringify({ from: 'evil\u202e\u2028"x', instance: 'e'.repeat(16), generation: 1, type: 'reverify' }),
+    );
     await client.close();
-    await until('the escaped log lines', async () => replicas.every((r) => r.log.includes('after reverify on replica "evil\\u202e\\u2028\\"x"')));
+    await until('the escaped log lines', async () =>
+      replicas.every((r) => r.log.includes('after reverify on replica "evil\\u202e\\u2028\\"x"')),
+    );
     for (const replica of replicas) {
       expect(replica.log).not.toContain('\u202e');
       expect(replica.log).not.toContain('\u2028');
@@ -172,10 +208,14 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     expect(await customerOn(replicas[0]!)).toBe('Customer Two');
 
     await redis.start();
-    await until('every replica on Customer Three', async () => {
-      const customers = await Promise.all(replicas.map(customerOn));
-      return customers.every((c) => c === 'Customer Three');
-    }, 30_000);
+    await until(
+      'every replica on Customer Three',
+      async () => {
+        const customers = await Promise.all(replicas.map(customerOn));
+        return customers.every((c) => c === 'Customer Three');
+      },
+      30_000,
+    );
     // The refusals counted nothing: the day's count is where it was before Redis went away.
     expect((await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday).toBe(CAP);
     const next = await message(replicas[2]!);
@@ -197,19 +237,28 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       expect(self.id).toBe('replica-1');
       expect(other.keyFingerprint).toMatch(/^[0-9a-f]{16}$/);
       expect(other.keyFingerprint).not.toBe(self.keyFingerprint);
-      expect(listed.filter((r: { keyFingerprint: string }) => r.keyFingerprint === self.keyFingerprint)).toHaveLength(3);
+      expect(listed.filter((r: { keyFingerprint: string }) => r.keyFingerprint === self.keyFingerprint)).toHaveLength(
+        3,
+      );
     } finally {
       await stale.stop();
     }
     // A replica that shut down leaves the list at once.
-    await until('the stale replica gone', async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3);
+    await until(
+      'the stale replica gone',
+      async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3,
+    );
   });
 
   it('a second process started with LIBERTY_REPLICA_ID of a live one: both log it, and changes still reach it', async () => {
     const twin = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-1' });
     try {
       const line = /another live process uses replica id "replica-1"/;
-      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0]!.log), 30_000);
+      await until(
+        'the duplicate logged by both',
+        async () => line.test(twin.log) && line.test(replicas[0]!.log),
+        30_000,
+      );
       const customer = (await customerOn(replicas[1]!)) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
       await writeFile(keyFile(), await keyFor(customer));
       expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe(customer);
@@ -227,7 +276,8 @@ describe('activation by paste across replicas (key_store = "database")', () => {
   let postgres: PostgresServer;
   let redis: RedisServer;
   let replicas: SampleProcess[] = [];
-  const statusOn = async (replica: SampleProcess) => (await replica.call('get', '/api/license')).body as { status: string; customer: string | null };
+  const statusOn = async (replica: SampleProcess) =>
+    (await replica.call('get', '/api/license')).body as { status: string; customer: string | null };
 
   beforeAll(async () => {
     kit = await LicenseTestKit.create();
@@ -247,7 +297,9 @@ describe('activation by paste across replicas (key_store = "database")', () => {
       // The timer is slow here: only the published message can make this fast.
       LIBERTY_BUS_INTERVAL_MS: '60000',
     };
-    replicas = await Promise.all([1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
+    replicas = await Promise.all(
+      [1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })),
+    );
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -263,14 +315,26 @@ describe('activation by paste across replicas (key_store = "database")', () => {
     const activated = await replicas[0]!.call('post', '/api/license/activate', { token });
     expect(activated.status).toBe(200);
     expect(activated.body).toMatchObject({ status: 'accepted', customer: 'Pasted Corp' });
-    await until('replicas 2 and 3 accepted', async () => {
-      const [two, three] = await Promise.all([statusOn(replicas[1]!), statusOn(replicas[2]!)]);
-      return two.status === 'accepted' && three.status === 'accepted' && two.customer === 'Pasted Corp' && three.customer === 'Pasted Corp';
-    }, 10_000);
+    await until(
+      'replicas 2 and 3 accepted',
+      async () => {
+        const [two, three] = await Promise.all([statusOn(replicas[1]!), statusOn(replicas[2]!)]);
+        return (
+          two.status === 'accepted' &&
+          three.status === 'accepted' &&
+          two.customer === 'Pasted Corp' &&
+          three.customer === 'Pasted Corp'
+        );
+      },
+      10_000,
+    );
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
 
     expect((await replicas[2]!.call('delete', '/api/license/activation')).status).toBe(200);
-    await until('every replica not-configured', async () =>
-      (await Promise.all(replicas.map(statusOn))).every((s) => s.status === 'not-configured'), 10_000);
+    await until(
+      'every replica not-configured',
+      async () => (await Promise.all(replicas.map(statusOn))).every((s) => s.status === 'not-configured'),
+      10_000,
+    );
   });
 });

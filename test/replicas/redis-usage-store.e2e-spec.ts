@@ -1,7 +1,13 @@
 import { jest } from '@jest/globals';
 import { createClient } from 'redis';
 import { createClient as createClient6 } from 'redis6';
-import { connectRedis, openRedis, RedisUnavailableError, RedisUsageStore, type RedisConnections } from '@liberty/license/redis';
+import {
+  connectRedis,
+  openRedis,
+  RedisUnavailableError,
+  RedisUsageStore,
+  type RedisConnections,
+} from '@liberty/license/redis';
 import { startRedis, type RedisServer } from './support/servers.js';
 
 // RedisUsageStore against a real redis-server started here (and killed mid-test), with the
@@ -66,7 +72,9 @@ describe.each(MAJORS)('RedisUsageStore with %s', (_major, connect) => {
     try {
       // The count is the point here, not latency: a generous command timeout, so 300 commands queued
       // on a loaded 2-core machine are never taken for an outage (the default is 2 s).
-      const stores = [connections, ...others].map((c) => new RedisUsageStore({ client: c.client, install: 'race', timeoutMs: 30_000 }));
+      const stores = [connections, ...others].map(
+        (c) => new RedisUsageStore({ client: c.client, install: 'race', timeoutMs: 30_000 }),
+      );
       const results = await Promise.all(Array.from({ length: 300 }, (_, i) => stores[i % 3]!.incrementBelow(day, 100)));
       expect(results.filter((r) => r !== null)).toHaveLength(100);
       expect(new Set(results.filter((r) => r !== null))).toEqual(new Set(Array.from({ length: 100 }, (_, i) => i + 1)));
@@ -109,7 +117,9 @@ describe.each(MAJORS)('RedisUsageStore with %s', (_major, connect) => {
     for (let i = 0; i < 7; i++) await store.incrementBelow(day, 50);
     await redis.kill();
     const started = Date.now();
-    const failures = await Promise.all(Array.from({ length: 20 }, () => store.incrementBelow(day, 50).catch((e: unknown) => e)));
+    const failures = await Promise.all(
+      Array.from({ length: 20 }, () => store.incrementBelow(day, 50).catch((e: unknown) => e)),
+    );
     expect(failures.every((e) => e instanceof RedisUnavailableError)).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
     await redis.start();

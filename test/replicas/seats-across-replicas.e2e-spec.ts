@@ -39,10 +39,17 @@ describe.each([
     } else {
       database = { LIBERTY_DATA_DIR: join(dir, 'data') };
     }
-    const env = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'seats-admin-0123456789abcdef', [keyVar]: token, ...database };
+    const env = {
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: 'seats-admin-0123456789abcdef',
+      [keyVar]: token,
+      ...database,
+    };
     // Started together, as an orchestrator does: they also race to migrate the fresh database.
     replicas = await Promise.all(
-      Array.from({ length: processes }, (_, n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n + 1}` })),
+      Array.from({ length: processes }, (_, n) =>
+        SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n + 1}` }),
+      ),
     );
   });
   afterAll(async () => {
@@ -52,8 +59,7 @@ describe.each([
   });
 
   const on = (n: number) => replicas[n % replicas.length]!;
-  const create = (i: number) =>
-    on(i).call('post', '/api/users', { name: `user-${i}`, permissions: [] });
+  const create = (i: number) => on(i).call('post', '/api/users', { name: `user-${i}`, permissions: [] });
 
   it('200 concurrent creations spread over the replicas take exactly the 10 free seats', async () => {
     const responses = await Promise.all(Array.from({ length: 200 }, (_, i) => create(i)));

@@ -47,9 +47,16 @@ describe.each([
     } else {
       database = { LIBERTY_DATA_DIR: join(dir, 'data') };
     }
-    const env = { LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_ADMIN_TOKEN: 'seat-edits-admin-0123456789abcdef', [keyVar]: token, ...database };
+    const env = {
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: 'seat-edits-admin-0123456789abcdef',
+      [keyVar]: token,
+      ...database,
+    };
     replicas = await Promise.all(
-      Array.from({ length: processes }, (_, n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n + 1}` })),
+      Array.from({ length: processes }, (_, n) =>
+        SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n + 1}` }),
+      ),
     );
   });
   afterAll(async () => {
@@ -79,7 +86,9 @@ describe.each([
       // creations waiting for the seat the disable frees.
       const [disable, ...rest] = await Promise.all([
         on(0).call('patch', `/api/users/${victim.id}`, { enabled: false }),
-        ...Array.from({ length: 10 }, (_, i) => on(i).call('patch', `/api/users/${victim.id}`, { name: `renamed-${trial}-${i}` })),
+        ...Array.from({ length: 10 }, (_, i) =>
+          on(i).call('patch', `/api/users/${victim.id}`, { name: `renamed-${trial}-${i}` }),
+        ),
         on(1).call('patch', `/api/users/${victim.id}`, { permissions: ['license:read'] }),
         create(0),
         create(1),

@@ -19,7 +19,8 @@ jest.setTimeout(300_000);
 const convergence: Record<string, number[]> = {};
 afterAll(() => {
   // The measured figures, for docs/replicas-and-persistence.md.
-  for (const [mode, times] of Object.entries(convergence)) process.stdout.write(`settings convergence ${mode}: ${times.join(', ')} ms\n`);
+  for (const [mode, times] of Object.entries(convergence))
+    process.stdout.write(`settings convergence ${mode}: ${times.join(', ')} ms\n`);
 });
 
 describe.each([
@@ -51,7 +52,9 @@ describe.each([
       // With Redis the bus alone must carry the change: the poll is too slow to help.
       ...(redis ? { REDIS_URL: redis.url, LIBERTY_SETTINGS_POLL_MS: '60000' } : {}),
     };
-    replicas = await Promise.all([1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })));
+    replicas = await Promise.all(
+      [1, 2, 3].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })),
+    );
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
@@ -60,7 +63,8 @@ describe.each([
     await rm(dir, { recursive: true, force: true });
   });
 
-  const sap = async () => Promise.all(replicas.map(async (replica) => (await replica.call('get', '/api/connectors/sap')).status));
+  const sap = async () =>
+    Promise.all(replicas.map(async (replica) => (await replica.call('get', '/api/connectors/sap')).status));
 
   /** Milliseconds until every replica answers `status` on the licensed route. */
   async function convergedOn(status: number): Promise<number> {
@@ -84,7 +88,9 @@ describe.each([
     (convergence[mode] ??= []).push(...times);
     for (const time of times) expect(time).toBeLessThanOrEqual(bound);
     for (const replica of replicas) {
-      expect((await replica.call('get', '/api/settings/framework/license')).body).toMatchObject({ enforcement: 'soft' });
+      expect((await replica.call('get', '/api/settings/framework/license')).body).toMatchObject({
+        enforcement: 'soft',
+      });
       expect((await replica.call('get', '/api/license')).body.enforcement).toBe('soft');
     }
   });
@@ -101,8 +107,11 @@ describe.each([
       const listed = await (async () => {
         const deadline = Date.now() + 20_000;
         for (;;) {
-          const body = (await replicas[0]!.call('get', '/api/license')).body as { replicas: Array<{ settingsFingerprint: string }> };
-          if (body.replicas.length === 3 && new Set(body.replicas.map((r) => r.settingsFingerprint)).size === 1) return body.replicas;
+          const body = (await replicas[0]!.call('get', '/api/license')).body as {
+            replicas: Array<{ settingsFingerprint: string }>;
+          };
+          if (body.replicas.length === 3 && new Set(body.replicas.map((r) => r.settingsFingerprint)).size === 1)
+            return body.replicas;
           if (Date.now() > deadline) throw new Error(`replicas: ${JSON.stringify(body.replicas)}`);
           await new Promise((resolve) => setTimeout(resolve, 200));
         }

@@ -31,7 +31,9 @@ describe('usage history during a Redis outage', () => {
       LIBERTY_ADMIN_TOKEN: 'history-outage-admin-0123456789abcdef',
       LIBERTY_DATA_DIR: join(dir, 'data'),
       REDIS_URL: redis.url,
-      [keyVar]: await issue(kit, { claims: claims({ users: { max: 20 }, ai: { providers: ['anthropic'], messagesPerDay: 50 } }) }),
+      [keyVar]: await issue(kit, {
+        claims: claims({ users: { max: 20 }, ai: { providers: ['anthropic'], messagesPerDay: 50 } }),
+      }),
     });
   });
   afterAll(async () => {
@@ -41,18 +43,23 @@ describe('usage history during a Redis outage', () => {
   });
 
   const today = async () => {
-    const report = (await app.call('get', '/api/license/usage')).body as { days: Array<{ day: string; peakUsers: number; aiMessages: number }> };
+    const report = (await app.call('get', '/api/license/usage')).body as {
+      days: Array<{ day: string; peakUsers: number; aiMessages: number }>;
+    };
     return report.days[report.days.length - 1]!;
   };
 
   it('a peak of enabled users reached while Redis is down is recorded, and the AI figure with it', async () => {
-    for (let i = 0; i < 2; i++) expect((await app.call('post', '/api/users', { name: `before-${i}`, permissions: [] })).status).toBe(201);
-    for (let i = 0; i < 3; i++) expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await app.call('post', '/api/users', { name: `before-${i}`, permissions: [] })).status).toBe(201);
+    for (let i = 0; i < 3; i++)
+      expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(200);
     expect(await today()).toMatchObject({ peakUsers: 3, aiMessages: 3 });
 
     await redis.kill();
     // Users and the AI day count live in the database: both keep working during the outage.
-    for (let i = 0; i < 4; i++) expect((await app.call('post', '/api/users', { name: `during-${i}`, permissions: [] })).status).toBe(201);
+    for (let i = 0; i < 4; i++)
+      expect((await app.call('post', '/api/users', { name: `during-${i}`, permissions: [] })).status).toBe(201);
     expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(200);
     expect(await today()).toMatchObject({ peakUsers: 7, aiMessages: 4 });
     expect(app.log).not.toContain('usage history: sample not recorded');

@@ -26,9 +26,10 @@ afterAll(async () => {
 describe.each(['sqlite', 'postgres'] as const)('DatabaseUsageHistoryStore on %s', (kind) => {
   let replicas: Database[];
   beforeAll(async () => {
-    const env = kind === 'postgres'
-      ? { DATABASE_URL: await postgres.createDatabase('usage_history') }
-      : { LIBERTY_DATA_DIR: join(dir, 'data') };
+    const env =
+      kind === 'postgres'
+        ? { DATABASE_URL: await postgres.createDatabase('usage_history') }
+        : { LIBERTY_DATA_DIR: join(dir, 'data') };
     // Opened one after the other: the second finds the schema already migrated.
     replicas = [];
     for (let i = 0; i < (kind === 'postgres' ? 2 : 1); i++) replicas.push(await Database.open(databaseSettings(env)));
@@ -38,7 +39,9 @@ describe.each(['sqlite', 'postgres'] as const)('DatabaseUsageHistoryStore on %s'
   });
 
   it('keeps the largest figures per day under concurrent samples from two replicas', async () => {
-    const [a, b = new DatabaseUsageHistoryStore(replicas[0]!)] = replicas.map((database) => new DatabaseUsageHistoryStore(database));
+    const [a, b = new DatabaseUsageHistoryStore(replicas[0]!)] = replicas.map(
+      (database) => new DatabaseUsageHistoryStore(database),
+    );
     const writes: Array<Promise<void>> = [];
     for (let i = 0; i <= 40; i++) {
       const store = i % 2 === 0 ? a : b;

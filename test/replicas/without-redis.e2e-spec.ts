@@ -42,7 +42,14 @@ describe('the sample app and the optional redis package', () => {
       const license = (await app.call('get', '/api/license')).body;
       expect(license.ai.usedToday).toBe(1);
       expect(license.replicas).toEqual([
-        { id: 'alone', status: 'accepted', keyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), settingsFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/), verifiedAt: expect.any(String), lastSeenAt: expect.any(String) },
+        {
+          id: 'alone',
+          status: 'accepted',
+          keyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+          settingsFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+          verifiedAt: expect.any(String),
+          lastSeenAt: expect.any(String),
+        },
       ]);
       // Alone because Redis is not configured (the Replicas card says "set REDIS_URL").
       expect(license.replicaBus).toBe('off');
@@ -54,10 +61,10 @@ describe('the sample app and the optional redis package', () => {
   });
 
   it('with REDIS_URL but no redis package: the start fails, saying what to install', async () => {
-    const error = (await SampleProcess.start({ ...env, REDIS_URL: 'redis://127.0.0.1:1' }).then(
+    const error = await SampleProcess.start({ ...env, REDIS_URL: 'redis://127.0.0.1:1' }).then(
       () => new Error('started'),
       (e: unknown) => e as Error,
-    ));
+    );
     expect(error.message).toContain('hidden-redis-attempt:'); // the hiding works: the app did try here
     expect(error.message).toContain('the sample app did not start (exit 1)');
     // One line, without Nest's ExceptionHandler report and its stack trace (DESIGN.md 5e).

@@ -22,15 +22,27 @@ beforeAll(async () => {
 
 /** The Hub's app.toml: issuer-bound keys, soft enforcement, keys pasted into the database. */
 function hubToml(keyVar: string, keyStore = 'key_store = "database"'): string {
-  return sampleToml({ keyVar, enforcement: 'soft' }).replace('audience = "liberty"', `issuer = "aidoo.biz"\n${keyStore}`);
+  return sampleToml({ keyVar, enforcement: 'soft' }).replace(
+    'audience = "liberty"',
+    `issuer = "aidoo.biz"\n${keyStore}`,
+  );
 }
 
 /** An ai.doo key: iss, sub, customer, tier, products, seats, exp — no aud. */
 function aidooKey(overrides: Record<string, unknown> = {}, signer = kit): Promise<string> {
   return issue(signer, {
     claims: {
-      iss: 'aidoo.biz', aud: undefined, sub: 'cust-42', edition: undefined, features: undefined, instance: undefined,
-      customer: 'Hub Customer', tier: 'professional', products: ['pika', 'vera'], seats: 10, ...overrides,
+      iss: 'aidoo.biz',
+      aud: undefined,
+      sub: 'cust-42',
+      edition: undefined,
+      features: undefined,
+      instance: undefined,
+      customer: 'Hub Customer',
+      tier: 'professional',
+      products: ['pika', 'vera'],
+      seats: 10,
+      ...overrides,
     },
   });
 }
@@ -63,10 +75,20 @@ describe('key_store = "database": activation by paste', () => {
     const view = await sample.get('/api/license');
     expect(view.body).toMatchObject({ status: 'not-configured', enforcement: 'soft', activation: true });
     expect((await sample.get('/api/license/banner')).body).toEqual({
-      shown: true, mode: 'soft', tone: 'info', status: 'not-configured', text: 'No license — activate to remove this notice',
+      shown: true,
+      mode: 'soft',
+      tone: 'info',
+      status: 'not-configured',
+      text: 'No license — activate to remove this notice',
     });
     expect((await sample.get('/api/license/status')).body).toEqual({
-      valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured',
+      valid: false,
+      customer: '',
+      tier: '',
+      seats: 0,
+      products: [],
+      expires_at: 0,
+      error: 'not configured',
     });
   });
 
@@ -94,12 +116,24 @@ describe('key_store = "database": activation by paste', () => {
     const response = await sample.call('post', '/api/license/activate', { body: { token: `${token}\n` } });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
-      status: 'accepted', label: 'Accepted', customer: 'Hub Customer', edition: 'professional',
-      products: ['pika', 'vera'], users: { max: 10 }, enforcement: 'soft', activation: true,
+      status: 'accepted',
+      label: 'Accepted',
+      customer: 'Hub Customer',
+      edition: 'professional',
+      products: ['pika', 'vera'],
+      users: { max: 10 },
+      enforcement: 'soft',
+      activation: true,
     });
     const exp = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp;
     expect((await sample.get('/api/license/status')).body).toEqual({
-      valid: true, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika', 'vera'], expires_at: exp, error: '',
+      valid: true,
+      customer: 'Hub Customer',
+      tier: 'professional',
+      seats: 10,
+      products: ['pika', 'vera'],
+      expires_at: exp,
+      error: '',
     });
     expect((await sample.get('/api/license/banner')).body).toMatchObject({ shown: false, text: '' });
     // The key: in the database file(s) only — not in app.toml, not in any other file, not in a log line.
@@ -114,32 +148,49 @@ describe('key_store = "database": activation by paste', () => {
 
   it.each<[string, () => Promise<string>, () => string]>([
     ['another signer', () => aidooKey({}, stranger), () => 'signature invalid'],
-    ['a tampered key', async () => {
-      const [h, p, s] = (await aidooKey()).split('.');
-      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      return `${h}.${Buffer.from(JSON.stringify({ ...claims, seats: 1000 })).toString('base64url')}.${s}`;
-    }, () => 'signature invalid'],
-    ['an expired key', () => aidooKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY }),
-      () => `expired (${new Date((now() - DAY) * 1000).toISOString().slice(0, 10)})`],
+    [
+      'a tampered key',
+      async () => {
+        const [h, p, s] = (await aidooKey()).split('.');
+        const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+        return `${h}.${Buffer.from(JSON.stringify({ ...claims, seats: 1000 })).toString('base64url')}.${s}`;
+      },
+      () => 'signature invalid',
+    ],
+    [
+      'an expired key',
+      () => aidooKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY }),
+      () => `expired (${new Date((now() - DAY) * 1000).toISOString().slice(0, 10)})`,
+    ],
     ['another issuer', () => aidooKey({ iss: 'nomana-it' }), () => 'issuer mismatch'],
     ['garbage', async () => 'not a license key', () => 'malformed'],
-  ])('%s: 422 LICENSE_REJECTED with the reason; the running license does not change', async (_name, candidate, reason) => {
-    const before = (await sample.get('/api/license')).body;
-    expect(before.status).toBe('accepted');
-    const token = await candidate();
-    const response = await sample.call('post', '/api/license/activate', { body: { token } });
-    expect(response.status).toBe(422);
-    expect(response.body).toEqual({ statusCode: 422, code: 'LICENSE_REJECTED', reason: reason(), message: `License rejected — ${reason()}` });
-    expect(response.text).not.toContain(token);
-    const after = (await sample.get('/api/license')).body;
-    expect(after).toMatchObject({ status: 'accepted', customer: 'Hub Customer', verifiedAt: before.verifiedAt });
-    for (const line of sample.logger.lines) expect(line).not.toContain(token);
-  });
+  ])(
+    '%s: 422 LICENSE_REJECTED with the reason; the running license does not change',
+    async (_name, candidate, reason) => {
+      const before = (await sample.get('/api/license')).body;
+      expect(before.status).toBe('accepted');
+      const token = await candidate();
+      const response = await sample.call('post', '/api/license/activate', { body: { token } });
+      expect(response.status).toBe(422);
+      expect(response.body).toEqual({
+        statusCode: 422,
+        code: 'LICENSE_REJECTED',
+        reason: reason(),
+        message: `License rejected — ${reason()}`,
+      });
+      expect(response.text).not.toContain(token);
+      const after = (await sample.get('/api/license')).body;
+      expect(after).toMatchObject({ status: 'accepted', customer: 'Hub Customer', verifiedAt: before.verifiedAt });
+      for (const line of sample.logger.lines) expect(line).not.toContain(token);
+    },
+  );
 
   it('permissions: license:read cannot activate or deactivate (403); no token is 401', async () => {
     const reader = await sample.user(['license:read'], 'reader');
     const token = await aidooKey();
-    expect((await sample.call('post', '/api/license/activate', { token: reader.token, body: { token } })).status).toBe(403);
+    expect((await sample.call('post', '/api/license/activate', { token: reader.token, body: { token } })).status).toBe(
+      403,
+    );
     expect((await sample.call('delete', '/api/license/activation', { token: reader.token })).status).toBe(403);
     expect((await sample.call('post', '/api/license/activate', { token: null, body: { token } })).status).toBe(401);
     // A service account with license:read reads the ai.doo status.
@@ -155,7 +206,10 @@ describe('key_store = "database": activation by paste', () => {
   });
   // Last: the second app re-seeds the shared database's admin token.
   it('a restart reads the activated key back from the database', async () => {
-    expect((await sample.call('post', '/api/license/activate', { body: { token: await aidooKey({ customer: 'Kept' }) } })).status).toBe(200);
+    expect(
+      (await sample.call('post', '/api/license/activate', { body: { token: await aidooKey({ customer: 'Kept' }) } }))
+        .status,
+    ).toBe(200);
     // A restart: the first app stops first (one SQLite file serves one process at a time).
     await sample.close();
     sample = undefined as unknown as SampleApp;
@@ -167,7 +221,6 @@ describe('key_store = "database": activation by paste', () => {
       await second.close();
     }
   });
-
 });
 
 describe('key_store = "env" (Liberty, the default): activation is refused', () => {
@@ -210,7 +263,11 @@ describe('soft banners with the environment store', () => {
     const expired = await aidooKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY });
     const sample = await SampleApp.start(kit, { keyVar, token: expired, toml: hubToml(keyVar, '') });
     try {
-      expect((await sample.get('/api/license/banner')).body).toMatchObject({ shown: true, mode: 'soft', text: 'License expired' });
+      expect((await sample.get('/api/license/banner')).body).toMatchObject({
+        shown: true,
+        mode: 'soft',
+        text: 'License expired',
+      });
       process.env[keyVar] = await aidooKey({}, stranger);
       await sample.call('post', '/api/license/reverify');
       expect((await sample.get('/api/license/banner')).body.text).toBe('License rejected — signature invalid');

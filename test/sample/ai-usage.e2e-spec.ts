@@ -22,7 +22,8 @@ describe('AI usage', () => {
     });
     afterAll(() => sample.close());
 
-    const send = (provider: string, message = 'hello') => sample.call('post', '/api/ai/messages', { body: { provider, message } });
+    const send = (provider: string, message = 'hello') =>
+      sample.call('post', '/api/ai/messages', { body: { provider, message } });
 
     it('403 AI_PROVIDER_NOT_LICENSED for a provider the key does not list (nothing counted)', async () => {
       const response = await send('openai');
@@ -50,12 +51,18 @@ describe('AI usage', () => {
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(Math.abs(retryAfter - secondsToUtcMidnight())).toBeLessThanOrEqual(5);
       expect(limited.body.retryAfterSeconds).toBe(retryAfter);
-      expect((await sample.get('/api/license')).body.ai).toEqual({ providers: ['anthropic'], messagesPerDay: 3, usedToday: 3 });
+      expect((await sample.get('/api/license')).body.ai).toEqual({
+        providers: ['anthropic'],
+        messagesPerDay: 3,
+        usedToday: 3,
+      });
     });
 
     it('400 for a bad message body', async () => {
       expect((await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic' } })).status).toBe(400);
-      expect((await sample.call('post', '/api/ai/messages', { body: { provider: '../x', message: 'hi' } })).status).toBe(400);
+      expect(
+        (await sample.call('post', '/api/ai/messages', { body: { provider: '../x', message: 'hi' } })).status,
+      ).toBe(400);
     });
   });
 
@@ -64,7 +71,9 @@ describe('AI usage', () => {
     const sample = await SampleApp.start(kit, { token });
     try {
       const responses = await Promise.all(
-        Array.from({ length: 25 }, () => sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'x' } })),
+        Array.from({ length: 25 }, () =>
+          sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'x' } }),
+        ),
       );
       expect(responses.filter((r) => r.status === 200)).toHaveLength(5);
       expect(responses.filter((r) => r.status === 429)).toHaveLength(20);

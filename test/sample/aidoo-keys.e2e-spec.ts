@@ -11,7 +11,10 @@ let sample: SampleApp;
 beforeAll(async () => {
   kit = await LicenseTestKit.create();
   const keyVar = unique('LIBERTY_HUB_KEY');
-  const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace('audience = "liberty"', 'issuer = "aidoo.biz"\nkey_store = "database"');
+  const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace(
+    'audience = "liberty"',
+    'issuer = "aidoo.biz"\nkey_store = "database"',
+  );
   sample = await SampleApp.start(kit, { keyVar, toml });
 });
 afterAll(() => sample?.close());
@@ -19,8 +22,17 @@ afterAll(() => sample?.close());
 function aidooKey(overrides: Record<string, unknown> = {}): Promise<string> {
   return issue(kit, {
     claims: {
-      iss: 'aidoo.biz', aud: undefined, sub: 'cust-42', edition: undefined, features: undefined, instance: undefined,
-      customer: 'Acme Corp', tier: 'professional', products: ['pika', 'vera'], seats: 10, ...overrides,
+      iss: 'aidoo.biz',
+      aud: undefined,
+      sub: 'cust-42',
+      edition: undefined,
+      features: undefined,
+      instance: undefined,
+      customer: 'Acme Corp',
+      tier: 'professional',
+      products: ['pika', 'vera'],
+      seats: 10,
+      ...overrides,
     },
   });
 }
@@ -33,7 +45,11 @@ describe('ai.doo claims ("License tier — professional or enterprise"; "Issuer 
     ['no tier', { tier: undefined }, 'invalid claims (tier: must be professional or enterprise)'],
     ['no sub', { sub: undefined }, 'invalid claims (sub: the customer identifier is required)'],
     ['no products', { products: undefined }, 'invalid claims (products: the licensed products are required)'],
-    ['no seats', { seats: undefined }, 'invalid claims (seats: the maximum number of enabled user accounts is required)'],
+    [
+      'no seats',
+      { seats: undefined },
+      'invalid claims (seats: the maximum number of enabled user accounts is required)',
+    ],
   ])('%s is refused with its reason', async (_name, overrides, reason) => {
     const response = await activate(await aidooKey(overrides));
     expect(response.status).toBe(422);
@@ -41,14 +57,23 @@ describe('ai.doo claims ("License tier — professional or enterprise"; "Issuer 
     expect((await sample.get('/api/license')).body.status).toBe('not-configured');
   });
 
-  it.each(['professional', 'enterprise'])('tier %s is accepted; the License tab shows products, customer id and tier', async (tier) => {
-    const response = await activate(await aidooKey({ tier }));
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
-      status: 'accepted', customer: 'Acme Corp', customerId: 'cust-42', tier, edition: tier, products: ['pika', 'vera'], users: { max: 10 },
-    });
-    await sample.call('delete', '/api/license/activation');
-  });
+  it.each(['professional', 'enterprise'])(
+    'tier %s is accepted; the License tab shows products, customer id and tier',
+    async (tier) => {
+      const response = await activate(await aidooKey({ tier }));
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        status: 'accepted',
+        customer: 'Acme Corp',
+        customerId: 'cust-42',
+        tier,
+        edition: tier,
+        products: ['pika', 'vera'],
+        users: { max: 10 },
+      });
+      await sample.call('delete', '/api/license/activation');
+    },
+  );
 });
 
 describe('forgiving paste: "You paste it into Hub\'s admin panel"', () => {

@@ -32,7 +32,10 @@ it('instance = "${VAR}": a key bound to another instance is rejected "instance m
     const view = (await sample.get('/api/license')).body;
     expect(view).toMatchObject({ status: 'rejected', reason: 'instance mismatch', instance: 'staging' });
     process.env[keyVar] = await issue(kit, { claims: claims({ connectors: ['sap'] }, { instance: undefined }) });
-    expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({ status: 'accepted', instance: null });
+    expect((await sample.call('post', '/api/license/reverify')).body).toMatchObject({
+      status: 'accepted',
+      instance: null,
+    });
   } finally {
     await sample.close();
     delete process.env[instanceVar];
@@ -44,16 +47,27 @@ it('grace_days: an expired key inside its grace period is accepted, with graceEn
   const keyVar = unique('LIBERTY_TEST_KEY');
   const sample = await SampleApp.start(kit, {
     keyVar,
-    token: await issue(kit, { claims: claims({ connectors: ['sap'] }, { iat: now - 40 * 86_400, nbf: now - 40 * 86_400, exp: now - 86_400 }) }),
+    token: await issue(kit, {
+      claims: claims({ connectors: ['sap'] }, { iat: now - 40 * 86_400, nbf: now - 40 * 86_400, exp: now - 86_400 }),
+    }),
     toml: tomlWith(keyVar, 'grace_days = 7'),
   });
   try {
     const view = (await sample.get('/api/license')).body;
-    expect(view).toMatchObject({ status: 'accepted', expiryLevel: 'expired', graceEndsAt: expect.stringMatching(/Z$/) });
+    expect(view).toMatchObject({
+      status: 'accepted',
+      expiryLevel: 'expired',
+      graceEndsAt: expect.stringMatching(/Z$/),
+    });
     expect(Date.parse(view.graceEndsAt) - Date.parse(view.expiresAt)).toBe(7 * 86_400_000);
     expect((await sample.get('/api/connectors/sap')).status).toBe(200);
     const banner = (await sample.get('/api/license/banner')).body;
-    expect(banner).toMatchObject({ shown: true, mode: 'grace', tone: 'critical', text: expect.stringMatching(/^License expired on \d{1,2} [A-Z][a-z]+ \d{4} — grace period until /) });
+    expect(banner).toMatchObject({
+      shown: true,
+      mode: 'grace',
+      tone: 'critical',
+      text: expect.stringMatching(/^License expired on \d{1,2} [A-Z][a-z]+ \d{4} — grace period until /),
+    });
     expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: true, error: '' });
   } finally {
     await sample.close();
@@ -70,7 +84,10 @@ it('revocation_list_path (relative to app.toml): a new list revokes the running 
   try {
     // No list yet: a warning, the key works.
     const before = (await sample.get('/api/license')).body;
-    expect(before).toMatchObject({ status: 'accepted', warnings: ['revocation list unreadable (ENOENT); no revocation list in force'] });
+    expect(before).toMatchObject({
+      status: 'accepted',
+      warnings: ['revocation list unreadable (ENOENT); no revocation list in force'],
+    });
     await writeFile(join(sample.dir, 'revoked.jwt'), await kit.revocationList(['key-0001']));
     const after = (await sample.call('post', '/api/license/reverify')).body;
     expect(after).toMatchObject({ status: 'rejected', reason: 'revoked', customer: 'Acme Corp', warnings: [] });

@@ -24,7 +24,9 @@ it('a hub whose clock was set back 3 days before a restart does not accept a key
     expect((await before.get('/api/license/status')).body).toMatchObject({ valid: true, error: '' });
     await before.close();
     const database = new SQLite(join(dataDir, 'liberty.db'));
-    const recorded = database.prepare("select latest from license_clock where id = 'current'").get() as { latest: string };
+    const recorded = database.prepare("select latest from license_clock where id = 'current'").get() as {
+      latest: string;
+    };
     // The time seen before the restart was recorded by the running app.
     expect(Math.abs(Date.parse(recorded.latest) - Date.now())).toBeLessThan(60_000);
     // The clock was 3 days later before the restart (the same as this clock being set back 3 days).
@@ -39,14 +41,17 @@ it('a hub whose clock was set back 3 days before a restart does not accept a key
       const view = (await after.get('/api/license')).body;
       expect(view.status).toBe('rejected');
       expect(view.warnings).toContainEqual(
-        expect.stringMatching(/^wall clock is 2592\d\d s behind the latest time this install recorded \(\S+Z\); keys are judged at that time$/),
+        expect.stringMatching(
+          /^wall clock is 2592\d\d s behind the latest time this install recorded \(\S+Z\); keys are judged at that time$/,
+        ),
       );
     } finally {
       await after.close();
     }
     // The recorded time never moves back.
     const check = new SQLite(join(dataDir, 'liberty.db'));
-    const latest = (check.prepare("select latest from license_clock where id = 'current'").get() as { latest: string }).latest;
+    const latest = (check.prepare("select latest from license_clock where id = 'current'").get() as { latest: string })
+      .latest;
     check.close();
     expect(Date.parse(latest)).toBeGreaterThanOrEqual(seen.getTime());
   } finally {

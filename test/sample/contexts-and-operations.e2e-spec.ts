@@ -28,9 +28,16 @@ let exp: number;
 beforeAll(async () => {
   kit = await LicenseTestKit.create();
   exp = Math.floor(Date.now() / 1000) + 45 * DAY;
-  sapKey = await issue(kit, { claims: claims({ connectors: ['sap'], users: { max: 5 }, ai: { providers: ['anthropic'], messagesPerDay: 50 } }, { exp }) });
+  sapKey = await issue(kit, {
+    claims: claims(
+      { connectors: ['sap'], users: { max: 5 }, ai: { providers: ['anthropic'], messagesPerDay: 50 } },
+      { exp },
+    ),
+  });
   const past = Math.floor(Date.now() / 1000) - 2 * DAY;
-  expiredKey = await issue(kit, { claims: claims({ connectors: ['sap'] }, { iat: past - DAY, nbf: past - DAY, exp: past }) });
+  expiredKey = await issue(kit, {
+    claims: claims({ connectors: ['sap'] }, { iat: past - DAY, nbf: past - DAY, exp: past }),
+  });
 });
 
 async function graphql(sample: SampleApp, query: string, token: string | null = sample.adminToken) {
@@ -41,11 +48,19 @@ async function graphql(sample: SampleApp, query: string, token: string | null = 
   });
   const text = await response.text();
   expectNoKeyIn(text);
-  return { status: response.status, body: JSON.parse(text) as { data?: unknown; errors?: Array<Record<string, unknown>> } };
+  return {
+    status: response.status,
+    body: JSON.parse(text) as { data?: unknown; errors?: Array<Record<string, unknown>> },
+  };
 }
 
 async function connect(sample: SampleApp, token: string | null = sample.adminToken): Promise<Socket> {
-  const socket = io(sample.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: token ? { token } : {} });
+  const socket = io(sample.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: token ? { token } : {},
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
@@ -127,7 +142,9 @@ describe.each([
     if (locked === null) {
       expect(outcome).toEqual({ ack: SAP_TABLES });
     } else if (locked === 'expired') {
-      expect(outcome).toEqual({ exception: LOCKED('rejected', expect.stringMatching(/^expired \(/) as unknown as string) });
+      expect(outcome).toEqual({
+        exception: LOCKED('rejected', expect.stringMatching(/^expired \(/) as unknown as string),
+      });
     } else {
       expect(outcome).toEqual({ exception: locked });
     }
@@ -138,13 +155,30 @@ describe.each([
     expect(response.status).toBe(200);
     const license =
       locked === null
-        ? { status: 'up', licenseStatus: 'accepted', reason: null, expiresAt: new Date(exp * 1000).toISOString().replace('.000', ''), daysLeft: 45 }
+        ? {
+            status: 'up',
+            licenseStatus: 'accepted',
+            reason: null,
+            expiresAt: new Date(exp * 1000).toISOString().replace('.000', ''),
+            daysLeft: 45,
+          }
         : locked === 'expired'
-          ? { status: 'up', licenseStatus: 'rejected', reason: expect.stringMatching(/^expired \(/), expiresAt: expect.any(String), daysLeft: -2 }
+          ? {
+              status: 'up',
+              licenseStatus: 'rejected',
+              reason: expect.stringMatching(/^expired \(/),
+              expiresAt: expect.any(String),
+              daysLeft: -2,
+            }
           : { status: 'up', licenseStatus: 'not-configured', reason: null, expiresAt: null, daysLeft: null };
     // The database indicator sits beside the license (DESIGN 5e: /health says when the database is down).
     const database = { status: 'up', kind: 'sqlite' };
-    expect(response.body).toEqual({ status: 'ok', info: { database, license }, error: {}, details: { database, license } });
+    expect(response.body).toEqual({
+      status: 'ok',
+      info: { database, license },
+      error: {},
+      details: { database, license },
+    });
   });
 });
 
@@ -156,7 +190,9 @@ describe('soft enforcement, no key', () => {
   afterAll(() => sample.close());
 
   it('GraphQL and Socket.IO let the licensed operation through', async () => {
-    expect((await graphql(sample, '{ sapTables { name } }')).body).toEqual({ data: { sapTables: [{ name: 'MARA' }, { name: 'KNA1' }] } });
+    expect((await graphql(sample, '{ sapTables { name } }')).body).toEqual({
+      data: { sapTables: [{ name: 'MARA' }, { name: 'KNA1' }] },
+    });
     const socket = await connect(sample);
     try {
       expect(await call(socket, 'connectors.sap.tables')).toEqual({ ack: SAP_TABLES });
@@ -190,7 +226,11 @@ describe('authentication on the new transports', () => {
       },
       (error: { data?: unknown }) => error.data,
     );
-    expect(refused).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Authentication required: send "Authorization: Bearer <token>" or sign in' });
+    expect(refused).toEqual({
+      statusCode: 401,
+      code: 'UNAUTHORIZED',
+      message: 'Authentication required: send "Authorization: Bearer <token>" or sign in',
+    });
   });
 });
 
@@ -232,7 +272,9 @@ describe('/metrics', () => {
     expect(users).toBeGreaterThanOrEqual(2); // admin, the reader of the previous test, the scraper
 
     await sample.user([], 'one-more');
-    expect((await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hello' } })).status).toBeLessThan(300);
+    expect(
+      (await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hello' } })).status,
+    ).toBeLessThan(300);
     expect((await sample.call('post', '/api/license/reverify')).status).toBeLessThan(300);
     samples = await scrape();
     expect(samples.get('liberty_license_seats_used')).toBe(users + 1);

@@ -30,7 +30,10 @@ describe('sample app license states', () => {
     it('/health is 200', async () => {
       const response = await sample.get('/health', null);
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'not-configured' } } });
+      expect(response.body).toMatchObject({
+        status: 'ok',
+        info: { license: { status: 'up', licenseStatus: 'not-configured' } },
+      });
     });
 
     it('lists only open connectors, no apps, core menus, tools of open connectors', async () => {
@@ -47,7 +50,10 @@ describe('sample app license states', () => {
 
     it('serves open connectors; locks licensed ones with the library 403 body; 404 for unknown ids', async () => {
       expect((await sample.get('/api/connectors/postgres')).body).toEqual({
-        id: 'postgres', name: 'PostgreSQL', licensed: false, state: 'active',
+        id: 'postgres',
+        name: 'PostgreSQL',
+        licensed: false,
+        state: 'active',
       });
       expect((await sample.get('/api/connectors/postgres/schemas')).status).toBe(200);
       const sap = await sample.get('/api/connectors/sap');
@@ -67,10 +73,18 @@ describe('sample app license states', () => {
       const response = await sample.get('/api/settings/connectors');
       expect(response.status).toBe(200);
       expect(response.body).toContainEqual({
-        id: 'sap', name: 'SAP S/4HANA', licensed: true, state: 'locked', lockedReason: 'Locked — requires license sap',
+        id: 'sap',
+        name: 'SAP S/4HANA',
+        licensed: true,
+        state: 'locked',
+        lockedReason: 'Locked — requires license sap',
       });
       expect(response.body).toContainEqual({
-        id: 'postgres', name: 'PostgreSQL', licensed: false, state: 'active', lockedReason: null,
+        id: 'postgres',
+        name: 'PostgreSQL',
+        licensed: false,
+        state: 'active',
+        lockedReason: null,
       });
     });
 
@@ -78,7 +92,12 @@ describe('sample app license states', () => {
       const view = await sample.get('/api/license');
       expect(view.status).toBe(200);
       expect(view.body).toMatchObject({
-        status: 'not-configured', reason: null, customer: null, expiresAt: null, connectors: [], apps: [],
+        status: 'not-configured',
+        reason: null,
+        customer: null,
+        expiresAt: null,
+        connectors: [],
+        apps: [],
         users: { count: 1, max: null, percent: null, level: null },
         ai: { providers: [], messagesPerDay: null, usedToday: 0 },
         enforcement: 'restricted',
@@ -87,12 +106,20 @@ describe('sample app license states', () => {
       expect(status.status).toBe(200);
       expect(status.headers['cache-control']).toBe('no-store'); // satellites cache in their client
       expect(status.body).toEqual({
-        valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured',
+        valid: false,
+        customer: '',
+        tier: '',
+        seats: 0,
+        products: [],
+        expires_at: 0,
+        error: 'not configured',
       });
     });
 
     it('refuses AI messages: no provider is licensed', async () => {
-      const response = await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hi' } });
+      const response = await sample.call('post', '/api/ai/messages', {
+        body: { provider: 'anthropic', message: 'hi' },
+      });
       expect(response.status).toBe(403);
       expect(response.body.code).toBe('AI_PROVIDER_NOT_LICENSED');
     });
@@ -120,7 +147,10 @@ describe('sample app license states', () => {
     afterAll(() => sample.close());
 
     it('/health is 200', async () => {
-      expect((await sample.get('/health', null)).body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'accepted' } } });
+      expect((await sample.get('/health', null)).body).toMatchObject({
+        status: 'ok',
+        info: { license: { status: 'up', licenseStatus: 'accepted' } },
+      });
     });
 
     it('shows what the key licenses and the install defines', async () => {
@@ -132,14 +162,20 @@ describe('sample app license states', () => {
       expect(apps[0].screens.map((s: { id: string }) => s.id)).toContain('nomajde.address-book');
       const menus = (await sample.get('/api/menus')).body;
       expect(menus.filter((m: { app?: string }) => m.app).map((m: { id: string }) => m.id)).toEqual([
-        'nomajde.address-book', 'nomajde.sales-orders',
+        'nomajde.address-book',
+        'nomajde.sales-orders',
       ]);
       expect(ids((await sample.get('/api/ai/tools')).body)).toContain('sap.query');
       expect(ids((await sample.get('/api/ai/tools')).body)).not.toContain('jdedwards.query');
     });
 
     it('unlocks licensed connectors and their routes; keeps the unlicensed one locked', async () => {
-      expect((await sample.get('/api/connectors/sap')).body).toEqual({ id: 'sap', name: 'SAP S/4HANA', licensed: true, state: 'active' });
+      expect((await sample.get('/api/connectors/sap')).body).toEqual({
+        id: 'sap',
+        name: 'SAP S/4HANA',
+        licensed: true,
+        state: 'active',
+      });
       const tables = await sample.get('/api/connectors/sap/tables');
       expect(tables.status).toBe(200);
       expect(tables.body[0]).toHaveProperty('name');
@@ -192,7 +228,13 @@ describe('sample app license states', () => {
     it('the licensed toggle decides whether a connector needs the key, live and stored in the database (not app.toml)', async () => {
       const off = await sample.call('patch', '/api/settings/connectors/jdedwards', { body: { licensed: false } });
       expect(off.status).toBe(200);
-      expect(off.body).toEqual({ id: 'jdedwards', name: 'JD Edwards EnterpriseOne', licensed: false, state: 'active', lockedReason: null });
+      expect(off.body).toEqual({
+        id: 'jdedwards',
+        name: 'JD Edwards EnterpriseOne',
+        licensed: false,
+        state: 'active',
+        lockedReason: null,
+      });
       expect((await sample.get('/api/connectors/jdedwards/business-units')).status).toBe(200);
       expect((await sample.get('/api/connectors/jdedwards')).status).toBe(200);
       expect(ids((await sample.get('/api/catalogue')).body.connectors)).toContain('jdedwards');
@@ -212,7 +254,9 @@ describe('sample app license states', () => {
     });
 
     it('PATCH /api/settings/connectors/:id: 404 for an unknown id, 400 for a bad body', async () => {
-      expect((await sample.call('patch', '/api/settings/connectors/oracle', { body: { licensed: false } })).status).toBe(404);
+      expect(
+        (await sample.call('patch', '/api/settings/connectors/oracle', { body: { licensed: false } })).status,
+      ).toBe(404);
       const bad = await sample.call('patch', '/api/settings/connectors/sap', { body: { licensed: 'no' } });
       expect(bad.status).toBe(400);
       expect(bad.body.message).toEqual(['licensed must be a boolean value']);
@@ -269,7 +313,10 @@ describe('sample app license states', () => {
   describe('expired while running', () => {
     let sample: SampleApp;
     beforeAll(async () => {
-      const token = await issue(kit, { claims: claims({ connectors: ['sap'], apps: ['nomajde'] }), expiresInSeconds: 4 });
+      const token = await issue(kit, {
+        claims: claims({ connectors: ['sap'], apps: ['nomajde'] }),
+        expiresInSeconds: 4,
+      });
       sample = await SampleApp.start(kit, { token });
     });
     afterAll(() => sample.close());
@@ -280,7 +327,10 @@ describe('sample app license states', () => {
       const menusBefore = (await sample.get('/api/menus')).body as Array<{ app?: string }>;
       expect(menusBefore.some((m) => m.app === 'nomajde')).toBe(true);
 
-      await sample.until(async () => (await sample.get('/health', null)).body.info?.license?.licenseStatus === 'rejected', 'the key to expire');
+      await sample.until(
+        async () => (await sample.get('/health', null)).body.info?.license?.licenseStatus === 'rejected',
+        'the key to expire',
+      );
 
       const view = (await sample.get('/api/license')).body;
       expect(view.reason).toMatch(/^expired \(\d{4}-\d{2}-\d{2}\)$/);
@@ -291,7 +341,11 @@ describe('sample app license states', () => {
       const menusAfter = (await sample.get('/api/menus')).body as Array<{ app?: string }>;
       expect(menusAfter.some((m) => m.app)).toBe(false);
       expect(ids((await sample.get('/api/ai/tools')).body)).not.toContain('sap.query');
-      expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: false, customer: 'Acme Corp', error: view.reason });
+      expect((await sample.get('/api/license/status')).body).toMatchObject({
+        valid: false,
+        customer: 'Acme Corp',
+        error: view.reason,
+      });
       expect((await sample.get('/health', null)).status).toBe(200);
     });
   });

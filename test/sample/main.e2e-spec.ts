@@ -20,7 +20,11 @@ jest.setTimeout(60_000);
 const dataDirs: string[] = [];
 afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   let output = '';
   const dataRoot = mkdtempSync(join(tmpdir(), 'liberty-main-data-'));
   dataDirs.push(dataRoot);
@@ -55,8 +59,13 @@ describe('the built sample app (npm start)', () => {
       }
       expect(url).toBeDefined();
       expect(app.output()).toContain('running in restricted mode — licensed features disabled');
-      expect((await request(url!).get('/health')).body).toMatchObject({ status: 'ok', info: { license: { status: 'up', licenseStatus: 'not-configured' } } });
-      const catalogue = await request(url!).get('/api/catalogue').set('Authorization', 'Bearer main-test-admin-0123456789abcdef');
+      expect((await request(url!).get('/health')).body).toMatchObject({
+        status: 'ok',
+        info: { license: { status: 'up', licenseStatus: 'not-configured' } },
+      });
+      const catalogue = await request(url!)
+        .get('/api/catalogue')
+        .set('Authorization', 'Bearer main-test-admin-0123456789abcdef');
       expect(catalogue.body.connectors.map((c: { id: string }) => c.id)).toEqual(['postgres', 'rest']);
       // http://localhost:<port>/ is a page, not a 404: the sign-in page first, then the home page.
       expect((await request(url!).get('/')).headers.location).toBe('/login?next=%2F');

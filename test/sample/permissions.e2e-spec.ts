@@ -24,13 +24,31 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/license/banner', permission: null, ok: 200 },
   { method: 'post', path: '/api/license/reverify', permission: 'license:write', ok: 200 },
   { method: 'get', path: '/api/settings/framework/license', permission: 'settings:framework', ok: 200 },
-  { method: 'put', path: '/api/settings/framework/license', permission: 'settings:framework', ok: 200, body: { enforcement: 'restricted' } },
+  {
+    method: 'put',
+    path: '/api/settings/framework/license',
+    permission: 'settings:framework',
+    ok: 200,
+    body: { enforcement: 'restricted' },
+  },
   { method: 'get', path: '/api/settings/connectors', permission: 'settings:framework', ok: 200 },
-  { method: 'patch', path: '/api/settings/connectors/rest', permission: 'settings:framework', ok: 200, body: { licensed: false } },
+  {
+    method: 'patch',
+    path: '/api/settings/connectors/rest',
+    permission: 'settings:framework',
+    ok: 200,
+    body: { licensed: false },
+  },
   { method: 'get', path: '/api/users', permission: 'users:write', ok: 200 },
   { method: 'get', path: '/api/users/seats', permission: 'users:write', ok: 200 },
   { method: 'get', path: '/api/permissions', permission: 'users:write', ok: 200 },
-  { method: 'post', path: '/api/users', permission: 'users:write', ok: 201, body: { name: 'new', permissions: [], enabled: false } },
+  {
+    method: 'post',
+    path: '/api/users',
+    permission: 'users:write',
+    ok: 201,
+    body: { name: 'new', permissions: [], enabled: false },
+  },
   { method: 'patch', path: '/api/users/:target', permission: 'users:write', ok: 200, body: { name: 'renamed' } },
   { method: 'get', path: '/api/catalogue', permission: null, ok: 200 },
   { method: 'get', path: '/api/ai/tools', permission: null, ok: 200 },
@@ -40,7 +58,13 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/api/connectors/sap', permission: null, ok: 200 },
   { method: 'get', path: '/api/connectors/sap/tables', permission: null, ok: 200 },
   { method: 'get', path: '/api/connectors/postgres/schemas', permission: null, ok: 200 },
-  { method: 'post', path: '/api/ai/messages', permission: null, ok: 200, body: { provider: 'anthropic', message: 'hello' } },
+  {
+    method: 'post',
+    path: '/api/ai/messages',
+    permission: null,
+    ok: 200,
+    body: { provider: 'anthropic', message: 'hello' },
+  },
   { method: 'get', path: '/api/me', permission: null, ok: 200 },
 ];
 
@@ -55,7 +79,11 @@ describe('sample app auth and permissions', () => {
   beforeAll(async () => {
     kit = await LicenseTestKit.create();
     const token = await issue(kit, {
-      claims: claims({ connectors: ['sap'], users: { max: 100 }, ai: { providers: ['anthropic'], messagesPerDay: 1000 } }),
+      claims: claims({
+        connectors: ['sap'],
+        users: { max: 100 },
+        ai: { providers: ['anthropic'], messagesPerDay: 1000 },
+      }),
     });
     // Every route is tried with a wrong token: far more failures than the lock-out allows
     // (test/sample/sign-in-security.e2e-spec.ts covers the lock-out).
@@ -63,7 +91,15 @@ describe('sample app auth and permissions', () => {
     sample = await SampleApp.start(kit, { token });
     for (const permission of PERMISSIONS) {
       only.set(permission, (await sample.user([permission], `only ${permission}`)).token);
-      allBut.set(permission, (await sample.user(PERMISSIONS.filter((p) => p !== permission), `all but ${permission}`)).token);
+      allBut.set(
+        permission,
+        (
+          await sample.user(
+            PERMISSIONS.filter((p) => p !== permission),
+            `all but ${permission}`,
+          )
+        ).token,
+      );
     }
     nobody = (await sample.user([], 'nobody')).token;
     target = (await sample.user([], 'target')).id;
@@ -76,13 +112,16 @@ describe('sample app auth and permissions', () => {
   const pathOf = (route: Route) => route.path.replace(':target', target);
   const describeRoute = (route: Route) => `${route.method.toUpperCase()} ${route.path}`;
 
-  it.each(ROUTES.map((r) => [describeRoute(r), r] as const))('%s: 401 without a token or with a wrong one', async (_, route) => {
-    for (const token of [null, 'not-a-valid-token']) {
-      const response = await sample.call(route.method, pathOf(route), { token, body: route.body });
-      expect(response.status).toBe(401);
-      expect(response.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: expect.any(String) }); // code: issue 20, one body on every transport
-    }
-  });
+  it.each(ROUTES.map((r) => [describeRoute(r), r] as const))(
+    '%s: 401 without a token or with a wrong one',
+    async (_, route) => {
+      for (const token of [null, 'not-a-valid-token']) {
+        const response = await sample.call(route.method, pathOf(route), { token, body: route.body });
+        expect(response.status).toBe(401);
+        expect(response.body).toEqual({ statusCode: 401, code: 'UNAUTHORIZED', message: expect.any(String) }); // code: issue 20, one body on every transport
+      }
+    },
+  );
 
   it.each(ROUTES.filter((r) => r.permission).map((r) => [describeRoute(r), r] as const))(
     '%s: 403 PERMISSION_REQUIRED without the permission, success with it',
@@ -91,9 +130,17 @@ describe('sample app auth and permissions', () => {
       for (const token of [nobody, allBut.get(permission)!]) {
         const denied = await sample.call(route.method, pathOf(route), { token, body: route.body });
         expect(denied.status).toBe(403);
-        expect(denied.body).toEqual({ statusCode: 403, code: 'PERMISSION_REQUIRED', permission, message: `Requires permission ${permission}` });
+        expect(denied.body).toEqual({
+          statusCode: 403,
+          code: 'PERMISSION_REQUIRED',
+          permission,
+          message: `Requires permission ${permission}`,
+        });
       }
-      const allowed = await sample.call(route.method, pathOf(route), { token: only.get(permission)!, body: route.body });
+      const allowed = await sample.call(route.method, pathOf(route), {
+        token: only.get(permission)!,
+        body: route.body,
+      });
       expect(allowed.status).toBe(route.ok);
     },
   );
@@ -140,7 +187,10 @@ describe('sample app auth and permissions', () => {
     });
     expect(same.status).toBe(200);
     const both = (await sample.user(['settings:framework', 'license:write'], 'both')).token;
-    const allowed = await sample.call('put', '/api/settings/framework/license', { token: both, body: { public_key_path: './public.pem' } });
+    const allowed = await sample.call('put', '/api/settings/framework/license', {
+      token: both,
+      body: { public_key_path: './public.pem' },
+    });
     expect(allowed.status).toBe(200);
     expect(allowed.body.public_key_path).toBe('./public.pem');
     expect((await sample.get('/api/license')).body.status).toBe('accepted');
@@ -180,7 +230,9 @@ describe('sample app auth and permissions', () => {
     it('a wrong cookie is 401', async () => {
       expect((await sample.call('get', '/api/me', { token: null, cookie: 'liberty_session=forged' })).status).toBe(401);
       // The old cookie carried the bearer token itself; it is no longer read.
-      expect((await sample.call('get', '/api/me', { token: null, cookie: `liberty_token=${sample.adminToken}` })).status).toBe(401);
+      expect(
+        (await sample.call('get', '/api/me', { token: null, cookie: `liberty_token=${sample.adminToken}` })).status,
+      ).toBe(401);
     });
   });
 

@@ -17,7 +17,9 @@ describe('key rotation', () => {
   beforeAll(async () => {
     kit = await LicenseTestKit.create();
     keyA = await issue(kit, { claims: claims({ connectors: ['sap'] }, { customer: 'Customer A' }) });
-    keyB = await issue(kit, { claims: claims({ connectors: ['snowflake'], apps: ['nomasx-1'] }, { customer: 'Customer B' }) });
+    keyB = await issue(kit, {
+      claims: claims({ connectors: ['snowflake'], apps: ['nomasx-1'] }, { customer: 'Customer B' }),
+    });
   });
 
   describe('via the settings page', () => {
@@ -34,12 +36,22 @@ describe('key rotation', () => {
     it('PUT license_key = ${OTHER} switches to the key in OTHER, live, and writes only the reference', async () => {
       expect(await connectorIds(sample)).toEqual(['postgres', 'rest', 'sap']);
       process.env[otherVar] = keyB;
-      const response = await sample.call('put', '/api/settings/framework/license', { body: { license_key: `\${${otherVar}}` } });
+      const response = await sample.call('put', '/api/settings/framework/license', {
+        body: { license_key: `\${${otherVar}}` },
+      });
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ license_key: `\${${otherVar}}`, public_key_path: 'public.pem', enforcement: 'restricted' });
+      expect(response.body).toEqual({
+        license_key: `\${${otherVar}}`,
+        public_key_path: 'public.pem',
+        enforcement: 'restricted',
+      });
 
       const view = (await sample.get('/api/license')).body;
-      expect(view).toMatchObject({ status: 'accepted', customer: 'Customer B', connectors: [{ id: 'snowflake', defined: true }] });
+      expect(view).toMatchObject({
+        status: 'accepted',
+        customer: 'Customer B',
+        connectors: [{ id: 'snowflake', defined: true }],
+      });
       expect(await connectorIds(sample)).toEqual(['postgres', 'rest', 'snowflake']);
       expect((await sample.get('/api/connectors/sap/tables')).status).toBe(403);
       expect((await sample.get('/api/connectors/snowflake/warehouses')).status).toBe(200);
@@ -55,7 +67,9 @@ describe('key rotation', () => {
 
     it('PUT to an unset variable: not configured, restricted, open features still served', async () => {
       const unset = unique('LIBERTY_TEST_UNSET');
-      expect((await sample.call('put', '/api/settings/framework/license', { body: { license_key: `\${${unset}}` } })).status).toBe(200);
+      expect(
+        (await sample.call('put', '/api/settings/framework/license', { body: { license_key: `\${${unset}}` } })).status,
+      ).toBe(200);
       expect((await sample.get('/api/license')).body.status).toBe('not-configured');
       expect(await connectorIds(sample)).toEqual(['postgres', 'rest']);
       expect((await sample.get('/health', null)).status).toBe(200);
@@ -64,12 +78,17 @@ describe('key rotation', () => {
     it('PUT public_key_path to another signing authority re-verifies with it', async () => {
       const partner = await LicenseTestKit.create();
       await writeFile(join(sample.dir, 'partner.pem'), partner.publicKey);
-      process.env[otherVar] = await issue(partner, { claims: claims({ connectors: ['jdedwards'] }, { customer: 'Partner customer' }) });
+      process.env[otherVar] = await issue(partner, {
+        claims: claims({ connectors: ['jdedwards'] }, { customer: 'Partner customer' }),
+      });
       const response = await sample.call('put', '/api/settings/framework/license', {
         body: { license_key: `\${${otherVar}}`, public_key_path: 'partner.pem' },
       });
       expect(response.status).toBe(200);
-      expect((await sample.get('/api/license')).body).toMatchObject({ status: 'accepted', customer: 'Partner customer' });
+      expect((await sample.get('/api/license')).body).toMatchObject({
+        status: 'accepted',
+        customer: 'Partner customer',
+      });
       expect(await connectorIds(sample)).toEqual(['jdedwards', 'postgres', 'rest']);
     });
   });
@@ -86,7 +105,11 @@ describe('key rotation', () => {
       expect((await sample.get('/api/license')).body.customer).toBe('Customer A');
       const response = await sample.call('post', '/api/license/reverify');
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ status: 'accepted', customer: 'Customer B', connectors: [{ id: 'snowflake', defined: true }] });
+      expect(response.body).toMatchObject({
+        status: 'accepted',
+        customer: 'Customer B',
+        connectors: [{ id: 'snowflake', defined: true }],
+      });
       // Equal but for `replicas[].lastSeenAt` (this replica is seen "now" on each call).
       const withoutLastSeen = (body: { replicas: Array<Record<string, unknown>> }) => ({
         ...body,
@@ -102,8 +125,14 @@ describe('key rotation', () => {
       const response = await sample.call('post', '/api/license/reverify');
       expect(response.body).toMatchObject({ status: 'rejected', reason: 'signature invalid', customer: null });
       expect(await connectorIds(sample)).toEqual(['postgres', 'rest']);
-      expect((await sample.get('/api/connectors/snowflake')).body).toMatchObject({ code: 'LICENSE_REQUIRED', reason: 'signature invalid' });
-      expect((await sample.get('/api/license/status')).body).toMatchObject({ valid: false, error: 'signature invalid' });
+      expect((await sample.get('/api/connectors/snowflake')).body).toMatchObject({
+        code: 'LICENSE_REQUIRED',
+        reason: 'signature invalid',
+      });
+      expect((await sample.get('/api/license/status')).body).toMatchObject({
+        valid: false,
+        error: 'signature invalid',
+      });
       expect((await sample.get('/health', null)).status).toBe(200);
     });
   });
@@ -121,14 +150,19 @@ describe('key rotation', () => {
       const secret = process.env[`${sample.keyVar}_FILE`]!;
       await writeFile(`${secret}.new`, `${keyB}\n`);
       await rename(`${secret}.new`, secret);
-      await sample.until(async () => (await sample.get('/api/license')).body.customer === 'Customer B', 'the rotated secret');
+      await sample.until(
+        async () => (await sample.get('/api/license')).body.customer === 'Customer B',
+        'the rotated secret',
+      );
       expect(await connectorIds(sample)).toEqual(['postgres', 'rest', 'snowflake']);
       expect((await sample.get('/api/connectors/sap/tables')).status).toBe(403);
     });
 
     it('POST /api/license/reverify re-reads the file too', async () => {
       const secret = process.env[`${sample.keyVar}_FILE`]!;
-      const keyC = await issue(kit, { claims: claims({ connectors: ['sap', 'snowflake'] }, { customer: 'Customer C' }) });
+      const keyC = await issue(kit, {
+        claims: claims({ connectors: ['sap', 'snowflake'] }, { customer: 'Customer C' }),
+      });
       await writeFile(secret, keyC);
       const response = await sample.call('post', '/api/license/reverify');
       expect(response.body).toMatchObject({ status: 'accepted', customer: 'Customer C' });

@@ -14,12 +14,24 @@ export { PERMISSIONS, type Permission };
 /** Records every log line, so tests can check that no key is ever logged. */
 export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
-  log(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
-  error(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
-  warn(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
-  debug(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
-  verbose(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
-  fatal(message: unknown, ...rest: unknown[]) { this.push(message, rest); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.push(message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.push(message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.push(message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.push(message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.push(message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]) {
+    this.push(message, rest);
+  }
   private push(message: unknown, rest: unknown[]) {
     this.lines.push([message, ...rest].map((part) => (part instanceof Error ? part.stack : String(part))).join(' '));
   }
@@ -30,7 +42,10 @@ export const unique = (prefix: string) => `${prefix}_${randomBytes(5).toString('
 /** Every JWT a test issued: no response body, header or log line may contain one. */
 export const issuedKeys = new Set<string>();
 
-export async function issue(kit: LicenseTestKit, options: Parameters<LicenseTestKit['issue']>[0] = {}): Promise<string> {
+export async function issue(
+  kit: LicenseTestKit,
+  options: Parameters<LicenseTestKit['issue']>[0] = {},
+): Promise<string> {
   const token = await kit.issue(options);
   issuedKeys.add(token);
   return token;
@@ -47,7 +62,10 @@ export function expectNoKeyIn(text: string): void {
  * `features` is the whole feature set: the kit deep-merges claims over its defaults, so the
  * default members are dropped (`undefined`) unless the test names them.
  */
-export function claims(features: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function claims(
+  features: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const whole = { connectors: undefined, apps: undefined, users: undefined, ai: undefined, ...features };
   return { customer: 'Acme Corp', edition: 'enterprise', instance: 'prod-eu-west', features: whole, ...extra };
 }
@@ -160,7 +178,11 @@ export class SampleApp {
   }
 
   /** A request with `token` as bearer (none when `null`); fails if the response carries a JWT. */
-  async call(method: Method, path: string, options: { token?: string | null; body?: unknown; cookie?: string } = {}): Promise<Response> {
+  async call(
+    method: Method,
+    path: string,
+    options: { token?: string | null; body?: unknown; cookie?: string } = {},
+  ): Promise<Response> {
     let test = request(this.url)[method](path);
     const token = options.token === undefined ? this.adminToken : options.token;
     if (token !== null) test = test.set('Authorization', `Bearer ${token}`);

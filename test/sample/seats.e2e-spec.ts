@@ -22,13 +22,25 @@ describe('seats', () => {
     it('creates users up to the cap, then answers 402 SEAT_LIMIT_REACHED and creates nothing', async () => {
       const first = await create({ name: 'Ada', permissions: ['license:read'] });
       expect(first.status).toBe(201);
-      expect(first.body).toEqual({ id: expect.any(String), name: 'Ada', permissions: ['license:read'], enabled: true, token: expect.any(String) });
+      expect(first.body).toEqual({
+        id: expect.any(String),
+        name: 'Ada',
+        permissions: ['license:read'],
+        enabled: true,
+        token: expect.any(String),
+      });
       expect((await sample.get('/api/me', first.body.token)).body.name).toBe('Ada');
       expect((await create({ name: 'Bob', permissions: [] })).status).toBe(201);
 
       const refused = await create({ name: 'Carol', permissions: [] });
       expect(refused.status).toBe(402);
-      expect(refused.body).toEqual({ statusCode: 402, code: 'SEAT_LIMIT_REACHED', message: expect.stringContaining('3'), max: 3, count: 3 });
+      expect(refused.body).toEqual({
+        statusCode: 402,
+        code: 'SEAT_LIMIT_REACHED',
+        message: expect.stringContaining('3'),
+        max: 3,
+        count: 3,
+      });
       const users = (await sample.get('/api/users')).body as Array<{ name: string; token?: string }>;
       expect(users.map((u) => u.name)).toEqual(['admin', 'Ada', 'Bob']);
       expect(users.every((u) => u.token === undefined)).toBe(true);
@@ -71,12 +83,19 @@ describe('seats', () => {
     const sample = await SampleApp.start(kit, { token: await issue(kit, { claims: claims({ users: { max: 20 } }) }) });
     try {
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => sample.call('post', '/api/users', { body: { name: `user ${i}`, permissions: [] } })),
+        Array.from({ length: 50 }, (_, i) =>
+          sample.call('post', '/api/users', { body: { name: `user ${i}`, permissions: [] } }),
+        ),
       );
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(19);
       expect(statuses.filter((s) => s === 402)).toHaveLength(31);
-      expect((await sample.get('/api/license')).body.users).toEqual({ count: 20, max: 20, percent: 100, level: 'full' });
+      expect((await sample.get('/api/license')).body.users).toEqual({
+        count: 20,
+        max: 20,
+        percent: 100,
+        level: 'full',
+      });
     } finally {
       await sample.close();
     }
@@ -86,9 +105,16 @@ describe('seats', () => {
     const sample = await SampleApp.start(kit);
     try {
       for (let i = 0; i < 5; i++) {
-        expect((await sample.call('post', '/api/users', { body: { name: `u${i}`, permissions: [] } })).status).toBe(201);
+        expect((await sample.call('post', '/api/users', { body: { name: `u${i}`, permissions: [] } })).status).toBe(
+          201,
+        );
       }
-      expect((await sample.get('/api/license')).body.users).toEqual({ count: 6, max: null, percent: null, level: null });
+      expect((await sample.get('/api/license')).body.users).toEqual({
+        count: 6,
+        max: null,
+        percent: null,
+        level: null,
+      });
     } finally {
       await sample.close();
     }

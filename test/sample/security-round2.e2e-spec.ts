@@ -43,7 +43,10 @@ interface SocketOptions {
 }
 
 /** Connects with socket.io-client; resolves the socket, or the `connect_error` (with its `data`). */
-async function connect(sample: SampleApp, options: SocketOptions): Promise<{ socket?: Socket; error?: Error & { data?: Record<string, unknown> } }> {
+async function connect(
+  sample: SampleApp,
+  options: SocketOptions,
+): Promise<{ socket?: Socket; error?: Error & { data?: Record<string, unknown> } }> {
   const extraHeaders: Record<string, string> = {};
   if (options.cookie) extraHeaders.cookie = options.cookie;
   if (options.origin) extraHeaders.origin = options.origin;
@@ -72,14 +75,26 @@ function sapTables(socket: Socket): Promise<{ ack?: unknown; exception?: unknown
   });
 }
 
-async function graphql(sample: SampleApp, query: string, headers: Record<string, string> = { authorization: `Bearer ${sample.adminToken}` }) {
+async function graphql(
+  sample: SampleApp,
+  query: string,
+  headers: Record<string, string> = { authorization: `Bearer ${sample.adminToken}` },
+) {
   const response = await fetch(`${sample.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: JSON.parse(text) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: JSON.parse(text) as {
+      data?: unknown;
+      errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+    },
+  };
 }
 
 describe('findings 2, 3 and 11: Socket.IO is guarded like HTTP', () => {
@@ -94,7 +109,11 @@ describe('findings 2, 3 and 11: Socket.IO is guarded like HTTP', () => {
     expect(anonymous.socket).toBeUndefined();
     expect(anonymous.error?.data).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
     const wrong = await connect(sample, { token: 'wrong-token' });
-    expect(wrong.error?.data).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED', message: 'Invalid or disabled token' });
+    expect(wrong.error?.data).toMatchObject({
+      statusCode: 401,
+      code: 'UNAUTHORIZED',
+      message: 'Invalid or disabled token',
+    });
   });
 
   it('the right token (auth.token) or a same-origin session cookie connects and gets the licensed data', async () => {
@@ -114,7 +133,10 @@ describe('findings 2, 3 and 11: Socket.IO is guarded like HTTP', () => {
       const hijack = await connect(sample, { cookie, origin: evil, transports: [...transports] });
       expect(hijack.socket).toBeUndefined();
     }
-    const raw = await request(sample.url).get('/socket.io/?EIO=4&transport=polling').set('Cookie', cookie).set('Origin', evil);
+    const raw = await request(sample.url)
+      .get('/socket.io/?EIO=4&transport=polling')
+      .set('Cookie', cookie)
+      .set('Origin', evil);
     expect(raw.status).toBe(403);
     expect(raw.text).toContain(`Cross-origin request refused (Origin ${evil} is not this app's origin ${sample.url}`);
     const tokenClient = await connect(sample, { token: sample.adminToken, origin: evil });
@@ -122,9 +144,13 @@ describe('findings 2, 3 and 11: Socket.IO is guarded like HTTP', () => {
     tokenClient.socket!.close();
   });
 
-  it('3: wrong tokens over Socket.IO count with HTTP\'s: after 10, the address is locked out on both transports, the right token included', async () => {
-    for (let i = 0; i < 10; i++) expect((await connect(sample, { token: `guess-${i}` })).error?.data).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect((await connect(sample, { token: 'guess-10' })).error?.data).toMatchObject({ statusCode: 429, code: 'TOO_MANY_ATTEMPTS' });
+  it("3: wrong tokens over Socket.IO count with HTTP's: after 10, the address is locked out on both transports, the right token included", async () => {
+    for (let i = 0; i < 10; i++)
+      expect((await connect(sample, { token: `guess-${i}` })).error?.data).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect((await connect(sample, { token: 'guess-10' })).error?.data).toMatchObject({
+      statusCode: 429,
+      code: 'TOO_MANY_ATTEMPTS',
+    });
     const locked = await connect(sample, { token: sample.adminToken });
     expect(locked.error?.data).toMatchObject({ statusCode: 429, code: 'TOO_MANY_ATTEMPTS' });
     expect(locked.error?.data?.retryAfterSeconds).toBeGreaterThan(0);
@@ -151,18 +177,20 @@ describe('findings 2, 3 and 11: Socket.IO is guarded like HTTP', () => {
     expect(polling.headers['cache-control']).toBe('no-store');
   });
 
-  it('a signed-out session\'s socket stops at its next message (the credential is re-checked, without counting failures)', async () => {
+  it("a signed-out session's socket stops at its next message (the credential is re-checked, without counting failures)", async () => {
     const cookie = await signIn(sample, sample.adminToken);
     const { socket } = await connect(sample, { cookie, origin: sample.url });
     expect(await sapTables(socket!)).toEqual({ ack: expect.any(Array) });
     await sample.call('delete', '/api/session', { token: null, cookie });
-    expect(await sapTables(socket!)).toEqual({ exception: expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }) });
+    expect(await sapTables(socket!)).toEqual({
+      exception: expect.objectContaining({ statusCode: 401, code: 'UNAUTHORIZED' }),
+    });
     socket!.close();
   });
 });
 
 describe('finding 4: sessions end with the credential behind them', () => {
-  it('rotating LIBERTY_ADMIN_TOKEN across a restart ends every admin session; another user\'s session survives the restart', async () => {
+  it("rotating LIBERTY_ADMIN_TOKEN across a restart ends every admin session; another user's session survives the restart", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'liberty-rotation-'));
     try {
       const first = await SampleApp.start(kit, { token: sapKey, dataDir });
@@ -176,7 +204,15 @@ describe('finding 4: sessions end with the credential behind them', () => {
         expect(second.adminToken).not.toBe(first.adminToken);
         const stolen = await second.call('get', '/api/me', { token: null, cookie: adminCookie });
         expect(stolen.status).toBe(401);
-        expect((await second.call('post', '/api/users', { token: null, cookie: adminCookie, body: { name: 'minted', permissions: ['users:write'] } })).status).not.toBe(201);
+        expect(
+          (
+            await second.call('post', '/api/users', {
+              token: null,
+              cookie: adminCookie,
+              body: { name: 'minted', permissions: ['users:write'] },
+            })
+          ).status,
+        ).not.toBe(201);
         expect((await second.call('get', '/api/me', { token: null, cookie: userCookie })).status).toBe(200);
       } finally {
         await second.close();
@@ -212,7 +248,8 @@ describe('finding 4: sessions end with the credential behind them', () => {
       const out = await sample.call('delete', '/api/sessions', { token: null, cookie: phone });
       expect(out.status).toBe(204);
       expect(String(out.headers['set-cookie'])).toMatch(/^liberty_session=; .*Max-Age=0/);
-      for (const cookie of [laptop, phone]) expect((await sample.call('get', '/api/me', { token: null, cookie })).status).toBe(401);
+      for (const cookie of [laptop, phone])
+        expect((await sample.call('get', '/api/me', { token: null, cookie })).status).toBe(401);
       expect((await sample.call('get', '/api/me', { token: null, cookie: adminCookie })).status).toBe(200);
       expect((await sample.get('/api/me', user.token)).status).toBe(200); // the bearer token itself is unchanged
       expect((await sample.call('delete', '/api/sessions', { token: null })).status).toBe(401);
@@ -288,7 +325,7 @@ describe('finding 5 and 7 (GraphQL part): GraphQL is authenticated before execut
     expect(allowed.text).toContain('SapTable');
   });
 
-  it('5: aliases, depth and size are capped (GraphQL Armor): the review\'s many-alias request is refused, small ones answer', async () => {
+  it("5: aliases, depth and size are capped (GraphQL Armor): the review's many-alias request is refused, small ones answer", async () => {
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: licenseStatus`).join(' ')} }`;
     expect((await graphql(sample, aliases(10))).body.data).toBeDefined();
     const many = await graphql(sample, aliases(11));
@@ -327,12 +364,18 @@ describe('finding 6: license_key and fingerprints', () => {
 
   it('settings:framework alone cannot point license_key at another variable (403 license:write); with license:write it can', async () => {
     const framework = await sample.user(['settings:framework'], 'framework');
-    const denied = await sample.call('put', '/api/settings/framework/license', { token: framework.token, body: { license_key: '${LIBERTY_ADMIN_TOKEN}' } });
+    const denied = await sample.call('put', '/api/settings/framework/license', {
+      token: framework.token,
+      body: { license_key: '${LIBERTY_ADMIN_TOKEN}' },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ code: 'PERMISSION_REQUIRED', permission: 'license:write' });
     expect(await sample.readConfig()).not.toContain('LIBERTY_ADMIN_TOKEN');
     const writer = await sample.user(['settings:framework', 'license:write', 'license:read'], 'writer');
-    const allowed = await sample.call('put', '/api/settings/framework/license', { token: writer.token, body: { license_key: '${LIBERTY_ADMIN_TOKEN}' } });
+    const allowed = await sample.call('put', '/api/settings/framework/license', {
+      token: writer.token,
+      body: { license_key: '${LIBERTY_ADMIN_TOKEN}' },
+    });
     expect(allowed.status).toBe(200);
     // The value read is not a license key: rejected, and no fingerprint of it is shown (an offline oracle).
     const view = await sample.call('get', '/api/license', { token: writer.token });
@@ -357,25 +400,36 @@ describe('finding 7: LIBERTY_TRUST_PROXY', () => {
     delete process.env.LIBERTY_TRUST_PROXY;
   });
 
-  it.each(['true', 'TRUE', 'not-an-address', '10.0.0.0/99'])('LIBERTY_TRUST_PROXY=%s is refused at startup with one line naming the safe forms', async (value) => {
-    process.env.LIBERTY_TRUST_PROXY = value;
-    const started = createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
-    await expect(started).rejects.toBeInstanceOf(TrustProxyError);
-    await expect(started).rejects.toThrow(/^LIBERTY_TRUST_PROXY.*hop count \(1\).*loopback, linklocal, uniquelocal/);
-  });
+  it.each(['true', 'TRUE', 'not-an-address', '10.0.0.0/99'])(
+    'LIBERTY_TRUST_PROXY=%s is refused at startup with one line naming the safe forms',
+    async (value) => {
+      process.env.LIBERTY_TRUST_PROXY = value;
+      const started = createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
+      await expect(started).rejects.toBeInstanceOf(TrustProxyError);
+      await expect(started).rejects.toThrow(/^LIBERTY_TRUST_PROXY.*hop count \(1\).*loopback, linklocal, uniquelocal/);
+    },
+  );
 
   it('the built app prints that refusal as one line (no stack trace) and exits 1', async () => {
     const main = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
     if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
     const run = spawnSync(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LIBERTY_CONFIG: join(dir, 'app.toml'), LIBERTY_DATA_DIR: join(dir, 'data-main'), LIBERTY_TRUST_PROXY: 'true' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        LIBERTY_CONFIG: join(dir, 'app.toml'),
+        LIBERTY_DATA_DIR: join(dir, 'data-main'),
+        LIBERTY_TRUST_PROXY: 'true',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^LIBERTY_TRUST_PROXY=true would let every client choose its own address .*use a hop count \(1\)/);
+    expect(lines[0]).toMatch(
+      /^LIBERTY_TRUST_PROXY=true would let every client choose its own address .*use a hop count \(1\)/,
+    );
   });
 
   it('a hop count, addresses or loopback start; with loopback, X-Forwarded-For from the local proxy is the client (throttled per forwarded address)', async () => {
@@ -385,10 +439,20 @@ describe('finding 7: LIBERTY_TRUST_PROXY', () => {
       try {
         expect((await sample.get('/api/me')).status).toBe(200);
         if (value !== 'loopback') continue;
-        for (let i = 0; i < 11; i++) await request(sample.url).get('/api/me').set('Authorization', `Bearer guess-${i}`).set('X-Forwarded-For', '203.0.113.7');
-        const locked = await request(sample.url).get('/api/me').set('Authorization', `Bearer ${sample.adminToken}`).set('X-Forwarded-For', '203.0.113.7');
+        for (let i = 0; i < 11; i++)
+          await request(sample.url)
+            .get('/api/me')
+            .set('Authorization', `Bearer guess-${i}`)
+            .set('X-Forwarded-For', '203.0.113.7');
+        const locked = await request(sample.url)
+          .get('/api/me')
+          .set('Authorization', `Bearer ${sample.adminToken}`)
+          .set('X-Forwarded-For', '203.0.113.7');
         expect(locked.status).toBe(429);
-        const other = await request(sample.url).get('/api/me').set('Authorization', `Bearer ${sample.adminToken}`).set('X-Forwarded-For', '203.0.113.8');
+        const other = await request(sample.url)
+          .get('/api/me')
+          .set('Authorization', `Bearer ${sample.adminToken}`)
+          .set('X-Forwarded-For', '203.0.113.8');
         expect(other.status).toBe(200);
       } finally {
         await sample.close();
@@ -409,13 +473,19 @@ describe('finding 8: __Host- session cookie over HTTPS', () => {
   });
 
   it('over HTTPS (X-Forwarded-Proto from the trusted proxy): __Host-liberty_session, Secure, Path=/, no Domain; the plain name is not accepted there', async () => {
-    const https = await request(sample.url).post('/api/session').set('X-Forwarded-Proto', 'https').send({ token: sample.adminToken });
+    const https = await request(sample.url)
+      .post('/api/session')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ token: sample.adminToken });
     expect(https.status).toBe(204);
     const setCookie = String(https.headers['set-cookie']);
-    expect(setCookie).toMatch(/^__Host-liberty_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800; Secure$/);
+    expect(setCookie).toMatch(
+      /^__Host-liberty_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800; Secure$/,
+    );
     expect(setCookie).not.toMatch(/Domain=/i);
     const id = setCookie.split(';')[0].split('=')[1];
-    const me = (cookie: string) => request(sample.url).get('/api/me').set('X-Forwarded-Proto', 'https').set('Cookie', cookie);
+    const me = (cookie: string) =>
+      request(sample.url).get('/api/me').set('X-Forwarded-Proto', 'https').set('Cookie', cookie);
     expect((await me(`__Host-liberty_session=${id}`)).status).toBe(200);
     // A cookie tossed in without the prefix (another port, plain http) is not read over HTTPS.
     expect((await me(`liberty_session=${id}`)).status).toBe(401);
@@ -457,17 +527,20 @@ describe('informational findings', () => {
   });
   afterAll(() => sample.close());
 
-  it.each(['a'.repeat(24), 'abcabcabcabcabcabcabcabc', '0101010101010101010101010'])('LIBERTY_ADMIN_TOKEN=%s (long enough, too repetitive) is refused with a clear line', async (token) => {
-    const previous = process.env.LIBERTY_ADMIN_TOKEN;
-    process.env.LIBERTY_ADMIN_TOKEN = token;
-    try {
-      await expect(createSampleApp({ configPath: sample.configPath, logger: false })).rejects.toThrow(
-        /^LIBERTY_ADMIN_TOKEN is too predictable \(\d different characters?; at least 8 required\).*openssl rand -hex 24$/,
-      );
-    } finally {
-      process.env.LIBERTY_ADMIN_TOKEN = previous;
-    }
-  });
+  it.each(['a'.repeat(24), 'abcabcabcabcabcabcabcabc', '0101010101010101010101010'])(
+    'LIBERTY_ADMIN_TOKEN=%s (long enough, too repetitive) is refused with a clear line',
+    async (token) => {
+      const previous = process.env.LIBERTY_ADMIN_TOKEN;
+      process.env.LIBERTY_ADMIN_TOKEN = token;
+      try {
+        await expect(createSampleApp({ configPath: sample.configPath, logger: false })).rejects.toThrow(
+          /^LIBERTY_ADMIN_TOKEN is too predictable \(\d different characters?; at least 8 required\).*openssl rand -hex 24$/,
+        );
+      } finally {
+        process.env.LIBERTY_ADMIN_TOKEN = previous;
+      }
+    },
+  );
 
   it('nobody else may be named "admin" (create or rename, any case): 400', async () => {
     const writer = await sample.user(['users:write'], 'writer');
@@ -477,7 +550,10 @@ describe('informational findings', () => {
       expect(created.body.message).toEqual(['name: "admin" is reserved for the built-in admin']);
     }
     const other = await sample.user([], 'other');
-    const renamed = await sample.call('patch', `/api/users/${other.id}`, { token: writer.token, body: { name: 'admin' } });
+    const renamed = await sample.call('patch', `/api/users/${other.id}`, {
+      token: writer.token,
+      body: { name: 'admin' },
+    });
     expect(renamed.status).toBe(400);
   });
 
@@ -488,13 +564,21 @@ describe('informational findings', () => {
       .set('Content-Type', 'application/json')
       .send('{"name": SECRET-VALUE-1234 <script>');
     expect(response.status).toBe(400);
-    expect(response.body).toEqual({ statusCode: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' });
+    expect(response.body).toEqual({
+      statusCode: 400,
+      code: 'INVALID_JSON',
+      message: 'The request body is not valid JSON',
+    });
     expect(response.text).not.toContain('SECRET');
   });
 
   it('application/*+json bodies are refused by the same-origin guard (415 JSON_REQUIRED): only application/json passes', async () => {
     for (const type of ['application/merge-patch+json', 'application/x+json; charset=utf-8']) {
-      const response = await request(sample.url).post('/api/users').set('Authorization', `Bearer ${sample.adminToken}`).set('Content-Type', type).send('{"name":"x","permissions":[]}');
+      const response = await request(sample.url)
+        .post('/api/users')
+        .set('Authorization', `Bearer ${sample.adminToken}`)
+        .set('Content-Type', type)
+        .send('{"name":"x","permissions":[]}');
       expect(response.status).toBe(415);
       expect(response.body.code).toBe('JSON_REQUIRED');
     }
@@ -503,7 +587,10 @@ describe('informational findings', () => {
   it('DNS rebinding: a Host that is not the loopback gets 421 HOST_NOT_ALLOWED on a loopback-bound app (HTTP and Socket.IO); loopback names pass', async () => {
     const port = new URL(sample.url).port;
     for (const path of ['/health', '/api/me', '/socket.io/?EIO=4&transport=polling']) {
-      const rebound = await request(sample.url).get(path).set('Host', `evil.example:${port}`).set('Authorization', `Bearer ${sample.adminToken}`);
+      const rebound = await request(sample.url)
+        .get(path)
+        .set('Host', `evil.example:${port}`)
+        .set('Authorization', `Bearer ${sample.adminToken}`);
       expect(rebound.status).toBe(path.startsWith('/socket.io') ? 403 : 421);
       if (!path.startsWith('/socket.io')) expect(rebound.body.code).toBe('HOST_NOT_ALLOWED');
     }

@@ -25,7 +25,11 @@ describe('settings: GET/PUT /api/settings/framework/license', () => {
   it('GET returns the [license] settings: the reference, never the key', async () => {
     const response = await sample.get('/api/settings/framework/license');
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ license_key: `\${${sample.keyVar}}`, public_key_path: 'public.pem', enforcement: 'restricted' });
+    expect(response.body).toEqual({
+      license_key: `\${${sample.keyVar}}`,
+      public_key_path: 'public.pem',
+      enforcement: 'restricted',
+    });
   });
 
   it('a raw JWT as license_key is a 400 saying keys must not be stored in configuration; nothing changes', async () => {
@@ -64,19 +68,28 @@ describe('settings: GET/PUT /api/settings/framework/license', () => {
     const before = await sample.readConfig();
     const response = await put({ public_key_path: 'nowhere.pem' });
     expect(response.status).toBe(400);
-    expect(response.body.message[0]).toMatch(/^public_key_path: public key unavailable \(cannot read .*nowhere\.pem: ENOENT\)$/);
+    expect(response.body.message[0]).toMatch(
+      /^public_key_path: public key unavailable \(cannot read .*nowhere\.pem: ENOENT\)$/,
+    );
     expect(await sample.readConfig()).toBe(before);
   });
 
   it('a valid PUT writes app.toml atomically, keeps the rest of the file, and applies at once', async () => {
     const response = await put({ enforcement: 'soft' });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ license_key: `\${${sample.keyVar}}`, public_key_path: 'public.pem', enforcement: 'soft' });
+    expect(response.body).toEqual({
+      license_key: `\${${sample.keyVar}}`,
+      public_key_path: 'public.pem',
+      enforcement: 'soft',
+    });
     const text = await sample.readConfig();
     expect(text.startsWith('# Test config\n')).toBe(true);
     const doc = parse(text) as { license: Record<string, unknown>; connectors: unknown[]; apps: unknown[] };
     expect(doc.license).toEqual({
-      license_key: `\${${sample.keyVar}}`, public_key_path: 'public.pem', enforcement: 'soft', audience: 'liberty',
+      license_key: `\${${sample.keyVar}}`,
+      public_key_path: 'public.pem',
+      enforcement: 'soft',
+      audience: 'liberty',
     });
     expect(doc.connectors).toHaveLength(5);
     expect(doc.apps).toHaveLength(2);
@@ -114,8 +127,12 @@ describe('settings: GET/PUT /api/settings/framework/license', () => {
       // Connector toggles live in the database: the broken file does not block them.
       const toggle = await sample.call('patch', '/api/settings/connectors/sap', { body: { licensed: false } });
       expect(toggle.status).toBe(200);
-      expect((await sample.get('/api/settings/connectors')).body).toContainEqual(expect.objectContaining({ id: 'sap', licensed: false }));
-      expect((await sample.call('patch', '/api/settings/connectors/sap', { body: { licensed: true } })).status).toBe(200);
+      expect((await sample.get('/api/settings/connectors')).body).toContainEqual(
+        expect.objectContaining({ id: 'sap', licensed: false }),
+      );
+      expect((await sample.call('patch', '/api/settings/connectors/sap', { body: { licensed: true } })).status).toBe(
+        200,
+      );
       expect(await sample.readConfig()).toBe(broken);
       expect((await sample.get('/health', null)).status).toBe(200);
     } finally {
@@ -206,7 +223,11 @@ describe('app.toml at startup', () => {
       const response = await request(app.getHttpServer())
         .get('/api/settings/framework/license')
         .set('Authorization', 'Bearer config-test-admin-0123456789abcdef');
-      expect(response.body).toEqual({ license_key: `\${${keyVar}}`, public_key_path: 'public.pem', enforcement: 'soft' });
+      expect(response.body).toEqual({
+        license_key: `\${${keyVar}}`,
+        public_key_path: 'public.pem',
+        enforcement: 'soft',
+      });
       await app.close();
     } finally {
       delete process.env.LIBERTY_CONFIG;

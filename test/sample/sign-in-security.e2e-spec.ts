@@ -51,7 +51,9 @@ describe('finding 1: sign-in and bearer guessing are throttled; a weak admin tok
 
   it('wrong tokens at sign-in: 10 get 401, then 429 TOO_MANY_ATTEMPTS with Retry-After — even for the right token', async () => {
     for (let i = 0; i < 10; i++) {
-      expect((await sample.call('post', '/api/session', { token: null, body: { token: `guess-${i}` } })).status).toBe(401);
+      expect((await sample.call('post', '/api/session', { token: null, body: { token: `guess-${i}` } })).status).toBe(
+        401,
+      );
     }
     const locked = await sample.call('post', '/api/session', { token: null, body: { token: 'guess-10' } });
     expect(locked.status).toBe(429);
@@ -82,10 +84,18 @@ describe('finding 1: sign-in and bearer guessing are throttled; a weak admin tok
 });
 
 /** Runs the built app with `env`; resolves when it exits or prints its URL. */
-function runMain(env: Record<string, string>): { output: () => string; exited: Promise<number | null>; stop: () => Promise<void>; listening: () => Promise<string> } {
+function runMain(env: Record<string, string>): {
+  output: () => string;
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+  listening: () => Promise<string>;
+} {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
   let output = '';
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -115,13 +125,18 @@ describe('startup (the built app)', () => {
     await writeFile(config, sampleToml({ keyVar: unique('LIBERTY_TEST_KEY'), publicKeyPath: '' }));
   });
 
-  it.each(['a', 'change-me', 'demo-admin-token', 'x'.repeat(23)])('finding 1: LIBERTY_ADMIN_TOKEN=%s → exit 1, saying why', async (token) => {
-    const app = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token });
-    expect(await app.exited).toBe(1);
-    expect(app.output()).toContain(`LIBERTY_ADMIN_TOKEN is too short (${token.length} character${token.length === 1 ? '' : 's'}; at least 24 required)`);
-    expect(app.output()).toContain('openssl rand -hex 24');
-    expect(app.output()).not.toContain('    at '); // one line, no stack trace
-  });
+  it.each(['a', 'change-me', 'demo-admin-token', 'x'.repeat(23)])(
+    'finding 1: LIBERTY_ADMIN_TOKEN=%s → exit 1, saying why',
+    async (token) => {
+      const app = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token });
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain(
+        `LIBERTY_ADMIN_TOKEN is too short (${token.length} character${token.length === 1 ? '' : 's'}; at least 24 required)`,
+      );
+      expect(app.output()).toContain('openssl rand -hex 24');
+      expect(app.output()).not.toContain('    at '); // one line, no stack trace
+    },
+  );
 
   it('finding 12: listens on 127.0.0.1 by default; LIBERTY_HOST (or HOST) changes it', async () => {
     const token = execFileSync('openssl', ['rand', '-hex', '24'], { encoding: 'utf8' }).trim();
@@ -154,15 +169,29 @@ describe('findings 3 and 9: permissions', () => {
   afterAll(() => sample.close());
 
   it('3: a users:write-only user cannot create a user holding permissions it does not hold (403), only its own', async () => {
-    const all = await sample.call('post', '/api/users', { token: usersOnly.token, body: { name: 'evil', permissions: ['license:read', 'license:write', 'settings:framework', 'users:write'] } });
+    const all = await sample.call('post', '/api/users', {
+      token: usersOnly.token,
+      body: { name: 'evil', permissions: ['license:read', 'license:write', 'settings:framework', 'users:write'] },
+    });
     expect(all.status).toBe(403);
-    expect(all.body).toEqual({ statusCode: 403, code: 'PERMISSION_GRANT_DENIED', permission: 'license:read', message: 'You cannot grant license:read: you do not hold it' });
-    const same = await sample.call('post', '/api/users', { token: usersOnly.token, body: { name: 'peer', permissions: ['users:write'] } });
+    expect(all.body).toEqual({
+      statusCode: 403,
+      code: 'PERMISSION_GRANT_DENIED',
+      permission: 'license:read',
+      message: 'You cannot grant license:read: you do not hold it',
+    });
+    const same = await sample.call('post', '/api/users', {
+      token: usersOnly.token,
+      body: { name: 'peer', permissions: ['users:write'] },
+    });
     expect(same.status).toBe(201);
   });
 
   it('3: nobody changes their own permissions', async () => {
-    const self = await sample.call('patch', `/api/users/${usersOnly.id}`, { token: usersOnly.token, body: { permissions: ['license:read', 'license:write', 'settings:framework', 'users:write'] } });
+    const self = await sample.call('patch', `/api/users/${usersOnly.id}`, {
+      token: usersOnly.token,
+      body: { permissions: ['license:read', 'license:write', 'settings:framework', 'users:write'] },
+    });
     expect(self.status).toBe(403);
     expect(self.body.code).toBe('PERMISSION_GRANT_DENIED');
     expect(self.body.message).toBe('Nobody can change their own permissions; ask another administrator');
@@ -172,7 +201,10 @@ describe('findings 3 and 9: permissions', () => {
 
   it('3: no granting to others a permission one lacks, and no changing a user stronger than oneself', async () => {
     const weak = await sample.user([], 'weak');
-    const grant = await sample.call('patch', `/api/users/${weak.id}`, { token: usersOnly.token, body: { permissions: ['license:write'] } });
+    const grant = await sample.call('patch', `/api/users/${weak.id}`, {
+      token: usersOnly.token,
+      body: { permissions: ['license:write'] },
+    });
     expect(grant.status).toBe(403);
     expect(grant.body.permission).toBe('license:write');
     const strong = await sample.user(['users:write', 'license:write'], 'strong');
@@ -182,27 +214,50 @@ describe('findings 3 and 9: permissions', () => {
       expect(response.body).toMatchObject({ code: 'PERMISSION_GRANT_DENIED', permission: 'license:write' });
     }
     // The admin (every permission) still manages everybody.
-    expect((await sample.call('patch', `/api/users/${weak.id}`, { body: { permissions: ['license:write'] } })).status).toBe(200);
+    expect(
+      (await sample.call('patch', `/api/users/${weak.id}`, { body: { permissions: ['license:write'] } })).status,
+    ).toBe(200);
   });
 
   it('9: settings:framework alone cannot switch enforcement to soft; with license:write it can', async () => {
     const framework = await sample.user(['settings:framework'], 'framework only');
-    const denied = await sample.call('put', '/api/settings/framework/license', { token: framework.token, body: { enforcement: 'soft' } });
+    const denied = await sample.call('put', '/api/settings/framework/license', {
+      token: framework.token,
+      body: { enforcement: 'soft' },
+    });
     expect(denied.status).toBe(403);
-    expect(denied.body).toEqual({ statusCode: 403, code: 'PERMISSION_REQUIRED', permission: 'license:write', message: 'Changing enforcement requires permission license:write' });
+    expect(denied.body).toEqual({
+      statusCode: 403,
+      code: 'PERMISSION_REQUIRED',
+      permission: 'license:write',
+      message: 'Changing enforcement requires permission license:write',
+    });
     expect((await sample.get('/api/license')).body.enforcement).toBe('restricted');
     expect(await sample.readConfig()).toContain('enforcement = "restricted"');
     // Unchanged settings still save with settings:framework alone.
-    expect((await sample.call('put', '/api/settings/framework/license', { token: framework.token, body: { enforcement: 'restricted' } })).status).toBe(200);
+    expect(
+      (
+        await sample.call('put', '/api/settings/framework/license', {
+          token: framework.token,
+          body: { enforcement: 'restricted' },
+        })
+      ).status,
+    ).toBe(200);
     const both = await sample.user(['settings:framework', 'license:write'], 'both');
-    const allowed = await sample.call('put', '/api/settings/framework/license', { token: both.token, body: { enforcement: 'soft' } });
+    const allowed = await sample.call('put', '/api/settings/framework/license', {
+      token: both.token,
+      body: { enforcement: 'soft' },
+    });
     expect(allowed.status).toBe(200);
     expect((await sample.get('/api/license')).body.enforcement).toBe('soft');
   });
 
   it('9: settings:framework alone cannot turn Licensed off on a connector (it would open it); turning it on is allowed', async () => {
     const framework = await sample.user(['settings:framework'], 'framework toggles');
-    const denied = await sample.call('patch', '/api/settings/connectors/sap', { token: framework.token, body: { licensed: false } });
+    const denied = await sample.call('patch', '/api/settings/connectors/sap', {
+      token: framework.token,
+      body: { licensed: false },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body).toEqual({
       statusCode: 403,
@@ -210,11 +265,24 @@ describe('findings 3 and 9: permissions', () => {
       permission: 'license:write',
       message: 'Turning off Licensed on a connector requires permission license:write',
     });
-    const sap = async () => ((await sample.get('/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find((c) => c.id === 'sap');
+    const sap = async () =>
+      ((await sample.get('/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find(
+        (c) => c.id === 'sap',
+      );
     expect(await sap()).toMatchObject({ licensed: true });
-    expect((await sample.call('patch', '/api/settings/connectors/rest', { token: framework.token, body: { licensed: true } })).status).toBe(200);
+    expect(
+      (
+        await sample.call('patch', '/api/settings/connectors/rest', {
+          token: framework.token,
+          body: { licensed: true },
+        })
+      ).status,
+    ).toBe(200);
     const both = await sample.user(['settings:framework', 'license:write'], 'both toggles');
-    expect((await sample.call('patch', '/api/settings/connectors/sap', { token: both.token, body: { licensed: false } })).status).toBe(200);
+    expect(
+      (await sample.call('patch', '/api/settings/connectors/sap', { token: both.token, body: { licensed: false } }))
+        .status,
+    ).toBe(200);
     expect(await sap()).toMatchObject({ licensed: false });
   });
 });
@@ -223,7 +291,11 @@ describe('finding 4: CSRF — state-changing requests need JSON and this origin'
   let sample: SampleApp;
   let session: string;
   beforeAll(async () => {
-    sample = await startApp({ token: await issue(kit, { claims: claims({ users: { max: 100 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }) }) });
+    sample = await startApp({
+      token: await issue(kit, {
+        claims: claims({ users: { max: 100 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }),
+      }),
+    });
     session = await signIn(sample, sample.adminToken);
   });
   afterAll(() => sample.close());
@@ -237,7 +309,8 @@ describe('finding 4: CSRF — state-changing requests need JSON and this origin'
     ['PUT', '/api/settings/framework/license', 'enforcement=soft'],
     ['POST', '/api/session', `token=${'x'.repeat(30)}`],
   ])('%s %s with a form-encoded body and the session cookie → 415 JSON_REQUIRED', async (method, path, form) => {
-    const response = await request(sample.url)[method.toLowerCase() as 'post' | 'put'](path)
+    const response = await request(sample.url)
+      [method.toLowerCase() as 'post' | 'put'](path)
       .set('Cookie', session)
       .type('form')
       .send(form);
@@ -247,9 +320,17 @@ describe('finding 4: CSRF — state-changing requests need JSON and this origin'
 
   it.each([
     ['text/plain (what a form with enctype text/plain sends)', 'text/plain', '{"name":"csrf","permissions":[]}'],
-    ['multipart/form-data', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\ncsrf\r\n--x--\r\n'],
+    [
+      'multipart/form-data',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="name"\r\n\r\ncsrf\r\n--x--\r\n',
+    ],
   ])('POST /api/users as %s → 415', async (_what, type, body) => {
-    const response = await request(sample.url).post('/api/users').set('Cookie', session).set('Content-Type', type).send(body);
+    const response = await request(sample.url)
+      .post('/api/users')
+      .set('Cookie', session)
+      .set('Content-Type', type)
+      .send(body);
     expect(response.status).toBe(415);
     expect(await userNames()).not.toContain('csrf');
   });
@@ -260,7 +341,11 @@ describe('finding 4: CSRF — state-changing requests need JSON and this origin'
     ['Sec-Fetch-Site: same-site', { 'Sec-Fetch-Site': 'same-site' }],
     ['Sec-Fetch-Site: cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
   ])('a JSON POST from %s → 403 CROSS_ORIGIN_REQUEST, nothing created', async (_what, headers) => {
-    for (const [path, body] of [['/api/users', { name: 'csrf', permissions: [] }], ['/api/license/reverify', {}], ['/api/ai/messages', { provider: 'anthropic', message: 'hi' }]] as const) {
+    for (const [path, body] of [
+      ['/api/users', { name: 'csrf', permissions: [] }],
+      ['/api/license/reverify', {}],
+      ['/api/ai/messages', { provider: 'anthropic', message: 'hi' }],
+    ] as const) {
       const response = await request(sample.url).post(path).set('Cookie', session).set(headers).send(body);
       expect(response.status).toBe(403);
       expect(response.body).toMatchObject({ statusCode: 403, code: 'CROSS_ORIGIN_REQUEST' });
@@ -269,22 +354,33 @@ describe('finding 4: CSRF — state-changing requests need JSON and this origin'
   });
 
   it('behind an HTTPS proxy without LIBERTY_TRUST_PROXY the refusal says what to set', async () => {
-    const response = await request(sample.url).post('/api/users').set('Cookie', session)
-      .set('Origin', sample.url.replace('http:', 'https:')).send({ name: 'proxied', permissions: [] });
+    const response = await request(sample.url)
+      .post('/api/users')
+      .set('Cookie', session)
+      .set('Origin', sample.url.replace('http:', 'https:'))
+      .send({ name: 'proxied', permissions: [] });
     expect(response.status).toBe(403);
     expect(response.body.message).toBe(
       `Cross-origin request refused (Origin ${sample.url.replace('http:', 'https:')} is not this app's origin ${sample.url}; behind a reverse proxy, set LIBERTY_TRUST_PROXY)`,
     );
   });
 
-  it('the app\'s own pages (same Origin, Sec-Fetch-Site: same-origin, JSON) and non-browser clients still work', async () => {
-    const sameOrigin = await request(sample.url).post('/api/users').set('Cookie', session)
-      .set({ Origin: sample.url, 'Sec-Fetch-Site': 'same-origin' }).send({ name: 'ok', permissions: [] });
+  it("the app's own pages (same Origin, Sec-Fetch-Site: same-origin, JSON) and non-browser clients still work", async () => {
+    const sameOrigin = await request(sample.url)
+      .post('/api/users')
+      .set('Cookie', session)
+      .set({ Origin: sample.url, 'Sec-Fetch-Site': 'same-origin' })
+      .send({ name: 'ok', permissions: [] });
     expect(sameOrigin.status).toBe(201);
     // Re-verify from the License page: a POST without a body.
-    const reverify = await request(sample.url).post('/api/license/reverify').set('Cookie', session).set({ Origin: sample.url, 'Sec-Fetch-Site': 'same-origin' });
+    const reverify = await request(sample.url)
+      .post('/api/license/reverify')
+      .set('Cookie', session)
+      .set({ Origin: sample.url, 'Sec-Fetch-Site': 'same-origin' });
     expect(reverify.status).toBe(200);
-    expect((await sample.call('post', '/api/users', { body: { name: 'by bearer', permissions: [] } })).status).toBe(201);
+    expect((await sample.call('post', '/api/users', { body: { name: 'by bearer', permissions: [] } })).status).toBe(
+      201,
+    );
   });
 });
 
@@ -306,10 +402,14 @@ describe('findings 5, 6 and 8: files an operator names', () => {
     const rss = process.memoryUsage.rss();
     for (let i = 0; i < 4; i++) {
       const started = performance.now();
-      const response = await sample.call('put', '/api/settings/framework/license', { body: { public_key_path: path() } });
+      const response = await sample.call('put', '/api/settings/framework/license', {
+        body: { public_key_path: path() },
+      });
       expect(performance.now() - started).toBeLessThan(FAST_MS);
       expect(response.status).toBe(400);
-      expect(response.body.message).toEqual([`public_key_path: public key unavailable (cannot read ${path()}: ${detail})`]);
+      expect(response.body.message).toEqual([
+        `public_key_path: public key unavailable (cannot read ${path()}: ${detail})`,
+      ]);
     }
     expect(process.memoryUsage.rss() - rss).toBeLessThan(20 * 1024 * 1024);
     const reverify = await sample.call('post', '/api/license/reverify');
@@ -318,9 +418,27 @@ describe('findings 5, 6 and 8: files an operator names', () => {
   });
 
   it('8: an X.509 certificate as public_key_path is refused with the reason', async () => {
-    const certificate = execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'cert-key.pem'), '-subj', '/CN=unrelated', '-days', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const certificate = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'cert-key.pem'),
+        '-subj',
+        '/CN=unrelated',
+        '-days',
+        '1',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     await writeFile(join(dir, 'cert.pem'), certificate);
-    const response = await sample.call('put', '/api/settings/framework/license', { body: { public_key_path: join(dir, 'cert.pem') } });
+    const response = await sample.call('put', '/api/settings/framework/license', {
+      body: { public_key_path: join(dir, 'cert.pem') },
+    });
     expect(response.status).toBe(400);
     expect(response.body.message[0]).toContain('an X.509 certificate was given');
   });
@@ -336,21 +454,28 @@ describe('findings 5, 6 and 8: files an operator names', () => {
       const response = await sample.call('post', '/api/license/reverify');
       expect(performance.now() - started).toBeLessThan(FAST_MS);
       expect(response.body.status).toBe(before);
-      expect(response.body.warnings.join('\n')).toMatch(/cannot read LIBERTY_TEST_KEY_\w+_FILE \(not a regular file \((character device|FIFO)\)\)/);
+      expect(response.body.warnings.join('\n')).toMatch(
+        /cannot read LIBERTY_TEST_KEY_\w+_FILE \(not a regular file \((character device|FIFO)\)\)/,
+      );
     }
   });
 
   it('5: LIBERTY_CONFIG → /dev/zero or a FIFO: a clear startup error at once', async () => {
-    for (const [path, detail] of [['/dev/zero', 'not a regular file (character device)'], [fifo, 'not a regular file (FIFO)']]) {
+    for (const [path, detail] of [
+      ['/dev/zero', 'not a regular file (character device)'],
+      [fifo, 'not a regular file (FIFO)'],
+    ]) {
       const started = performance.now();
-      await expect(createSampleApp({ configPath: path, logger: false })).rejects.toThrow(`Invalid configuration in ${path}: cannot read the file (${detail})`);
+      await expect(createSampleApp({ configPath: path, logger: false })).rejects.toThrow(
+        `Invalid configuration in ${path}: cannot read the file (${detail})`,
+      );
       expect(performance.now() - started).toBeLessThan(FAST_MS);
     }
   });
 });
 
 describe('findings 7 and 13: what a crafted key does to the app', () => {
-  it('7: an alg that tries to add log fields is escaped in the app\'s log line', async () => {
+  it("7: an alg that tries to add log fields is escaped in the app's log line", async () => {
     const token = craftJws({ alg: '") forged="yes' }, { customer: 'x' }, 'RS256', kit.privateKey);
     const sample = await startApp({ token });
     try {
@@ -364,7 +489,10 @@ describe('findings 7 and 13: what a crafted key does to the app', () => {
   it.each([
     ['a numeric kid', () => craftJws({ alg: 'RS256', kid: 7 }, JSON.stringify(validClaims()), 'RS256', kit.privateKey)],
     ['a null kid', () => craftJws({ alg: 'RS256', kid: null }, JSON.stringify(validClaims()), 'RS256', kit.privateKey)],
-    ['a BOM before the payload', () => craftJws({ alg: 'RS256' }, `\ufeff${JSON.stringify(validClaims())}`, 'RS256', kit.privateKey)],
+    [
+      'a BOM before the payload',
+      () => craftJws({ alg: 'RS256' }, `\ufeff${JSON.stringify(validClaims())}`, 'RS256', kit.privateKey),
+    ],
   ])('13: a key with %s is malformed, like a BOM before the header', async (_what, token) => {
     const sample = await startApp({ token: token() });
     try {
@@ -408,7 +536,7 @@ describe('finding 10: sessions', () => {
     expect((await sample.call('post', '/api/license/reverify', { token: null, cookie: session })).status).toBe(401);
   });
 
-  it('a disabled user\'s session stops working at once', async () => {
+  it("a disabled user's session stops working at once", async () => {
     const user = await sample.user(['license:read'], 'to disable');
     const session = await signIn(sample, user.token);
     expect((await sample.call('patch', `/api/users/${user.id}`, { body: { enabled: false } })).status).toBe(200);
@@ -416,12 +544,18 @@ describe('finding 10: sessions', () => {
   });
 
   it('Secure behind an HTTPS proxy (LIBERTY_TRUST_PROXY), never from a forged header without it', async () => {
-    const forged = await request(sample.url).post('/api/session').set('X-Forwarded-Proto', 'https').send({ token: sample.adminToken });
+    const forged = await request(sample.url)
+      .post('/api/session')
+      .set('X-Forwarded-Proto', 'https')
+      .send({ token: sample.adminToken });
     expect(String(forged.headers['set-cookie'])).not.toContain('Secure');
     process.env.LIBERTY_TRUST_PROXY = 'loopback';
     const proxied = await startApp();
     try {
-      const response = await request(proxied.url).post('/api/session').set('X-Forwarded-Proto', 'https').send({ token: proxied.adminToken });
+      const response = await request(proxied.url)
+        .post('/api/session')
+        .set('X-Forwarded-Proto', 'https')
+        .send({ token: proxied.adminToken });
       expect(String(response.headers['set-cookie'])).toMatch(/; Max-Age=28800; Secure$/);
     } finally {
       delete process.env.LIBERTY_TRUST_PROXY;
@@ -454,7 +588,6 @@ describe('finding 10: sessions across replicas', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
-
 });
 
 describe('finding 11: no-store and nosniff on every API response', () => {
@@ -498,13 +631,16 @@ describe('finding 11: no-store and nosniff on every API response', () => {
   ];
 
   // Objects, not arrays: it.each would pass a missing third element as Jest's `done` callback.
-  it.each(routes.map(([method, path, body]) => ({ method, path, body })))('$method $path: Cache-Control no-store and X-Content-Type-Options nosniff, signed in or not', async ({ method, path, body }) => {
-    for (const token of [undefined, null, 'wrong-token-but-not-many']) {
-      const response = await sample.call(method, path.replace(':target', target), { token, body });
-      expect(response.headers['cache-control']).toBe('no-store');
-      expect(response.headers['x-content-type-options']).toBe('nosniff');
-    }
-  });
+  it.each(routes.map(([method, path, body]) => ({ method, path, body })))(
+    '$method $path: Cache-Control no-store and X-Content-Type-Options nosniff, signed in or not',
+    async ({ method, path, body }) => {
+      for (const token of [undefined, null, 'wrong-token-but-not-many']) {
+        const response = await sample.call(method, path.replace(':target', target), { token, body });
+        expect(response.headers['cache-control']).toBe('no-store');
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+      }
+    },
+  );
 
   it('POST /api/users, which returns a new token, is not cacheable', async () => {
     const response = await sample.call('post', '/api/users', { body: { name: 'fresh', permissions: [] } });

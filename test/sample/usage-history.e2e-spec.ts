@@ -22,13 +22,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
   }
   if (field !== '' || row.length > 0) throw new Error('CSV does not end with CRLF');
   return rows;
@@ -45,7 +54,10 @@ describe('usage history over a fake month', () => {
   beforeAll(async () => {
     kit = await LicenseTestKit.create();
     const token = await issue(kit, {
-      claims: claims({ users: { max: 3 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }, { sub: 'acme-42', customer }),
+      claims: claims(
+        { users: { max: 3 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } },
+        { sub: 'acme-42', customer },
+      ),
     });
     sample = await SampleApp.start(kit, { token });
     const store = sample.app.get(UsageHistoryStore);
@@ -76,9 +88,27 @@ describe('usage history over a fake month', () => {
       generatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
     });
     expect(report.days.map((d: { day: string }) => d.day)).toEqual(NOVEMBER);
-    expect(report.days[0]).toEqual({ day: '2026-11-01', peakUsers: 1, aiMessages: 0, usersOverCap: false, aiOverCap: false });
-    expect(report.days[9]).toEqual({ day: '2026-11-10', peakUsers: 4, aiMessages: 27, usersOverCap: true, aiOverCap: false });
-    expect(report.days[14]).toEqual({ day: '2026-11-15', peakUsers: null, aiMessages: null, usersOverCap: false, aiOverCap: false });
+    expect(report.days[0]).toEqual({
+      day: '2026-11-01',
+      peakUsers: 1,
+      aiMessages: 0,
+      usersOverCap: false,
+      aiOverCap: false,
+    });
+    expect(report.days[9]).toEqual({
+      day: '2026-11-10',
+      peakUsers: 4,
+      aiMessages: 27,
+      usersOverCap: true,
+      aiOverCap: false,
+    });
+    expect(report.days[14]).toEqual({
+      day: '2026-11-15',
+      peakUsers: null,
+      aiMessages: null,
+      usersOverCap: false,
+      aiOverCap: false,
+    });
     expect(report.days[24]).toMatchObject({ day: '2026-11-25', aiMessages: 120, aiOverCap: true });
     // At the cap is not over it.
     expect(report.days[2]).toMatchObject({ peakUsers: 3, usersOverCap: false });
@@ -93,11 +123,23 @@ describe('usage history over a fake month', () => {
     for (const response of [byQuery, byAccept]) {
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(response.headers['content-disposition']).toBe('attachment; filename="usage-acme-42-2026-11-01-2026-11-30.csv"');
+      expect(response.headers['content-disposition']).toBe(
+        'attachment; filename="usage-acme-42-2026-11-01-2026-11-30.csv"',
+      );
     }
     expect(byAccept.text).toBe(byQuery.text);
     const rows = parseCsv(byQuery.text);
-    expect(rows[0]).toEqual(['day', 'sub', 'customer', 'peak_users', 'user_cap', 'users_over_cap', 'ai_messages', 'ai_messages_cap', 'ai_over_cap']);
+    expect(rows[0]).toEqual([
+      'day',
+      'sub',
+      'customer',
+      'peak_users',
+      'user_cap',
+      'users_over_cap',
+      'ai_messages',
+      'ai_messages_cap',
+      'ai_over_cap',
+    ]);
     expect(rows).toHaveLength(31);
     // The hostile name is one field, defused with a leading apostrophe.
     expect(rows[10]).toEqual(['2026-11-10', 'acme-42', `'${customer}`, '4', '3', 'true', '27', '100', 'false']);
@@ -133,9 +175,11 @@ describe('usage history over a fake month', () => {
 });
 
 describe('usage history recorded live', () => {
-  it('records the day\'s peak of enabled users and the AI messages, and keeps them across a restart', async () => {
+  it("records the day's peak of enabled users and the AI messages, and keeps them across a restart", async () => {
     const kit = await LicenseTestKit.create();
-    const token = await issue(kit, { claims: claims({ users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 50 } }) });
+    const token = await issue(kit, {
+      claims: claims({ users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 50 } }),
+    });
     const dataDir = await mkdtemp(join(tmpdir(), 'liberty-usage-'));
     let sample = await SampleApp.start(kit, { token, dataDir });
     try {
@@ -144,13 +188,21 @@ describe('usage history recorded live', () => {
       await sample.user([], 'c'); // admin + 3 = 4 enabled users
       expect((await sample.call('patch', `/api/users/${a.id}`, { body: { enabled: false } })).status).toBe(200);
       for (let i = 0; i < 3; i++) {
-        expect((await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hi' } })).status).toBe(200);
+        expect(
+          (await sample.call('post', '/api/ai/messages', { body: { provider: 'anthropic', message: 'hi' } })).status,
+        ).toBe(200);
       }
       const today = new Date().toISOString().slice(0, 10);
       const report = (await sample.get('/api/license/usage')).body;
       expect(report.days).toHaveLength(30);
       expect(report.to).toBe(today);
-      expect(report.days.at(-1)).toEqual({ day: today, peakUsers: 4, aiMessages: 3, usersOverCap: false, aiOverCap: false });
+      expect(report.days.at(-1)).toEqual({
+        day: today,
+        peakUsers: 4,
+        aiMessages: 3,
+        usersOverCap: false,
+        aiOverCap: false,
+      });
 
       await sample.close();
       sample = await SampleApp.start(kit, { token, dataDir });

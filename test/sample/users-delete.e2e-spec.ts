@@ -14,7 +14,8 @@ describe('DELETE /api/users/:id', () => {
   });
   afterAll(() => sample.close());
 
-  const create = (body: unknown, token?: string) => sample.call('post', '/api/users', { body, ...(token ? { token } : {}) });
+  const create = (body: unknown, token?: string) =>
+    sample.call('post', '/api/users', { body, ...(token ? { token } : {}) });
   const remove = (id: string, token?: string) => sample.call('delete', `/api/users/${id}`, token ? { token } : {});
 
   it('"Disable or delete unused accounts to free seats": deleting frees the seat; the token and sessions stop working', async () => {

@@ -75,7 +75,11 @@ async function serviceToken(hub: Hub): Promise<string> {
 
 const SATELLITE_ADMIN = 'satellite-admin-token-0123456789';
 
-async function startSatellite(hubUrl: string, token: string, env: Record<string, string> = {}): Promise<{ app: AppProcess; url: string }> {
+async function startSatellite(
+  hubUrl: string,
+  token: string,
+  env: Record<string, string> = {},
+): Promise<{ app: AppProcess; url: string }> {
   const app = AppProcess.start(SATELLITE_MAIN, {
     PORT: '0',
     LIBERTY_HUB_URL: hubUrl,
@@ -91,17 +95,21 @@ async function startSatellite(hubUrl: string, token: string, env: Record<string,
 
 const licenseOf = async (url: string) =>
   (await request(url).get('/api/license').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200)).body;
-const bannerOf = async (url: string) => (await request(url).get('/api/license/status').expect(200)).body.banner as string;
+const bannerOf = async (url: string) =>
+  (await request(url).get('/api/license/status').expect(200)).body.banner as string;
 
 describe('PIKA, a satellite fed by the sample app as hub (both real processes)', () => {
-  it('unlocks product:pika from the hub, then follows the hub\'s key change at its next refresh (restricted on purpose)', async () => {
+  it("unlocks product:pika from the hub, then follows the hub's key change at its next refresh (restricted on purpose)", async () => {
     const first = await aidooKey(['pika', 'vera']);
     const hub = await startHub(first);
     const token = await serviceToken(hub);
     const pika = await startSatellite(hub.url, token, { LIBERTY_ENFORCEMENT: 'restricted' });
 
     expect((await request(pika.url).get('/health').expect(200)).body).toEqual({ status: 'ok', license: 'accepted' });
-    expect((await request(pika.url).get('/api/pika/run').expect(200)).body).toMatchObject({ product: 'pika', ran: true });
+    expect((await request(pika.url).get('/api/pika/run').expect(200)).body).toMatchObject({
+      product: 'pika',
+      ran: true,
+    });
     const view = await licenseOf(pika.url);
     expect(view).toMatchObject({
       status: 'accepted',
@@ -120,7 +128,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     // The hub's key changes (rotated secret file): the satellite follows at its next refresh.
     const second = await aidooKey(['vera']);
     await writeFile(hub.keyFile, second);
-    await until(async () => (await request(pika.url).get('/api/pika/run')).status === 403, 'the satellite to follow the hub');
+    await until(
+      async () => (await request(pika.url).get('/api/pika/run')).status === 403,
+      'the satellite to follow the hub',
+    );
     const locked = await request(pika.url).get('/api/pika/run');
     expect(locked.body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:pika', licenseStatus: 'accepted' });
 
@@ -145,7 +156,11 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
 
     await until(async () => (await licenseOf(pika.url)).status === 'rejected', 'the trust to end', 60_000);
     const gone = await licenseOf(pika.url);
-    expect(gone).toMatchObject({ reason: 'hub unreachable', licensed: false, banner: 'License rejected — hub unreachable' });
+    expect(gone).toMatchObject({
+      reason: 'hub unreachable',
+      licensed: false,
+      banner: 'License rejected — hub unreachable',
+    });
     expect(await bannerOf(pika.url)).toBe('License rejected — hub unreachable');
     await request(pika.url).get('/api/pika/run').expect(200);
     expect((await request(pika.url).get('/health').expect(200)).body).toEqual({ status: 'ok', license: 'rejected' });
@@ -154,7 +169,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   it('hub down at startup → not-configured with the warning; recovers when the hub comes up', async () => {
     const port = await freePort();
     const pika = await startSatellite(`http://127.0.0.1:${port}`, ADMIN);
-    expect((await request(pika.url).get('/health').expect(200)).body).toEqual({ status: 'ok', license: 'not-configured' });
+    expect((await request(pika.url).get('/health').expect(200)).body).toEqual({
+      status: 'ok',
+      license: 'not-configured',
+    });
     expect((await licenseOf(pika.url)).warnings).toEqual(['license hub unreachable (ECONNREFUSED)']);
     await request(pika.url).get('/api/pika/run').expect(200);
     expect(await bannerOf(pika.url)).toBe('No license — activate to remove this notice');
@@ -175,7 +193,9 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     expect(await licenseOf(wrong.url)).toMatchObject({
       status: 'rejected',
       reason: 'hub refused the token (HTTP 401)',
-      warnings: ['license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)'],
+      warnings: [
+        'license hub unreachable (HTTP 401; the hub refused the token: check that it is valid and may read the license status)',
+      ],
     });
 
     const response = await request(hub.url)
@@ -185,7 +205,9 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const weak = await startSatellite(hub.url, response.body.token);
     expect(await licenseOf(weak.url)).toMatchObject({
       reason: 'hub refused the token (HTTP 403)',
-      warnings: ['license hub unreachable (HTTP 403; the hub refused the token: check that it is valid and may read the license status)'],
+      warnings: [
+        'license hub unreachable (HTTP 403; the hub refused the token: check that it is valid and may read the license status)',
+      ],
     });
     await request(weak.url).get('/api/pika/run').expect(200);
   });
@@ -198,7 +220,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       expect((await licenseOf(pika.url)).status).toBe('accepted');
       const behaviours: Array<[string, () => void]> = [
         ['license hub answered an invalid status (not JSON)', () => fake.answer('<html>maintenance</html>')],
-        ['license hub answered an invalid status (expires_at must be an integer)', () => fake.answer(hubStatus({ expires_at: '2027-01-01T00:00:00Z' }))],
+        [
+          'license hub answered an invalid status (expires_at must be an integer)',
+          () => fake.answer(hubStatus({ expires_at: '2027-01-01T00:00:00Z' })),
+        ],
         ['license hub unreachable (HTTP 500)', () => fake.answer({ message: 'boom' }, 500)],
         ['license hub unreachable (no answer within 500 ms)', () => (fake.handler = () => undefined)],
       ];
@@ -226,18 +251,32 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const token = await serviceToken(hub);
     const pika = await startSatellite(hub.url, token);
     const vera = await startSatellite(hub.url, token, { LIBERTY_PRODUCT: 'vera' });
-    expect((await request(pika.url).get('/api/pika/run').expect(200)).body).toMatchObject({ product: 'pika', ran: true });
-    expect((await request(vera.url).get('/api/vera/run').expect(200)).body).toMatchObject({ product: 'vera', ran: true });
+    expect((await request(pika.url).get('/api/pika/run').expect(200)).body).toMatchObject({
+      product: 'pika',
+      ran: true,
+    });
+    expect((await request(vera.url).get('/api/vera/run').expect(200)).body).toMatchObject({
+      product: 'vera',
+      ran: true,
+    });
     await request(vera.url).get('/api/pika/run').expect(404);
     await request(pika.url).get('/api/vera/run').expect(404);
     expect(await licenseOf(pika.url)).toMatchObject({ product: 'pika', licensed: true, status: 'accepted' });
     // The hub's key lists pika only: VERA runs (soft) and says it is not licensed.
-    expect(await licenseOf(vera.url)).toMatchObject({ product: 'vera', licensed: false, status: 'accepted', products: ['pika'] });
+    expect(await licenseOf(vera.url)).toMatchObject({
+      product: 'vera',
+      licensed: false,
+      status: 'accepted',
+      products: ['pika'],
+    });
     expect(vera.app.output).toContain('VERA satellite listening on');
 
     // Restricted on purpose: VERA then locks its route as PIKA does.
     const locked = await startSatellite(hub.url, token, { LIBERTY_PRODUCT: 'vera', LIBERTY_ENFORCEMENT: 'restricted' });
-    expect((await request(locked.url).get('/api/vera/run').expect(403)).body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:vera' });
+    expect((await request(locked.url).get('/api/vera/run').expect(403)).body).toMatchObject({
+      code: 'LICENSE_REQUIRED',
+      feature: 'product:vera',
+    });
   });
 
   it('"an unlicensed installation remains fully functional": PIKA answers 200 in every license state, with the hub\'s banner', async () => {
@@ -247,14 +286,45 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       const pika = await startSatellite(base, ADMIN);
       const states: Array<[string, () => void, string]> = [
         ['licensed', () => fake.answer(hubStatus()), ''],
-        ['no license', () => fake.answer({ valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured' }), 'No license — activate to remove this notice'],
-        ['expired', () => fake.answer(hubStatus({ valid: false, error: 'expired (2026-01-01)', expires_at: Math.floor(Date.now() / 1000) - 86_400 })), 'License expired'],
+        [
+          'no license',
+          () =>
+            fake.answer({
+              valid: false,
+              customer: '',
+              tier: '',
+              seats: 0,
+              products: [],
+              expires_at: 0,
+              error: 'not configured',
+            }),
+          'No license — activate to remove this notice',
+        ],
+        [
+          'expired',
+          () =>
+            fake.answer(
+              hubStatus({
+                valid: false,
+                error: 'expired (2026-01-01)',
+                expires_at: Math.floor(Date.now() / 1000) - 86_400,
+              }),
+            ),
+          'License expired',
+        ],
         ['another product', () => fake.answer(hubStatus({ products: ['vera'] })), ''],
-        ['token refused', () => fake.answer({ message: 'Unauthorized' }, 401), 'License rejected — hub refused the token (HTTP 401)'],
+        [
+          'token refused',
+          () => fake.answer({ message: 'Unauthorized' }, 401),
+          'License rejected — hub refused the token (HTTP 401)',
+        ],
       ];
       for (const [name, behave, banner] of states) {
         behave();
-        await request(pika.url).post('/api/license/refresh').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200);
+        await request(pika.url)
+          .post('/api/license/refresh')
+          .set('Authorization', `Bearer ${SATELLITE_ADMIN}`)
+          .expect(200);
         expect([name, await bannerOf(pika.url)]).toEqual([name, banner]);
         expect([name, (await request(pika.url).get('/api/pika/run')).status]).toEqual([name, 200]);
       }
@@ -263,7 +333,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     }
   });
 
-  it('the satellite\'s admin routes take LIBERTY_ADMIN_TOKEN; anyone else sees at most valid, expiry and the banner', async () => {
+  it("the satellite's admin routes take LIBERTY_ADMIN_TOKEN; anyone else sees at most valid, expiry and the banner", async () => {
     const fake = await FakeHub.start();
     try {
       const base = fake.url.replace('/api/license/status', '');
@@ -286,7 +356,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       // POST /api/license/refresh asks the hub at once.
       const asked = fake.requests.length;
       fake.answer(hubStatus({ products: ['vera'] }));
-      const refreshed = await request(pika.url).post('/api/license/refresh').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200);
+      const refreshed = await request(pika.url)
+        .post('/api/license/refresh')
+        .set('Authorization', `Bearer ${SATELLITE_ADMIN}`)
+        .expect(200);
       expect(fake.requests.length).toBe(asked + 1);
       expect(refreshed.body).toMatchObject({ licensed: false, products: ['vera'] });
       expect(pika.app.output).not.toContain('hub-token-never-shown-123');
@@ -300,7 +373,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     }
   });
 
-  it('one clock: a PIKA 15 min ahead of the hub judges expiry by the hub\'s Date header, with a skew warning', async () => {
+  it("one clock: a PIKA 15 min ahead of the hub judges expiry by the hub's Date header, with a skew warning", async () => {
     const fake = await FakeHub.start();
     try {
       fake.handler = (_request, response) => {
@@ -311,7 +384,11 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       const pika = await startSatellite(fake.url.replace('/api/license/status', ''), ADMIN);
       const view = await licenseOf(pika.url);
       expect(view).toMatchObject({ status: 'accepted', licensed: true });
-      expect(view.warnings).toContainEqual(expect.stringMatching(/^this clock is 9\d\d s ahead of the hub's \(more than 300 s\); expiry is judged by the hub's clock$/));
+      expect(view.warnings).toContainEqual(
+        expect.stringMatching(
+          /^this clock is 9\d\d s ahead of the hub's \(more than 300 s\); expiry is judged by the hub's clock$/,
+        ),
+      );
       expect(pika.app.output).toMatch(/this clock is 9\d\d s ahead of the hub's/);
     } finally {
       await fake.down();

@@ -31,12 +31,20 @@ import { WebModule } from './web/web.module.js';
  * `[license]` of app.toml as `LicenseModule` options (the key stays a `${NAME}` reference; with
  * `key_store = "database"` an activated key is kept in the database instead).
  */
-export async function licenseOptionsFrom(config: ConfigService, configPath: string, database?: Database): Promise<LicenseModuleOptions> {
+export async function licenseOptionsFrom(
+  config: ConfigService,
+  configPath: string,
+  database?: Database,
+): Promise<LicenseModuleOptions> {
   const fromFile = config.getOrThrow<AppConfig>(APP_CONFIG_NAMESPACE).license;
   // With DATABASE_URL, settings changed at run time live in the database and win over app.toml.
   const stored = database ? await readSharedLicenseSettings(database) : undefined;
   const license = { ...fromFile, ...stored?.settings };
-  const publicKeyPath = resolvePublicKeyPath(license.public_key_path, configPath, config.get('LIBERTY_PUBLIC_KEY_PATH'));
+  const publicKeyPath = resolvePublicKeyPath(
+    license.public_key_path,
+    configPath,
+    config.get('LIBERTY_PUBLIC_KEY_PATH'),
+  );
   const keyStore = database ? activationStoreFor(license.key_store, database) : undefined;
   return {
     ...(license.audience !== undefined ? { audience: license.audience } : {}),
@@ -44,7 +52,9 @@ export async function licenseOptionsFrom(config: ConfigService, configPath: stri
     licenseKey: license.license_key,
     enforcement: license.enforcement,
     ...(publicKeyPath ? { publicKeyPath } : {}),
-    ...(license.key_file_poll_interval_ms !== undefined ? { keyFilePollIntervalMs: license.key_file_poll_interval_ms } : {}),
+    ...(license.key_file_poll_interval_ms !== undefined
+      ? { keyFilePollIntervalMs: license.key_file_poll_interval_ms }
+      : {}),
     ...(license.instance !== undefined ? { instance: license.instance } : {}),
     ...(license.grace_days !== undefined ? { graceDays: license.grace_days } : {}),
     ...(license.revocation_list_path !== undefined

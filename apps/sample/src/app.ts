@@ -44,10 +44,14 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
   const trustProxy = trustProxyFrom(process.env.LIBERTY_TRUST_PROXY);
   const configPath = resolve(options.configPath ?? (process.env.LIBERTY_CONFIG?.trim() || DEFAULT_CONFIG_PATH));
   const loaded = await readAppConfig(configPath);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(loaded, options.dataDir !== undefined ? { dataDir: options.dataDir } : {}), new SampleExpressAdapter(), {
-    abortOnError: false,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(loaded, options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    new SampleExpressAdapter(),
+    {
+      abortOnError: false,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    },
+  );
   app.disable('x-powered-by');
   // Behind a reverse proxy, Express then reads the client address, protocol and host from
   // X-Forwarded-* (throttling per client, Secure cookies, the same-origin check). Off by default:
@@ -56,7 +60,9 @@ export async function createSampleApp(options: SampleAppOptions = {}): Promise<N
     app.set('trust proxy', trustProxy);
   } catch (error) {
     await app.close();
-    throw new TrustProxyError(`LIBERTY_TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}; ${TRUST_PROXY_FORMS}`);
+    throw new TrustProxyError(
+      `LIBERTY_TRUST_PROXY: ${error instanceof Error ? error.message : String(error)}; ${TRUST_PROXY_FORMS}`,
+    );
   }
   app.use(noStoreHeaders);
   // Unknown pages answer browsers in HTML (the JSON API keeps JSON).
@@ -82,7 +88,7 @@ interface JsonResponse {
 }
 
 const TRUST_PROXY_FORMS =
-  'use a hop count (1), the proxy addresses or subnets (10.0.0.5, 10.0.0.0/8) or Express\'s names (loopback, linklocal, uniquelocal), comma-separated; unset it when no proxy is in front';
+  "use a hop count (1), the proxy addresses or subnets (10.0.0.5, 10.0.0.0/8) or Express's names (loopback, linklocal, uniquelocal), comma-separated; unset it when no proxy is in front";
 
 /**
  * `LIBERTY_TRUST_PROXY`, as Express's `trust proxy`: unset or `false` → off; a number → that many
@@ -94,17 +100,26 @@ export function trustProxyFrom(value: string | undefined): false | number | stri
   const text = value?.trim() ?? '';
   if (text === '' || text === 'false') return false;
   if (text.toLowerCase() === 'true') {
-    throw new TrustProxyError(`LIBERTY_TRUST_PROXY=true would let every client choose its own address (X-Forwarded-For) and escape throttling; ${TRUST_PROXY_FORMS}`);
+    throw new TrustProxyError(
+      `LIBERTY_TRUST_PROXY=true would let every client choose its own address (X-Forwarded-For) and escape throttling; ${TRUST_PROXY_FORMS}`,
+    );
   }
   if (/^\d+$/.test(text)) return Number(text);
-  return text.split(',').map((part) => part.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 /**
  * Every response (API answers and errors included) is never cached — `POST /api/users` returns a
  * token, the License tab customer data — and never content-sniffed. The web pages add their CSP.
  */
-function noStoreHeaders(_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void): void {
+function noStoreHeaders(
+  _request: unknown,
+  response: { setHeader(name: string, value: string): void },
+  next: () => void,
+): void {
   response.setHeader('Cache-Control', 'no-store');
   response.setHeader('X-Content-Type-Options', 'nosniff');
   next();

@@ -3,7 +3,13 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { createSampleApp } from './app.js';
 
 /** Startup errors that are reported in one clear line, without a stack trace. */
-const ONE_LINE_ERRORS = ['AppConfigError', 'AdminTokenError', 'TrustProxyError', 'DatabaseOpenError', 'RedisSetupError'];
+const ONE_LINE_ERRORS = [
+  'AppConfigError',
+  'AdminTokenError',
+  'TrustProxyError',
+  'DatabaseOpenError',
+  'RedisSetupError',
+];
 const isOneLine = (error: unknown): error is Error => error instanceof Error && ONE_LINE_ERRORS.includes(error.name);
 
 /**
@@ -26,7 +32,9 @@ try {
   await app.listen(Number(process.env.PORT ?? 3000), host);
   const { address, port } = app.getHttpServer().address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;
-  new Logger('liberty.sample').log(`Liberty sample app listening on http://${shown}:${port} (open it in a browser; the License tab is /settings/license)`);
+  new Logger('liberty.sample').log(
+    `Liberty sample app listening on http://${shown}:${port} (open it in a browser; the License tab is /settings/license)`,
+  );
 } catch (error) {
   console.error(isOneLine(error) ? error.message : error);
   // Exit now: a half-started app may hold connections (Redis reconnecting, a database pool) that

@@ -15,7 +15,8 @@ export class SatelliteModule {
    * key, fed by the hub. Soft by default (the library's default for a hub).
    */
   static forRoot(settings: SatelliteSettings): DynamicModule {
-    const optional = <K extends keyof SatelliteSettings>(key: K) => (settings[key] !== undefined ? { [key]: settings[key] } : {});
+    const optional = <K extends keyof SatelliteSettings>(key: K) =>
+      settings[key] !== undefined ? { [key]: settings[key] } : {};
     return {
       module: SatelliteModule,
       imports: [

@@ -12,10 +12,14 @@ export async function createSatelliteApp(
   options: { env?: NodeJS.ProcessEnv; logger?: LoggerService | false } = {},
 ): Promise<NestExpressApplication> {
   const settings = satelliteSettings(options.env ?? process.env);
-  const app = await NestFactory.create<NestExpressApplication>(SatelliteModule.forRoot(settings), new ExpressAdapter(), {
-    abortOnError: false,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    SatelliteModule.forRoot(settings),
+    new ExpressAdapter(),
+    {
+      abortOnError: false,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    },
+  );
   app.disable('x-powered-by');
   return app;
 }

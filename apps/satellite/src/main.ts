@@ -11,10 +11,14 @@ try {
   const { address, port } = app.getHttpServer().address() as AddressInfo;
   const shown = address.includes(':') ? `[${address}]` : address;
   const product = process.env.LIBERTY_PRODUCT?.trim() || 'pika'; // checked by createSatelliteApp
-  new Logger(product).log(`${product.toUpperCase()} satellite listening on http://${shown}:${port} (license: /api/license)`);
+  new Logger(product).log(
+    `${product.toUpperCase()} satellite listening on http://${shown}:${port} (license: /api/license)`,
+  );
 } catch (error) {
   // A configuration error is reported in one clear line, without a stack trace.
   const name = error instanceof Error ? error.name : '';
-  console.error(name === 'SatelliteConfigError' || name === 'LicenseConfigurationError' ? (error as Error).message : error);
+  console.error(
+    name === 'SatelliteConfigError' || name === 'LicenseConfigurationError' ? (error as Error).message : error,
+  );
   process.exitCode = 1;
 }

@@ -26,4 +26,7 @@ export class VeraController {
   }
 }
 
-export const PRODUCT_CONTROLLERS: Record<SatelliteProduct, new () => unknown> = { pika: PikaController, vera: VeraController };
+export const PRODUCT_CONTROLLERS: Record<SatelliteProduct, new () => unknown> = {
+  pika: PikaController,
+  vera: VeraController,
+};

@@ -35,12 +35,24 @@ describe('satelliteSettings', () => {
 
   it.each<[Record<string, string>, string]>([
     [{}, 'LIBERTY_HUB_URL is not set: the base URL of the hub, e.g. http://localhost:3000'],
-    [{ LIBERTY_HUB_URL: 'not a url' }, 'LIBERTY_HUB_URL is not a URL: the base URL of the hub, e.g. http://localhost:3000'],
-    [{ LIBERTY_HUB_URL: 'http://hub', LIBERTY_HUB_REFRESH_SECONDS: 'hourly' }, 'LIBERTY_HUB_REFRESH_SECONDS must be a whole number'],
-    [{ LIBERTY_HUB_URL: 'http://hub', LIBERTY_HUB_RETRY_MAX_SECONDS: '1.5' }, 'LIBERTY_HUB_RETRY_MAX_SECONDS must be a whole number'],
+    [
+      { LIBERTY_HUB_URL: 'not a url' },
+      'LIBERTY_HUB_URL is not a URL: the base URL of the hub, e.g. http://localhost:3000',
+    ],
+    [
+      { LIBERTY_HUB_URL: 'http://hub', LIBERTY_HUB_REFRESH_SECONDS: 'hourly' },
+      'LIBERTY_HUB_REFRESH_SECONDS must be a whole number',
+    ],
+    [
+      { LIBERTY_HUB_URL: 'http://hub', LIBERTY_HUB_RETRY_MAX_SECONDS: '1.5' },
+      'LIBERTY_HUB_RETRY_MAX_SECONDS must be a whole number',
+    ],
     [{ LIBERTY_HUB_URL: 'http://hub', LIBERTY_PRODUCT: 'PIKA' }, 'LIBERTY_PRODUCT must be pika or vera'],
     [{ LIBERTY_HUB_URL: 'http://hub', LIBERTY_ENFORCEMENT: 'hard' }, 'LIBERTY_ENFORCEMENT must be soft or restricted'],
-    [{ LIBERTY_HUB_URL: 'http://hub', LIBERTY_ADMIN_TOKEN: 'short' }, 'LIBERTY_ADMIN_TOKEN must be at least 24 characters without blanks; generate one with: openssl rand -hex 24'],
+    [
+      { LIBERTY_HUB_URL: 'http://hub', LIBERTY_ADMIN_TOKEN: 'short' },
+      'LIBERTY_ADMIN_TOKEN must be at least 24 characters without blanks; generate one with: openssl rand -hex 24',
+    ],
   ])('%j → %s', (env, message) => {
     expect(() => satelliteSettings(env)).toThrow(new SatelliteConfigError(message));
   });

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const entry = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write('liberty-license-vendor: the package is not built (dist/main.js is missing); run "npm run build"\n');
+  process.stderr.write(
+    'liberty-license-vendor: the package is not built (dist/main.js is missing); run "npm run build"\n',
+  );
   process.exit(2);
 }
 const { main } = await import(entry.href);

@@ -1,6 +1,23 @@
 import { createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { isoSeconds, MIN_RSA_BITS } from '@liberty/license/verify';
-import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, parseCount, type ParsedArgs, parseExpiry, parseIdList, parseText, quoted, readOptionFile, relativeDays, requiredValue, UsageError } from '@liberty/license/cli';
+import {
+  CLI_NAME,
+  type CliCommand,
+  type CliIo,
+  ExitCode,
+  HELP_OPTION,
+  optionValue,
+  parseCount,
+  type ParsedArgs,
+  parseExpiry,
+  parseIdList,
+  parseText,
+  quoted,
+  readOptionFile,
+  relativeDays,
+  requiredValue,
+  UsageError,
+} from '@liberty/license/cli';
 
 const help = `Usage: ${CLI_NAME} issue --private-key PATH --customer NAME (--audience AUD | --issuer ISS) --expires DATE|Nd [options]
 
@@ -75,7 +92,10 @@ export const issueCommand: CliCommand = {
     const kid = optionValue(args, 'kid');
     const privateKey = await loadPrivateKey(keyPath);
 
-    const token = await signLicense(claims, { privateKey, ...(kid !== undefined ? { kid: parseText('--kid', kid) } : {}) });
+    const token = await signLicense(claims, {
+      privateKey,
+      ...(kid !== undefined ? { kid: parseText('--kid', kid) } : {}),
+    });
     // The key must pass the very verifier the product runs, with the signer's own public key.
     const self = await verifyLicenseToken(token, {
       keys: { byKid: new Map(), all: [createPublicKey(privateKey)] },
@@ -89,7 +109,9 @@ export const issueCommand: CliCommand = {
     const exp = new Date((claims.exp as number) * 1000);
     io.err(
       `issued for customer=${quoted(claims.customer as string)} ` +
-        (claims.aud !== undefined ? `audience=${quoted(claims.aud as string)}` : `issuer=${quoted(claims.iss as string)}`) +
+        (claims.aud !== undefined
+          ? `audience=${quoted(claims.aud as string)}`
+          : `issuer=${quoted(claims.iss as string)}`) +
         ', ' +
         `expires ${isoSeconds(exp)} (${relativeDays(exp, now)}), jti=${claims.jti as string}`,
     );
@@ -118,7 +140,9 @@ function buildClaims(args: ParsedArgs, now: Date, idPattern: RegExp): Record<str
   // A key bound to neither a product (aud) nor a vendor (iss) would fit any product of the signer.
   const audienceFlag = get('audience');
   if (audienceFlag === undefined && issuer === undefined) {
-    throw new UsageError('option --audience AUD is required (or --issuer ISS for an issuer-bound key without aud, as ai.doo issues)');
+    throw new UsageError(
+      'option --audience AUD is required (or --issuer ISS for an issuer-bound key without aud, as ai.doo issues)',
+    );
   }
   const audience = audienceFlag === undefined ? undefined : parseText('--audience', audienceFlag);
   const exp = parseExpiry(requiredValue(args, 'expires', 'DATE|Nd'), now);
@@ -169,7 +193,9 @@ export async function loadPrivateKey(path: string): Promise<KeyObject> {
     throw new UsageError(`--private-key ${path} is not a PEM private key`);
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new UsageError(`--private-key ${path} is not an RSA key (${key.asymmetricKeyType ?? 'unknown'}); license keys are RS256`);
+    throw new UsageError(
+      `--private-key ${path} is not an RSA key (${key.asymmetricKeyType ?? 'unknown'}); license keys are RS256`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) {

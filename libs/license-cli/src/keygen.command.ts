@@ -3,7 +3,18 @@ import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_RSA_BITS, generateLicenseKeyPair } from './license-signer.js';
 import { MIN_RSA_BITS } from '@liberty/license/verify';
-import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, parseCount, type ParsedArgs, requiredValue, UsageError } from '@liberty/license/cli';
+import {
+  CLI_NAME,
+  type CliCommand,
+  type CliIo,
+  ExitCode,
+  HELP_OPTION,
+  optionValue,
+  parseCount,
+  type ParsedArgs,
+  requiredValue,
+  UsageError,
+} from '@liberty/license/cli';
 
 const MAX_RSA_BITS = 16384;
 export const PRIVATE_KEY_FILE = 'private.pem';
@@ -33,11 +44,13 @@ export const keygenCommand: CliCommand = {
     if (args.positionals.length > 0) throw new UsageError('keygen takes no arguments; use --out DIR');
     const dir = resolve(requiredValue(args, 'out', 'DIR'));
     const bitsValue = optionValue(args, 'bits');
-    const bits = bitsValue === undefined ? DEFAULT_RSA_BITS : parseCount('--bits', bitsValue, MIN_RSA_BITS, MAX_RSA_BITS);
+    const bits =
+      bitsValue === undefined ? DEFAULT_RSA_BITS : parseCount('--bits', bitsValue, MIN_RSA_BITS, MAX_RSA_BITS);
     const privatePath = join(dir, PRIVATE_KEY_FILE);
     const publicPath = join(dir, PUBLIC_KEY_FILE);
     for (const path of [privatePath, publicPath]) {
-      if (await exists(path)) throw new UsageError(`${path} already exists; keygen never overwrites a key (choose another --out)`);
+      if (await exists(path))
+        throw new UsageError(`${path} already exists; keygen never overwrites a key (choose another --out)`);
     }
     await makeDirectory(dir);
     // mkdir leaves an existing directory as it is: one that other users can write to (0777, 0775)
@@ -45,7 +58,9 @@ export const keygenCommand: CliCommand = {
     // directory is the operator's, and tightening it behind their back could break something.
     const dirMode = (await stat(dir)).mode & 0o777;
     if ((dirMode & 0o022) !== 0) {
-      throw new UsageError(`--out ${dir} is writable by other users (mode ${dirMode.toString(8).padStart(4, '0')}); use a private directory (chmod 700 ${dir})`);
+      throw new UsageError(
+        `--out ${dir} is writable by other users (mode ${dirMode.toString(8).padStart(4, '0')}); use a private directory (chmod 700 ${dir})`,
+      );
     }
 
     const pair = await generateLicenseKeyPair(bits);

@@ -5,5 +5,8 @@ import { vendorCommands } from './index.js';
 /** `liberty-license-vendor`: every command, the customer's and the vendor's, from this package's bin. */
 export async function main(): Promise<void> {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  await runMain({ commands: [...customerCommands(), ...vendorCommands], version: `${CLI_NAME} ${manifest.version} (${'@liberty/license-cli'})` });
+  await runMain({
+    commands: [...customerCommands(), ...vendorCommands],
+    version: `${CLI_NAME} ${manifest.version} (${'@liberty/license-cli'})`,
+  });
 }

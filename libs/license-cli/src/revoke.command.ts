@@ -2,7 +2,19 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isoSeconds } from '@liberty/license/verify';
-import { CLI_NAME, type CliCommand, type CliIo, ExitCode, HELP_OPTION, optionValue, type ParsedArgs, parseText, readRevocationListFile, requiredValue, UsageError } from '@liberty/license/cli';
+import {
+  CLI_NAME,
+  type CliCommand,
+  type CliIo,
+  ExitCode,
+  HELP_OPTION,
+  optionValue,
+  type ParsedArgs,
+  parseText,
+  readRevocationListFile,
+  requiredValue,
+  UsageError,
+} from '@liberty/license/cli';
 import { loadPrivateKey } from './issue.command.js';
 
 const help = `Usage: ${CLI_NAME} revoke --private-key PATH --jti ID [--jti ID…] [--list existing.jwt] [--issuer ISS] [--out PATH]
@@ -92,7 +104,8 @@ function jtiValues(args: ParsedArgs): string[] {
   if (!given) throw new UsageError('option --jti ID is required (the jti of the key to revoke)');
   const ids = given.flatMap((value) => value.split(',').map((id) => id.trim()));
   for (const id of ids) {
-    if (!/^[\x21-\x7e]{1,200}$/.test(id)) throw new UsageError('option --jti takes ids of 1-200 printable characters, without spaces');
+    if (!/^[\x21-\x7e]{1,200}$/.test(id))
+      throw new UsageError('option --jti takes ids of 1-200 printable characters, without spaces');
   }
   return ids;
 }

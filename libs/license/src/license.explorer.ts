@@ -19,7 +19,9 @@ type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 function classOf(wrapper: InstanceWrapper): (Function & { prototype: object }) | undefined {
   if (wrapper.isFactory || wrapper.isNotMetatype) return undefined;
   const metatype = wrapper.metatype as Function | null | undefined;
-  return typeof metatype === 'function' && metatype.prototype ? (metatype as Function & { prototype: object }) : undefined;
+  return typeof metatype === 'function' && metatype.prototype
+    ? (metatype as Function & { prototype: object })
+    : undefined;
 }
 
 /** A guard given as a class or an instance, that is (or extends) `LicenseGuard`. */
@@ -71,7 +73,8 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
         if (typeof handler !== 'function') continue;
         const onHandler = this.reflector.get(RequiresLicense, handler);
         this.checkFeatures(onHandler, `${owner.name}.${method}`);
-        if (onClass !== undefined || onHandler !== undefined) this.warnIfOpen(owner, handler, `${owner.name}.${method}`, onHandler ?? onClass);
+        if (onClass !== undefined || onHandler !== undefined)
+          this.warnIfOpen(owner, handler, `${owner.name}.${method}`, onHandler ?? onClass);
       }
     }
   }
@@ -129,7 +132,9 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
         this.subscriptions.push(
           this.license.events$
             .pipe(filter((event): event is LicenseEvent => event.type === type))
-            .subscribe((event) => this.invoke(where, () => (handler as (e: LicenseEvent) => unknown).call(instance, event))),
+            .subscribe((event) =>
+              this.invoke(where, () => (handler as (e: LicenseEvent) => unknown).call(instance, event)),
+            ),
         );
       }
     }
@@ -146,6 +151,8 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
   }
 
   private reportHandlerError(where: string, error: unknown): void {
-    this.logger.error(`@OnLicenseEvent handler ${where} failed: ${printable(error instanceof Error ? error.message : String(error), 500)}`);
+    this.logger.error(
+      `@OnLicenseEvent handler ${where} failed: ${printable(error instanceof Error ? error.message : String(error), 500)}`,
+    );
   }
 }

@@ -37,15 +37,18 @@ describe('LicenseGuard', () => {
   it.each([
     ['subclass first', [WithApp, Plain, Base]],
     ['base first', [Base, Plain, WithApp]],
-  ] as const)('one inherited handler on several classes: each class keeps its own requirement (%s)', (_order, owners) => {
-    const guard = guardWith(['connector:sap']);
-    for (let round = 0; round < 2; round++) {
-      for (const owner of owners) {
-        if (owner === WithApp) expect(() => guard.canActivate(context(owner))).toThrow(ForbiddenException);
-        else expect(guard.canActivate(context(owner))).toBe(true);
+  ] as const)(
+    'one inherited handler on several classes: each class keeps its own requirement (%s)',
+    (_order, owners) => {
+      const guard = guardWith(['connector:sap']);
+      for (let round = 0; round < 2; round++) {
+        for (const owner of owners) {
+          if (owner === WithApp) expect(() => guard.canActivate(context(owner))).toThrow(ForbiddenException);
+          else expect(guard.canActivate(context(owner))).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('soft enforcement lets every call through', () => {
     expect(guardWith([], 'soft').canActivate(context(WithApp))).toBe(true);
@@ -69,12 +72,20 @@ describe('LicenseGuard', () => {
       graphql = error;
     }
     expect(graphql).toBeInstanceOf(LicenseRequiredGraphQLError);
-    expect(graphql).toMatchObject({ message: body.message, extensions: { code: 'LICENSE_REQUIRED', feature: 'connector:sap', licenseStatus: 'not-configured', reason: null } });
-    for (const [type, Exception] of [['ws', WsException], ['rpc', RpcException]] as const) {
+    expect(graphql).toMatchObject({
+      message: body.message,
+      extensions: { code: 'LICENSE_REQUIRED', feature: 'connector:sap', licenseStatus: 'not-configured', reason: null },
+    });
+    for (const [type, Exception] of [
+      ['ws', WsException],
+      ['rpc', RpcException],
+    ] as const) {
       // First call: loaded lazily (a rejected promise); later calls throw synchronously.
       const first = guard.canActivate(context(Plain, type));
       await expect(first).rejects.toBeInstanceOf(Exception);
-      await expect(Promise.resolve(first).catch((error: WsException | RpcException) => error.getError())).resolves.toEqual(body);
+      await expect(
+        Promise.resolve(first).catch((error: WsException | RpcException) => error.getError()),
+      ).resolves.toEqual(body);
       expect(() => guard.canActivate(context(Plain, type))).toThrow(Exception);
     }
   });

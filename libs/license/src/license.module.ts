@@ -52,7 +52,9 @@ import { LICENSE_ENVIRONMENT, LICENSE_RESOLVED_OPTIONS } from './license.interna
       inject: [LICENSE_RESOLVED_OPTIONS, LICENSE_ENVIRONMENT, LICENSE_KEY_STORE],
       useFactory: async (options: ResolvedLicenseOptions, env: EnvironmentReader, store: LicenseKeyStore | null) => {
         // A satellite's license comes from its hub; otherwise from the local key (in its store).
-        const origin = options.hub ? hubOrigin(new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env))) : localKeyOrigin;
+        const origin = options.hub
+          ? hubOrigin(new HubLicenseSource(options.hub, new LicenseHubClient(options.hub, env)))
+          : localKeyOrigin;
         // A satellite's key source is read-only: it has no local key to activate.
         const keys = new LicenseKeySource(env, store, options.licenseKey, options.hub !== undefined);
         const service = new LicenseService(options, env, keys, origin);

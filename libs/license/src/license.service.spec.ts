@@ -8,7 +8,12 @@ import { filter, firstValueFrom, take, timeout, toArray, type Observable } from 
 import { CapturingLogger } from '../../../test/library/support/capturing-logger.js';
 import { MutableEnvironment, uniqueVariable } from '../../../test/library/support/mutable-environment.js';
 import { DAY_S, seconds } from '../../../test/library/support/tokens.js';
-import type { LicenseChangedEvent, LicenseEvent, LicenseExpiredEvent, LicenseExpiringEvent } from './interfaces/license-events.interface.js';
+import type {
+  LicenseChangedEvent,
+  LicenseEvent,
+  LicenseExpiredEvent,
+  LicenseExpiringEvent,
+} from './interfaces/license-events.interface.js';
 import type { LicenseModuleOptions } from './interfaces/license-options.interface.js';
 import { LicenseConfigurationError } from './options/license-configuration.error.js';
 import { LICENSE_ENVIRONMENT } from './license.internal-constants.js';
@@ -80,18 +85,35 @@ describe('LicenseService: statuses', () => {
   it('accepted: claims, entitlements, source, and in-memory feature checks', async () => {
     const token = await kit.issue({
       claims: {
-        features: { connectors: ['sap', 'snowflake'], apps: ['nomajde'], users: { max: 250 }, ai: { providers: ['anthropic'], messagesPerDay: 5000 } },
+        features: {
+          connectors: ['sap', 'snowflake'],
+          apps: ['nomajde'],
+          users: { max: 250 },
+          ai: { providers: ['anthropic'], messagesPerDay: 5000 },
+        },
         products: ['pika'],
         seats: 100,
       },
     });
     const { license } = await start({ env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: token }) });
-    expect(license.state).toMatchObject({ status: 'accepted', source: 'LIBERTY_LICENSE_KEY', claims: { customer: 'Test Customer' } });
+    expect(license.state).toMatchObject({
+      status: 'accepted',
+      source: 'LIBERTY_LICENSE_KEY',
+      claims: { customer: 'Test Customer' },
+    });
     expect([...license.state.entitlements.features].sort()).toEqual([
-      'ai:anthropic', 'app:nomajde', 'connector:sap', 'connector:snowflake', 'product:pika',
+      'ai:anthropic',
+      'app:nomajde',
+      'connector:sap',
+      'connector:snowflake',
+      'product:pika',
     ]);
     // The lower of features.users.max and seats is the cap.
-    expect(license.state.entitlements).toMatchObject({ maxUsers: 100, aiProviders: ['anthropic'], aiMessagesPerDay: 5000 });
+    expect(license.state.entitlements).toMatchObject({
+      maxUsers: 100,
+      aiProviders: ['anthropic'],
+      aiMessagesPerDay: 5000,
+    });
     expect(license.isLicensed('connector:sap')).toBe(true);
     expect(license.isLicensed('connector:jdedwards')).toBe(false);
     expect(license.isLicensed('sap')).toBe(false);
@@ -108,7 +130,9 @@ describe('LicenseService: statuses', () => {
   });
 
   it('an expired key is rejected but keeps its claims for display', async () => {
-    const { license } = await start({ env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ expiresInSeconds: -DAY_S }) }) });
+    const { license } = await start({
+      env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ expiresInSeconds: -DAY_S }) }),
+    });
     expect(license.state.status).toBe('rejected');
     expect(license.state.reason).toMatch(/^expired \(\d{4}-\d{2}-\d{2}\)$/);
     expect(license.state.claims).toMatchObject({ customer: 'Test Customer', edition: 'enterprise' });
@@ -123,11 +147,22 @@ describe('LicenseService: statuses', () => {
   });
 
   it.each<[string, string, () => Partial<LicenseModuleOptions>]>([
-    ['a missing public key file', 'public key unavailable (cannot read /nonexistent/liberty/public.pem: ENOENT)', () => ({ publicKey: undefined, publicKeyPath: '/nonexistent/liberty/public.pem' })],
-    ['a private key as the public key', 'public key unavailable (a private key was given; configure the public key only)', () => ({ publicKey: kit.privateKey })],
+    [
+      'a missing public key file',
+      'public key unavailable (cannot read /nonexistent/liberty/public.pem: ENOENT)',
+      () => ({ publicKey: undefined, publicKeyPath: '/nonexistent/liberty/public.pem' }),
+    ],
+    [
+      'a private key as the public key',
+      'public key unavailable (a private key was given; configure the public key only)',
+      () => ({ publicKey: kit.privateKey }),
+    ],
     ['no public key at all', 'public key unavailable (no public key configured)', () => ({ publicKey: undefined })],
   ])('%s → rejected with %s', async (_name, reason, options) => {
-    const { license } = await start({ options: options(), env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue() }) });
+    const { license } = await start({
+      options: options(),
+      env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue() }),
+    });
     expect(license.state).toMatchObject({ status: 'rejected', reason });
   });
 
@@ -135,7 +170,9 @@ describe('LicenseService: statuses', () => {
     const token = await kit.issue();
     const failure = start({ options: { licenseKey: token } });
     await expect(failure).rejects.toThrow(LicenseConfigurationError);
-    await expect(start({ options: { licenseKey: token } })).rejects.toThrow(/looks like a license key \(JWT\).*must not be stored in configuration/);
+    await expect(start({ options: { licenseKey: token } })).rejects.toThrow(
+      /looks like a license key \(JWT\).*must not be stored in configuration/,
+    );
   });
 });
 
@@ -230,7 +267,11 @@ describe('LicenseService: reverify, license.changed, watch and state$', () => {
     env.set('LIBERTY_LICENSE_KEY', undefined);
     await license.reverify();
     const last = ofType(events, 'license.changed').at(-1)!;
-    expect(last).toMatchObject({ previous: { status: 'accepted' }, current: { status: 'not-configured' }, granted: [] });
+    expect(last).toMatchObject({
+      previous: { status: 'accepted' },
+      current: { status: 'not-configured' },
+      granted: [],
+    });
     expect(last.revoked).toEqual(['ai:anthropic', 'connector:sap', 'connector:snowflake', 'product:pika']);
     expect(license.isLicensed('connector:sap')).toBe(false);
   });
@@ -251,7 +292,10 @@ describe('LicenseService: reverify, license.changed, watch and state$', () => {
     env.set('LIBERTY_LICENSE_KEY', await otherSigner.issue());
     await license.reverify();
     expect(ofType(events, 'license.changed')).toEqual([
-      expect.objectContaining({ current: expect.objectContaining({ status: 'rejected', reason: 'signature invalid' }), revoked: ['ai:anthropic', 'connector:sap'] }),
+      expect.objectContaining({
+        current: expect.objectContaining({ status: 'rejected', reason: 'signature invalid' }),
+        revoked: ['ai:anthropic', 'connector:sap'],
+      }),
     ]);
   });
 
@@ -289,7 +333,10 @@ describe('LicenseService: reverify, license.changed, watch and state$', () => {
       await writeFile(path, kit.publicKey);
       expect((await license.reverify()).status).toBe('accepted');
       await rm(path);
-      expect(await license.reverify()).toMatchObject({ status: 'rejected', reason: `public key unavailable (cannot read ${path}: ENOENT)` });
+      expect(await license.reverify()).toMatchObject({
+        status: 'rejected',
+        reason: `public key unavailable (cannot read ${path}: ENOENT)`,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -391,7 +438,9 @@ describe('expiry with fake timers', () => {
 
   it('a year-long key: warnings at 30 and 7 days once each, then expired at exp, claims kept', async () => {
     fake();
-    const token = await kit.issue({ claims: { customer: 'Acme Corp', edition: 'enterprise', exp: seconds(NOW) + 365 * DAY_S } });
+    const token = await kit.issue({
+      claims: { customer: 'Acme Corp', edition: 'enterprise', exp: seconds(NOW) + 365 * DAY_S },
+    });
     const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: token });
     const { moduleRef, license, logger } = await start({ env, providers: [LicenseListeners] });
     const listeners = moduleRef.get(LicenseListeners);
@@ -410,7 +459,10 @@ describe('expiry with fake timers', () => {
     ]);
 
     await jest.advanceTimersByTimeAsync(23 * DAY_MS); // 7 days left
-    expect(ofType(events, 'license.expiring').map((e) => [e.thresholdDays, e.daysLeft])).toEqual([[30, 30], [7, 7]]);
+    expect(ofType(events, 'license.expiring').map((e) => [e.thresholdDays, e.daysLeft])).toEqual([
+      [30, 30],
+      [7, 7],
+    ]);
 
     // Once per threshold per key: re-verifying the same key announces nothing again.
     await license.reverify();
@@ -430,16 +482,27 @@ describe('expiry with fake timers', () => {
     });
     expect(license.isLicensed('connector:sap')).toBe(false);
     const [expired] = ofType(events, 'license.expired');
-    expect(expired).toMatchObject({ previous: { status: 'accepted' }, current: license.state, expiresAt: new Date('2031-01-01T00:00:00Z') });
+    expect(expired).toMatchObject({
+      previous: { status: 'accepted' },
+      current: license.state,
+      expiresAt: new Date('2031-01-01T00:00:00Z'),
+    });
     expect(ofType(events, 'license.changed')).toEqual([
       expect.objectContaining({ current: license.state, revoked: ['ai:anthropic', 'connector:sap'] }),
     ]);
-    expect(listeners.seen).toEqual(['expiring:30:30', 'expiring:7:7', 'changed:rejected', 'expired:expired (2031-01-01)']);
-    expect(logger.linesOf(CONTEXT)).toEqual(expect.arrayContaining([
-      ['warn', 'license expires in 30 days — 2031-01-01T00:00:00Z'],
-      ['warn', 'license expires in 7 days — 2031-01-01T00:00:00Z'],
-      ['warn', 'license rejected — reason="expired (2031-01-01)"'],
-    ]));
+    expect(listeners.seen).toEqual([
+      'expiring:30:30',
+      'expiring:7:7',
+      'changed:rejected',
+      'expired:expired (2031-01-01)',
+    ]);
+    expect(logger.linesOf(CONTEXT)).toEqual(
+      expect.arrayContaining([
+        ['warn', 'license expires in 30 days — 2031-01-01T00:00:00Z'],
+        ['warn', 'license expires in 7 days — 2031-01-01T00:00:00Z'],
+        ['warn', 'license rejected — reason="expired (2031-01-01)"'],
+      ]),
+    );
     // Nothing left to watch.
     expect(jest.getTimerCount()).toBe(0);
   });
@@ -447,7 +510,10 @@ describe('expiry with fake timers', () => {
   it('a key already inside the 7-day window at startup announces once, to @OnLicenseEvent handlers too', async () => {
     fake();
     const token = await kit.issue({ claims: { exp: seconds(NOW) + 5 * DAY_S } });
-    const { moduleRef, license } = await start({ env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: token }), providers: [LicenseListeners] });
+    const { moduleRef, license } = await start({
+      env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: token }),
+      providers: [LicenseListeners],
+    });
     const listeners = moduleRef.get(LicenseListeners);
     const events = record(license.events$);
     await jest.advanceTimersByTimeAsync(4 * DAY_MS);
@@ -457,7 +523,9 @@ describe('expiry with fake timers', () => {
 
   it('a new key gets its own warnings', async () => {
     fake();
-    const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ claims: { exp: seconds(NOW) + 31 * DAY_S } }) });
+    const env = new MutableEnvironment({
+      LIBERTY_LICENSE_KEY: await kit.issue({ claims: { exp: seconds(NOW) + 31 * DAY_S } }),
+    });
     const { license } = await start({ env });
     const events = record(license.events$);
     await jest.advanceTimersByTimeAsync(DAY_MS);
@@ -466,12 +534,17 @@ describe('expiry with fake timers', () => {
     env.set('LIBERTY_LICENSE_KEY', await kit.issue({ claims: { exp: seconds(NOW) + 41 * DAY_S } }));
     await license.reverify();
     await jest.advanceTimersByTimeAsync(10 * DAY_MS);
-    expect(ofType(events, 'license.expiring').map((e) => [e.thresholdDays, e.daysLeft])).toEqual([[30, 30], [30, 30]]);
+    expect(ofType(events, 'license.expiring').map((e) => [e.thresholdDays, e.daysLeft])).toEqual([
+      [30, 30],
+      [30, 30],
+    ]);
   });
 
   it('custom expiryWarningDays', async () => {
     fake();
-    const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ claims: { exp: seconds(NOW) + 100 * DAY_S } }) });
+    const env = new MutableEnvironment({
+      LIBERTY_LICENSE_KEY: await kit.issue({ claims: { exp: seconds(NOW) + 100 * DAY_S } }),
+    });
     const { license } = await start({ env, options: { expiryWarningDays: [1, 60] } });
     const events = record(license.events$);
     await jest.advanceTimersByTimeAsync(100 * DAY_MS);
@@ -481,12 +554,16 @@ describe('expiry with fake timers', () => {
 
   it('a wall clock moved back is reported in the state and logged once, never a lockout', async () => {
     fake();
-    const { license, logger } = await start({ env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue() }) });
+    const { license, logger } = await start({
+      env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue() }),
+    });
     jest.setSystemTime(new Date(NOW.getTime() - 2 * 3_600_000));
     await jest.advanceTimersByTimeAsync(3_600_000); // the next (at most hourly) check
     expect(license.state.status).toBe('accepted');
     expect(license.isLicensed('connector:sap')).toBe(true);
-    expect(license.state.warnings).toEqual([expect.stringMatching(/^wall clock moved back \d+ s behind the last verification$/)]);
+    expect(license.state.warnings).toEqual([
+      expect.stringMatching(/^wall clock moved back \d+ s behind the last verification$/),
+    ]);
     await jest.advanceTimersByTimeAsync(3 * 3_600_000);
     const clockLines = logger.linesOf(CONTEXT).filter(([, message]) => message.startsWith('wall clock moved back'));
     expect(clockLines).toHaveLength(1);
@@ -508,10 +585,16 @@ describe('expiry with real timers', () => {
     const { license } = await start({ env: new MutableEnvironment({ LIBERTY_LICENSE_KEY: token }) });
     expect(license.state.status).toBe('accepted');
     const expired = await firstValueFrom(
-      license.events$.pipe(filter((e): e is LicenseExpiredEvent => e.type === 'license.expired'), timeout(6000)),
+      license.events$.pipe(
+        filter((e): e is LicenseExpiredEvent => e.type === 'license.expired'),
+        timeout(6000),
+      ),
     );
     expect(Date.now()).toBeGreaterThanOrEqual(expired.expiresAt.getTime());
-    expect(license.state).toMatchObject({ status: 'rejected', reason: `expired (${expired.expiresAt.toISOString().slice(0, 10)})` });
+    expect(license.state).toMatchObject({
+      status: 'rejected',
+      reason: `expired (${expired.expiresAt.toISOString().slice(0, 10)})`,
+    });
     expect(license.state.claims?.customer).toBe('Test Customer');
   });
 });
@@ -536,7 +619,13 @@ describe('NAME_FILE secrets', () => {
   }
 
   const waitFor = (license: LicenseService, predicate: (status: string, features: ReadonlySet<string>) => boolean) =>
-    firstValueFrom(license.state$.pipe(filter((s) => predicate(s.status, s.entitlements.features)), take(1), timeout(5000)));
+    firstValueFrom(
+      license.state$.pipe(
+        filter((s) => predicate(s.status, s.entitlements.features)),
+        take(1),
+        timeout(5000),
+      ),
+    );
 
   it('reads the key from the file named by NAME_FILE (trailing newline trimmed)', async () => {
     const name = variable();
@@ -564,7 +653,12 @@ describe('NAME_FILE secrets', () => {
     process.env[`${name}_FILE`] = path;
     const { license } = await start({ options: { licenseKey: `\${${name}}`, keyFilePollIntervalMs: 25 } });
     expect(license.isLicensed('connector:snowflake')).toBe(false);
-    const changed = firstValueFrom(license.events$.pipe(filter((e) => e.type === 'license.changed'), timeout(5000)));
+    const changed = firstValueFrom(
+      license.events$.pipe(
+        filter((e) => e.type === 'license.changed'),
+        timeout(5000),
+      ),
+    );
 
     await writeFile(path, await kit.issue({ claims: { features: { connectors: ['sap', 'snowflake'] } } }));
     await expect(changed).resolves.toMatchObject({ granted: ['connector:snowflake'] });
@@ -603,7 +697,9 @@ describe('NAME_FILE secrets', () => {
     const path = join(dir, `${name}.jwt`);
     await writeFile(path, await kit.issue());
     process.env[`${name}_FILE`] = path;
-    const { moduleRef, license, logger } = await start({ options: { licenseKey: `\${${name}}`, keyFilePollIntervalMs: 20 } });
+    const { moduleRef, license, logger } = await start({
+      options: { licenseKey: `\${${name}}`, keyFilePollIntervalMs: 20 },
+    });
     await moduleRef.close();
     open.splice(open.indexOf(moduleRef), 1);
     logger.clear();

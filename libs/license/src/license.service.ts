@@ -18,7 +18,11 @@ import { normalisePastedKey } from './verification/pasted-key.js';
 import { LicenseActivationError } from './key-stores/license-key-store.js';
 import type { LicenseKeySource } from './key-stores/license-key-source.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './engine/license-state.log.js';
-import type { LicenseEnforcement, LicenseRuntimeSettings, ResolvedLicenseOptions } from './interfaces/license-options.interface.js';
+import type {
+  LicenseEnforcement,
+  LicenseRuntimeSettings,
+  ResolvedLicenseOptions,
+} from './interfaces/license-options.interface.js';
 import { reconfiguredOptions } from './options/license-options.resolver.js';
 import { featureDelta, stateChanged, stateFromVerification } from './state/license-state.util.js';
 import type { LicenseState } from './interfaces/license-state.interface.js';
@@ -83,7 +87,12 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     private readonly keys: LicenseKeySource,
     createOrigin: LicenseOriginFactory,
   ) {
-    this.evaluator = new LicenseEvaluator(() => this.options, env, this.keys, () => void this.reverify({ origin: LICENSE_FILE_ORIGIN }));
+    this.evaluator = new LicenseEvaluator(
+      () => this.options,
+      env,
+      this.keys,
+      () => void this.reverify({ origin: LICENSE_FILE_ORIGIN }),
+    );
     this.origin = createOrigin({
       evaluator: this.evaluator,
       logger: this.logger,
@@ -149,7 +158,12 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    */
   get settingsFingerprint(): string {
     const { licenseKey, publicKeyPath, publicKey, enforcement } = this.options;
-    const identity = JSON.stringify([licenseKey ?? null, publicKeyPath ?? null, publicKey ?? null, enforcement ?? null]);
+    const identity = JSON.stringify([
+      licenseKey ?? null,
+      publicKeyPath ?? null,
+      publicKey ?? null,
+      enforcement ?? null,
+    ]);
     return createHash('sha256').update(identity).digest('hex').slice(0, 16);
   }
 
@@ -176,7 +190,11 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * snapshot; a satellite asks its hub now. Calls are serialised; nothing restarts.
    */
   reverify(options: ReverifyOptions = {}): Promise<LicenseState> {
-    return this.announce('reverify', options.origin, this.serialised(() => this.verifyAndApply()));
+    return this.announce(
+      'reverify',
+      options.origin,
+      this.serialised(() => this.verifyAndApply()),
+    );
   }
 
   /**
@@ -188,7 +206,11 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Emits on `operations$` once `run` finished (not when it failed). */
-  private async announce(type: LicenseOperation['type'], origin = 'local', run: Promise<LicenseState>): Promise<LicenseState> {
+  private async announce(
+    type: LicenseOperation['type'],
+    origin = 'local',
+    run: Promise<LicenseState>,
+  ): Promise<LicenseState> {
     const state = await run;
     this.operations.next({ type, origin, state });
     return state;
@@ -207,26 +229,34 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * changes (state, store, events). A read-only store throws `ReadOnlyKeyStoreError`.
    */
   activate(token: string): Promise<LicenseState> {
-    return this.announce('activate', 'local', this.serialised(async () => {
-      this.keys.assertWritable('write');
-      // A paste is forgiving (line breaks, quotes, `Bearer `); the verifier after it is not.
-      const candidate = normalisePastedKey(token as unknown) as string; // a non-string is `malformed` below
-      const verification = await this.evaluator.verify(candidate, new Date());
-      if (verification.status !== 'accepted') {
-        logActivationRefused(this.logger, verification.reason);
-        throw new LicenseActivationError(verification.reason);
-      }
-      logKeyStoreChange(this.logger, 'activated', await this.keys.write(candidate));
-      return this.verifyAndApply();
-    }));
+    return this.announce(
+      'activate',
+      'local',
+      this.serialised(async () => {
+        this.keys.assertWritable('write');
+        // A paste is forgiving (line breaks, quotes, `Bearer `); the verifier after it is not.
+        const candidate = normalisePastedKey(token as unknown) as string; // a non-string is `malformed` below
+        const verification = await this.evaluator.verify(candidate, new Date());
+        if (verification.status !== 'accepted') {
+          logActivationRefused(this.logger, verification.reason);
+          throw new LicenseActivationError(verification.reason);
+        }
+        logKeyStoreChange(this.logger, 'activated', await this.keys.write(candidate));
+        return this.verifyAndApply();
+      }),
+    );
   }
 
   /** Removes the activated key from the store and re-verifies (`not-configured`). */
   deactivate(): Promise<LicenseState> {
-    return this.announce('deactivate', 'local', this.serialised(async () => {
-      logKeyStoreChange(this.logger, 'deactivated', await this.keys.clear());
-      return this.verifyAndApply();
-    }));
+    return this.announce(
+      'deactivate',
+      'local',
+      this.serialised(async () => {
+        logKeyStoreChange(this.logger, 'deactivated', await this.keys.clear());
+        return this.verifyAndApply();
+      }),
+    );
   }
 
   /**
@@ -234,11 +264,15 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
    * a `LicenseConfigurationError` and change nothing.
    */
   reconfigure(settings: LicenseRuntimeSettings, options: ReverifyOptions = {}): Promise<LicenseState> {
-    return this.announce('reconfigure', options.origin, this.serialised(() => {
-      this.options = reconfiguredOptions(this.options, settings);
-      this.keys.use(this.options.licenseKey);
-      return this.verifyAndApply();
-    }));
+    return this.announce(
+      'reconfigure',
+      options.origin,
+      this.serialised(() => {
+        this.options = reconfiguredOptions(this.options, settings);
+        this.keys.use(this.options.licenseKey);
+        return this.verifyAndApply();
+      }),
+    );
   }
 
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
@@ -304,6 +338,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
 
 /** An accepted license that a verification now rejects as expired: `exp` passed while running. */
 function expiryFoundByVerification(previous: LicenseState, next: LicenseState): LicenseExpiry | undefined {
-  if (previous.status !== 'accepted' || next.status !== 'rejected' || !next.reason?.startsWith('expired (')) return undefined;
+  if (previous.status !== 'accepted' || next.status !== 'rejected' || !next.reason?.startsWith('expired ('))
+    return undefined;
   return previous.expiresAt ? { expiresAt: previous.expiresAt } : undefined;
 }

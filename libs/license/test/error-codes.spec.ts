@@ -18,7 +18,11 @@ import {
 import { FileReadError } from '../src/verify/index.js';
 
 const rows: [string, string, Error & { code?: string }][] = [
-  ['LicenseConfigurationError', 'LICENSE_CONFIGURATION_INVALID', new LicenseConfigurationError('License configuration error: x: y')],
+  [
+    'LicenseConfigurationError',
+    'LICENSE_CONFIGURATION_INVALID',
+    new LicenseConfigurationError('License configuration error: x: y'),
+  ],
   ['KeyStoreReadError', 'KEY_STORE_UNREADABLE', new KeyStoreReadError('cannot read', 'LIBERTY_LICENSE_KEY_FILE')],
   ['ReadOnlyKeyStoreError', 'KEY_STORE_READ_ONLY', new ReadOnlyKeyStoreError()],
   ['LicenseActivationError', 'LICENSE_REJECTED', new LicenseActivationError('signature invalid')],

@@ -38,5 +38,8 @@ export interface StateApp {
 
 export function startInState(
   state: LicenseStateName,
-  deps: { kit: LicenseTestKit; createSampleApp: (options: { configPath: string; dataDir: string; logger: false }) => Promise<INestApplication> },
+  deps: {
+    kit: LicenseTestKit;
+    createSampleApp: (options: { configPath: string; dataDir: string; logger: false }) => Promise<INestApplication>;
+  },
 ): Promise<StateApp>;

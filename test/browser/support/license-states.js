@@ -50,7 +50,12 @@ export async function seriousViolations(page, source = axeSource()) {
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -155,7 +160,10 @@ export async function startInState(state, { kit, createSampleApp }) {
     });
   const createUsers = async (n) => {
     for (let i = 1; i <= n; i++) {
-      const response = await api('POST', '/api/users', { name: `user-${String(i).padStart(2, '0')}`, permissions: ['license:read'] });
+      const response = await api('POST', '/api/users', {
+        name: `user-${String(i).padStart(2, '0')}`,
+        permissions: ['license:read'],
+      });
       if (!response.ok) throw new Error(`POST /api/users answered ${response.status}: ${await response.text()}`);
     }
   };

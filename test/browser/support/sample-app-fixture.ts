@@ -60,16 +60,30 @@ export class SampleAppFixture {
     const dir = await mkdtemp(join(tmpdir(), 'liberty-web-'));
     const keyVariable = `LIBERTY_WEB_TEST_KEY_${randomBytes(6).toString('hex').toUpperCase()}`;
     await writeFile(join(dir, 'public.pem'), options.publicKey);
-    await writeFile(join(dir, 'app.toml'), config(keyVariable, options.enforcement ?? 'restricted', options.licenseSettings));
+    await writeFile(
+      join(dir, 'app.toml'),
+      config(keyVariable, options.enforcement ?? 'restricted', options.licenseSettings),
+    );
     if (options.licenseKey !== undefined) process.env[keyVariable] = options.licenseKey;
     const previousAdminToken = process.env.LIBERTY_ADMIN_TOKEN;
     const adminToken = `admin-${randomBytes(16).toString('hex')}`;
     process.env.LIBERTY_ADMIN_TOKEN = adminToken;
     try {
-      const app = await createSampleApp({ configPath: join(dir, 'app.toml'), dataDir: join(dir, 'data'), logger: false });
+      const app = await createSampleApp({
+        configPath: join(dir, 'app.toml'),
+        dataDir: join(dir, 'data'),
+        logger: false,
+      });
       await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address() as { port: number };
-      return new SampleAppFixture(app, `http://127.0.0.1:${address.port}`, adminToken, keyVariable, dir, previousAdminToken);
+      return new SampleAppFixture(
+        app,
+        `http://127.0.0.1:${address.port}`,
+        adminToken,
+        keyVariable,
+        dir,
+        previousAdminToken,
+      );
     } catch (error) {
       delete process.env[keyVariable];
       await rm(dir, { recursive: true, force: true });

@@ -43,7 +43,10 @@ export class ChaosCluster {
     };
     const cluster = new ChaosCluster(dir, postgres, redis, databaseUrl, env);
     // The same app.toml on every host (the key comes from the database: the variable stays unset).
-    const toml = sampleToml({ keyVar: unique('LIBERTY_CHAOS_UNSET') }).replace('audience = "liberty"', 'audience = "liberty"\nkey_store = "database"');
+    const toml = sampleToml({ keyVar: unique('LIBERTY_CHAOS_UNSET') }).replace(
+      'audience = "liberty"',
+      'audience = "liberty"\nkey_store = "database"',
+    );
     for (let n = 0; n < size; n++) {
       const config = join(dir, `replica-${n + 1}`);
       await mkdir(join(config, 'keys'), { recursive: true });
@@ -66,7 +69,11 @@ export class ChaosCluster {
   }
 
   replicaEnv(n: number): Record<string, string> {
-    return { ...this.env, LIBERTY_CONFIG: join(this.dir, `replica-${n + 1}`, 'app.toml'), LIBERTY_REPLICA_ID: `replica-${n + 1}` };
+    return {
+      ...this.env,
+      LIBERTY_CONFIG: join(this.dir, `replica-${n + 1}`, 'app.toml'),
+      LIBERTY_REPLICA_ID: `replica-${n + 1}`,
+    };
   }
 
   async startReplica(n: number): Promise<void> {

@@ -2,11 +2,7 @@ import type { ChaosCluster } from './cluster.js';
 import type { Random } from './random.js';
 
 export type FaultKind =
-  | 'kill-replica'
-  | 'stop-postgres'
-  | 'restart-redis'
-  | 'restart-redis-empty'
-  | 'stop-postgres-and-restart-redis-empty';
+  'kill-replica' | 'stop-postgres' | 'restart-redis' | 'restart-redis-empty' | 'stop-postgres-and-restart-redis-empty';
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -17,7 +13,13 @@ export interface Fault {
   readonly replica?: number;
 }
 
-const KINDS: readonly FaultKind[] = ['kill-replica', 'stop-postgres', 'restart-redis', 'restart-redis-empty', 'stop-postgres-and-restart-redis-empty'];
+const KINDS: readonly FaultKind[] = [
+  'kill-replica',
+  'stop-postgres',
+  'restart-redis',
+  'restart-redis-empty',
+  'stop-postgres-and-restart-redis-empty',
+];
 
 /**
  * The fault schedule, fixed by the seed: one of each kind first (in a seeded order, so a short run
@@ -30,7 +32,12 @@ export function faultSchedule(random: Random, runMs: number, replicas: number): 
   const order = random.shuffle(KINDS);
   for (let i = 0; ; i++) {
     const kind = i < order.length ? order[i]! : random.pick(KINDS);
-    const downMs = kind === 'kill-replica' ? random.int(500, 2_500) : kind.startsWith('stop-postgres') ? random.int(2_000, 5_000) : random.int(300, 2_000);
+    const downMs =
+      kind === 'kill-replica'
+        ? random.int(500, 2_500)
+        : kind.startsWith('stop-postgres')
+          ? random.int(2_000, 5_000)
+          : random.int(300, 2_000);
     // A replica restart takes seconds on a loaded machine: count it in the fault's length.
     const lengthMs = downMs + (kind === 'kill-replica' ? 6_000 : 2_000);
     if (at + lengthMs > runMs - 3_000) break;
@@ -109,7 +116,10 @@ export class FaultRunner {
 
 export function describeFaults(log: readonly FaultRecord[]): string {
   return log
-    .map((r) => `+${(r.startedAt / 1000).toFixed(1)}s ${r.fault.kind}${r.fault.replica !== undefined ? ` ${r.fault.replica + 1}` : ''} (down ${(r.fault.downMs / 1000).toFixed(1)}s, back +${r.endedAt !== undefined ? (r.endedAt / 1000).toFixed(1) : '?'}s)`)
+    .map(
+      (r) =>
+        `+${(r.startedAt / 1000).toFixed(1)}s ${r.fault.kind}${r.fault.replica !== undefined ? ` ${r.fault.replica + 1}` : ''} (down ${(r.fault.downMs / 1000).toFixed(1)}s, back +${r.endedAt !== undefined ? (r.endedAt / 1000).toFixed(1) : '?'}s)`,
+    )
     .join('; ');
 }
 

@@ -3,10 +3,18 @@
 // the database during the run, and the final state read after the faults ended.
 
 export type OpType =
-  | 'create' | 'rename' | 'enable' | 'disable' | 'delete'
+  | 'create'
+  | 'rename'
+  | 'enable'
+  | 'disable'
+  | 'delete'
   | 'ai'
-  | 'activate' | 'deactivate' | 'reverify'
-  | 'enforcement' | 'public-key-path' | 'connector'
+  | 'activate'
+  | 'deactivate'
+  | 'reverify'
+  | 'enforcement'
+  | 'public-key-path'
+  | 'connector'
   /** A read of the convergence check (only its status is judged). */
   | 'read';
 
@@ -110,7 +118,12 @@ export function checkNo500(history: readonly Op[]): Violation[] {
  * `propagationMs` (every replica has applied it) at it and at the previous sample, and no
  * deactivation ran (or ended less than `propagationMs` before) since the previous sample.
  */
-export function checkSeatCap(samples: readonly Sample[], cap: number, propagationMs: number, history: readonly Op[] = []): Violation[] {
+export function checkSeatCap(
+  samples: readonly Sample[],
+  cap: number,
+  propagationMs: number,
+  history: readonly Op[] = [],
+): Violation[] {
   const violations: Violation[] = [];
   const deactivations = history
     .filter((op) => op.type === 'deactivate' && happenedOrMaybe(op))
@@ -159,7 +172,10 @@ export function checkNoLostWrite(history: readonly Op[], finalUsers: readonly Fi
   const unknownInDb = finalUsers.filter((u) => !known.has(u.id)).length;
   const lostCreates = history.filter((op) => op.type === 'create' && op.outcome === 'info').length;
   if (unknownInDb > lostCreates) {
-    violations.push({ invariant: 'no-lost-write', message: `${unknownInDb} users in the database that no create could have made (${lostCreates} creates without an answer)` });
+    violations.push({
+      invariant: 'no-lost-write',
+      message: `${unknownInDb} users in the database that no create could have made (${lostCreates} creates without an answer)`,
+    });
   }
   for (const create of creates) {
     const id = create.result!.id!;
@@ -167,20 +183,33 @@ export function checkNoLostWrite(history: readonly Op[], finalUsers: readonly Fi
     const deletes = ops.filter((op) => op.type === 'delete');
     const final = finals.get(id);
     if (!final) {
-      if (deletes.length === 0) violations.push({ invariant: 'no-lost-write', message: `${describe(create)} answered ${create.status} but the user is gone` });
+      if (deletes.length === 0)
+        violations.push({
+          invariant: 'no-lost-write',
+          message: `${describe(create)} answered ${create.status} but the user is gone`,
+        });
       continue;
     }
     const acknowledgedDelete = deletes.find((op) => op.outcome === 'ok');
     if (acknowledgedDelete) {
-      violations.push({ invariant: 'no-lost-write', message: `${describe(acknowledgedDelete)} answered ${acknowledgedDelete.status} but the user is still there` });
+      violations.push({
+        invariant: 'no-lost-write',
+        message: `${describe(acknowledgedDelete)} answered ${acknowledgedDelete.status} but the user is still there`,
+      });
       continue;
     }
     const field = (name: 'enabled' | 'name', writes: Array<{ op: Op; value: unknown }>, finalValue: unknown) => {
       const explains = writes.some(
-        (w) => w.value === finalValue && !writes.some((other) => other.op.outcome === 'ok' && other.value !== finalValue && other.op.invokedAt > latest(w.op)),
+        (w) =>
+          w.value === finalValue &&
+          !writes.some(
+            (other) => other.op.outcome === 'ok' && other.value !== finalValue && other.op.invokedAt > latest(w.op),
+          ),
       );
       if (!explains) {
-        const lastAcked = writes.filter((w) => w.op.outcome === 'ok').sort((a, b) => b.op.invokedAt - a.op.invokedAt)[0];
+        const lastAcked = writes
+          .filter((w) => w.op.outcome === 'ok')
+          .sort((a, b) => b.op.invokedAt - a.op.invokedAt)[0];
         violations.push({
           invariant: 'no-lost-write',
           message: `user ${id}: ${name} is ${JSON.stringify(finalValue)} at the end, but ${lastAcked ? describe(lastAcked.op) : 'its create'} answered ${lastAcked?.op.status ?? create.status} and no later write could have set ${JSON.stringify(finalValue)}`,
@@ -188,14 +217,24 @@ export function checkNoLostWrite(history: readonly Op[], finalUsers: readonly Fi
       }
     };
     const createWrite = { op: create };
-    field('enabled', [
-      { ...createWrite, value: true },
-      ...ops.filter((op) => op.type === 'enable' || op.type === 'disable').map((op) => ({ op, value: op.type === 'enable' })),
-    ], final.enabled);
-    field('name', [
-      { ...createWrite, value: create.value },
-      ...ops.filter((op) => op.type === 'rename').map((op) => ({ op, value: op.value })),
-    ], final.name);
+    field(
+      'enabled',
+      [
+        { ...createWrite, value: true },
+        ...ops
+          .filter((op) => op.type === 'enable' || op.type === 'disable')
+          .map((op) => ({ op, value: op.type === 'enable' })),
+      ],
+      final.enabled,
+    );
+    field(
+      'name',
+      [
+        { ...createWrite, value: create.value },
+        ...ops.filter((op) => op.type === 'rename').map((op) => ({ op, value: op.value })),
+      ],
+      final.name,
+    );
   }
   return violations;
 }
@@ -214,12 +253,20 @@ export function checkAiCap(history: readonly Op[], cap: number): Violation[] {
     byDay.set(day, [...(byDay.get(day) ?? []), op]);
   }
   for (const [day, ops] of byDay) {
-    if (ops.length > cap) violations.push({ invariant: 'ai-cap', message: `${ops.length} AI messages served on ${day} with a cap of ${cap}` });
+    if (ops.length > cap)
+      violations.push({
+        invariant: 'ai-cap',
+        message: `${ops.length} AI messages served on ${day} with a cap of ${cap}`,
+      });
     const seen = new Map<number, Op>();
     for (const op of ops) {
       const used = op.result!.usedToday!;
       const before = seen.get(used);
-      if (before) violations.push({ invariant: 'ai-cap', message: `${describe(before)} and ${describe(op)} both counted as message ${used} of ${day}: the day's count went back` });
+      if (before)
+        violations.push({
+          invariant: 'ai-cap',
+          message: `${describe(before)} and ${describe(op)} both counted as message ${used} of ${day}: the day's count went back`,
+        });
       else seen.set(used, op);
     }
   }
@@ -227,7 +274,8 @@ export function checkAiCap(history: readonly Op[], cap: number): Violation[] {
 }
 
 export function describe(op: Op): string {
-  const what = op.type === 'create' ? `create ${JSON.stringify(op.value)}` : op.user ? `${op.type} ${op.user}` : op.type;
+  const what =
+    op.type === 'create' ? `create ${JSON.stringify(op.value)}` : op.user ? `${op.type} ${op.user}` : op.type;
   const value = op.value !== undefined && op.type !== 'create' ? ` ${JSON.stringify(op.value)}` : '';
   return `#${op.id} ${what}${value} on replica ${op.replica + 1} [+${op.invokedAt}..+${op.completedAt ?? '?'} ms]`;
 }
@@ -248,14 +296,28 @@ export function tally(history: readonly Op[]): string {
  * one acknowledged before the run) unless an acknowledged write of another value started after
  * that write had certainly finished. Returns a message when nothing explains it.
  */
-export function checkRegister(name: string, initial: unknown, writes: ReadonlyArray<{ op: Op; value: unknown }>, final: unknown): Violation[] {
-  const all = [{ op: { invokedAt: -1, completedAt: -1, outcome: 'ok' } as Op, value: initial }, ...writes.filter((w) => happenedOrMaybe(w.op))];
+export function checkRegister(
+  name: string,
+  initial: unknown,
+  writes: ReadonlyArray<{ op: Op; value: unknown }>,
+  final: unknown,
+): Violation[] {
+  const all = [
+    { op: { invokedAt: -1, completedAt: -1, outcome: 'ok' } as Op, value: initial },
+    ...writes.filter((w) => happenedOrMaybe(w.op)),
+  ];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const explains = all.some((w) => same(w.value, final) && !all.some((o) => o.op.outcome === 'ok' && !same(o.value, final) && o.op.invokedAt > latest(w.op)));
+  const explains = all.some(
+    (w) =>
+      same(w.value, final) &&
+      !all.some((o) => o.op.outcome === 'ok' && !same(o.value, final) && o.op.invokedAt > latest(w.op)),
+  );
   if (explains) return [];
   const lastAcked = all.filter((w) => w.op.outcome === 'ok').sort((a, b) => b.op.invokedAt - a.op.invokedAt)[0]!;
-  return [{
-    invariant: 'no-lost-write',
-    message: `${name} is ${JSON.stringify(final)} at the end, but ${lastAcked.op.id !== undefined ? describe(lastAcked.op) : 'its initial value'} set ${JSON.stringify(lastAcked.value)} and no later write could have set ${JSON.stringify(final)}`,
-  }];
+  return [
+    {
+      invariant: 'no-lost-write',
+      message: `${name} is ${JSON.stringify(final)} at the end, but ${lastAcked.op.id !== undefined ? describe(lastAcked.op) : 'its initial value'} set ${JSON.stringify(lastAcked.value)} and no later write could have set ${JSON.stringify(final)}`,
+    },
+  ];
 }

@@ -15,13 +15,22 @@ interface Answer {
 }
 
 /** One HTTP call to replica `n` as the admin; a network failure is an answer too. */
-export async function call(cluster: ChaosCluster, n: number, method: string, path: string, body?: unknown): Promise<Answer> {
+export async function call(
+  cluster: ChaosCluster,
+  n: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer> {
   const replica = cluster.replicas[n];
   if (!replica) return { error: 'ECONNREFUSED' }; // killed and not yet back: nothing was sent
   try {
     const response = await fetch(`${replica.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
@@ -52,10 +61,18 @@ function outcomeOf(answer: Answer): Outcome {
 }
 
 const WEIGHTS: Record<Exclude<OpType, 'read'>, number> = {
-  create: 4, rename: 5, enable: 4, disable: 4, delete: 1.5,
+  create: 4,
+  rename: 5,
+  enable: 4,
+  disable: 4,
+  delete: 1.5,
   ai: 5,
-  activate: 0.6, deactivate: 0.2, reverify: 1,
-  enforcement: 0.8, 'public-key-path': 0.6, connector: 1.2,
+  activate: 0.6,
+  deactivate: 0.2,
+  reverify: 1,
+  enforcement: 0.8,
+  'public-key-path': 0.6,
+  connector: 1.2,
 };
 
 /**
@@ -95,7 +112,12 @@ export class Workload {
     }
   }
 
-  private async perform(client: number, replica: number, type: Exclude<OpType, 'read'>, roll: number): Promise<boolean> {
+  private async perform(
+    client: number,
+    replica: number,
+    type: Exclude<OpType, 'read'>,
+    roll: number,
+  ): Promise<boolean> {
     const id = this.nextId++;
     const needsUser = type === 'rename' || type === 'enable' || type === 'disable' || type === 'delete';
     const user = needsUser ? this.users[Math.floor(roll * this.users.length)] : undefined;
@@ -142,10 +164,22 @@ export class Workload {
         break;
       case 'connector':
         value = { connector: roll < 0.5 ? 'rest' : 'postgres', licensed: Math.floor(roll * 4) % 2 === 0 };
-        request = ['PATCH', `/api/settings/connectors/${(value as { connector: string }).connector}`, { licensed: (value as { licensed: boolean }).licensed }];
+        request = [
+          'PATCH',
+          `/api/settings/connectors/${(value as { connector: string }).connector}`,
+          { licensed: (value as { licensed: boolean }).licensed },
+        ];
         break;
     }
-    const op: Op = { id, client, replica, type, ...(user ? { user } : {}), ...(value !== undefined ? { value } : {}), invokedAt: this.cluster.elapsed() };
+    const op: Op = {
+      id,
+      client,
+      replica,
+      type,
+      ...(user ? { user } : {}),
+      ...(value !== undefined ? { value } : {}),
+      invokedAt: this.cluster.elapsed(),
+    };
     this.history.push(op);
     const answer = await call(this.cluster, replica, ...request);
     op.completedAt = this.cluster.elapsed();
@@ -158,7 +192,11 @@ export class Workload {
       this.users.push(answer.body.id);
     }
     if (type === 'ai') {
-      op.result = { usedToday: answer.body.usage.usedToday, messagesPerDay: answer.body.usage.messagesPerDay, day: new Date().toISOString().slice(0, 10) };
+      op.result = {
+        usedToday: answer.body.usage.usedToday,
+        messagesPerDay: answer.body.usage.messagesPerDay,
+        day: new Date().toISOString().slice(0, 10),
+      };
     }
     return false;
   }

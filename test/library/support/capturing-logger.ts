@@ -49,7 +49,8 @@ export class CapturingLogger implements LoggerService {
   private record(level: LogEntry['level'], message: unknown, rest: unknown[]) {
     // Nest passes the context as the last string argument.
     const last = rest.at(-1);
-    const text = typeof message === 'string' ? message : message instanceof Error ? message.message : JSON.stringify(message);
+    const text =
+      typeof message === 'string' ? message : message instanceof Error ? message.message : JSON.stringify(message);
     this.entries.push({ level, message: text, ...(typeof last === 'string' ? { context: last } : {}) });
   }
 }

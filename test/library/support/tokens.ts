@@ -13,12 +13,7 @@ export type CraftAlg = 'RS256' | 'RS512' | 'PS256' | 'HS256' | 'none';
  * `signLicense` refuses to make (other algorithms, non-object payloads, odd claims).
  * `secret` is the RSA private key PEM, or the HMAC secret for HS256.
  */
-export function craftJws(
-  header: string | object,
-  payload: string | object,
-  alg: CraftAlg,
-  secret = '',
-): string {
+export function craftJws(header: string | object, payload: string | object, alg: CraftAlg, secret = ''): string {
   const input = `${b64url(header)}.${b64url(payload)}`;
   const data = Buffer.from(input);
   let signature: Buffer;

@@ -44,7 +44,12 @@ export class SampleProcess {
     return this.output;
   }
 
-  async call(method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown, token = this.env.LIBERTY_ADMIN_TOKEN): Promise<Response> {
+  async call(
+    method: 'get' | 'post' | 'put' | 'patch' | 'delete',
+    path: string,
+    body?: unknown,
+    token = this.env.LIBERTY_ADMIN_TOKEN,
+  ): Promise<Response> {
     let test = request(this.url)[method](path).set('Authorization', `Bearer ${token}`);
     if (body !== undefined) test = test.send(body as object);
     const response = await test;

@@ -59,7 +59,9 @@ export class AccessPolicy {
         .map((name) => name.trim().toLowerCase())
         .filter(Boolean),
     );
-    this.behindProxy = String(config.get('LIBERTY_TRUST_PROXY') ?? '').trim() !== '' && String(config.get('LIBERTY_TRUST_PROXY')).trim() !== 'false';
+    this.behindProxy =
+      String(config.get('LIBERTY_TRUST_PROXY') ?? '').trim() !== '' &&
+      String(config.get('LIBERTY_TRUST_PROXY')).trim() !== 'false';
   }
 
   /**
@@ -93,7 +95,9 @@ export class AccessPolicy {
     const own = ownOrigin(request);
     // The hint matters behind a TLS-terminating proxy: without trust proxy the app sees http://.
     if (origin !== undefined && origin !== own) {
-      refuseCrossOrigin(`Origin ${origin} is not this app's origin ${own}; behind a reverse proxy, set LIBERTY_TRUST_PROXY`);
+      refuseCrossOrigin(
+        `Origin ${origin} is not this app's origin ${own}; behind a reverse proxy, set LIBERTY_TRUST_PROXY`,
+      );
     }
   }
 
@@ -162,7 +166,11 @@ function unauthorized(message: string): AccessDenied {
 }
 
 function refuseCrossOrigin(why: string): never {
-  throw new AccessDenied(403, { statusCode: 403, code: 'CROSS_ORIGIN_REQUEST', message: `Cross-origin request refused (${why.slice(0, 300)})` });
+  throw new AccessDenied(403, {
+    statusCode: 403,
+    code: 'CROSS_ORIGIN_REQUEST',
+    message: `Cross-origin request refused (${why.slice(0, 300)})`,
+  });
 }
 
 function isLoopback(address: string | undefined): boolean {

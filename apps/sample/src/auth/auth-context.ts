@@ -43,7 +43,9 @@ export function authCarrierOf(context: ExecutionContext): AuthCarrier | undefine
     }
     case 'graphql': {
       const request = (context.getArgByIndex(2) as { req?: AuthenticatedRequest } | undefined)?.req;
-      return request ? { request, attach: (user) => (request.user = user) } : { request: { headers: {} }, attach: () => undefined };
+      return request
+        ? { request, attach: (user) => (request.user = user) }
+        : { request: { headers: {} }, attach: () => undefined };
     }
     case 'ws': {
       const socket = context.switchToWs().getClient<SocketLike>();
@@ -55,6 +57,9 @@ export function authCarrierOf(context: ExecutionContext): AuthCarrier | undefine
 }
 
 /** 403 PERMISSION_REQUIRED in the transport's own way. */
-export function forbidden(context: ExecutionContext, body: { statusCode: 403; code: string; permission: string; message: string }): Error {
+export function forbidden(
+  context: ExecutionContext,
+  body: { statusCode: 403; code: string; permission: string; message: string },
+): Error {
   return context.getType() === 'ws' ? new WsException({ ...body }) : new ForbiddenException(body);
 }

@@ -59,7 +59,13 @@ export class AuthFailureThrottle {
 
   /** Counts a failure; the one over the limit starts the lock-out (and gets 429 itself). */
   async recordFailure(client: string, now = Date.now()): Promise<void> {
-    const record = await this.storage.increment(`auth-failure:${client}`, AUTH_RATE_WINDOW_MS, this.limit, AUTH_LOCKOUT_MS, 'auth-failures');
+    const record = await this.storage.increment(
+      `auth-failure:${client}`,
+      AUTH_RATE_WINDOW_MS,
+      this.limit,
+      AUTH_LOCKOUT_MS,
+      'auth-failures',
+    );
     if (!record.isBlocked) return;
     if (this.blockedUntil.size > 10_000) this.blockedUntil.clear(); // bounded, whatever the traffic
     this.blockedUntil.set(client, now + AUTH_LOCKOUT_MS);

@@ -46,7 +46,10 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, request: Parameters<AccessPolicy['authenticate']>[0] & { user?: AuthenticatedUser }): Promise<AuthenticatedUser> {
+  private async authenticate(
+    context: ExecutionContext,
+    request: Parameters<AccessPolicy['authenticate']>[0] & { user?: AuthenticatedUser },
+  ): Promise<AuthenticatedUser> {
     const type = context.getType<string>();
     if (type === 'graphql' && request.user) return request.user;
     try {
@@ -61,7 +64,10 @@ export class AuthGuard implements CanActivate {
 export function deniedIn(context: ExecutionContext, denied: AccessDenied): Error {
   if (context.getType() === 'ws') return new WsException({ ...denied.body });
   if (context.getType() === 'http' && denied.retryAfterSeconds !== undefined) {
-    context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void }>().setHeader('Retry-After', String(denied.retryAfterSeconds));
+    context
+      .switchToHttp()
+      .getResponse<{ setHeader(name: string, value: string): void }>()
+      .setHeader('Retry-After', String(denied.retryAfterSeconds));
   }
   return new HttpException({ ...denied.body }, denied.status);
 }

@@ -19,7 +19,13 @@ import { SessionStore } from './session-store.js';
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({
-        throttlers: [{ ttl: AUTH_RATE_WINDOW_MS, limit: authRateLimitFrom(config.get('LIBERTY_AUTH_RATE_LIMIT')), blockDuration: AUTH_RATE_WINDOW_MS }],
+        throttlers: [
+          {
+            ttl: AUTH_RATE_WINDOW_MS,
+            limit: authRateLimitFrom(config.get('LIBERTY_AUTH_RATE_LIMIT')),
+            blockDuration: AUTH_RATE_WINDOW_MS,
+          },
+        ],
       }),
     }),
   ],

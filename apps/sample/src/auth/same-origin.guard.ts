@@ -1,4 +1,11 @@
-import { HttpException, HttpStatus, Injectable, UnsupportedMediaTypeException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnsupportedMediaTypeException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { AccessDenied, AccessPolicy, header, type PolicyRequest } from './access-policy.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -47,5 +54,9 @@ export class SameOriginGuard implements CanActivate {
 /** A body is coming when a length above 0, a chunked transfer or a content type is announced. */
 function hasBody(request: PolicyRequest): boolean {
   const length = header(request, 'content-length');
-  return (length !== undefined && length !== '0') || header(request, 'transfer-encoding') !== undefined || header(request, 'content-type') !== undefined;
+  return (
+    (length !== undefined && length !== '0') ||
+    header(request, 'transfer-encoding') !== undefined ||
+    header(request, 'content-type') !== undefined
+  );
 }

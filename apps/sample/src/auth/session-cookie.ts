@@ -16,9 +16,14 @@ export function sessionCookieName(secure: boolean): string {
 }
 
 /** The session id of a request: over HTTPS only the `__Host-` cookie counts. */
-export function readSessionId(request: { headers: Record<string, string | string[] | undefined>; secure?: boolean }): string | undefined {
+export function readSessionId(request: {
+  headers: Record<string, string | string[] | undefined>;
+  secure?: boolean;
+}): string | undefined {
   const cookie = request.headers.cookie;
-  return readCookie(typeof cookie === 'string' ? cookie : undefined, sessionCookieName(request.secure === true)) || undefined;
+  return (
+    readCookie(typeof cookie === 'string' ? cookie : undefined, sessionCookieName(request.secure === true)) || undefined
+  );
 }
 
 /** The value of cookie `name` in a `Cookie` header, or `undefined`. */

@@ -23,11 +23,20 @@ export class SessionStore {
   async create(userId: string, now = Date.now()): Promise<string> {
     const db = this.database.db;
     await db.deleteFrom('sessions').where('expires_at', '<=', iso(now)).execute();
-    const user = await db.selectFrom('users').select('session_generation').where('id', '=', userId).executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom('users')
+      .select('session_generation')
+      .where('id', '=', userId)
+      .executeTakeFirstOrThrow();
     const id = randomBytes(32).toString('base64url');
     await db
       .insertInto('sessions')
-      .values({ id_hash: hash(id), user_id: userId, expires_at: iso(now + SESSION_MAX_AGE_SECONDS * 1000), generation: user.session_generation })
+      .values({
+        id_hash: hash(id),
+        user_id: userId,
+        expires_at: iso(now + SESSION_MAX_AGE_SECONDS * 1000),
+        generation: user.session_generation,
+      })
       .execute();
     return id;
   }

@@ -1,5 +1,16 @@
 import type { ServerResponse } from 'node:http';
-import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import { UsersService } from '../users/users.service.js';
 import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
 import { clientOf } from './access-policy.js';
@@ -47,7 +58,10 @@ export class SessionController {
   @Delete('session')
   @Public()
   @HttpCode(204)
-  async signOut(@Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: ServerResponse): Promise<void> {
+  async signOut(
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: ServerResponse,
+  ): Promise<void> {
     const sessionId = readSessionId(request);
     if (sessionId) await this.sessions.revoke(sessionId);
     response.setHeader('Set-Cookie', clearedSessionCookie(request.secure === true));

@@ -9,7 +9,10 @@ import { TooManyAttemptsException } from './auth-throttle.js';
  */
 @Injectable()
 export class SignInThrottlerGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     throw new TooManyAttemptsException(detail.timeToBlockExpire);
   }
 }

@@ -74,7 +74,9 @@ export const ITEM_ID = FEATURE_ID_PATTERN;
 
 /** Why `value` is not a valid `license_key` (a `${NAME}` reference), or `undefined`. */
 export function keyReferenceProblem(value: unknown): string | undefined {
-  return typeof value === 'string' ? licenseKeyReferenceProblem(value) : 'must be a string like "${LIBERTY_LICENSE_KEY}"';
+  return typeof value === 'string'
+    ? licenseKeyReferenceProblem(value)
+    : 'must be a string like "${LIBERTY_LICENSE_KEY}"';
 }
 
 /** The config file's text: a regular file of at most 1 MiB (DESIGN 8), else `FileReadError`. */
@@ -88,7 +90,10 @@ export async function readAppConfig(path: string): Promise<LoadedAppConfig> {
   try {
     text = await readConfigText(file);
   } catch (error) {
-    throw new AppConfigError(file, `cannot read the file (${error instanceof FileReadError ? error.detail : 'read error'})`);
+    throw new AppConfigError(
+      file,
+      `cannot read the file (${error instanceof FileReadError ? error.detail : 'read error'})`,
+    );
   }
   return { path: file, config: validateAppConfig(parseToml(file, text), file) };
 }
@@ -120,14 +125,20 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
   const publicKeyPath = license.public_key_path ?? '';
   if (typeof publicKeyPath !== 'string') fail('license.public_key_path', 'must be a string (a path, or "")');
   const enforcement = license.enforcement ?? 'restricted';
-  if (enforcement !== 'restricted' && enforcement !== 'soft') fail('license.enforcement', 'must be "restricted" or "soft"');
+  if (enforcement !== 'restricted' && enforcement !== 'soft')
+    fail('license.enforcement', 'must be "restricted" or "soft"');
   const issuer = license.issuer;
   // Liberty's audience is the default; an issuer alone binds ai.doo keys, which carry no aud.
   const audience = license.audience ?? (issuer === undefined ? 'liberty' : undefined);
-  if (audience !== undefined && (typeof audience !== 'string' || audience === '')) fail('license.audience', 'must be a non-empty string');
+  if (audience !== undefined && (typeof audience !== 'string' || audience === ''))
+    fail('license.audience', 'must be a non-empty string');
   const keyStore = license.key_store;
-  if (keyStore !== undefined && keyStore !== 'env' && keyStore !== 'database') fail('license.key_store', 'must be "env" or "database"');
-  if (issuer !== undefined && !(typeof issuer === 'string' || (Array.isArray(issuer) && issuer.every((i) => typeof i === 'string')))) {
+  if (keyStore !== undefined && keyStore !== 'env' && keyStore !== 'database')
+    fail('license.key_store', 'must be "env" or "database"');
+  if (
+    issuer !== undefined &&
+    !(typeof issuer === 'string' || (Array.isArray(issuer) && issuer.every((i) => typeof i === 'string')))
+  ) {
     fail('license.issuer', 'must be a string or a list of strings');
   }
   const poll = license.key_file_poll_interval_ms;
@@ -139,7 +150,10 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
     fail('license.instance', 'must be a non-empty string (a name, or "${LIBERTY_INSTANCE}")');
   }
   const graceDays = license.grace_days;
-  if (graceDays !== undefined && !(typeof graceDays === 'number' && Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 365)) {
+  if (
+    graceDays !== undefined &&
+    !(typeof graceDays === 'number' && Number.isInteger(graceDays) && graceDays >= 0 && graceDays <= 365)
+  ) {
     fail('license.grace_days', 'must be a whole number of days from 0 to 365');
   }
   const revocationList = license.revocation_list_path;
@@ -147,7 +161,8 @@ export function validateAppConfig(doc: Record<string, unknown>, file: string): A
     fail('license.revocation_list_path', 'must be a non-empty path (relative to this file), or left out');
   }
   const renewUrl = license.renew_url;
-  if (renewUrl !== undefined && !isLinkUrl(renewUrl)) fail('license.renew_url', 'must be an https:, http: or mailto: URL, or left out');
+  if (renewUrl !== undefined && !isLinkUrl(renewUrl))
+    fail('license.renew_url', 'must be an https:, http: or mailto: URL, or left out');
   return {
     license: {
       license_key: licenseKey as string,
@@ -202,7 +217,11 @@ function isTable(value: unknown): value is Record<string, unknown> {
  * The public key file to verify with: `public_key_path` (relative to the config file's directory),
  * else `LIBERTY_PUBLIC_KEY_PATH` (relative to the working directory), else none.
  */
-export function resolvePublicKeyPath(configured: string, configFile: string, fallback: string | undefined): string | undefined {
+export function resolvePublicKeyPath(
+  configured: string,
+  configFile: string,
+  fallback: string | undefined,
+): string | undefined {
   if (configured.trim() !== '') return resolve(dirname(configFile), configured.trim());
   if (fallback && fallback.trim() !== '') return resolve(fallback.trim());
   return undefined;

@@ -27,7 +27,10 @@ export class ConnectorLicenseGuard extends LicenseGuard {
       return parsed?.namespace !== 'connector' || this.connectors.get(parsed.id)?.licensed !== false;
     });
     // Only HTTP routes have path parameters (GraphQL's and WebSocket's "request" is something else).
-    const id = context.getType() === 'http' ? context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params?.id : undefined;
+    const id =
+      context.getType() === 'http'
+        ? context.switchToHttp().getRequest<{ params?: Record<string, string> }>().params?.id
+        : undefined;
     const connector = id === undefined ? undefined : this.connectors.get(id);
     return connector?.licensed ? [...required, this.connectors.featureOf(connector.id)] : required;
   }

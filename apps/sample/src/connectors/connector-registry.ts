@@ -62,6 +62,8 @@ export class ConnectorRegistry extends LicensedRegistry<Connector> implements On
 
   private warn(error: unknown): void {
     if (isDatabaseUnavailable(error)) return; // the outage is logged once, by the database
-    this.logger.warn(`connector settings not refreshed: "${printable(error instanceof Error ? error.message : String(error), 200)}"`);
+    this.logger.warn(
+      `connector settings not refreshed: "${printable(error instanceof Error ? error.message : String(error), 200)}"`,
+    );
   }
 }

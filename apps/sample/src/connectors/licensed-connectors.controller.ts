@@ -37,7 +37,10 @@ export class SnowflakeController {
 export class JdEdwardsController {
   @Get('business-units')
   businessUnits() {
-    return [{ id: '1', name: 'Corporate' }, { id: '30', name: 'Distribution' }];
+    return [
+      { id: '1', name: 'Corporate' },
+      { id: '30', name: 'Distribution' },
+    ];
   }
 }
 

@@ -1,6 +1,20 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql, type DatabaseConnection, type Driver } from 'kysely';
-import { availabilityDialect, causeOf, DatabaseAvailability, DatabaseUnavailableException, isDatabaseUnavailable } from './database-availability.js';
+import {
+  Kysely,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
+import {
+  availabilityDialect,
+  causeOf,
+  DatabaseAvailability,
+  DatabaseUnavailableException,
+  isDatabaseUnavailable,
+} from './database-availability.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -33,16 +47,24 @@ describe('isDatabaseUnavailable: an outage, told apart from a query that was wro
   });
 
   it('causeOf: the driver message, first of an AggregateError, escaped', () => {
-    expect(causeOf(new DatabaseUnavailableException(new AggregateError([new Error('connect ECONNREFUSED ::1:5432'), new Error('b')])))).toBe(
-      'connect ECONNREFUSED ::1:5432',
-    );
+    expect(
+      causeOf(
+        new DatabaseUnavailableException(
+          new AggregateError([new Error('connect ECONNREFUSED ::1:5432'), new Error('b')]),
+        ),
+      ),
+    ).toBe('connect ECONNREFUSED ::1:5432');
     expect(causeOf(new Error('line\nbreak'))).toBe('line\\u000abreak');
   });
 });
 
 describe('DatabaseAvailability: one line each way, even while the server goes down connection by connection', () => {
   const lines: string[] = [];
-  const capture = { log: (m: unknown) => lines.push(`LOG ${String(m)}`), warn: (m: unknown) => lines.push(`WARN ${String(m)}`), error: () => undefined };
+  const capture = {
+    log: (m: unknown) => lines.push(`LOG ${String(m)}`),
+    warn: (m: unknown) => lines.push(`WARN ${String(m)}`),
+    error: () => undefined,
+  };
 
   beforeEach(() => {
     lines.length = 0;
@@ -123,8 +145,20 @@ describe('DatabaseAvailability: one line each way, even while the server goes do
     availability.setProbe(async () => void (await sql`select 1`.execute(db)));
     try {
       const outcomes = [];
-      for (let i = 0; i < 5; i++) outcomes.push(await sql`select 1`.execute(db).then(() => 'answered', (error: unknown) => (error as Error).constructor.name));
-      expect(outcomes).toEqual(['DatabaseUnavailableException', 'answered', 'DatabaseUnavailableException', 'answered', 'DatabaseUnavailableException']);
+      for (let i = 0; i < 5; i++)
+        outcomes.push(
+          await sql`select 1`.execute(db).then(
+            () => 'answered',
+            (error: unknown) => (error as Error).constructor.name,
+          ),
+        );
+      expect(outcomes).toEqual([
+        'DatabaseUnavailableException',
+        'answered',
+        'DatabaseUnavailableException',
+        'answered',
+        'DatabaseUnavailableException',
+      ]);
       expect(availability.down).toBe(true);
       await availability.probe(); // the script is done: the server answers
       expect(lines.map((line) => line.replace(/after [\d.]+ s/, 'after N s'))).toEqual([

@@ -32,7 +32,17 @@ export const DATABASE_UNAVAILABLE_BODY = Object.freeze({
 });
 
 /** Node's network errors: the server is not there (or went away). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 /**
  * PostgreSQL's: class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown,
  * cannot connect now — "the database system is starting up / shutting down"), 53300 (too many
@@ -40,7 +50,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
  */
 const SERVER_CODES = /^(08...|57P0[123]|53300|SQLITE_BUSY.*|SQLITE_IOERR.*|SQLITE_CANTOPEN.*)$/;
 /** pg's own messages for a connection that ended or never came (they carry no code). */
-const DRIVER_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection ended unexpectedly)/;
+const DRIVER_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection ended unexpectedly)/;
 
 /** Whether `error` says the database cannot be reached (an outage), not that a query was wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -56,7 +67,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function causeOf(error: unknown): string {
   const inner = error instanceof DatabaseUnavailableException ? error.cause : error;
   if (inner instanceof AggregateError && inner.errors.length > 0) return causeOf(inner.errors[0]);
-  const text = inner instanceof Error ? inner.message || (inner as { code?: string }).code || inner.name : String(inner);
+  const text =
+    inner instanceof Error ? inner.message || (inner as { code?: string }).code || inner.name : String(inner);
   return printable(text, 200);
 }
 

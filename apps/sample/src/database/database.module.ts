@@ -16,7 +16,10 @@ export class DatabaseModule {
           useFactory: (config: ConfigService) =>
             Database.open(
               databaseSettings(
-                { DATABASE_URL: config.get<string>('DATABASE_URL'), LIBERTY_DATA_DIR: config.get<string>('LIBERTY_DATA_DIR') },
+                {
+                  DATABASE_URL: config.get<string>('DATABASE_URL'),
+                  LIBERTY_DATA_DIR: config.get<string>('LIBERTY_DATA_DIR'),
+                },
                 options.dataDir,
               ),
             ),

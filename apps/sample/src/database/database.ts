@@ -34,7 +34,10 @@ export class DatabaseOpenError extends Error {
 }
 
 /** PostgreSQL when `DATABASE_URL` is set, else SQLite in `dataDir` / `LIBERTY_DATA_DIR` / apps/sample/data. */
-export function databaseSettings(env: { DATABASE_URL?: string; LIBERTY_DATA_DIR?: string }, dataDir?: string): DatabaseSettings {
+export function databaseSettings(
+  env: { DATABASE_URL?: string; LIBERTY_DATA_DIR?: string },
+  dataDir?: string,
+): DatabaseSettings {
   const url = env.DATABASE_URL?.trim();
   if (url) return { kind: 'postgres', location: url };
   const dir = resolve(dataDir ?? (env.LIBERTY_DATA_DIR?.trim() || DEFAULT_DATA_DIR));
@@ -70,7 +73,10 @@ export class Database implements OnApplicationShutdown {
     const availability = new DatabaseAvailability(where);
     let db: Db;
     try {
-      db = settings.kind === 'sqlite' ? await openSqlite(settings.location, availability) : openPostgres(settings.location, availability);
+      db =
+        settings.kind === 'sqlite'
+          ? await openSqlite(settings.location, availability)
+          : openPostgres(settings.location, availability);
     } catch (error) {
       throw new DatabaseOpenError(`Cannot open the database (${where}): ${messageOf(error)}`);
     }
@@ -181,7 +187,9 @@ async function openSqlite(file: string, availability: DatabaseAvailability): Pro
       if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
       const owner = (await readFile(ownerFile(file), 'utf8').catch(() => '')).trim();
       const pid = /^\d+$/.test(owner) ? ` (pid ${owner})` : '';
-      throw new Error(`in use by another process${pid}; SQLite serves one process — stop that one, or run several replicas on PostgreSQL (DATABASE_URL)`);
+      throw new Error(
+        `in use by another process${pid}; SQLite serves one process — stop that one, or run several replicas on PostgreSQL (DATABASE_URL)`,
+      );
     }
     database.pragma('busy_timeout = 15000');
     database.pragma('journal_mode = WAL');

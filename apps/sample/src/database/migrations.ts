@@ -64,8 +64,14 @@ export function migrations(_kind: DatabaseKind): MigrationProvider {
     '2026-12-06-020-session-generation': {
       // Issue 20: sessions end with the credential behind them (rotation, disable, sign out everywhere).
       async up(db: Kysely<unknown>) {
-        await db.schema.alterTable('users').addColumn('session_generation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-        await db.schema.alterTable('sessions').addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('users')
+          .addColumn('session_generation', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('generation', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
     '2026-12-06-019-license-clock': {

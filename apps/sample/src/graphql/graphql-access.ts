@@ -9,7 +9,13 @@ import type { AuthenticatedUser } from '../auth/authenticated-user.js';
  * The sample's schema is two fields deep; these leave room for real clients and stop the review's
  * 96 KB request of thousands of aliases (4.9 MB of answer) at its first validation rule.
  */
-export const GRAPHQL_LIMITS = { maxAliases: 10, maxDepth: 8, maxCost: 1_000, maxTokens: 1_000, maxDirectives: 10 } as const;
+export const GRAPHQL_LIMITS = {
+  maxAliases: 10,
+  maxDepth: 8,
+  maxCost: 1_000,
+  maxTokens: 1_000,
+  maxDirectives: 10,
+} as const;
 
 export function graphqlArmor() {
   return new ApolloArmor({

@@ -13,7 +13,11 @@ export class DatabaseClockStore implements LicenseClockStore {
   constructor(private readonly database: Database) {}
 
   async read(): Promise<Date | undefined> {
-    const row = await this.database.db.selectFrom('license_clock').select('latest').where('id', '=', CURRENT).executeTakeFirst();
+    const row = await this.database.db
+      .selectFrom('license_clock')
+      .select('latest')
+      .where('id', '=', CURRENT)
+      .executeTakeFirst();
     return row ? new Date(row.latest) : undefined;
   }
 

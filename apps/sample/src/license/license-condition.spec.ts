@@ -29,9 +29,10 @@ describe('licenseCondition', () => {
       expiry: null,
       recovery: expect.stringContaining('environment variable LIBERTY_LICENSE_KEY'),
     });
-    expect(licenseCondition(state('not-configured'), { now: NOW, keySource: { kind: 'database', name: 'database' } }).recovery).toContain(
-      'Activate a license key',
-    );
+    expect(
+      licenseCondition(state('not-configured'), { now: NOW, keySource: { kind: 'database', name: 'database' } })
+        .recovery,
+    ).toContain('Activate a license key');
   });
 
   it('a rejected key never shows a green chip or working dots, and says what to do', () => {
@@ -62,11 +63,19 @@ describe('licenseCondition', () => {
     [7 * DAY, 'critical', 'critical', '8 May 2026 · 7 days left'],
     [40_000, 'critical', 'critical', '1 May 2026 · less than an hour left'],
   ] as const)('%d ms left: %s, chip %s "%s"', (ms, key, tone, text) => {
-    expect(licenseCondition(accepted(ms), { now: NOW, keySource: variable })).toMatchObject({ key, tone, working: true, expiry: { tone, text } });
+    expect(licenseCondition(accepted(ms), { now: NOW, keySource: variable })).toMatchObject({
+      key,
+      tone,
+      working: true,
+      expiry: { tone, text },
+    });
   });
 
   it('grace: critical, still working, one format for the dates', () => {
-    const grace = state('accepted', { expiresAt: new Date('2026-04-29T00:00:00Z'), grace: { endsAt: new Date('2026-05-13T00:00:00Z') } });
+    const grace = state('accepted', {
+      expiresAt: new Date('2026-04-29T00:00:00Z'),
+      grace: { endsAt: new Date('2026-05-13T00:00:00Z') },
+    });
     expect(licenseCondition(grace, { now: NOW, keySource: variable })).toMatchObject({
       key: 'grace',
       tone: 'critical',

@@ -73,16 +73,23 @@ export function recoveryFor(reason: string): string {
     return 'Re-check the key: it was changed or signed by another authority. If a partner signing authority issued it, set Public key path (Settings › Framework › License) to its public key.';
   }
   if (reason.startsWith('expired (')) return 'Install a renewed key.';
-  if (reason === 'audience mismatch') return 'The key was issued for another product: confirm the vendor sent a Liberty key.';
-  if (reason === 'malformed') return 'The key is not a valid license key (extra whitespace or truncated): copy it again from the source, verbatim.';
-  if (reason.startsWith('not yet valid (')) return "The key is not valid yet: check this server's clock, or wait until the date shown.";
-  if (reason === 'issuer mismatch') return 'The key was signed by another vendor than the one configured: ask your vendor for a key for this install.';
-  if (reason.startsWith('unsupported algorithm (')) return 'Only RS256-signed keys are accepted: ask the vendor for a new key.';
+  if (reason === 'audience mismatch')
+    return 'The key was issued for another product: confirm the vendor sent a Liberty key.';
+  if (reason === 'malformed')
+    return 'The key is not a valid license key (extra whitespace or truncated): copy it again from the source, verbatim.';
+  if (reason.startsWith('not yet valid ('))
+    return "The key is not valid yet: check this server's clock, or wait until the date shown.";
+  if (reason === 'issuer mismatch')
+    return 'The key was signed by another vendor than the one configured: ask your vendor for a key for this install.';
+  if (reason.startsWith('unsupported algorithm ('))
+    return 'Only RS256-signed keys are accepted: ask the vendor for a new key.';
   if (reason.startsWith('public key unavailable (')) {
     return 'Check Public key path (Settings › Framework › License): it must name an RSA public key file (PEM, 2048 bits or more).';
   }
-  if (reason.startsWith('invalid claims (')) return 'The key is signed but its content is not valid: ask the vendor for a new key.';
-  if (reason === 'instance mismatch') return 'The key is bound to another install: ask the vendor for a key for this instance.';
+  if (reason.startsWith('invalid claims ('))
+    return 'The key is signed but its content is not valid: ask the vendor for a new key.';
+  if (reason === 'instance mismatch')
+    return 'The key is bound to another install: ask the vendor for a key for this instance.';
   if (reason === 'revoked') return 'The vendor revoked this key: ask the vendor for a new one.';
   return 'Ask the vendor for a new key.';
 }
@@ -119,7 +126,9 @@ export function licenseCondition(state: LicenseState, input: LicenseConditionInp
       key: expired ? 'expired' : 'rejected',
       tone: 'critical',
       badge: '',
-      summary: expired ? `The license expired on ${date}: licensed features are off.` : 'The key was not accepted: licensed features are off.',
+      summary: expired
+        ? `The license expired on ${date}: licensed features are off.`
+        : 'The key was not accepted: licensed features are off.',
       working: false,
       // A rejected key's dates are not a countdown: a neutral chip, never a green "days left".
       expiry: expiresAt ? { tone: expired ? 'critical' : 'neutral', text: expired ? `Expired ${date}` : date } : null,

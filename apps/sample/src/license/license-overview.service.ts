@@ -6,7 +6,14 @@ import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { AppRegistry } from '../packaged-apps/app-registry.js';
 import { ReplicaDirectory, type ReplicaBusStatus } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
-import { humanDate, licenseCondition, seatMeter, type LicenseCondition, type LicenseKeySource, type SeatMeterLevel } from './license-condition.js';
+import {
+  humanDate,
+  licenseCondition,
+  seatMeter,
+  type LicenseCondition,
+  type LicenseKeySource,
+  type SeatMeterLevel,
+} from './license-condition.js';
 
 /** The License tab: the library's view, plus whether a key can be activated by paste here. */
 export type LicenseTabView = LicenseStatusView & {
@@ -80,8 +87,14 @@ export class LicenseOverviewService {
       keySource,
       renewUrl: this.config.config.license.renew_url ?? null,
       unlocks: {
-        connectors: this.connectors.all().filter((c) => c.licensed).map(({ id, name }) => ({ id, name })),
-        apps: this.apps.all().filter((a) => a.licensed).map(({ id, name }) => ({ id, name })),
+        connectors: this.connectors
+          .all()
+          .filter((c) => c.licensed)
+          .map(({ id, name }) => ({ id, name })),
+        apps: this.apps
+          .all()
+          .filter((a) => a.licensed)
+          .map(({ id, name }) => ({ id, name })),
       },
     };
   }

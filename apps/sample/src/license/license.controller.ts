@@ -1,4 +1,13 @@
-import { Body, ConflictException, Controller, Delete, Get, HttpCode, Post, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { LicenseActivationError, LicenseService, ReadOnlyKeyStoreError } from '@liberty/license';
 import { toAidooStatus } from '@liberty/license/status';
 import { Permissions } from '../auth/permissions.decorator.js';
@@ -66,7 +75,10 @@ async function refusals(work: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if (error instanceof LicenseActivationError) {
       throw new UnprocessableEntityException({
-        statusCode: 422, code: error.code, reason: error.reason, message: `License rejected — ${error.reason}`,
+        statusCode: 422,
+        code: error.code,
+        reason: error.reason,
+        message: `License rejected — ${error.reason}`,
       });
     }
     if (error instanceof ReadOnlyKeyStoreError) {

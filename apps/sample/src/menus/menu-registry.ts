@@ -19,8 +19,18 @@ const CORE_MENUS: readonly Menu[] = [
   { id: 'catalogue', label: 'Home', path: '/' },
   { id: 'ai', label: 'AI assistant', path: '/#ai-tools' },
   { id: 'settings.license', label: 'Settings › License', path: '/settings/license', permission: 'license:read' },
-  { id: 'settings.framework', label: 'Settings › Framework', path: '/settings/framework/license', permission: 'settings:framework' },
-  { id: 'settings.connectors', label: 'Settings › Connectors', path: '/settings/connectors', permission: 'settings:framework' },
+  {
+    id: 'settings.framework',
+    label: 'Settings › Framework',
+    path: '/settings/framework/license',
+    permission: 'settings:framework',
+  },
+  {
+    id: 'settings.connectors',
+    label: 'Settings › Connectors',
+    path: '/settings/connectors',
+    permission: 'settings:framework',
+  },
   { id: 'users', label: 'Users', path: '/users', permission: 'users:write' },
 ];
 

@@ -19,7 +19,9 @@ export class DatabaseHealthIndicator {
     private readonly database: Database,
   ) {}
 
-  async isHealthy<const Key extends string = 'database'>(key: Key = 'database' as Key): Promise<HealthIndicatorResult<Key>> {
+  async isHealthy<const Key extends string = 'database'>(
+    key: Key = 'database' as Key,
+  ): Promise<HealthIndicatorResult<Key>> {
     const session = this.indicators.check(key);
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -46,7 +46,8 @@ export class GuardedIoAdapter extends IoAdapter {
     server.engine.on('headers', (headers: Record<string, string>) => {
       headers['x-content-type-options'] = 'nosniff';
     });
-    const guard = (namespace: Namespace) => namespace.use((socket, next) => void this.authenticate(socket).then(() => next(), next));
+    const guard = (namespace: Namespace) =>
+      namespace.use((socket, next) => void this.authenticate(socket).then(() => next(), next));
     guard(server.of('/'));
     server.on('new_namespace', guard);
     return server;
@@ -66,14 +67,20 @@ export class GuardedIoAdapter extends IoAdapter {
 
   private async authenticate(socket: Socket): Promise<void> {
     try {
-      (socket.data as Record<string, unknown>).user = await this.policy.authenticate(handshakeRequest(socket as Parameters<typeof handshakeRequest>[0]));
+      (socket.data as Record<string, unknown>).user = await this.policy.authenticate(
+        handshakeRequest(socket as Parameters<typeof handshakeRequest>[0]),
+      );
     } catch (error) {
       // A database outage: the client's `connect_error` carries the REST 503 body, as for a denial.
-      if (isDatabaseUnavailable(error)) throw Object.assign(new Error(DATABASE_UNAVAILABLE_BODY.message), { data: { ...DATABASE_UNAVAILABLE_BODY } });
+      if (isDatabaseUnavailable(error))
+        throw Object.assign(new Error(DATABASE_UNAVAILABLE_BODY.message), { data: { ...DATABASE_UNAVAILABLE_BODY } });
       if (!(error instanceof AccessDenied)) throw error;
       // The client's `connect_error` carries the same body as HTTP's answer in `data`.
       throw Object.assign(new Error(error.body.message), {
-        data: { ...error.body, ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) },
+        data: {
+          ...error.body,
+          ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+        },
       });
     }
   }

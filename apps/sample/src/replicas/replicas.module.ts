@@ -61,7 +61,9 @@ export class ReplicasModule {
 async function redisModule(url: string, env: NodeJS.ProcessEnv): Promise<DynamicModule> {
   // Checked here so that a missing package is one line at startup, not a stack trace.
   await import('redis').catch(() => {
-    throw new RedisSetupError('REDIS_URL is set but the "redis" package (node-redis 5 or 6) is not installed: npm install redis');
+    throw new RedisSetupError(
+      'REDIS_URL is set but the "redis" package (node-redis 5 or 6) is not installed: npm install redis',
+    );
   });
   await assertRedisReachable(url);
   const replicaId = env.LIBERTY_REPLICA_ID?.trim();
@@ -74,7 +76,9 @@ async function redisModule(url: string, env: NodeJS.ProcessEnv): Promise<Dynamic
       intervalMs: Number.isFinite(intervalMs) && intervalMs >= 100 ? intervalMs : 5_000,
     });
   } catch (error) {
-    throw new RedisSetupError(`REDIS_URL / LIBERTY_REPLICA_ID: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RedisSetupError(
+      `REDIS_URL / LIBERTY_REPLICA_ID: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -101,7 +105,8 @@ async function assertRedisReachable(url: string): Promise<void> {
     ]);
   } catch {
     throw new RedisSetupError(
-      `Cannot reach Redis (${redisWhere(url)}) within ${REDIS_STARTUP_DEADLINE_MS / 1000} s` + (lastError ? `: ${lastError}` : ''),
+      `Cannot reach Redis (${redisWhere(url)}) within ${REDIS_STARTUP_DEADLINE_MS / 1000} s` +
+        (lastError ? `: ${lastError}` : ''),
     );
   } finally {
     clearTimeout(timer);

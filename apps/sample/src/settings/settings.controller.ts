@@ -46,7 +46,10 @@ export class SettingsController {
    * Any error leaves the file and the running license as they were.
    */
   @Put('framework/license')
-  async updateLicenseSettings(@Body() dto: LicenseSettingsDto, @CurrentUser() user: AuthenticatedUser): Promise<LicenseSettings> {
+  async updateLicenseSettings(
+    @Body() dto: LicenseSettingsDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<LicenseSettings> {
     const current = pickSettings(this.shared.settings);
     const next: LicenseSettings = {
       license_key: dto.license_key ?? current.license_key,
@@ -68,7 +71,11 @@ export class SettingsController {
         });
       }
     }
-    const publicKeyPath = resolvePublicKeyPath(next.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH'));
+    const publicKeyPath = resolvePublicKeyPath(
+      next.public_key_path,
+      this.store.path,
+      this.env.get('LIBERTY_PUBLIC_KEY_PATH'),
+    );
     if (keyPathChanged && next.public_key_path.trim() !== '') {
       const keys = await loadPublicKeys({ publicKeyPath });
       if (!keys.ok) {
@@ -118,7 +125,11 @@ export class SettingsController {
    * enforcement to soft — it also needs license:write; turning it on needs settings:framework only.
    */
   @Patch('connectors/:id')
-  async updateConnector(@Param('id') id: string, @Body() dto: ConnectorSettingsDto, @CurrentUser() user: AuthenticatedUser) {
+  async updateConnector(
+    @Param('id') id: string,
+    @Body() dto: ConnectorSettingsDto,
+    @CurrentUser() user: AuthenticatedUser,
+  ) {
     const connector = this.connectors.get(id);
     if (!connector) throw new NotFoundException({ statusCode: 404, message: `Unknown connector "${id}"` });
     if (connector.licensed && !dto.licensed && !user.permissions.includes('license:write')) {

@@ -1,4 +1,13 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  registerDecorator,
+  type ValidationArguments,
+} from 'class-validator';
 import { keyReferenceProblem, type Enforcement } from '../config/app-config.js';
 
 /** `license_key` must be a `${NAME}` reference; a JWT gets told it must not be stored in configuration. */
@@ -11,7 +20,8 @@ function IsKeyReference(): PropertyDecorator {
       validator: {
         validate: (value: unknown) => keyReferenceProblem(value) === undefined,
         // Never echoes the value: it may be a license key.
-        defaultMessage: (args?: ValidationArguments) => `license_key ${keyReferenceProblem(args?.value) ?? 'is invalid'}`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `license_key ${keyReferenceProblem(args?.value) ?? 'is invalid'}`,
       },
     });
 }
@@ -20,11 +30,14 @@ function IsKeyReference(): PropertyDecorator {
 export class LicenseSettingsDto {
   @IsOptional() @IsKeyReference() license_key?: string;
 
-  @IsOptional() @IsString() @MaxLength(4096)
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
   @Matches(/^[^\0]*$/, { message: 'public_key_path must not contain NUL characters' })
   public_key_path?: string;
 
-  @IsOptional() @IsIn(['restricted', 'soft'], { message: 'enforcement must be "restricted" or "soft"' })
+  @IsOptional()
+  @IsIn(['restricted', 'soft'], { message: 'enforcement must be "restricted" or "soft"' })
   enforcement?: Enforcement;
 }
 

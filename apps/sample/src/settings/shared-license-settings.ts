@@ -14,12 +14,18 @@ const ENFORCEMENTS = new Set(['restricted', 'soft']);
 export const SETTINGS_POLL_MS = 2_000;
 
 /** The `[license]` settings stored in the database, and their version (`undefined`: none stored). */
-export async function readSharedLicenseSettings(database: Database): Promise<{ settings: LicenseSettings; version: number } | undefined> {
+export async function readSharedLicenseSettings(
+  database: Database,
+): Promise<{ settings: LicenseSettings; version: number } | undefined> {
   if (database.kind !== 'postgres') return undefined;
   const row = await database.db.selectFrom('shared_settings').selectAll().where('name', '=', ROW).executeTakeFirst();
   if (!row) return undefined;
   const value = JSON.parse(row.value) as Partial<LicenseSettings>;
-  if (typeof value.license_key !== 'string' || typeof value.public_key_path !== 'string' || !ENFORCEMENTS.has(value.enforcement as string)) {
+  if (
+    typeof value.license_key !== 'string' ||
+    typeof value.public_key_path !== 'string' ||
+    !ENFORCEMENTS.has(value.enforcement as string)
+  ) {
     throw new Error('shared_settings "license" is not {license_key, public_key_path, enforcement}');
   }
   return { settings: pick(value as LicenseSettings), version: Number(row.version) };
@@ -76,7 +82,10 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     this.subscription = this.license.operations$.subscribe((operation) => {
       if (operation.origin !== LICENSE_SHARED_ORIGIN && operation.origin !== 'local') void this.check();
     });
-    this.timer = setInterval(() => void this.check(), Number(this.env.get('LIBERTY_SETTINGS_POLL_MS') ?? SETTINGS_POLL_MS) || SETTINGS_POLL_MS);
+    this.timer = setInterval(
+      () => void this.check(),
+      Number(this.env.get('LIBERTY_SETTINGS_POLL_MS') ?? SETTINGS_POLL_MS) || SETTINGS_POLL_MS,
+    );
     this.timer.unref();
   }
 
@@ -124,7 +133,10 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
       row = await readSharedLicenseSettings(this.database);
     } catch (error) {
       // The database down: keep running what this replica runs; one line per outage.
-      if (!this.failing) this.logger.warn(`shared settings: not re-read ("${printable(messageOf(error), 200)}"); keeping the current ones`);
+      if (!this.failing)
+        this.logger.warn(
+          `shared settings: not re-read ("${printable(messageOf(error), 200)}"); keeping the current ones`,
+        );
       this.failing = true;
       return;
     }
@@ -136,12 +148,15 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
       await this.license.reconfigure(
         {
           licenseKey: settings.license_key,
-          publicKeyPath: resolvePublicKeyPath(settings.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH')) ?? '',
+          publicKeyPath:
+            resolvePublicKeyPath(settings.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH')) ??
+            '',
           enforcement: settings.enforcement,
         },
         { origin: LICENSE_SHARED_ORIGIN },
       );
-      if (this.applied !== -1) this.logger.log(`shared settings: version ${version} applied (enforcement ${settings.enforcement})`);
+      if (this.applied !== -1)
+        this.logger.log(`shared settings: version ${version} applied (enforcement ${settings.enforcement})`);
     } catch (error) {
       // E.g. the public key path does not exist on this replica: it keeps its settings, and its
       // settings fingerprint on the License tab shows that it differs.
@@ -158,7 +173,9 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
       .insertInto('shared_settings')
       .values({ name: ROW, value, version: 1, updated_at })
       .onConflict((oc) =>
-        oc.column('name').doUpdateSet((eb) => ({ value, updated_at, version: eb(eb.ref('shared_settings.version'), '+', 1) })),
+        oc
+          .column('name')
+          .doUpdateSet((eb) => ({ value, updated_at, version: eb(eb.ref('shared_settings.version'), '+', 1) })),
       )
       .returning('version')
       .executeTakeFirstOrThrow();

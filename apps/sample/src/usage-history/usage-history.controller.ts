@@ -72,7 +72,9 @@ function parseQuery(raw: Record<string, unknown>): UsageQuery {
       if (value !== 'json' && value !== 'csv') throw new BadRequestException('format must be json or csv');
       query.format = value;
     } else {
-      throw new BadRequestException(`unknown parameter ${JSON.stringify(name.slice(0, 40))}; expected from, to or format`);
+      throw new BadRequestException(
+        `unknown parameter ${JSON.stringify(name.slice(0, 40))}; expected from, to or format`,
+      );
     }
   }
   return query;
@@ -82,8 +84,14 @@ function parseQuery(raw: Record<string, unknown>): UsageQuery {
 function range(query: UsageQuery, now: Date): { from: string; to: string } {
   const to = query.to ?? now.toISOString().slice(0, 10);
   const from = query.from ?? shift(to, -(DEFAULT_REPORT_DAYS - 1));
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
-    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (
+      Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+      new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+    ) {
       throw new BadRequestException(`${name} is not a calendar day: ${value}`);
     }
   }

@@ -46,11 +46,16 @@ export class UsageHistoryRecorder implements OnApplicationBootstrap, OnApplicati
       // whole sample failed and peaks reached during the outage were never recorded).
       const [users, ai] = await Promise.allSettled([this.users.enabledUsers(), this.aiUsage.usedToday(now)]);
       // Once per outage, not once per sample.
-      if (ai.status === 'rejected' && !this.aiUnavailable) this.warn('AI messages not sampled until the usage store answers', ai.reason);
+      if (ai.status === 'rejected' && !this.aiUnavailable)
+        this.warn('AI messages not sampled until the usage store answers', ai.reason);
       this.aiUnavailable = ai.status === 'rejected';
       if (users.status === 'rejected') return this.warn('sample not recorded', users.reason);
       try {
-        await this.store.record({ day: utcDate(now), peakUsers: users.value, ...(ai.status === 'fulfilled' ? { aiMessages: ai.value } : {}) });
+        await this.store.record({
+          day: utcDate(now),
+          peakUsers: users.value,
+          ...(ai.status === 'fulfilled' ? { aiMessages: ai.value } : {}),
+        });
       } catch (error) {
         this.warn('sample not recorded', error);
       }

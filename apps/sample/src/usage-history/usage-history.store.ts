@@ -47,7 +47,9 @@ export class DatabaseUsageHistoryStore extends UsageHistoryStore {
       .onConflict((oc) =>
         oc.column('day').doUpdateSet({
           peak_users: sql<number>`${larger}(usage_history.peak_users, excluded.peak_users)`,
-          ...(aiMessages !== undefined ? { ai_messages: sql<number>`${larger}(usage_history.ai_messages, excluded.ai_messages)` } : {}),
+          ...(aiMessages !== undefined
+            ? { ai_messages: sql<number>`${larger}(usage_history.ai_messages, excluded.ai_messages)` }
+            : {}),
         }),
       )
       .execute();
@@ -61,6 +63,10 @@ export class DatabaseUsageHistoryStore extends UsageHistoryStore {
       .where('day', '<=', to)
       .orderBy('day')
       .execute();
-    return rows.map((row) => ({ day: row.day, peakUsers: Number(row.peak_users), aiMessages: Number(row.ai_messages) }));
+    return rows.map((row) => ({
+      day: row.day,
+      peakUsers: Number(row.peak_users),
+      aiMessages: Number(row.ai_messages),
+    }));
   }
 }

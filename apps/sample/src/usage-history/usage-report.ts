@@ -43,7 +43,13 @@ export function daysBetween(from: string, to: string): string[] {
  * Builds the report for `from`–`to` against the current license's caps (the caps the renewal is
  * negotiated on). Days without a sample are listed with `null` figures, never counted over a cap.
  */
-export function buildUsageReport(state: LicenseState, recorded: readonly UsageDay[], from: string, to: string, now = new Date()): UsageReport {
+export function buildUsageReport(
+  state: LicenseState,
+  recorded: readonly UsageDay[],
+  from: string,
+  to: string,
+  now = new Date(),
+): UsageReport {
   const claims = state.claims;
   const userCap = userCapOf(claims) ?? null;
   const aiCap = claims?.features?.ai?.messagesPerDay ?? null;
@@ -69,20 +75,39 @@ export function buildUsageReport(state: LicenseState, recorded: readonly UsageDa
     from,
     to,
     days,
-    daysOverCap: { users: days.filter((d) => d.usersOverCap).length, aiMessages: days.filter((d) => d.aiOverCap).length },
+    daysOverCap: {
+      users: days.filter((d) => d.usersOverCap).length,
+      aiMessages: days.filter((d) => d.aiOverCap).length,
+    },
     peak: { users: max(days.map((d) => d.peakUsers)), aiMessages: max(days.map((d) => d.aiMessages)) },
     generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
 }
 
 export const CSV_COLUMNS = [
-  'day', 'sub', 'customer', 'peak_users', 'user_cap', 'users_over_cap', 'ai_messages', 'ai_messages_cap', 'ai_over_cap',
+  'day',
+  'sub',
+  'customer',
+  'peak_users',
+  'user_cap',
+  'users_over_cap',
+  'ai_messages',
+  'ai_messages_cap',
+  'ai_over_cap',
 ] as const;
 
 /** RFC 4180 CSV, one row per day (CRLF line ends, a header row). */
 export function usageReportCsv(report: UsageReport): string {
   const rows = report.days.map((d) => [
-    d.day, report.sub, report.customer, d.peakUsers, report.cap.users, d.usersOverCap, d.aiMessages, report.cap.aiMessagesPerDay, d.aiOverCap,
+    d.day,
+    report.sub,
+    report.customer,
+    d.peakUsers,
+    report.cap.users,
+    d.usersOverCap,
+    d.aiMessages,
+    report.cap.aiMessagesPerDay,
+    d.aiOverCap,
   ]);
   return [CSV_COLUMNS, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -27,7 +27,8 @@ export class PermissionGrantPolicy {
       throw denied('Nobody can change their own permissions; ask another administrator');
     }
     const stronger = targetPermissions.find((p) => !actor.permissions.includes(p));
-    if (stronger) throw denied(`User ${targetId} holds ${stronger}, which you do not hold; you cannot change that user`, stronger);
+    if (stronger)
+      throw denied(`User ${targetId} holds ${stronger}, which you do not hold; you cannot change that user`, stronger);
     if (permissions) PermissionGrantPolicy.checkHeld(actor, permissions);
   }
 

@@ -33,6 +33,12 @@ export class SeatsController {
     if (max === null) return { count, max, percent: null, level: null, meter: null };
     // Same rounding and colour scale as the License tab.
     const percent = max === 0 ? 100 : Math.round((count / max) * 1000) / 10;
-    return { count, max, percent, level: userCapLevel(percent), meter: seatMeter(count, max, this.license.state.status === 'accepted') };
+    return {
+      count,
+      max,
+      percent,
+      level: userCapLevel(percent),
+      meter: seatMeter(count, max, this.license.state.status === 'accepted'),
+    };
   }
 }

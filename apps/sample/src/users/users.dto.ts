@@ -6,7 +6,10 @@ const PERMISSION_MESSAGE = `each permission must be one of: ${PERMISSIONS.join('
 export class CreateUserDto {
   @IsString() @Length(1, 100) name!: string;
 
-  @IsArray() @ArrayMaxSize(PERMISSIONS.length) @ArrayUnique() @IsIn(PERMISSIONS, { each: true, message: PERMISSION_MESSAGE })
+  @IsArray()
+  @ArrayMaxSize(PERMISSIONS.length)
+  @ArrayUnique()
+  @IsIn(PERMISSIONS, { each: true, message: PERMISSION_MESSAGE })
   permissions!: Permission[];
 
   /** Default true; a disabled user takes no seat. */
@@ -16,7 +19,10 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @IsOptional() @IsString() @Length(1, 100) name?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(PERMISSIONS.length) @ArrayUnique()
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(PERMISSIONS.length)
+  @ArrayUnique()
   @IsIn(PERMISSIONS, { each: true, message: PERMISSION_MESSAGE })
   permissions?: Permission[];
 

@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
 import { checkAdminToken } from '../auth/admin-token.js';
@@ -43,7 +50,8 @@ export class UsersService implements SeatCounter, OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     let token = this.config.get<string>('LIBERTY_ADMIN_TOKEN')?.trim();
-    if (token) checkAdminToken(token); // refuses to start with a short one, saying why
+    if (token)
+      checkAdminToken(token); // refuses to start with a short one, saying why
     else {
       token = newToken();
       this.logger.warn(`LIBERTY_ADMIN_TOKEN is not set; the admin token for this run is: ${token}`);
@@ -69,13 +77,19 @@ export class UsersService implements SeatCounter, OnModuleInit {
     await this.database.db
       .insertInto('users')
       .values(row)
-      .onConflict((oc) => oc.column('id').doUpdateSet({ token_hash: row.token_hash, permissions: row.permissions, enabled: 1 }))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ token_hash: row.token_hash, permissions: row.permissions, enabled: 1 }),
+      )
       .execute();
   }
 
   /** The enabled user holding `token`, if any. */
   async authenticate(token: string): Promise<AuthenticatedUser | undefined> {
-    const row = await this.database.db.selectFrom('users').selectAll().where('token_hash', '=', hash(token)).executeTakeFirst();
+    const row = await this.database.db
+      .selectFrom('users')
+      .selectAll()
+      .where('token_hash', '=', hash(token))
+      .executeTakeFirst();
     return authenticated(row);
   }
 
@@ -148,7 +162,10 @@ export class UsersService implements SeatCounter, OnModuleInit {
       await tx
         .updateTable('users')
         // Disabling ends the user's sessions for good: re-enabling later revives none of them.
-        .set((eb) => ({ ...changes, ...(dto.enabled === false ? { session_generation: eb('session_generation', '+', 1) } : {}) }))
+        .set((eb) => ({
+          ...changes,
+          ...(dto.enabled === false ? { session_generation: eb('session_generation', '+', 1) } : {}),
+        }))
         .where('id', '=', id)
         .execute();
     }
@@ -164,13 +181,22 @@ export class UsersService implements SeatCounter, OnModuleInit {
   async remove(id: string, tx: Tx = this.database.db): Promise<void> {
     const user = await this.existing(id, tx);
     if (isAdmin(user)) {
-      const admins = (await tx.selectFrom('users').selectAll().where('enabled', '=', 1).execute()).map(fromRow).filter(isAdmin);
+      const admins = (await tx.selectFrom('users').selectAll().where('enabled', '=', 1).execute())
+        .map(fromRow)
+        .filter(isAdmin);
       if (admins.every((admin) => admin.id === id)) {
-        throw new ConflictException({ statusCode: 409, code: 'LAST_ADMIN', message: 'The last admin cannot be deleted' });
+        throw new ConflictException({
+          statusCode: 409,
+          code: 'LAST_ADMIN',
+          message: 'The last admin cannot be deleted',
+        });
       }
     }
     if (id === ADMIN_ID) {
-      throw new BadRequestException({ statusCode: 400, message: 'The built-in admin user cannot be deleted (it comes from LIBERTY_ADMIN_TOKEN)' });
+      throw new BadRequestException({
+        statusCode: 400,
+        message: 'The built-in admin user cannot be deleted (it comes from LIBERTY_ADMIN_TOKEN)',
+      });
     }
     await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     await tx.deleteFrom('users').where('id', '=', id).execute();
@@ -184,7 +210,11 @@ export class UsersService implements SeatCounter, OnModuleInit {
   /** "Sign out everywhere": ends every browser session of user `id` (its bearer token is unchanged). */
   async endSessions(id: string): Promise<void> {
     await this.database.db.transaction().execute(async (tx) => {
-      await tx.updateTable('users').set((eb) => ({ session_generation: eb('session_generation', '+', 1) })).where('id', '=', id).execute();
+      await tx
+        .updateTable('users')
+        .set((eb) => ({ session_generation: eb('session_generation', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
       await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     });
   }
@@ -199,7 +229,11 @@ export class UsersService implements SeatCounter, OnModuleInit {
 /** 400 for a name that passes for the built-in admin's (`Admin`, ` admin `). */
 function checkName(name: string): void {
   if (name.trim().toLowerCase() === ADMIN_NAME) {
-    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`name: "${ADMIN_NAME}" is reserved for the built-in admin`] });
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: [`name: "${ADMIN_NAME}" is reserved for the built-in admin`],
+    });
   }
 }
 

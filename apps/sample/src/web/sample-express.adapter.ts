@@ -9,7 +9,10 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 export class SampleExpressAdapter extends ExpressAdapter {
   override mapException(error: unknown): unknown {
     if (error instanceof SyntaxError && (error as { type?: unknown }).type === 'entity.parse.failed') {
-      return new BadRequestException({ statusCode: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' }, { cause: error });
+      return new BadRequestException(
+        { statusCode: 400, code: 'INVALID_JSON', message: 'The request body is not valid JSON' },
+        { cause: error },
+      );
     }
     return super.mapException(error);
   }

@@ -1,4 +1,10 @@
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]);
@@ -40,7 +46,9 @@ export function renderErrorPage(page: ErrorPage): string {
 <h1 id="error-title">${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(page.message)}${permission}.</p>
 ${page.hint ? `<p class="muted">${escapeHtml(page.hint)}</p>\n` : ''}<p class="error-card__actions"><a class="button button--primary" href="/">Go to Home</a>${
-    page.signIn === false ? '' : ` <a class="button button--ghost" href="${escapeHtml(login)}">Sign in as another user</a>`
+    page.signIn === false
+      ? ''
+      : ` <a class="button button--ghost" href="${escapeHtml(login)}">Sign in as another user</a>`
   }</p>
 </section>
 </main>

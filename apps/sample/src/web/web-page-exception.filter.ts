@@ -29,11 +29,21 @@ export class WebPageExceptionFilter implements ExceptionFilter {
       const hint = permission
         ? 'Your account does not have it. Ask an administrator to grant it, or sign in as another user.'
         : undefined;
-      sendWeb(res, 403, 'text/html; charset=utf-8', renderErrorPage({ status, title: 'Access denied', message, permission, hint, next: path }));
+      sendWeb(
+        res,
+        403,
+        'text/html; charset=utf-8',
+        renderErrorPage({ status, title: 'Access denied', message, permission, hint, next: path }),
+      );
       return;
     }
     const title = status === 404 ? 'Not found' : 'Something went wrong';
-    sendWeb(res, status, 'text/html; charset=utf-8', renderErrorPage({ status, title, message: exception.message, next: path }));
+    sendWeb(
+      res,
+      status,
+      'text/html; charset=utf-8',
+      renderErrorPage({ status, title, message: exception.message, next: path }),
+    );
   }
 }
 

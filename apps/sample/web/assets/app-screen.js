@@ -18,7 +18,8 @@ async function load() {
       document.title = `${screen.title} · ${app.name} · Liberty`;
       $('app-name').textContent = app.name;
       $('screen-title').textContent = screen.title;
-      $('screen-text').textContent = `A screen of the packaged app ${app.name} (sample content: this demo app has no data).`;
+      $('screen-text').textContent =
+        `A screen of the packaged app ${app.name} (sample content: this demo app has no data).`;
     } else {
       $('screen-title').textContent = 'Not available';
       $('screen-text').textContent =
@@ -26,7 +27,8 @@ async function load() {
     }
     document.body.dataset.ready = 'true';
   } catch (error) {
-    if (!(error instanceof SignedOut)) showLoadError('The packaged apps could not be loaded: the server did not answer.');
+    if (!(error instanceof SignedOut))
+      showLoadError('The packaged apps could not be loaded: the server did not answer.');
   }
 }
 

@@ -55,7 +55,9 @@ async function toggle(connector, input) {
   const licensed = input.checked;
   input.setAttribute('aria-busy', 'true');
   try {
-    const response = await sendJson('PATCH', `/api/settings/connectors/${encodeURIComponent(connector.id)}`, { licensed });
+    const response = await sendJson('PATCH', `/api/settings/connectors/${encodeURIComponent(connector.id)}`, {
+      licensed,
+    });
     if (!response.ok) {
       input.checked = !licensed;
       announce($('announcer'), `${connector.name} was not changed: ${await errorText(response)}`);
@@ -63,7 +65,9 @@ async function toggle(connector, input) {
     }
     const updated = await response.json();
     const fresh = row(updated);
-    $('connectors').querySelector(`tr[data-id="${CSS.escape(connector.id)}"]`).replaceWith(fresh);
+    $('connectors')
+      .querySelector(`tr[data-id="${CSS.escape(connector.id)}"]`)
+      .replaceWith(fresh);
     // Keep the keyboard where it was: on this connector's toggle.
     fresh.querySelector('input').focus();
     const state = updated.state === 'locked' ? updated.lockedReason : 'active';
@@ -71,7 +75,8 @@ async function toggle(connector, input) {
     await refreshBanner();
   } catch (error) {
     input.checked = !licensed;
-    if (!(error instanceof SignedOut)) announce($('announcer'), `${connector.name} was not changed: the server did not answer.`);
+    if (!(error instanceof SignedOut))
+      announce($('announcer'), `${connector.name} was not changed: the server did not answer.`);
   } finally {
     input.removeAttribute('aria-busy');
   }

@@ -1,7 +1,18 @@
 // Settings → Framework → License: the [license] section of app.toml (key reference, public key
 // path, enforcement). PUT validates, writes the file and re-verifies; errors show by their field.
 
-import { $, announce, api, errorMessages, errorText, refreshBanner, sendJson, showLoadError, SignedOut, startShell } from './shell.js';
+import {
+  $,
+  announce,
+  api,
+  errorMessages,
+  errorText,
+  refreshBanner,
+  sendJson,
+  showLoadError,
+  SignedOut,
+  startShell,
+} from './shell.js';
 
 const FIELDS = ['license_key', 'public_key_path', 'enforcement'];
 const form = $('settings-form');
@@ -47,7 +58,8 @@ function showErrors(messages) {
     const error = $(`${field}-error`);
     error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
     const input = field === 'enforcement' ? $('enforcement-restricted') : $(field);
-    if (field === 'enforcement') for (const radio of form.elements.enforcement) radio.setAttribute('aria-invalid', 'true');
+    if (field === 'enforcement')
+      for (const radio of form.elements.enforcement) radio.setAttribute('aria-invalid', 'true');
     else input.setAttribute('aria-invalid', 'true');
     first ??= input;
   }
@@ -55,7 +67,10 @@ function showErrors(messages) {
     const box = $('form-errors');
     const list = document.createElement('ul');
     list.append(...general.map((message) => Object.assign(document.createElement('li'), { textContent: message })));
-    box.replaceChildren(Object.assign(document.createElement('strong'), { textContent: 'The settings were not saved.' }), list);
+    box.replaceChildren(
+      Object.assign(document.createElement('strong'), { textContent: 'The settings were not saved.' }),
+      list,
+    );
     box.hidden = false;
     box.focus();
   } else {
@@ -81,7 +96,8 @@ async function save(event) {
     }
     const messages = response.status === 400 ? await errorMessages(response) : [await errorText(response)];
     // A pasted license key is refused, and not left on screen either: back to the saved reference.
-    const pastedKey = messages.some((m) => fieldOf(m) === 'license_key') && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(values().license_key);
+    const pastedKey =
+      messages.some((m) => fieldOf(m) === 'license_key') && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(values().license_key);
     if (pastedKey) $('license_key').value = saved?.license_key ?? '';
     showErrors(messages);
     if (pastedKey) $('license_key-error').append(' The field was reset to the saved reference.');

@@ -1,7 +1,18 @@
 // The License page: reads /api/license, renders it, and re-verifies on demand. The header (menu,
 // user, banner) is shell.js's. Claims are untrusted text: everything goes through textContent.
 
-import { $, api, errorText, number, plural, refreshBanner, sendJson, showLoadError, SignedOut, startShell } from './shell.js';
+import {
+  $,
+  api,
+  errorText,
+  number,
+  plural,
+  refreshBanner,
+  sendJson,
+  showLoadError,
+  SignedOut,
+  startShell,
+} from './shell.js';
 
 /** A fact's value; a fact without one is left out (no rows of dashes for a missing key). */
 function text(id, value) {
@@ -105,7 +116,9 @@ function renderReplicas(replicas, bus) {
     ...replicas.map((replica, index) => {
       const otherKey = replica.keyFingerprint !== own?.keyFingerprint;
       // A replica of an older version reports no settings fingerprint: nothing to compare.
-      const otherSettings = Boolean(replica.settingsFingerprint && own?.settingsFingerprint) && replica.settingsFingerprint !== own.settingsFingerprint;
+      const otherSettings =
+        Boolean(replica.settingsFingerprint && own?.settingsFingerprint) &&
+        replica.settingsFingerprint !== own.settingsFingerprint;
       if (otherKey) differingKeys++;
       if (otherSettings) differingSettings++;
       const item = document.createElement('li');
@@ -114,7 +127,12 @@ function renderReplicas(replicas, bus) {
       item.dataset.settingsDiffer = String(otherSettings);
       const dot = document.createElement('span');
       // A replica is green only while its own key is accepted; red when rejected, running another key or other settings.
-      dot.className = otherKey || otherSettings || replica.status === 'rejected' ? 'dot dot--missing' : replica.status === 'accepted' ? 'dot' : 'dot dot--inactive';
+      dot.className =
+        otherKey || otherSettings || replica.status === 'rejected'
+          ? 'dot dot--missing'
+          : replica.status === 'accepted'
+            ? 'dot'
+            : 'dot dot--inactive';
       dot.setAttribute('aria-hidden', 'true');
       const name = document.createElement('code');
       name.textContent = replica.id;
@@ -123,7 +141,10 @@ function renderReplicas(replicas, bus) {
       const seen = new Date(replica.lastSeenAt).toLocaleTimeString('en-GB', { timeStyle: 'medium' });
       details.textContent = `${replica.status} · key ${replica.keyFingerprint || 'none'} · settings ${replica.settingsFingerprint || 'unknown'} · seen ${seen}${index === 0 ? ' · this replica' : ''}`;
       item.append(dot, name, details);
-      for (const [differs, text] of [[otherKey, 'runs a different key'], [otherSettings, 'runs different settings']]) {
+      for (const [differs, text] of [
+        [otherKey, 'runs a different key'],
+        [otherSettings, 'runs different settings'],
+      ]) {
         if (!differs) continue;
         const note = document.createElement('span');
         note.className = 'entitlements__note';
@@ -137,8 +158,12 @@ function renderReplicas(replicas, bus) {
   note.dataset.bus = bus;
   note.hidden = bus === 'connected' && replicas.length > 1 && differingKeys === 0 && differingSettings === 0;
   const differences = [
-    differingKeys > 0 ? `${plural(differingKeys, 'replica')} ${differingKeys === 1 ? 'runs' : 'run'} a different key than this one.` : '',
-    differingSettings > 0 ? `${plural(differingSettings, 'replica')} ${differingSettings === 1 ? 'runs' : 'run'} different framework settings than this one.` : '',
+    differingKeys > 0
+      ? `${plural(differingKeys, 'replica')} ${differingKeys === 1 ? 'runs' : 'run'} a different key than this one.`
+      : '',
+    differingSettings > 0
+      ? `${plural(differingSettings, 'replica')} ${differingSettings === 1 ? 'runs' : 'run'} different framework settings than this one.`
+      : '',
   ].filter(Boolean);
   note.textContent =
     bus === 'unavailable'
@@ -197,7 +222,8 @@ function renderNextStep(view) {
         : 'Then restart the app, or ask an administrator with the license:write permission to re-verify.';
     }
   }
-  if (view.renewUrl && view.condition.key !== 'accepted') action = `${action}${action ? ' ' : ''}For a new or renewed key, use “Renew or contact the vendor”.`;
+  if (view.renewUrl && view.condition.key !== 'accepted')
+    action = `${action}${action ? ' ' : ''}For a new or renewed key, use “Renew or contact the vendor”.`;
   $('next-step-action').textContent = action;
   $('next-step-action').hidden = action === '';
 }
@@ -310,7 +336,16 @@ function renderUsage(report) {
   });
   const parts = [...bars];
   if (cap !== null) {
-    parts.push(svgElement('line', { x1: 0, x2: width, y1: y(cap).toFixed(1), y2: y(cap).toFixed(1), class: 'usage-chart__cap', 'data-cap': cap }));
+    parts.push(
+      svgElement('line', {
+        x1: 0,
+        x2: width,
+        y1: y(cap).toFixed(1),
+        y2: y(cap).toFixed(1),
+        class: 'usage-chart__cap',
+        'data-cap': cap,
+      }),
+    );
   }
   chart.replaceChildren(...parts);
   const over = report.daysOverCap;
@@ -319,7 +354,9 @@ function renderUsage(report) {
     `Peak ${peak.users === null ? '—' : plural(peak.users, 'enabled user')}${cap !== null ? ` (cap ${number(cap)})` : ''}`,
     `${plural(over.users, 'day')} over the user cap`,
     `AI messages: peak ${peak.aiMessages === null ? '—' : `${number(peak.aiMessages)}/day`}` +
-      (report.cap.aiMessagesPerDay !== null ? ` (cap ${number(report.cap.aiMessagesPerDay)}), ${plural(over.aiMessages, 'day')} over` : ''),
+      (report.cap.aiMessagesPerDay !== null
+        ? ` (cap ${number(report.cap.aiMessagesPerDay)}), ${plural(over.aiMessages, 'day')} over`
+        : ''),
   ].join(' · ');
   chart.dataset.ready = 'true';
 }
@@ -430,7 +467,10 @@ async function sendKey(token) {
     activationResult('ok', `Activated: ${view.label}${view.customer ? ` — ${view.customer}` : ''}.`);
     return true;
   }
-  const body = await response.clone().json().catch(() => ({}));
+  const body = await response
+    .clone()
+    .json()
+    .catch(() => ({}));
   if (response.status === 422 && body.code === 'LICENSE_REJECTED') {
     activationResult('error', `Rejected — ${body.reason}. The current license is unchanged.`);
   } else {
@@ -449,7 +489,10 @@ async function activateFile() {
   if (!file) return;
   input.value = '';
   if (file.size > MAX_KEY_FILE_BYTES) {
-    activationResult('error', `The file is larger than 16 KiB (${number(file.size)} bytes): it is not a license key. Nothing was changed.`);
+    activationResult(
+      'error',
+      `The file is larger than 16 KiB (${number(file.size)} bytes): it is not a license key. Nothing was changed.`,
+    );
     return;
   }
   await busy($('activate'), 'Activating…', async () => {
@@ -459,7 +502,9 @@ async function activateFile() {
 
 async function deactivate() {
   // Issue 19: removing the key is one click from unlicensed; ask first.
-  if (!window.confirm('Remove the activated license key? The install becomes unlicensed until a key is activated again.')) {
+  if (
+    !window.confirm('Remove the activated license key? The install becomes unlicensed until a key is activated again.')
+  ) {
     activationResult('ok', 'Nothing was changed.');
     return;
   }
@@ -498,7 +543,8 @@ async function load() {
     await loadUsage();
     document.body.dataset.ready = 'true';
   } catch (error) {
-    if (!(error instanceof SignedOut)) showLoadError('The license status could not be loaded: the server did not answer.');
+    if (!(error instanceof SignedOut))
+      showLoadError('The license status could not be loaded: the server did not answer.');
   }
 }
 

@@ -124,7 +124,8 @@ export async function startShell() {
   const [meResponse, menusResponse] = await Promise.all([api('/api/me'), api('/api/menus'), refreshBanner()]);
   const me = meResponse.ok ? await meResponse.json() : { id: '', name: '', permissions: [] };
   canReadLicense = me.permissions.includes('license:read');
-  $('license-banner-link').hidden = $('license-banner').hidden || location.pathname === '/settings/license' || !canReadLicense;
+  $('license-banner-link').hidden =
+    $('license-banner').hidden || location.pathname === '/settings/license' || !canReadLicense;
   $('user-name').textContent = me.name;
   if (menusResponse.ok) renderMenu(await menusResponse.json());
   return me;

@@ -1,7 +1,18 @@
 // Users: the seat bar (GET /api/users/seats), the list with Disable / Enable, and the create form.
 // A seat-consuming action beyond the cap answers 402 SEAT_LIMIT_REACHED: its message is shown.
 
-import { $, announce, api, errorText, number, plural, sendJson, showLoadError, SignedOut, startShell } from './shell.js';
+import {
+  $,
+  announce,
+  api,
+  errorText,
+  number,
+  plural,
+  sendJson,
+  showLoadError,
+  SignedOut,
+  startShell,
+} from './shell.js';
 
 const ADMIN_ID = 'admin';
 
@@ -20,7 +31,8 @@ function renderSeats(seats) {
   bar.setAttribute('aria-valuetext', `${seats.count} of ${seats.max} seats (${seats.percent} %)`);
   $('seats-fill').style.width = `${Math.min(seats.percent, 100)}%`;
   const state = seats.count > seats.max ? ' — over the cap' : seats.count === seats.max ? ' — cap reached' : '';
-  $('seats-text').textContent = `${number(seats.count)} of ${plural(seats.max, 'seat')} used · ${seats.percent} %${state}`;
+  $('seats-text').textContent =
+    `${number(seats.count)} of ${plural(seats.max, 'seat')} used · ${seats.percent} %${state}`;
 }
 
 function userRow(user) {
@@ -32,7 +44,10 @@ function userRow(user) {
   name.textContent = user.name;
   const permissions = document.createElement('td');
   permissions.append(
-    ...user.permissions.flatMap((p, i) => [...(i ? [' '] : []), Object.assign(document.createElement('code'), { textContent: p })]),
+    ...user.permissions.flatMap((p, i) => [
+      ...(i ? [' '] : []),
+      Object.assign(document.createElement('code'), { textContent: p }),
+    ]),
   );
   if (user.permissions.length === 0) permissions.textContent = '—';
   const status = document.createElement('td');
@@ -60,7 +75,9 @@ function userRow(user) {
 async function refresh() {
   const [usersResponse, seatsResponse] = await Promise.all([api('/api/users'), api('/api/users/seats')]);
   if (!usersResponse.ok || !seatsResponse.ok) {
-    showLoadError(`The users could not be loaded: ${await errorText(usersResponse.ok ? seatsResponse : usersResponse)}`);
+    showLoadError(
+      `The users could not be loaded: ${await errorText(usersResponse.ok ? seatsResponse : usersResponse)}`,
+    );
     return false;
   }
   $('users').replaceChildren(...(await usersResponse.json()).map(userRow));
@@ -87,7 +104,9 @@ async function setEnabled(user, enabled, button) {
     }
     await refresh();
     // The row was rebuilt: put the keyboard back on this user's button.
-    $('users').querySelector(`tr[data-id="${CSS.escape(user.id)}"] button`)?.focus();
+    $('users')
+      .querySelector(`tr[data-id="${CSS.escape(user.id)}"] button`)
+      ?.focus();
     announce($('announcer'), `${user.name} ${enabled ? 'enabled' : 'disabled'}.`);
   } catch (error) {
     if (!(error instanceof SignedOut)) showAlert('users-error', 'The server did not answer.');
@@ -132,7 +151,8 @@ async function create(event) {
     $('new-token').focus();
     $('new-token').select();
   } catch (error) {
-    if (!(error instanceof SignedOut)) showAlert('create-error', 'The user was not created: the server did not answer.');
+    if (!(error instanceof SignedOut))
+      showAlert('create-error', 'The user was not created: the server did not answer.');
   } finally {
     button.removeAttribute('aria-disabled');
   }

@@ -6,8 +6,7 @@ export const MAX_COUNT = 1_000_000_000;
 /** 9999-12-31T23:59:59Z: the last instant a numeric date claim may name. */
 const MAX_SECONDS = 253_402_300_799;
 
-const ISO_8601 =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|([+-])(\d{2}):(\d{2})))?$/;
 
 /**
  * An ISO-8601 instant: `2026-05-19` (00:00:00 UTC that day) or a date-time with `Z` or an
@@ -16,7 +15,9 @@ const ISO_8601 =
  */
 export function parseInstant(flag: string, value: string): Date {
   const bad = () =>
-    new UsageError(`option ${flag} must be an ISO-8601 date or date-time with a zone, e.g. 2026-05-19 or 2026-05-19T12:00:00Z`);
+    new UsageError(
+      `option ${flag} must be an ISO-8601 date or date-time with a zone, e.g. 2026-05-19 or 2026-05-19T12:00:00Z`,
+    );
   const m = ISO_8601.exec(value);
   if (!m) throw bad();
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone, sign, oh = '0', om = '0'] = m;

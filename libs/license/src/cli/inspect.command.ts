@@ -8,8 +8,7 @@ import { readTokenInput } from './token-input.js';
 import type { ParsedArgs } from './args.js';
 
 export const UNVERIFIED_BANNER = 'UNVERIFIED — decoded without checking the signature';
-const MALFORMED =
-  'malformed — not a compact JWS of three base64url parts with a JSON object header and payload';
+const MALFORMED = 'malformed — not a compact JWS of three base64url parts with a JSON object header and payload';
 
 const help = `Usage: ${CLI_NAME} inspect [TOKEN|-] [options]
 

@@ -28,7 +28,9 @@ Offline RS256 license keys for @liberty/license.
 
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}${
-    vendorMissing.length > 0 ? `\n\n${vendorMissing.join(', ')}: the vendor's signing tools, in ${VENDOR_PACKAGE} (not installed here).` : ''
+    vendorMissing.length > 0
+      ? `\n\n${vendorMissing.join(', ')}: the vendor's signing tools, in ${VENDOR_PACKAGE} (not installed here).`
+      : ''
   }
 
 Options:
@@ -45,7 +47,8 @@ Exit status: 0 ok, 1 rejected or malformed key, 2 usage error.`;
 export async function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): Promise<number> {
   // The vendor's package is loaded only when it is asked for (or listed): `verify` stays quick.
   const customerOnly = CUSTOMER_COMMANDS.some((c) => c.name === argv[0]);
-  const commands = options.commands ?? (customerOnly ? CUSTOMER_COMMANDS : [...CUSTOMER_COMMANDS, ...(await vendorCommands())]);
+  const commands =
+    options.commands ?? (customerOnly ? CUSTOMER_COMMANDS : [...CUSTOMER_COMMANDS, ...(await vendorCommands())]);
   const names = commands.map((c) => c.name);
   const expected = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
   const [first, ...rest] = argv;
@@ -65,7 +68,9 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
   const command = commands.find((c) => c.name === name);
   if (!command) {
     if ((VENDOR_COMMAND_NAMES as readonly (string | undefined)[]).includes(name)) {
-      io.err(`${CLI_NAME}: ${name} is one of the vendor's signing tools, in ${VENDOR_PACKAGE}; install it where you sign keys (npm i -D ${VENDOR_PACKAGE})`);
+      io.err(
+        `${CLI_NAME}: ${name} is one of the vendor's signing tools, in ${VENDOR_PACKAGE}; install it where you sign keys (npm i -D ${VENDOR_PACKAGE})`,
+      );
       return ExitCode.usage;
     }
     const shown = /^[a-z-]{1,20}$/.test(name ?? '') ? ` "${name}"` : '';
@@ -112,7 +117,9 @@ function wantsHelp(argv: readonly string[]): boolean {
 }
 
 function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return manifest.version;
 }
 

@@ -31,7 +31,8 @@ export async function readTokenInput(args: ParsedArgs, io: CliIo): Promise<strin
     return text;
   }
   const name = envName ?? DEFAULT_LICENSE_KEY_VARIABLE;
-  if (!VARIABLE_NAME.test(name)) throw new UsageError('option --env must be a variable name such as LIBERTY_LICENSE_KEY');
+  if (!VARIABLE_NAME.test(name))
+    throw new UsageError('option --env must be a variable name such as LIBERTY_LICENSE_KEY');
   const read = await readLicenseKey({ get: <T>(key: string) => io.env[key] as T | undefined }, name);
   if (read.kind === 'unset') {
     if (read.why) throw new UsageError(read.why);

@@ -70,11 +70,20 @@ export const verifyCommand: CliCommand = {
     const keys = publicKeySet([[undefined, pem]]);
     const revoked = keys.ok ? await revocationList(args, keys.keys, issuer, now) : undefined;
     const verification: LicenseVerification = keys.ok
-      ? await verifyLicenseToken(token, { keys: keys.keys, audience, issuer, instance, revoked, graceSeconds: graceDays * 86_400, now })
+      ? await verifyLicenseToken(token, {
+          keys: keys.keys,
+          audience,
+          issuer,
+          instance,
+          revoked,
+          graceSeconds: graceDays * 86_400,
+          now,
+        })
       : { status: 'rejected', reason: RejectionReason.publicKeyUnavailable(keys.why) };
 
     // Issuer-bound keys (ai.doo) carry no aud: checking iss alone is the intended setup, not an omission.
-    if (audience === undefined && issuer === undefined) io.err('note: --audience not given; the aud claim was not checked');
+    if (audience === undefined && issuer === undefined)
+      io.err('note: --audience not given; the aud claim was not checked');
     if (at !== undefined) io.err(`note: verified as of ${isoSeconds(now)} (--at), not now`);
     if (args.flags.has('json')) io.out(safeJson(statusObject(verification, now), 2));
     else for (const line of describe(verification, now)) io.out(line);
@@ -130,7 +139,9 @@ function describe(verification: LicenseVerification, now: Date): string[] {
     ...identity(c, now),
     `features.connectors: ${idList(f?.connectors)}`,
     `features.apps: ${idList(f?.apps)}`,
-    ...(verification.grace ? [`grace: expired, accepted until ${isoSeconds(verification.grace.endsAt)} (--grace-days)`] : []),
+    ...(verification.grace
+      ? [`grace: expired, accepted until ${isoSeconds(verification.grace.endsAt)} (--grace-days)`]
+      : []),
     ...(c.instance !== undefined ? [`instance=${quoted(c.instance)}`] : []),
     ...(c.products !== undefined ? [`products: ${idList(c.products)}`] : []),
     ...(c.seats !== undefined ? [`seats: ${c.seats}`] : []),
@@ -143,7 +154,8 @@ function describe(verification: LicenseVerification, now: Date): string[] {
 function identity(claims: LicenseClaims, now: Date): string[] {
   const exp = new Date(claims.exp * 1000);
   return [
-    `customer=${quoted(claims.customer)}` + (claims.edition ?? claims.tier ? ` edition=${quoted((claims.edition ?? claims.tier)!)}` : ''),
+    `customer=${quoted(claims.customer)}` +
+      ((claims.edition ?? claims.tier) ? ` edition=${quoted((claims.edition ?? claims.tier)!)}` : ''),
     `expires=${isoSeconds(exp)} (${relativeDays(exp, now)})`,
   ];
 }
@@ -158,7 +170,9 @@ function statusObject(verification: LicenseVerification, now: Date) {
     verifiedAt: isoSeconds(now),
     expiresAt: exp ? isoSeconds(exp) : null,
     expiresInDays: exp ? daysLeft(exp, now) : null,
-    ...(verification.status === 'accepted' && verification.grace ? { graceEndsAt: isoSeconds(verification.grace.endsAt) } : {}),
+    ...(verification.status === 'accepted' && verification.grace
+      ? { graceEndsAt: isoSeconds(verification.grace.endsAt) }
+      : {}),
     claims,
   };
 }

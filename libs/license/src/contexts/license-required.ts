@@ -50,6 +50,11 @@ export class LicenseRequiredGraphQLError extends IntrinsicException {
   constructor(body: LicenseRequiredBody) {
     super(body.message);
     this.name = 'LicenseRequiredGraphQLError';
-    this.extensions = { code: body.code, feature: body.feature, licenseStatus: body.licenseStatus, reason: body.reason };
+    this.extensions = {
+      code: body.code,
+      feature: body.feature,
+      licenseStatus: body.licenseStatus,
+      reason: body.reason,
+    };
   }
 }

@@ -8,5 +8,4 @@ export const LICENSE_EVENT_HANDLER = 'liberty.license:event-handler';
  * bootstrap, like `@OnEvent()` of `@nestjs/event-emitter`. A handler's error is logged, never
  * thrown into the bus.
  */
-export const OnLicenseEvent = (type: LicenseEventType): MethodDecorator =>
-  SetMetadata(LICENSE_EVENT_HANDLER, type);
+export const OnLicenseEvent = (type: LicenseEventType): MethodDecorator => SetMetadata(LICENSE_EVENT_HANDLER, type);

@@ -10,6 +10,8 @@ import type { LicenseFeature } from '../interfaces/license-feature.interface.js'
  * @Get('sap/orders') orders() { … }
  * ```
  */
-export const RequiresLicense = Reflector.createDecorator<LicenseFeature | readonly LicenseFeature[], readonly string[]>({
-  transform: (features) => (typeof features === 'string' ? [features] : [...features]),
-});
+export const RequiresLicense = Reflector.createDecorator<LicenseFeature | readonly LicenseFeature[], readonly string[]>(
+  {
+    transform: (features) => (typeof features === 'string' ? [features] : [...features]),
+  },
+);

@@ -10,7 +10,11 @@ const DAY_MS = 86_400_000;
 const NOW = new Date('2026-05-01T00:00:00Z');
 
 function accepted(expiresAt: Date, customer = 'Acme Corp'): LicenseState {
-  const claims = { customer, exp: expiresAt.getTime() / 1000, iat: NOW.getTime() / 1000 - DAY_MS / 1000 } as LicenseClaims;
+  const claims = {
+    customer,
+    exp: expiresAt.getTime() / 1000,
+    iat: NOW.getTime() / 1000 - DAY_MS / 1000,
+  } as LicenseClaims;
   return stateFromVerification({ status: 'accepted', claims }, { enforcement: 'restricted', now: new Date() });
 }
 
@@ -27,7 +31,9 @@ function clockWith(state: LicenseState, graceDays = 0) {
     state: () => host.current,
     options: () => options,
     clockWarnings: () => host.clockWarnings.splice(0),
-    publish: (next) => { host.current = next; },
+    publish: (next) => {
+      host.current = next;
+    },
     apply: (next, expired) => {
       host.current = next;
       host.applied.push({ state: next, ...(expired ? { expired } : {}) });
@@ -97,7 +103,10 @@ describe('LicenseExpiryClock', () => {
     expect(host.events.filter((e) => e.type === 'license.grace')).toHaveLength(1);
     jest.advanceTimersByTime(2 * DAY_MS);
     expect(host.current.status).toBe('rejected');
-    expect(host.applied.at(-1)?.expired).toEqual({ expiresAt, graceEndedAt: new Date(expiresAt.getTime() + 2 * DAY_MS) });
+    expect(host.applied.at(-1)?.expired).toEqual({
+      expiresAt,
+      graceEndedAt: new Date(expiresAt.getTime() + 2 * DAY_MS),
+    });
     expect(host.events.filter((e) => e.type === 'license.grace')).toHaveLength(1);
   });
 

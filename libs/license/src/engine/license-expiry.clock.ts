@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import type { LicenseEvent } from '../interfaces/license-events.interface.js';
-import { crossedThreshold, daysLeft, expiryTransition, graceWarning, nextCheckDelay } from '../state/license-expiry.util.js';
+import {
+  crossedThreshold,
+  daysLeft,
+  expiryTransition,
+  graceWarning,
+  nextCheckDelay,
+} from '../state/license-expiry.util.js';
 import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
 import { stateFromVerification, stateInGrace } from '../state/license-state.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
@@ -83,9 +89,17 @@ export class LicenseExpiryClock {
       const grace = graceWarning(expiresAt, transition.graceEndedAt ?? expiresAt);
       const expired = stateFromVerification(
         { status: 'rejected', reason: RejectionReason.expired(expiresAt), claims: state.claims! },
-        { enforcement: state.enforcement, now, source: state.source, warnings: state.warnings.filter((w) => w !== grace) },
+        {
+          enforcement: state.enforcement,
+          now,
+          source: state.source,
+          warnings: state.warnings.filter((w) => w !== grace),
+        },
       );
-      this.host.apply(expired, { expiresAt, ...(transition.graceEndedAt ? { graceEndedAt: transition.graceEndedAt } : {}) });
+      this.host.apply(expired, {
+        expiresAt,
+        ...(transition.graceEndedAt ? { graceEndedAt: transition.graceEndedAt } : {}),
+      });
       return;
     }
     this.announceGrace(state);
@@ -100,21 +114,37 @@ export class LicenseExpiryClock {
     for (const days of thresholds) if (days >= threshold) this.announced.days.add(days);
     const left = daysLeft(state.expiresAt, now);
     this.logger.warn(`license expires in ${left} day${left === 1 ? '' : 's'} — ${isoSeconds(state.expiresAt)}`);
-    this.host.emit({ type: 'license.expiring', current: state, daysLeft: left, thresholdDays: threshold, expiresAt: state.expiresAt });
+    this.host.emit({
+      type: 'license.expiring',
+      current: state,
+      daysLeft: left,
+      thresholdDays: threshold,
+      expiresAt: state.expiresAt,
+    });
   }
 
   /** `license.grace`, once per key: at `exp` while running, or at startup inside the grace period. */
   private announceGrace(state: LicenseState): void {
     if (!state.grace || !state.expiresAt || this.announced.grace) return;
     this.announced.grace = true;
-    this.host.emit({ type: 'license.grace', current: state, expiresAt: state.expiresAt, graceEndsAt: state.grace.endsAt });
+    this.host.emit({
+      type: 'license.grace',
+      current: state,
+      expiresAt: state.expiresAt,
+      graceEndsAt: state.grace.endsAt,
+    });
   }
 
   /** Arms one unref'd timer for the next threshold, `exp` or the end of grace. */
   private schedule(): void {
     this.clear();
     if (!this.running) return;
-    const delay = nextCheckDelay(this.host.state(), this.host.options().expiryWarningDays, this.announced.days, this.host.now());
+    const delay = nextCheckDelay(
+      this.host.state(),
+      this.host.options().expiryWarningDays,
+      this.announced.days,
+      this.host.now(),
+    );
     if (delay === undefined) return;
     this.timer = setTimeout(() => this.tick(), delay);
     this.timer.unref();

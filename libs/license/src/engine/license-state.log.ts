@@ -34,6 +34,10 @@ export function logActivationRefused(logger: Logger, reason: string): void {
 }
 
 /** A key activated (stored) or deactivated (cleared); the verification line follows. */
-export function logKeyStoreChange(logger: Logger, change: 'activated' | 'deactivated', store: string | undefined): void {
+export function logKeyStoreChange(
+  logger: Logger,
+  change: 'activated' | 'deactivated',
+  store: string | undefined,
+): void {
   logger.log(`license ${change} — key store ${printable(store ?? 'keyStore', 300)}`);
 }

@@ -36,12 +36,25 @@ afterAll(() => {
 function evaluatorWith(key?: string, options: Partial<LicenseModuleOptions> = {}) {
   const env = new MutableEnvironment({ LL_EVAL_KEY: key });
   let resolved: ResolvedLicenseOptions = resolveLicenseOptions({
-    audience: 'liberty', publicKey: kit.publicKey, licenseKey: '${LL_EVAL_KEY}', ...options,
+    audience: 'liberty',
+    publicKey: kit.publicKey,
+    licenseKey: '${LL_EVAL_KEY}',
+    ...options,
   });
   const keys = new LicenseKeySource(env, undefined, resolved.licenseKey);
-  const evaluator = new LicenseEvaluator(() => resolved, env, keys, () => undefined);
+  const evaluator = new LicenseEvaluator(
+    () => resolved,
+    env,
+    keys,
+    () => undefined,
+  );
   const configure = (next: Partial<LicenseModuleOptions>) => {
-    resolved = resolveLicenseOptions({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: '${LL_EVAL_KEY}', ...next });
+    resolved = resolveLicenseOptions({
+      audience: 'liberty',
+      publicKey: kit.publicKey,
+      licenseKey: '${LL_EVAL_KEY}',
+      ...next,
+    });
   };
   return { evaluator, env, configure };
 }
@@ -69,7 +82,10 @@ describe('LicenseEvaluator', () => {
     const { evaluator, configure } = evaluatorWith(await kit.issue());
     expect((await evaluator.evaluate(new Date())).state.status).toBe('accepted');
     configure({ publicKey: other.publicKey });
-    expect((await evaluator.evaluate(new Date())).state).toMatchObject({ status: 'rejected', reason: 'signature invalid' });
+    expect((await evaluator.evaluate(new Date())).state).toMatchObject({
+      status: 'rejected',
+      reason: 'signature invalid',
+    });
     configure({});
     expect((await evaluator.evaluate(new Date())).state.status).toBe('accepted');
   });
@@ -101,7 +117,9 @@ describe('LicenseEvaluator', () => {
     const { evaluator } = evaluatorWith();
     const now = Date.now();
     expect(evaluator.clockWarnings(new Date(now))).toEqual([]);
-    expect(evaluator.clockWarnings(new Date(now - 600_000))).toEqual(['wall clock moved back 600 s behind the last verification']);
+    expect(evaluator.clockWarnings(new Date(now - 600_000))).toEqual([
+      'wall clock moved back 600 s behind the last verification',
+    ]);
     expect(evaluator.clockWarnings(new Date(now - 599_000))).toEqual([]);
     expect(evaluator.clockWarnings(new Date(now - 30_000))).toEqual([]); // within the 60 s tolerance
   });

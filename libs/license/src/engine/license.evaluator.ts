@@ -90,12 +90,22 @@ export class LicenseEvaluator {
     // The store could not be read: go on with its last answer (the service warns once and retries).
     warnings.push(read.why);
     const last = this.keys.lastAnswer;
-    if (last?.kind === 'token') return { ...(await this.evaluateToken(last.token, last.source, now, warnings)), unreadable: read.why };
+    if (last?.kind === 'token')
+      return { ...(await this.evaluateToken(last.token, last.source, now, warnings)), unreadable: read.why };
     const source = last ? undefined : read.source;
-    return { key: '', unreadable: read.why, state: stateFromVerification(undefined, { enforcement, now, source, warnings }) };
+    return {
+      key: '',
+      unreadable: read.why,
+      state: stateFromVerification(undefined, { enforcement, now, source, warnings }),
+    };
   }
 
-  private async evaluateToken(token: string, source: string, now: Date, warnings: string[]): Promise<LicenseEvaluation> {
+  private async evaluateToken(
+    token: string,
+    source: string,
+    now: Date,
+    warnings: string[],
+  ): Promise<LicenseEvaluation> {
     const { enforcement } = this.options();
     const key = createHash('sha256').update(token).digest('base64url');
     // A wall clock behind the time recorded before a restart: judge the key at that time.
@@ -109,7 +119,10 @@ export class LicenseEvaluator {
     }
     const verification = await this.verify(token, at, warnings);
     const state = stateFromVerification(this.keepThroughRollback(key, verification, at, warnings), {
-      enforcement, now, source, warnings,
+      enforcement,
+      now,
+      source,
+      warnings,
     });
     return { key, state };
   }
@@ -132,7 +145,9 @@ export class LicenseEvaluator {
       this.recordedTime = Math.max(this.recordedTime, at && Number.isFinite(at.getTime()) ? at.getTime() : 0);
       this.recordedTimeLoaded = true;
     } catch (error) {
-      this.logger.warn(`latest recorded time unavailable (${printable(error instanceof Error ? error.message : String(error), 200)})`);
+      this.logger.warn(
+        `latest recorded time unavailable (${printable(error instanceof Error ? error.message : String(error), 200)})`,
+      );
     }
   }
 
@@ -143,7 +158,9 @@ export class LicenseEvaluator {
     this.lastRecordedAt = now.getTime();
     const at = new Date(Math.max(now.getTime(), this.recordedTime));
     void store.record(at).catch((error: unknown) => {
-      this.logger.warn(`latest time not recorded (${printable(error instanceof Error ? error.message : String(error), 200)})`);
+      this.logger.warn(
+        `latest time not recorded (${printable(error instanceof Error ? error.message : String(error), 200)})`,
+      );
     });
   }
 
@@ -210,7 +227,12 @@ export class LicenseEvaluator {
    * accepted when the only objection is that it is "not yet valid" now. Any other outcome (a new
    * key, another reason) stands. Records accepted keys for the next call.
    */
-  private keepThroughRollback(key: string, verification: LicenseVerification, now: Date, warnings: string[]): LicenseVerification {
+  private keepThroughRollback(
+    key: string,
+    verification: LicenseVerification,
+    now: Date,
+    warnings: string[],
+  ): LicenseVerification {
     const accepted = this.lastAccepted;
     if (verification.status === 'accepted') {
       if (accepted?.key !== key || accepted.at < now.getTime()) this.lastAccepted = { key, at: now.getTime() };

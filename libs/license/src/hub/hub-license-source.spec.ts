@@ -5,11 +5,24 @@ import type { ResolvedHubOptions } from '../interfaces/license-hub-options.inter
 import type { HubFetchResult } from './license-hub-client.js';
 
 const OPTIONS: ResolvedHubOptions = {
-  url: 'http://hub.test/api/license/status', refreshSeconds: 3600, maxStaleSeconds: 259_200, retryMaxSeconds: 60, timeoutMs: 5000, startupWaitMs: 5000,
+  url: 'http://hub.test/api/license/status',
+  refreshSeconds: 3600,
+  maxStaleSeconds: 259_200,
+  retryMaxSeconds: 60,
+  timeoutMs: 5000,
+  startupWaitMs: 5000,
 };
 const ANSWER: HubFetchResult & { ok: true } = {
   ok: true,
-  status: { valid: true, customer: 'Acme', tier: 'enterprise', seats: 3, products: ['pika'], expires_at: 4_102_444_800, error: '' },
+  status: {
+    valid: true,
+    customer: 'Acme',
+    tier: 'enterprise',
+    seats: 3,
+    products: ['pika'],
+    expires_at: 4_102_444_800,
+    error: '',
+  },
 };
 const DOWN: HubFetchResult = { ok: false, warning: 'license hub unreachable (ECONNREFUSED)' };
 
@@ -63,7 +76,10 @@ describe('HubLicenseSource', () => {
     jest.useFakeTimers();
     const fake = client(async () => DOWN);
     let draw = 0.999;
-    const source = new HubLicenseSource({ ...OPTIONS, retryMaxSeconds: 3, refreshSeconds: 2 }, fake, { now: () => Date.now(), random: () => draw });
+    const source = new HubLicenseSource({ ...OPTIONS, retryMaxSeconds: 3, refreshSeconds: 2 }, fake, {
+      now: () => Date.now(),
+      random: () => draw,
+    });
     await source.refresh('soft');
     source.start(() => undefined);
     await expectRequestsAfter(fake, [999, 1998, 2000, 2000]);
@@ -76,7 +92,10 @@ describe('HubLicenseSource', () => {
     jest.useFakeTimers();
     let result: HubFetchResult = ANSWER;
     const fake = client(async () => result);
-    const source = new HubLicenseSource({ ...OPTIONS, maxStaleSeconds: 600 }, fake, { now: () => Date.now(), random: () => 0.999 });
+    const source = new HubLicenseSource({ ...OPTIONS, maxStaleSeconds: 600 }, fake, {
+      now: () => Date.now(),
+      random: () => 0.999,
+    });
     expect((await source.refresh('soft')).status).toBe('accepted');
     const changed = jest.fn();
     source.start(changed);
@@ -102,7 +121,11 @@ describe('HubLicenseSource', () => {
 
     // An answer expiring before maxStaleSeconds is kept only until it expires.
     const soon = { ok: true as const, status: { ...ANSWER.status, expires_at: Math.floor(Date.now() / 1000) + 60 } };
-    const short = new HubLicenseSource({ ...OPTIONS }, client(async () => soon), { now: () => Date.now(), random: () => 0.5 });
+    const short = new HubLicenseSource(
+      { ...OPTIONS },
+      client(async () => soon),
+      { now: () => Date.now(), random: () => 0.5 },
+    );
     await short.refresh('soft');
     jest.advanceTimersByTime(61_000);
     expect(short.current('soft').reason).toMatch(/^expired \(/);
@@ -110,9 +133,16 @@ describe('HubLicenseSource', () => {
 
   it('a 401/403 from the hub ends the trust at once', async () => {
     let result: HubFetchResult = ANSWER;
-    const source = new HubLicenseSource(OPTIONS, client(async () => result));
+    const source = new HubLicenseSource(
+      OPTIONS,
+      client(async () => result),
+    );
     expect((await source.refresh('soft')).status).toBe('accepted');
-    result = { ok: false, warning: 'license hub unreachable (HTTP 401; check the token, it needs license:read)', refused: 401 };
+    result = {
+      ok: false,
+      warning: 'license hub unreachable (HTTP 401; check the token, it needs license:read)',
+      refused: 401,
+    };
     const state = await source.refresh('soft');
     expect(state).toMatchObject({ status: 'rejected', reason: 'hub refused the token (HTTP 401)' });
     expect(state.warnings).toEqual(['license hub unreachable (HTTP 401; check the token, it needs license:read)']);
@@ -120,16 +150,30 @@ describe('HubLicenseSource', () => {
     expect((await source.refresh('soft')).status).toBe('accepted');
   });
 
-  it('judges expiry by the hub\'s clock (its Date header) and warns when the clocks differ by more than 5 minutes', async () => {
+  it("judges expiry by the hub's clock (its Date header) and warns when the clocks differ by more than 5 minutes", async () => {
     const now = Date.now();
     const hubClock = now - 15 * 60_000; // this satellite runs 15 min ahead of the hub
-    const answer: HubFetchResult = { ok: true, hubTime: hubClock, status: { ...ANSWER.status, expires_at: Math.floor(hubClock / 1000) + 600 } };
-    const source = new HubLicenseSource(OPTIONS, client(async () => answer), { now: () => now, random: () => 0.5 });
+    const answer: HubFetchResult = {
+      ok: true,
+      hubTime: hubClock,
+      status: { ...ANSWER.status, expires_at: Math.floor(hubClock / 1000) + 600 },
+    };
+    const source = new HubLicenseSource(
+      OPTIONS,
+      client(async () => answer),
+      { now: () => now, random: () => 0.5 },
+    );
     const state = await source.refresh('soft');
     expect(state.status).toBe('accepted'); // by the local clock it expired 5 min ago
-    expect(state.warnings).toEqual(["this clock is 900 s ahead of the hub's (more than 300 s); expiry is judged by the hub's clock"]);
+    expect(state.warnings).toEqual([
+      "this clock is 900 s ahead of the hub's (more than 300 s); expiry is judged by the hub's clock",
+    ]);
     expect(Math.round((source.now().getTime() - hubClock) / 1000)).toBe(0);
-    const close = new HubLicenseSource(OPTIONS, client(async () => ({ ...answer, hubTime: now - 60_000 })), { now: () => now, random: () => 0.5 });
+    const close = new HubLicenseSource(
+      OPTIONS,
+      client(async () => ({ ...answer, hubTime: now - 60_000 })),
+      { now: () => now, random: () => 0.5 },
+    );
     expect((await close.refresh('soft')).warnings).toEqual([]);
   });
 
@@ -151,7 +195,10 @@ describe('HubLicenseSource', () => {
   });
 
   it('builds the snapshot: products → features, seats → cap, the URL as source', async () => {
-    const source = new HubLicenseSource(OPTIONS, client(async () => ANSWER));
+    const source = new HubLicenseSource(
+      OPTIONS,
+      client(async () => ANSWER),
+    );
     const state = await source.refresh('restricted');
     expect([...state.entitlements.features]).toEqual(['product:pika']);
     expect(state.entitlements.maxUsers).toBe(3);

@@ -175,8 +175,10 @@ export class HubLicenseSource implements LicenseStateSource {
     const seconds = Math.round(this.offsetMs / 1000);
     if (Math.abs(seconds) <= HUB_CLOCK_SKEW_WARNING_SECONDS) return undefined;
     const direction = seconds > 0 ? 'behind' : 'ahead of';
-    return `this clock is ${Math.abs(seconds)} s ${direction} the hub's (more than ${HUB_CLOCK_SKEW_WARNING_SECONDS} s); ` +
-      'expiry is judged by the hub\'s clock';
+    return (
+      `this clock is ${Math.abs(seconds)} s ${direction} the hub's (more than ${HUB_CLOCK_SKEW_WARNING_SECONDS} s); ` +
+      "expiry is judged by the hub's clock"
+    );
   }
 
   /**
@@ -191,7 +193,10 @@ export class HubLicenseSource implements LicenseStateSource {
     const refreshMs = this.options.refreshSeconds * 1000;
     let delayMs = refreshMs;
     if (this.failures > 0) {
-      const ceilingMs = Math.min(this.options.retryMaxSeconds * 1000, HUB_RETRY_FIRST_SECONDS * 1000 * 2 ** Math.min(this.failures - 1, 20));
+      const ceilingMs = Math.min(
+        this.options.retryMaxSeconds * 1000,
+        HUB_RETRY_FIRST_SECONDS * 1000 * 2 ** Math.min(this.failures - 1, 20),
+      );
       delayMs = Math.min(refreshMs, Math.max(HUB_RETRY_MIN_MS, Math.floor(this.clock.random() * ceilingMs)));
     }
     this.timer = setTimeout(() => {
@@ -209,11 +214,14 @@ export class HubLicenseSource implements LicenseStateSource {
     if (!this.changed || !this.failure || this.refused || !this.last) return;
     const leftMs = this.last.at + this.options.maxStaleSeconds * 1000 - this.clock.now();
     if (leftMs < 0) return;
-    this.staleTimer = setTimeout(() => {
-      this.staleTimer = undefined;
-      this.armStale(); // a long wait is chained in steps
-      this.changed?.();
-    }, Math.min(leftMs + 1, MAX_TIMER_STEP_MS));
+    this.staleTimer = setTimeout(
+      () => {
+        this.staleTimer = undefined;
+        this.armStale(); // a long wait is chained in steps
+        this.changed?.();
+      },
+      Math.min(leftMs + 1, MAX_TIMER_STEP_MS),
+    );
     this.staleTimer.unref();
   }
 
@@ -226,14 +234,19 @@ export class HubLicenseSource implements LicenseStateSource {
     if (skew) warnings.push(skew);
     const claims = this.last ? claimsOf(this.last.status) : undefined;
     const distrusted = (reason: string): LicenseState =>
-      stateFromVerification(claims ? { status: 'rejected', reason, claims } : { status: 'rejected', reason }, { ...context, warnings });
+      stateFromVerification(claims ? { status: 'rejected', reason, claims } : { status: 'rejected', reason }, {
+        ...context,
+        warnings,
+      });
     if (this.refused) return distrusted(HubRejection.refused(this.refused));
     if (!this.last) return stateFromVerification(undefined, { ...context, warnings });
     if (this.failure) {
       const trustedUntil = this.last.at + this.options.maxStaleSeconds * 1000;
       if (local >= trustedUntil) return distrusted(HubRejection.unreachable);
       const expiresAt = this.last.status.valid ? this.last.status.expires_at * 1000 - this.offsetMs : Infinity;
-      warnings.push(`keeping the hub's answer of ${isoSeconds(new Date(this.last.at))} until ${isoSeconds(new Date(Math.min(trustedUntil, expiresAt)))}`);
+      warnings.push(
+        `keeping the hub's answer of ${isoSeconds(new Date(this.last.at))} until ${isoSeconds(new Date(Math.min(trustedUntil, expiresAt)))}`,
+      );
     }
     return stateFromVerification(verificationOf(this.last.status, hubNow), { ...context, warnings });
   }

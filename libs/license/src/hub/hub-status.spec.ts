@@ -16,7 +16,15 @@ describe('parseHubStatus', () => {
   });
 
   it('accepts the zero values of an unlicensed hub', () => {
-    const none = { valid: false, customer: '', tier: '', seats: 0, products: [], expires_at: 0, error: 'not configured' };
+    const none = {
+      valid: false,
+      customer: '',
+      tier: '',
+      seats: 0,
+      products: [],
+      expires_at: 0,
+      error: 'not configured',
+    };
     expect(parseHubStatus(none)).toEqual({ ok: true, status: none });
   });
 
@@ -27,7 +35,11 @@ describe('parseHubStatus', () => {
     ['negative seats', { ...good, seats: -1 }, 'seats must be from 0 to 1000000000'],
     ['absurd expires_at', { ...good, expires_at: 1e15 }, 'expires_at must be from 0 to 253402300799'],
     ['a long customer', { ...good, customer: 'x'.repeat(201) }, 'customer must be at most 200 characters'],
-    ['too many products', { ...good, products: Array.from({ length: 1001 }, (_, i) => `p${i}`) }, 'products must have at most 1000 entries'],
+    [
+      'too many products',
+      { ...good, products: Array.from({ length: 1001 }, (_, i) => `p${i}`) },
+      'products must have at most 1000 entries',
+    ],
     ['a non-string product', { ...good, products: [1] }, 'products must be an array of strings'],
     ['valid with an error', { ...good, error: 'x' }, 'a valid license must have an empty error'],
     ['invalid without an error', { ...good, valid: false }, 'an invalid license must say why in error'],

@@ -41,11 +41,15 @@ export class LicenseHubClient {
       const name = parseKeyReference(this.options.token);
       // The variable is read on every request, so a rotated token needs no restart.
       const read = await readLicenseKey(this.env, name);
-      if (read.kind === 'unset') return { ok: false, warning: HubWarning.tokenUnavailable(read.why ?? `${name} is not set`) };
+      if (read.kind === 'unset')
+        return { ok: false, warning: HubWarning.tokenUnavailable(read.why ?? `${name} is not set`) };
       if (read.kind === 'unreadable') return { ok: false, warning: HubWarning.tokenUnavailable(read.why) };
       // A header value fetch refuses would come back in an error message that quotes it whole.
       if (!BEARER_TOKEN.test(read.token)) {
-        return { ok: false, warning: HubWarning.tokenUnavailable(`${name} holds characters not allowed in an HTTP header`) };
+        return {
+          ok: false,
+          warning: HubWarning.tokenUnavailable(`${name} holds characters not allowed in an HTTP header`),
+        };
       }
       headers.authorization = `Bearer ${read.token}`;
     }
@@ -57,7 +61,8 @@ export class LicenseHubClient {
       const time = hubTime !== undefined ? { hubTime } : {};
       if (response.status < 200 || response.status > 299) {
         void response.body?.cancel().catch(() => undefined);
-        const refused = response.status === 401 || response.status === 403 ? { refused: response.status as 401 | 403 } : {};
+        const refused =
+          response.status === 401 || response.status === 403 ? { refused: response.status as 401 | 403 } : {};
         return { ok: false, warning: HubWarning.unreachable(httpProblem(response.status)), ...refused, ...time };
       }
       const body = await readBounded(response);
@@ -90,7 +95,8 @@ function dateHeader(response: Response): number | undefined {
 }
 
 function httpProblem(status: number): string {
-  if (status === 401 || status === 403) return `HTTP ${status}; the hub refused the token: check that it is valid and may read the license status`;
+  if (status === 401 || status === 403)
+    return `HTTP ${status}; the hub refused the token: check that it is valid and may read the license status`;
   if (status >= 300 && status < 400) return `HTTP ${status}; redirects are not followed, configure the final URL`;
   return `HTTP ${status}`;
 }
@@ -104,7 +110,10 @@ const BEARER_TOKEN = /^[\x21-\x7e]+$/;
  */
 function networkProblem(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; name?: unknown } } | undefined)?.cause;
-  const detail = typeof cause?.code === 'string' ? cause.code : (cause?.name ?? (error as Error | undefined)?.name ?? 'request failed');
+  const detail =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : (cause?.name ?? (error as Error | undefined)?.name ?? 'request failed');
   return printable(detail, 120);
 }
 

@@ -63,7 +63,8 @@ export class LicenseKeySource {
 
   /** Throws `ReadOnlyKeyStoreError` (saying what to do) unless `method` can run. */
   assertWritable(method: 'write' | 'clear'): void {
-    if (this.satellite) throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
+    if (this.satellite)
+      throw new ReadOnlyKeyStoreError('the license comes from the hub (a satellite); activate the key on the hub');
     if (typeof this.store[method] !== 'function') throw new ReadOnlyKeyStoreError(this.store.readOnlyHint);
   }
 

@@ -22,7 +22,8 @@ export async function readKeyStore(store: LicenseKeyStore): Promise<KeyRead> {
   const source = store.source ?? 'keyStore';
   const empty = store.emptyReadWarning;
   if (value === undefined || value === null) return empty ? { kind: 'unset', why: empty } : { kind: 'unset' };
-  if (typeof value !== 'string') return { kind: 'unreadable', source, why: 'the key store returned something other than a string' };
+  if (typeof value !== 'string')
+    return { kind: 'unreadable', source, why: 'the key store returned something other than a string' };
   const token = value.trim();
   return token === '' ? { kind: 'unset' } : { kind: 'token', token, source };
 }

@@ -7,7 +7,16 @@ export const DEFAULT_HUB_MAX_STALE_SECONDS = 259_200;
 export const MAX_HUB_RETRY_SECONDS = 60;
 
 /** The options that configure a local key; a hub replaces all of them. */
-export const LOCAL_KEY_OPTIONS = ['licenseKey', 'publicKey', 'publicKeyPath', 'audience', 'issuer', 'instance', 'keyStore', 'revocationListPath'] as const;
+export const LOCAL_KEY_OPTIONS = [
+  'licenseKey',
+  'publicKey',
+  'publicKeyPath',
+  'audience',
+  'issuer',
+  'instance',
+  'keyStore',
+  'revocationListPath',
+] as const;
 
 /**
  * Checks `hub` and applies its defaults. `fail(path, message)` throws the module's configuration
@@ -30,7 +39,10 @@ export function resolveHubOptions(
   if (hub.token !== undefined) {
     if (keyReferenceProblem(hub.token)) {
       // The value is never echoed: it may be the token itself.
-      fail('hub.token', 'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_HUB_TOKEN}" (a token must not be stored in configuration)');
+      fail(
+        'hub.token',
+        'must reference an environment variable as ${NAME}, e.g. "${LIBERTY_HUB_TOKEN}" (a token must not be stored in configuration)',
+      );
     }
   }
   const whole = (path: string, value: unknown, fallback: number, min: number, max: number): number => {
@@ -59,10 +71,16 @@ function hubUrl(value: unknown, fail: (path: string, message: string) => never):
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    return fail('hub.url', 'must be the http(s) URL of the hub\'s status endpoint, e.g. "https://hub.example.com/api/license/status"');
+    return fail(
+      'hub.url',
+      'must be the http(s) URL of the hub\'s status endpoint, e.g. "https://hub.example.com/api/license/status"',
+    );
   }
   if (url.username || url.password) {
-    return fail('hub.url', 'must not carry a user name or password; put the credential in hub.token ("${LIBERTY_HUB_TOKEN}")');
+    return fail(
+      'hub.url',
+      'must not carry a user name or password; put the credential in hub.token ("${LIBERTY_HUB_TOKEN}")',
+    );
   }
   return url.href;
 }

@@ -93,24 +93,52 @@ describe('resolveLicenseOptions', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['neither audience nor issuer', { audience: undefined }, 'audience / issuer: set at least one: audience (the aud claim, e.g. "liberty") or issuer'],
-    ['empty audience', { audience: '' }, 'audience: must be a non-empty string (the aud claim your keys are issued for)'],
-    ['audience a list', { audience: ['liberty'] }, 'audience: must be a non-empty string (the aud claim your keys are issued for)'],
+    [
+      'neither audience nor issuer',
+      { audience: undefined },
+      'audience / issuer: set at least one: audience (the aud claim, e.g. "liberty") or issuer',
+    ],
+    [
+      'empty audience',
+      { audience: '' },
+      'audience: must be a non-empty string (the aud claim your keys are issued for)',
+    ],
+    [
+      'audience a list',
+      { audience: ['liberty'] },
+      'audience: must be a non-empty string (the aud claim your keys are issued for)',
+    ],
     ['keyStore without read()', { keyStore: { write: () => undefined } }, 'keyStore: must be a LicenseKeyStore'],
     ['keyStore a string', { keyStore: '/var/lib/license.jwt' }, 'keyStore: must be a LicenseKeyStore'],
     ['enforcement unknown', { enforcement: 'strict' }, 'enforcement: must be "restricted" or "soft"'],
     ['tolerance negative', { clockToleranceSeconds: -1 }, 'clockToleranceSeconds: must be an integer from 0 to 300'],
-    ['tolerance over 5 minutes', { clockToleranceSeconds: 301 }, 'clockToleranceSeconds: must be an integer from 0 to 300'],
+    [
+      'tolerance over 5 minutes',
+      { clockToleranceSeconds: 301 },
+      'clockToleranceSeconds: must be an integer from 0 to 300',
+    ],
     ['tolerance a fraction', { clockToleranceSeconds: 1.5 }, 'clockToleranceSeconds: must be an integer from 0 to 300'],
     ['tolerance a string', { clockToleranceSeconds: '60' }, 'clockToleranceSeconds: must be an integer from 0 to 300'],
     ['warning day 0', { expiryWarningDays: [30, 0] }, 'expiryWarningDays: must be a list of whole days from 1 to 3650'],
-    ['warning days not a list', { expiryWarningDays: 30 }, 'expiryWarningDays: must be a list of whole days from 1 to 3650'],
-    ['warning day too far', { expiryWarningDays: [3651] }, 'expiryWarningDays: must be a list of whole days from 1 to 3650'],
+    [
+      'warning days not a list',
+      { expiryWarningDays: 30 },
+      'expiryWarningDays: must be a list of whole days from 1 to 3650',
+    ],
+    [
+      'warning day too far',
+      { expiryWarningDays: [3651] },
+      'expiryWarningDays: must be a list of whole days from 1 to 3650',
+    ],
     ['poll interval negative', { keyFilePollIntervalMs: -1 }, 'keyFilePollIntervalMs: must be a whole number of ms'],
     ['issuer empty list', { issuer: [] }, 'issuer: must be a non-empty string or list of strings'],
     ['issuer empty string', { issuer: '' }, 'issuer: must be a non-empty string or list of strings'],
     ['issuer with a number', { issuer: ['a', 1] }, 'issuer: must be a non-empty string or list of strings'],
-    ['licenseKey a bare name', { licenseKey: 'LIBERTY_LICENSE_KEY' }, 'licenseKey: must reference an environment variable'],
+    [
+      'licenseKey a bare name',
+      { licenseKey: 'LIBERTY_LICENSE_KEY' },
+      'licenseKey: must reference an environment variable',
+    ],
   ])('%s → LicenseConfigurationError', (_name, options, message) => {
     const resolve = () => resolveLicenseOptions({ audience: 'liberty', ...options } as never);
     expect(resolve).toThrow(LicenseConfigurationError);
@@ -121,7 +149,10 @@ describe('resolveLicenseOptions', () => {
     const resolved = resolveLicenseOptions({ issuer: 'aidoo.biz' });
     expect(resolved.issuer).toEqual(['aidoo.biz']);
     expect(resolved).not.toHaveProperty('audience');
-    expect(resolveLicenseOptions({ audience: 'liberty', issuer: ['nomana-it'] })).toMatchObject({ audience: 'liberty', issuer: ['nomana-it'] });
+    expect(resolveLicenseOptions({ audience: 'liberty', issuer: ['nomana-it'] })).toMatchObject({
+      audience: 'liberty',
+      issuer: ['nomana-it'],
+    });
   });
 
   it('a missing options object is a configuration error, not a TypeError', () => {
@@ -136,7 +167,9 @@ describe('LicenseModule.forRoot with bad options', () => {
     }).compile();
     await expect(compile).rejects.toThrow(LicenseConfigurationError);
     await expect(
-      Test.createTestingModule({ imports: [LicenseModule.forRoot({ audience: 'liberty', enforcement: 'x' as never })] }).compile(),
+      Test.createTestingModule({
+        imports: [LicenseModule.forRoot({ audience: 'liberty', enforcement: 'x' as never })],
+      }).compile(),
     ).rejects.toThrow('License configuration error: enforcement: must be "restricted" or "soft"');
   });
 });

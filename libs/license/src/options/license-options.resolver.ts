@@ -40,7 +40,12 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   if (!Number.isInteger(poll) || poll < 0) fail('keyFilePollIntervalMs', 'must be a whole number of ms');
   if (options.instance !== undefined) {
     const instance = options.instance;
-    if (typeof instance !== 'string' || instance.trim() === '' || instance.length > 200 || /[^\x20-\x7e]/.test(instance)) {
+    if (
+      typeof instance !== 'string' ||
+      instance.trim() === '' ||
+      instance.length > 200 ||
+      /[^\x20-\x7e]/.test(instance)
+    ) {
       fail('instance', 'must be a non-empty name of at most 200 printable characters, or a ${NAME} reference');
     }
     if (instance.startsWith('${') && !REFERENCE_PATTERN.test(instance)) {
@@ -52,8 +57,11 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
     fail('graceDays', `must be a whole number of days from 0 to ${MAX_GRACE_DAYS}`);
   }
   const revocationListPath = options.revocationListPath;
-  if (revocationListPath !== undefined && (typeof revocationListPath !== 'string' || revocationListPath.trim() === '')) {
-    fail('revocationListPath', 'must be a non-empty path to the vendor\'s signed revocation list');
+  if (
+    revocationListPath !== undefined &&
+    (typeof revocationListPath !== 'string' || revocationListPath.trim() === '')
+  ) {
+    fail('revocationListPath', "must be a non-empty path to the vendor's signed revocation list");
   }
   const issuer = options.issuer === undefined ? undefined : [options.issuer].flat();
   if (issuer && (issuer.length === 0 || !issuer.every((i) => typeof i === 'string' && i !== ''))) {
@@ -61,14 +69,23 @@ export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLi
   }
   // Keys bound to nothing would be accepted for any product of the same signer.
   if (!hub && options.audience === undefined && !issuer) {
-    fail('audience / issuer', 'set at least one: audience (the aud claim, e.g. "liberty") or issuer (e.g. "aidoo.biz" for keys without aud)');
+    fail(
+      'audience / issuer',
+      'set at least one: audience (the aud claim, e.g. "liberty") or issuer (e.g. "aidoo.biz" for keys without aud)',
+    );
   }
   const store = options.keyStore;
   if (store !== undefined && typeof store !== 'function' && typeof (store as { read?: unknown })?.read !== 'function') {
-    fail('keyStore', 'must be a LicenseKeyStore (an object with read(), and optionally write() / clear()) or a class of one');
+    fail(
+      'keyStore',
+      'must be a LicenseKeyStore (an object with read(), and optionally write() / clear()) or a class of one',
+    );
   }
   const clockStore = options.clockStore;
-  if (clockStore !== undefined && (typeof clockStore?.read !== 'function' || typeof clockStore?.record !== 'function')) {
+  if (
+    clockStore !== undefined &&
+    (typeof clockStore?.read !== 'function' || typeof clockStore?.record !== 'function')
+  ) {
     fail('clockStore', 'must be a LicenseClockStore (an object with read() and record(at))');
   }
   return Object.freeze({
@@ -98,7 +115,10 @@ function localKeyOptionsOf(options: LicenseModuleOptions): string[] {
  * `reconfigure()`: the running options with `settings` applied, checked as forRoot() checks them
  * (a `LicenseConfigurationError` otherwise). `publicKeyPath: ''` removes the path.
  */
-export function reconfiguredOptions(current: ResolvedLicenseOptions, settings: LicenseRuntimeSettings): ResolvedLicenseOptions {
+export function reconfiguredOptions(
+  current: ResolvedLicenseOptions,
+  settings: LicenseRuntimeSettings,
+): ResolvedLicenseOptions {
   const { issuer, licenseKey, hub, ...rest } = current;
   const merged: LicenseModuleOptions = {
     ...rest,

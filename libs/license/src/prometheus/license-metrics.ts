@@ -54,7 +54,11 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
     this.registry = options.registry;
   }
 
-  private readonly valid = new Gauge({ name: 'liberty_license_valid', help: '1 when the license is accepted, else 0', registers: [] });
+  private readonly valid = new Gauge({
+    name: 'liberty_license_valid',
+    help: '1 when the license is accepted, else 0',
+    registers: [],
+  });
   private readonly expiry = new Gauge({
     name: 'liberty_license_expiry_timestamp_seconds',
     help: 'exp of the last verified license key, Unix seconds (0: no verified key)',
@@ -66,8 +70,16 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
     labelNames: ['status', 'customer', 'edition'] as const,
     registers: [],
   });
-  private readonly seatsLimit = new Gauge({ name: 'liberty_license_seats_limit', help: 'Enabled-user cap of the license (0: no cap)', registers: [] });
-  private readonly aiLimit = new Gauge({ name: 'liberty_ai_messages_limit', help: 'AI messages per UTC day allowed by the license (0: no cap)', registers: [] });
+  private readonly seatsLimit = new Gauge({
+    name: 'liberty_license_seats_limit',
+    help: 'Enabled-user cap of the license (0: no cap)',
+    registers: [],
+  });
+  private readonly aiLimit = new Gauge({
+    name: 'liberty_ai_messages_limit',
+    help: 'AI messages per UTC day allowed by the license (0: no cap)',
+    registers: [],
+  });
   private readonly verifications = new Counter({
     name: 'liberty_license_verifications_total',
     help: 'License verifications (startup, re-verify, key change, expiry) by result',
@@ -90,7 +102,16 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
       registers: [],
       collect: usage ? this.collector('ai', async (gauge) => gauge.set(await usage.usedToday())) : undefined,
     });
-    this.metrics.push(this.valid, this.expiry, this.info, this.seatsLimit, seatsUsed, aiUsed, this.aiLimit, this.verifications);
+    this.metrics.push(
+      this.valid,
+      this.expiry,
+      this.info,
+      this.seatsLimit,
+      seatsUsed,
+      aiUsed,
+      this.aiLimit,
+      this.verifications,
+    );
     for (const metric of this.metrics) this.register(metric);
     this.subscription = this.license.state$.subscribe((state) => this.update(state));
   }
@@ -112,7 +133,14 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
     this.valid.set(state.status === 'accepted' ? 1 : 0);
     this.expiry.set(state.expiresAt ? Math.floor(state.expiresAt.getTime() / 1000) : 0);
     this.info.reset();
-    this.info.set({ status: state.status, customer: state.claims?.customer ?? '', edition: state.claims?.edition ?? state.claims?.tier ?? '' }, 1);
+    this.info.set(
+      {
+        status: state.status,
+        customer: state.claims?.customer ?? '',
+        edition: state.claims?.edition ?? state.claims?.tier ?? '',
+      },
+      1,
+    );
     this.seatsLimit.set(state.entitlements.maxUsers ?? 0);
     this.aiLimit.set(state.entitlements.aiMessagesPerDay ?? 0);
   }
@@ -144,7 +172,10 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
         await read(this);
         warned.delete(what);
       } catch (error) {
-        if (!warned.has(what)) logger.warn(`metrics: cannot read ${what} usage (${printable(error instanceof Error ? error.message : String(error), 200)})`);
+        if (!warned.has(what))
+          logger.warn(
+            `metrics: cannot read ${what} usage (${printable(error instanceof Error ? error.message : String(error), 200)})`,
+          );
         warned.add(what);
       }
     };

@@ -5,7 +5,9 @@ describe('bus messages, read strictly', () => {
 
   it('a well-formed license operation or host topic', () => {
     expect(parseMessage(JSON.stringify(good))).toEqual(good);
-    expect(parseMessage(JSON.stringify({ ...good, type: 'settings.changed', generation: 0 }))).toMatchObject({ type: 'settings.changed' });
+    expect(parseMessage(JSON.stringify({ ...good, type: 'settings.changed', generation: 0 }))).toMatchObject({
+      type: 'settings.changed',
+    });
   });
 
   it.each([
@@ -28,6 +30,7 @@ describe('bus messages, read strictly', () => {
 
   it('topics: lower-case names, never a license operation', () => {
     expect(() => checkTopic('settings.changed')).not.toThrow();
-    for (const bad of ['', 'Settings', 'a b', 'reverify', 'x'.repeat(65)]) expect(() => checkTopic(bad)).toThrow(TypeError);
+    for (const bad of ['', 'Settings', 'a b', 'reverify', 'x'.repeat(65)])
+      expect(() => checkTopic(bad)).toThrow(TypeError);
   });
 });

@@ -24,7 +24,9 @@ export interface BusMessage {
 /** Throws a `TypeError` unless `topic` can name a host notification. */
 export function checkTopic(topic: string): void {
   if (typeof topic !== 'string' || !TOPIC.test(topic) || OPERATIONS.has(topic)) {
-    throw new TypeError(`a bus topic is 1-64 lower-case letters, digits, ".", "_", ":" or "-", not a license operation (got "${printable(topic, 64)}")`);
+    throw new TypeError(
+      `a bus topic is 1-64 lower-case letters, digits, ".", "_", ":" or "-", not a license operation (got "${printable(topic, 64)}")`,
+    );
   }
 }
 

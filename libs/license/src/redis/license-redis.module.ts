@@ -1,4 +1,12 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { LicenseConfigurationError } from '../options/license-configuration.error.js';
 import { LicenseService } from '../license.service.js';
@@ -35,16 +43,21 @@ class RedisConnectionsLifecycle implements OnModuleInit, OnApplicationShutdown {
 
 /** Checks the options before anything connects: one clear error naming the option. */
 function checkOptions(options: LicenseRedisModuleOptions): void {
-  if (!options || typeof options !== 'object') throw new LicenseConfigurationError('LicenseRedisModule.forRoot: options are required ({ url } or { client })');
+  if (!options || typeof options !== 'object')
+    throw new LicenseConfigurationError('LicenseRedisModule.forRoot: options are required ({ url } or { client })');
   const { url, client } = options;
   if ((url === undefined) === (client === undefined)) {
-    throw new LicenseConfigurationError('LicenseRedisModule.forRoot: give exactly one of "url" (the module owns the connections) or "client" (yours)');
+    throw new LicenseConfigurationError(
+      'LicenseRedisModule.forRoot: give exactly one of "url" (the module owns the connections) or "client" (yours)',
+    );
   }
   if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\/./.test(url))) {
     throw new LicenseConfigurationError('LicenseRedisModule.forRoot: "url" must be a redis:// or rediss:// URL');
   }
   if (client !== undefined && typeof (client as { duplicate?: unknown })?.duplicate !== 'function') {
-    throw new LicenseConfigurationError('LicenseRedisModule.forRoot: "client" must be a node-redis client (createClient() of redis 5 or 6)');
+    throw new LicenseConfigurationError(
+      'LicenseRedisModule.forRoot: "client" must be a node-redis client (createClient() of redis 5 or 6)',
+    );
   }
   if (options.replicaId !== undefined) checkReplicaId(options.replicaId);
   try {
@@ -90,7 +103,10 @@ function outageLogger(): { onError: (error: Error) => void; recovered: () => voi
         const log = outageLogger();
         const source = options.url !== undefined ? { url: options.url } : { client: options.client! };
         const connections = await openRedis(source, options.onError ?? log.onError, { lazy: true });
-        (connections.client as unknown as { on?: (event: 'ready', listener: () => void) => unknown }).on?.('ready', log.recovered);
+        (connections.client as unknown as { on?: (event: 'ready', listener: () => void) => unknown }).on?.(
+          'ready',
+          log.recovered,
+        );
         return connections;
       },
     },

@@ -41,7 +41,9 @@ export interface RedisHostClient {
 }
 
 /** What `openRedis()` connects to: a URL (it owns both connections) or the host's client. */
-export type RedisSource = { readonly url: string; readonly client?: undefined } | { readonly client: RedisHostClient; readonly url?: undefined };
+export type RedisSource =
+  | { readonly url: string; readonly client?: undefined }
+  | { readonly client: RedisHostClient; readonly url?: undefined };
 
 /** Why Redis could not be used: a timeout, "not connected", or Redis's own error message. */
 export class RedisUnavailableError extends Error {
@@ -59,7 +61,10 @@ interface OwnedClient {
   duplicate(overrides?: object): OwnedClient;
 }
 
-const RECONNECT = { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) };
+const RECONNECT = {
+  connectTimeout: 5_000,
+  reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
+};
 
 /**
  * Opens what this library needs from a URL: a command connection with no offline queue (a command
@@ -70,7 +75,10 @@ const RECONNECT = { connectTimeout: 5_000, reconnectStrategy: (retries: number) 
  * outage). `close()` closes both. Loads `redis` only when called. Same as
  * `openRedis({ url }, onError)`.
  */
-export function connectRedis(url: string, onError: (error: Error) => void = () => undefined): Promise<RedisConnections> {
+export function connectRedis(
+  url: string,
+  onError: (error: Error) => void = () => undefined,
+): Promise<RedisConnections> {
   return openRedis({ url }, onError);
 }
 
@@ -87,7 +95,8 @@ export async function openRedis(
   let client: OwnedClient;
   const owned: OwnedClient[] = [];
   if (source.client) {
-    if (typeof source.client.duplicate !== 'function') throw new TypeError('client must be a node-redis client (createClient() of redis 5 or 6)');
+    if (typeof source.client.duplicate !== 'function')
+      throw new TypeError('client must be a node-redis client (createClient() of redis 5 or 6)');
     client = source.client as unknown as OwnedClient;
   } else {
     if (typeof source.url !== 'string' || !/^rediss?:\/\//.test(source.url)) {
@@ -99,7 +108,11 @@ export async function openRedis(
     } catch {
       throw new Error('the "redis" package (node-redis 5 or 6) is not installed: npm install redis');
     }
-    client = redis.createClient({ url: source.url, disableOfflineQueue: true, socket: RECONNECT }) as unknown as OwnedClient;
+    client = redis.createClient({
+      url: source.url,
+      disableOfflineQueue: true,
+      socket: RECONNECT,
+    }) as unknown as OwnedClient;
     client.on('error', onError);
     owned.push(client);
   }
@@ -147,7 +160,10 @@ async function shut(connection: OwnedClient): Promise<void> {
  * (`web-7f9c-1234-a3f0`). Two containers with the same host name and pid 1 still differ.
  */
 export function defaultReplicaId(): string {
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64) || 'replica';
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '')
+      .slice(0, 64) || 'replica';
   return `${host}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -184,7 +200,10 @@ export async function command<T>(client: RedisCommandClient, args: string[], tim
     return (await Promise.race([
       client.sendCommand(args),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new RedisUnavailableError(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new RedisUnavailableError(`Redis did not answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
       }),
     ])) as T;
   } catch (error) {

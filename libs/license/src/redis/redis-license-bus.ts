@@ -3,7 +3,12 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import type { Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { printable } from '../verification/rejection-reasons.js';
-import { LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN, type LicenseOperation, type LicenseService } from '../license.service.js';
+import {
+  LICENSE_FILE_ORIGIN,
+  LICENSE_SHARED_ORIGIN,
+  type LicenseOperation,
+  type LicenseService,
+} from '../license.service.js';
 import type { ReplicaPresence } from '../state/replica-presence.util.js';
 import { checkTopic, OPERATIONS, parseMessage, type BusMessage } from './bus-message.js';
 import { CoalescedRun } from './coalesced-run.js';
@@ -83,7 +88,10 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
   private readonly reverifications: CoalescedRun;
   /** Why the queued re-verification runs (the latest reason wins; logged once it ran). */
   private reverifyReason = '';
-  private readonly topics = new Map<string, { run: CoalescedRun; listeners: Set<(from: string) => unknown>; from: string }>();
+  private readonly topics = new Map<
+    string,
+    { run: CoalescedRun; listeners: Set<(from: string) => unknown>; from: string }
+  >();
   private timer?: NodeJS.Timeout;
   private subscriptions: Subscription[] = [];
   private ticking?: Promise<void>;
@@ -129,18 +137,23 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     this.startedAt = Date.now();
     this.subscriptions.push(
       this.license.operations$.subscribe((operation) => {
-        if (![LICENSE_BUS_ORIGIN, LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN].includes(operation.origin)) void this.publish(operation.type);
+        if (![LICENSE_BUS_ORIGIN, LICENSE_FILE_ORIGIN, LICENSE_SHARED_ORIGIN].includes(operation.origin))
+          void this.publish(operation.type);
       }),
       this.license.state$.subscribe(() => void this.beat()),
     );
     this.options.subscriber.on('ready', this.onReconnect);
     // Not awaited: with Redis down at startup it completes once connected.
-    void this.options.subscriber.subscribe(this.channel, this.onMessage).catch((error) => this.warn('subscribe', error));
+    void this.options.subscriber
+      .subscribe(this.channel, this.onMessage)
+      .catch((error) => this.warn('subscribe', error));
     // Still connecting (the module connects in the background): the first tick, or the subscriber's
     // "ready", reads it; warning now would only say that Redis is not connected *yet*.
     if (this.options.client.isReady) {
       try {
-        this.seen = Number((await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0);
+        this.seen = Number(
+          (await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0,
+        );
       } catch (error) {
         this.warn('read the generation', error);
       }
@@ -157,7 +170,8 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     this.options.subscriber.off('ready', this.onReconnect);
     // The subscriber queues commands while disconnected: with Redis down an UNSUBSCRIBE would wait
     // forever (and app.close() with it). Its connection is closed right after anyway.
-    if (this.options.subscriber.isReady) await withTimeout(this.options.subscriber.unsubscribe(this.channel), this.timeoutMs);
+    if (this.options.subscriber.isReady)
+      await withTimeout(this.options.subscriber.unsubscribe(this.channel), this.timeoutMs);
     await this.ticking?.catch(() => undefined);
     await this.reverifications.idle();
     // Leave the list at once instead of after the ttl.
@@ -209,7 +223,9 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
             try {
               await each(created.from);
             } catch (error) {
-              this.logger.warn(`license bus: a "${topic}" listener failed ("${printable(error instanceof Error ? error.message : String(error), 200)}")`);
+              this.logger.warn(
+                `license bus: a "${topic}" listener failed ("${printable(error instanceof Error ? error.message : String(error), 200)}")`,
+              );
             }
           }
         }),
@@ -243,7 +259,9 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
 
   private async publish(type: LicenseOperationType): Promise<void> {
     try {
-      const generation = Number(await command<number>(this.options.client, ['INCR', this.generationKey], this.timeoutMs));
+      const generation = Number(
+        await command<number>(this.options.client, ['INCR', this.generationKey], this.timeoutMs),
+      );
       this.seen = Math.max(this.seen, generation);
       this.pending = undefined;
       const message: BusMessage = { from: this.replicaId, instance: this.instance, generation, type };
@@ -275,11 +293,14 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     if (!this.started) return;
     if (this.pending) await this.publish(this.pending);
     try {
-      const generation = Number((await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0);
+      const generation = Number(
+        (await command<string | null>(this.options.client, ['GET', this.generationKey], this.timeoutMs)) ?? 0,
+      );
       if (generation !== this.seen) {
         // Newer: a change this replica missed. Older: Redis lost its data (restarted without
         // persistence), so changes may have been lost with it; re-verify once and adopt it.
-        const why = generation > this.seen ? 'a missed change (generation caught up)' : 'Redis lost the generation counter';
+        const why =
+          generation > this.seen ? 'a missed change (generation caught up)' : 'Redis lost the generation counter';
         this.seen = generation;
         await this.reverify(why);
       }
@@ -314,11 +335,14 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
 
   /** One warning per outage, not one per tick; none while the first connection is still coming up. */
   private warn(what: string, error: unknown): void {
-    const connecting = !this.reachedOnce && Date.now() - this.startedAt < FIRST_CONNECT_MS && !this.options.client.isReady;
+    const connecting =
+      !this.reachedOnce && Date.now() - this.startedAt < FIRST_CONNECT_MS && !this.options.client.isReady;
     if (this.down || connecting) return;
     this.down = true;
     const why = error instanceof Error ? error.message : String(error);
-    this.logger.warn(`license bus: cannot ${what} ("${printable(why, 200)}"); serving with the current license, retrying`);
+    this.logger.warn(
+      `license bus: cannot ${what} ("${printable(why, 200)}"); serving with the current license, retrying`,
+    );
   }
 
   private recovered(): void {

@@ -117,7 +117,12 @@ export class RedisReplicaPresence {
     const entry = JSON.stringify({ ...this.self(), instance: this.options.instance });
     let previous: string | null;
     try {
-      previous = await HEARTBEAT.run<string | null>(this.options.client, this.keys, [String(this.options.ttlMs), this.options.replicaId, entry], this.options.timeoutMs);
+      previous = await HEARTBEAT.run<string | null>(
+        this.options.client,
+        this.keys,
+        [String(this.options.ttlMs), this.options.replicaId, entry],
+        this.options.timeoutMs,
+      );
     } catch (error) {
       this.wrote = false;
       throw error;
@@ -138,7 +143,12 @@ export class RedisReplicaPresence {
   async list(): Promise<ReplicaList> {
     const self = this.self();
     try {
-      const values = await LIST.run<string[]>(this.options.client, this.keys, [String(this.options.ttlMs), String(MAX_REPLICAS), String(MAX_ENTRY_BYTES)], this.options.timeoutMs);
+      const values = await LIST.run<string[]>(
+        this.options.client,
+        this.keys,
+        [String(this.options.ttlMs), String(MAX_REPLICAS), String(MAX_ENTRY_BYTES)],
+        this.options.timeoutMs,
+      );
       const others = values
         .flatMap((value) => parsePresence(value) ?? [])
         .filter((presence) => presence.id !== self.id)
@@ -190,7 +200,20 @@ function parsePresence(raw: unknown): ReplicaPresence | undefined {
   if (typeof id !== 'string' || id.length === 0 || id.length > 128) return undefined;
   if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
   if (typeof keyFingerprint !== 'string' || !/^([0-9a-f]{16})?$/.test(keyFingerprint)) return undefined;
-  if (typeof verifiedAt !== 'string' || !ISO.test(verifiedAt) || typeof lastSeenAt !== 'string' || !ISO.test(lastSeenAt)) return undefined;
+  if (
+    typeof verifiedAt !== 'string' ||
+    !ISO.test(verifiedAt) ||
+    typeof lastSeenAt !== 'string' ||
+    !ISO.test(lastSeenAt)
+  )
+    return undefined;
   if (typeof settingsFingerprint !== 'string' || !/^([0-9a-f]{16})?$/.test(settingsFingerprint)) return undefined;
-  return { id, status: status as ReplicaPresence['status'], keyFingerprint, settingsFingerprint, verifiedAt, lastSeenAt };
+  return {
+    id,
+    status: status as ReplicaPresence['status'],
+    keyFingerprint,
+    settingsFingerprint,
+    verifiedAt,
+    lastSeenAt,
+  };
 }

@@ -56,11 +56,20 @@ export class RedisUsageStore implements UsageStore {
   }
 
   async increment(day: string, by: number): Promise<number> {
-    return Number(await CONSUME.run<number>(this.client, [this.key(day)], [String(Math.trunc(by)), '-1', this.retention], this.timeoutMs));
+    return Number(
+      await CONSUME.run<number>(
+        this.client,
+        [this.key(day)],
+        [String(Math.trunc(by)), '-1', this.retention],
+        this.timeoutMs,
+      ),
+    );
   }
 
   async incrementBelow(day: string, limit: number): Promise<number | null> {
-    const n = Number(await CONSUME.run<number>(this.client, [this.key(day)], ['1', String(limit), this.retention], this.timeoutMs));
+    const n = Number(
+      await CONSUME.run<number>(this.client, [this.key(day)], ['1', String(limit), this.retention], this.timeoutMs),
+    );
     return n < 0 ? null : n;
   }
 

@@ -65,7 +65,9 @@ const ids = (items: readonly LicensedItem[]) => items.map((i) => i.id);
 
 describe('LicensedRegistry', () => {
   it('visible() lists open items and the licensed items the key grants', async () => {
-    const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ claims: { features: { connectors: ['sap'] } } }) });
+    const env = new MutableEnvironment({
+      LIBERTY_LICENSE_KEY: await kit.issue({ claims: { features: { connectors: ['sap'] } } }),
+    });
     const { connectors } = await start(env);
     expect(ids(connectors.visible())).toEqual(['postgres', 'sap']);
     expect(ids(connectors.all())).toEqual(['postgres', 'sap', 'snowflake']);
@@ -74,7 +76,9 @@ describe('LicensedRegistry', () => {
   });
 
   it('recomputes on license.changed: a reverify with another key, then no key', async () => {
-    const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ claims: { features: { connectors: ['sap'] } } }) });
+    const env = new MutableEnvironment({
+      LIBERTY_LICENSE_KEY: await kit.issue({ claims: { features: { connectors: ['sap'] } } }),
+    });
     const { license, connectors } = await start(env);
     const emitted: string[][] = [];
     connectors.visible$.subscribe((items) => emitted.push(ids(items)));
@@ -99,7 +103,9 @@ describe('LicensedRegistry', () => {
   });
 
   it('licensedIds() reports every id the key names, and whether the install defines it (red dot)', async () => {
-    const token = await kit.issue({ claims: { features: { connectors: ['jdedwards', 'sap'], apps: ['nomajde', 'nomasx-1'] } } });
+    const token = await kit.issue({
+      claims: { features: { connectors: ['jdedwards', 'sap'], apps: ['nomajde', 'nomasx-1'] } },
+    });
     const { connectors, apps } = await start(new MutableEnvironment({ LIBERTY_LICENSE_KEY: token }));
     apps.register({ id: 'nomajde', licensed: true });
     expect(connectors.licensedIds()).toEqual([
@@ -114,7 +120,9 @@ describe('LicensedRegistry', () => {
   });
 
   it('licensedIds() updates on license.changed and is empty without a key', async () => {
-    const env = new MutableEnvironment({ LIBERTY_LICENSE_KEY: await kit.issue({ claims: { features: { connectors: ['sap'] } } }) });
+    const env = new MutableEnvironment({
+      LIBERTY_LICENSE_KEY: await kit.issue({ claims: { features: { connectors: ['sap'] } } }),
+    });
     const { license, connectors } = await start(env);
     env.set('LIBERTY_LICENSE_KEY', await kit.issue({ claims: { features: { connectors: ['snowflake', 'sap'] } } }));
     await license.reverify();

@@ -106,4 +106,3 @@ export abstract class LicensedRegistry<T extends LicensedItem> implements OnModu
     this.visibleItems.complete();
   }
 }
-

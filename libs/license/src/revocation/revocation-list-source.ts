@@ -67,7 +67,9 @@ export class RevocationListSource {
 
   private keep(problem: string): RevocationRefresh {
     const list = this.current;
-    const kept = list ? `keeping the list issued ${isoSeconds(new Date(list.iat * 1000))}` : 'no revocation list in force';
+    const kept = list
+      ? `keeping the list issued ${isoSeconds(new Date(list.iat * 1000))}`
+      : 'no revocation list in force';
     return { ...(list ? { revoked: list.revoked } : {}), warning: `${problem}; ${kept}` };
   }
 }

@@ -35,7 +35,10 @@ export interface VerifyRevocationListOptions {
  * in the future, `exp` honoured when present; then `revoked` must be an array of `jti` strings.
  * Nothing from the payload is read before the signature verifies. Never throws.
  */
-export async function verifyRevocationList(token: unknown, options: VerifyRevocationListOptions): Promise<RevocationListOutcome> {
+export async function verifyRevocationList(
+  token: unknown,
+  options: VerifyRevocationListOptions,
+): Promise<RevocationListOutcome> {
   const jws = parseCompactJws(token, MAX_REVOCATION_LIST_BYTES);
   if (!jws) return { ok: false, why: 'malformed' };
   const { alg, kid } = jws.header;

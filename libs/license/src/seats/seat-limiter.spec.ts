@@ -40,7 +40,12 @@ describe('SeatLimiter', () => {
     await expect(limiter.claimSeat(() => users.add())).resolves.toBe(1);
     await expect(limiter.claimSeat(() => users.add())).resolves.toBe(2);
     let ran = false;
-    const error = await limiter.claimSeat(() => { ran = true; return users.add(); }).catch((e: unknown) => e);
+    const error = await limiter
+      .claimSeat(() => {
+        ran = true;
+        return users.add();
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SeatLimitReachedException);
     const exception = error as SeatLimitReachedException;
     expect(exception.getStatus()).toBe(402);
@@ -99,17 +104,34 @@ describe('SeatLimiter', () => {
     await close();
   });
 
-  describe('claimSeatWithin (the count runs in the host\'s transaction)', () => {
+  describe("claimSeatWithin (the count runs in the host's transaction)", () => {
     it('runs the action below the cap with the count the host gives, 402 at the cap without running it', async () => {
       const { limiter, close } = await limiterWith(kit, { claims: capped(2) });
       const counts: number[] = [];
-      await expect(limiter.claimSeatWithin(() => 1, () => 'inserted')).resolves.toBe('inserted');
+      await expect(
+        limiter.claimSeatWithin(
+          () => 1,
+          () => 'inserted',
+        ),
+      ).resolves.toBe('inserted');
       let ran = false;
       const error = await limiter
-        .claimSeatWithin(async () => { counts.push(2); return 2; }, () => { ran = true; })
+        .claimSeatWithin(
+          async () => {
+            counts.push(2);
+            return 2;
+          },
+          () => {
+            ran = true;
+          },
+        )
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SeatLimitReachedException);
-      expect((error as SeatLimitReachedException).getResponse()).toMatchObject({ code: 'SEAT_LIMIT_REACHED', max: 2, count: 2 });
+      expect((error as SeatLimitReachedException).getResponse()).toMatchObject({
+        code: 'SEAT_LIMIT_REACHED',
+        max: 2,
+        count: 2,
+      });
       expect(ran).toBe(false);
       expect(counts).toEqual([2]);
       await close();
@@ -118,16 +140,29 @@ describe('SeatLimiter', () => {
     it('does not count at all when the key sets no cap', async () => {
       const { limiter, close } = await limiterWith(kit, { claims: { features: { users: undefined } } });
       let counted = false;
-      await expect(limiter.claimSeatWithin(() => { counted = true; return 1_000; }, () => 'ok')).resolves.toBe('ok');
+      await expect(
+        limiter.claimSeatWithin(
+          () => {
+            counted = true;
+            return 1_000;
+          },
+          () => 'ok',
+        ),
+      ).resolves.toBe('ok');
       expect(counted).toBe(false);
       await close();
     });
 
-    it('does not queue behind claimSeat: serialising is the host transaction\'s job', async () => {
+    it("does not queue behind claimSeat: serialising is the host transaction's job", async () => {
       const { limiter, close } = await limiterWith(kit, { claims: capped(5) });
       let release!: () => void;
       const slow = limiter.claimSeat(() => new Promise<void>((resolve) => (release = resolve)));
-      await expect(limiter.claimSeatWithin(() => 0, () => 'not blocked')).resolves.toBe('not blocked');
+      await expect(
+        limiter.claimSeatWithin(
+          () => 0,
+          () => 'not blocked',
+        ),
+      ).resolves.toBe('not blocked');
       await new Promise((resolve) => setImmediate(resolve));
       release();
       await slow;
@@ -136,13 +171,23 @@ describe('SeatLimiter', () => {
 
     it('an error from the count or the action propagates (the host rolls back)', async () => {
       const { limiter, close } = await limiterWith(kit, { claims: capped(5) });
-      await expect(limiter.claimSeatWithin(() => Promise.reject(new Error('count failed')), () => 'x')).rejects.toThrow('count failed');
-      await expect(limiter.claimSeatWithin(() => 0, () => Promise.reject(new Error('insert failed')))).rejects.toThrow('insert failed');
+      await expect(
+        limiter.claimSeatWithin(
+          () => Promise.reject(new Error('count failed')),
+          () => 'x',
+        ),
+      ).rejects.toThrow('count failed');
+      await expect(
+        limiter.claimSeatWithin(
+          () => 0,
+          () => Promise.reject(new Error('insert failed')),
+        ),
+      ).rejects.toThrow('insert failed');
       await close();
     });
   });
 
-  describe('underSeatLock (the work runs in the host\'s seat transaction)', () => {
+  describe("underSeatLock (the work runs in the host's seat transaction)", () => {
     /** A host "database": rows and a lock that runs transactions one at a time, as BEGIN IMMEDIATE does. */
     function table(enabled: boolean[]) {
       const rows = enabled.map((on) => ({ enabled: on }));
@@ -183,7 +228,12 @@ describe('SeatLimiter', () => {
     it('a disable or an edit needs no seat: the work runs without claiming, also at the cap', async () => {
       const { limiter, close } = await limiterWith(kit, { claims: capped(1) });
       const { rows, lock } = table([true, true]);
-      await expect(limiter.underSeatLock(lock, async () => { rows[0]!.enabled = false; return 'disabled'; })).resolves.toBe('disabled');
+      await expect(
+        limiter.underSeatLock(lock, async () => {
+          rows[0]!.enabled = false;
+          return 'disabled';
+        }),
+      ).resolves.toBe('disabled');
       expect(rows.map((r) => r.enabled)).toEqual([false, true]);
       await close();
     });

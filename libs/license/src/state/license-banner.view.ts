@@ -4,7 +4,12 @@ import { publicReason } from '../verification/rejection-reasons.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** `19 May 2026`: a date for people (UTC, like the key's claims). Screens never show a raw ISO string. */
 export function humanDate(at: Date): string {
@@ -78,7 +83,13 @@ export function licenseBanner(state: LicenseState, audience: BannerAudience = {}
     const msLeft = state.expiresAt.getTime() - (audience.now ?? new Date()).getTime();
     if (msLeft > 30 * DAY_MS) return hidden;
     const text = `The license expires on ${humanDate(state.expiresAt)} — ${timeLeft(msLeft)}; renew it before then`;
-    return { shown: true, mode: 'expiring', tone: msLeft <= 7 * DAY_MS ? 'critical' : 'warning', status: state.status, text };
+    return {
+      shown: true,
+      mode: 'expiring',
+      tone: msLeft <= 7 * DAY_MS ? 'critical' : 'warning',
+      status: state.status,
+      text,
+    };
   }
   if (state.status === 'not-configured') {
     if (!canAct) return hidden;

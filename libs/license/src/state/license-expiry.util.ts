@@ -71,6 +71,7 @@ export type ExpiryTransition = { kind: 'grace'; endsAt: Date } | { kind: 'expire
 export function expiryTransition(state: LicenseState, graceDays: number, now: Date): ExpiryTransition | undefined {
   if (state.status !== 'accepted' || !state.expiresAt || now < state.expiresAt) return undefined;
   const endsAt = state.grace?.endsAt ?? graceEnd(state.expiresAt, graceDays);
-  if (now >= endsAt) return graceDays > 0 || state.grace ? { kind: 'expire', graceEndedAt: endsAt } : { kind: 'expire' };
+  if (now >= endsAt)
+    return graceDays > 0 || state.grace ? { kind: 'expire', graceEndedAt: endsAt } : { kind: 'expire' };
   return state.grace ? undefined : { kind: 'grace', endsAt };
 }

@@ -52,8 +52,7 @@ export function stateFromVerification(
     status: verification?.status ?? 'not-configured',
     ...(verification?.status === 'rejected' ? { reason: verification.reason } : {}),
     ...(claims ? { claims, expiresAt: new Date(claims.exp * 1000) } : {}),
-    entitlements:
-      verification?.status === 'accepted' ? entitlementsOf(verification.claims) : NO_ENTITLEMENTS,
+    entitlements: verification?.status === 'accepted' ? entitlementsOf(verification.claims) : NO_ENTITLEMENTS,
     enforcement: context.enforcement,
     verifiedAt: context.now,
     ...(context.source ? { source: context.source } : {}),

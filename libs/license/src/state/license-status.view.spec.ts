@@ -1,6 +1,12 @@
 import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { stateFromVerification } from './license-state.util.js';
-import { buildLicenseStatusView, expiryLevel, statusLabel, toAidooStatus, userCapLevel } from './license-status.view.js';
+import {
+  buildLicenseStatusView,
+  expiryLevel,
+  statusLabel,
+  toAidooStatus,
+  userCapLevel,
+} from './license-status.view.js';
 import type { LicenseClaims } from '../verification/license-claims.js';
 
 const NOW = new Date('2026-04-19T00:00:00Z');
@@ -26,9 +32,15 @@ const claims: LicenseClaims = {
 };
 
 const accepted = (c: LicenseClaims = claims): LicenseState =>
-  stateFromVerification({ status: 'accepted', claims: c }, { enforcement: 'restricted', now: NOW, source: 'LIBERTY_LICENSE_KEY' });
+  stateFromVerification(
+    { status: 'accepted', claims: c },
+    { enforcement: 'restricted', now: NOW, source: 'LIBERTY_LICENSE_KEY' },
+  );
 const expired = (): LicenseState =>
-  stateFromVerification({ status: 'rejected', reason: 'expired (2026-05-19)', claims }, { enforcement: 'restricted', now: NOW });
+  stateFromVerification(
+    { status: 'rejected', reason: 'expired (2026-05-19)', claims },
+    { enforcement: 'restricted', now: NOW },
+  );
 const rejected = (): LicenseState =>
   stateFromVerification({ status: 'rejected', reason: 'signature invalid' }, { enforcement: 'restricted', now: NOW });
 const notConfigured = (): LicenseState => stateFromVerification(undefined, { enforcement: 'soft', now: NOW });
@@ -121,18 +133,36 @@ describe('buildLicenseStatusView', () => {
     [250, 100, 'full'],
     [260, 104, 'full'],
   ])('%s of 250 users → %s %% (%s)', (count, percent, level) => {
-    expect(buildLicenseStatusView(accepted(), { now: NOW, userCount: count }).users).toEqual({ count, max: 250, percent, level });
+    expect(buildLicenseStatusView(accepted(), { now: NOW, userCount: count }).users).toEqual({
+      count,
+      max: 250,
+      percent,
+      level,
+    });
   });
 
   it('a cap of 0 users is full', () => {
-    const view = buildLicenseStatusView(accepted({ ...claims, features: { users: { max: 0 } }, seats: undefined }), { now: NOW, userCount: 0 });
+    const view = buildLicenseStatusView(accepted({ ...claims, features: { users: { max: 0 } }, seats: undefined }), {
+      now: NOW,
+      userCount: 0,
+    });
     expect(view.users).toEqual({ count: 0, max: 0, percent: 100, level: 'full' });
   });
 
   it('no user count or no cap → no percentage', () => {
-    expect(buildLicenseStatusView(accepted(), { now: NOW }).users).toEqual({ count: null, max: 250, percent: null, level: null });
+    expect(buildLicenseStatusView(accepted(), { now: NOW }).users).toEqual({
+      count: null,
+      max: 250,
+      percent: null,
+      level: null,
+    });
     const uncapped = accepted({ exp: EXP, customer: 'A' });
-    expect(buildLicenseStatusView(uncapped, { now: NOW, userCount: 5 }).users).toEqual({ count: 5, max: null, percent: null, level: null });
+    expect(buildLicenseStatusView(uncapped, { now: NOW, userCount: 5 }).users).toEqual({
+      count: 5,
+      max: null,
+      percent: null,
+      level: null,
+    });
   });
 
   it.each([
@@ -186,48 +216,124 @@ describe('buildLicenseStatusView', () => {
 
 describe('toAidooStatus: fixed JSON types in every state (DESIGN.md 7a)', () => {
   const aidooClaims: LicenseClaims = {
-    iss: 'aidoo.biz', sub: 'cust-42', exp: EXP, customer: 'Hub Customer', tier: 'professional', products: ['pika'], seats: 10,
+    iss: 'aidoo.biz',
+    sub: 'cust-42',
+    exp: EXP,
+    customer: 'Hub Customer',
+    tier: 'professional',
+    products: ['pika'],
+    seats: 10,
   };
   const state = (
     verification: Parameters<typeof stateFromVerification>[0],
     enforcement: 'restricted' | 'soft' = 'restricted',
   ): LicenseState => stateFromVerification(verification, { enforcement, now: NOW });
   const empty = { customer: '', tier: '', seats: 0, products: [], expires_at: 0 };
-  const liberty = { customer: 'Acme Corp', tier: 'enterprise', seats: 250, products: ['pika', 'vera'], expires_at: EXP };
+  const liberty = {
+    customer: 'Acme Corp',
+    tier: 'enterprise',
+    seats: 250,
+    products: ['pika', 'vera'],
+    expires_at: EXP,
+  };
   const rejectedWith = (reason: string, enforcement: 'restricted' | 'soft' = 'restricted') =>
     state({ status: 'rejected', reason }, enforcement);
 
   it.each<[string, LicenseState, Record<string, unknown>]>([
     ['accepted (restricted)', accepted(), { valid: true, ...liberty, error: '' }],
     ['accepted (soft)', state({ status: 'accepted', claims }, 'soft'), { valid: true, ...liberty, error: '' }],
-    ['accepted ai.doo key (tier, seats, products, no aud)', state({ status: 'accepted', claims: aidooClaims }),
-      { valid: true, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika'], expires_at: EXP, error: '' }],
-    ['accepted, no cap, no products, no edition', state({ status: 'accepted', claims: { exp: EXP, customer: 'Bare' } }),
-      { valid: true, ...empty, customer: 'Bare', expires_at: EXP, error: '' }],
+    [
+      'accepted ai.doo key (tier, seats, products, no aud)',
+      state({ status: 'accepted', claims: aidooClaims }),
+      {
+        valid: true,
+        customer: 'Hub Customer',
+        tier: 'professional',
+        seats: 10,
+        products: ['pika'],
+        expires_at: EXP,
+        error: '',
+      },
+    ],
+    [
+      'accepted, no cap, no products, no edition',
+      state({ status: 'accepted', claims: { exp: EXP, customer: 'Bare' } }),
+      { valid: true, ...empty, customer: 'Bare', expires_at: EXP, error: '' },
+    ],
     ['not configured (restricted)', state(undefined), { valid: false, ...empty, error: 'not configured' }],
     ['not configured (soft)', state(undefined, 'soft'), { valid: false, ...empty, error: 'not configured' }],
     ['expired (claims kept)', expired(), { valid: false, ...liberty, error: 'expired (2026-05-19)' }],
-    ['expired (soft)', state({ status: 'rejected', reason: 'expired (2026-05-19)', claims }, 'soft'),
-      { valid: false, ...liberty, error: 'expired (2026-05-19)' }],
-    ['not yet valid (claims kept)', state({ status: 'rejected', reason: 'not yet valid (2026-05-01)', claims: aidooClaims }),
-      { valid: false, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika'], expires_at: EXP, error: 'not yet valid (2026-05-01)' }],
+    [
+      'expired (soft)',
+      state({ status: 'rejected', reason: 'expired (2026-05-19)', claims }, 'soft'),
+      { valid: false, ...liberty, error: 'expired (2026-05-19)' },
+    ],
+    [
+      'not yet valid (claims kept)',
+      state({ status: 'rejected', reason: 'not yet valid (2026-05-01)', claims: aidooClaims }),
+      {
+        valid: false,
+        customer: 'Hub Customer',
+        tier: 'professional',
+        seats: 10,
+        products: ['pika'],
+        expires_at: EXP,
+        error: 'not yet valid (2026-05-01)',
+      },
+    ],
     ['malformed', rejectedWith('malformed'), { valid: false, ...empty, error: 'malformed' }],
-    ['unsupported algorithm', rejectedWith('unsupported algorithm (HS256)'), { valid: false, ...empty, error: 'unsupported algorithm (HS256)' }],
-    ['public key unavailable', rejectedWith('public key unavailable (no public key configured)'),
-      { valid: false, ...empty, error: 'public key unavailable (no public key configured)' }],
+    [
+      'unsupported algorithm',
+      rejectedWith('unsupported algorithm (HS256)'),
+      { valid: false, ...empty, error: 'unsupported algorithm (HS256)' },
+    ],
+    [
+      'public key unavailable',
+      rejectedWith('public key unavailable (no public key configured)'),
+      { valid: false, ...empty, error: 'public key unavailable (no public key configured)' },
+    ],
     ['signature invalid', rejected(), { valid: false, ...empty, error: 'signature invalid' }],
-    ['signature invalid (soft)', rejectedWith('signature invalid', 'soft'), { valid: false, ...empty, error: 'signature invalid' }],
-    ['audience mismatch', state({ status: 'rejected', reason: 'audience mismatch', claims }),
-      { valid: false, ...liberty, error: 'audience mismatch' }],
-    ['issuer mismatch', state({ status: 'rejected', reason: 'issuer mismatch', claims: aidooClaims }),
-      { valid: false, customer: 'Hub Customer', tier: 'professional', seats: 10, products: ['pika'], expires_at: EXP, error: 'issuer mismatch' }],
-    ['invalid claims', rejectedWith('invalid claims (seats: must be an integer number)'),
-      { valid: false, ...empty, error: 'invalid claims (seats: must be an integer number)' }],
+    [
+      'signature invalid (soft)',
+      rejectedWith('signature invalid', 'soft'),
+      { valid: false, ...empty, error: 'signature invalid' },
+    ],
+    [
+      'audience mismatch',
+      state({ status: 'rejected', reason: 'audience mismatch', claims }),
+      { valid: false, ...liberty, error: 'audience mismatch' },
+    ],
+    [
+      'issuer mismatch',
+      state({ status: 'rejected', reason: 'issuer mismatch', claims: aidooClaims }),
+      {
+        valid: false,
+        customer: 'Hub Customer',
+        tier: 'professional',
+        seats: 10,
+        products: ['pika'],
+        expires_at: EXP,
+        error: 'issuer mismatch',
+      },
+    ],
+    [
+      'invalid claims',
+      rejectedWith('invalid claims (seats: must be an integer number)'),
+      { valid: false, ...empty, error: 'invalid claims (seats: must be an integer number)' },
+    ],
   ])('%s', (_name, licenseState, body) => {
     const status = toAidooStatus(licenseState);
     expect(status).toStrictEqual(body);
     // The types a satellite parses, exactly: never null, expires_at an integer.
-    expect(Object.keys(status).sort()).toEqual(['customer', 'error', 'expires_at', 'products', 'seats', 'tier', 'valid']);
+    expect(Object.keys(status).sort()).toEqual([
+      'customer',
+      'error',
+      'expires_at',
+      'products',
+      'seats',
+      'tier',
+      'valid',
+    ]);
     expect(typeof status.valid).toBe('boolean');
     for (const key of ['customer', 'tier', 'error'] as const) expect(typeof status[key]).toBe('string');
     expect(Number.isSafeInteger(status.seats)).toBe(true);

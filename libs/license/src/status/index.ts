@@ -13,6 +13,13 @@ export {
   type ExpiryLevel,
   type UserCapLevel,
 } from '../state/license-status.view.js';
-export { licenseBanner, humanDate, timeLeft, type LicenseBanner, type BannerAudience, type BannerTone } from '../state/license-banner.view.js';
+export {
+  licenseBanner,
+  humanDate,
+  timeLeft,
+  type LicenseBanner,
+  type BannerAudience,
+  type BannerTone,
+} from '../state/license-banner.view.js';
 export { userCapOf } from '../state/license-state.util.js';
 export { replicaPresenceOf, type ReplicaPresence } from '../state/replica-presence.util.js';

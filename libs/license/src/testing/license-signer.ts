@@ -41,12 +41,8 @@ export interface IssueLicenseOptions {
  * Signs a claims object as an RS256 JWT. The claims are signed as given (no defaults added), so
  * callers decide `iat`, `nbf` and `exp`.
  */
-export async function signLicense(
-  claims: Record<string, unknown>,
-  options: IssueLicenseOptions,
-): Promise<string> {
-  const key =
-    typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
+export async function signLicense(claims: Record<string, unknown>, options: IssueLicenseOptions): Promise<string> {
+  const key = typeof options.privateKey === 'string' ? createPrivateKey(options.privateKey) : options.privateKey;
   if (key.asymmetricKeyType !== 'rsa') throw new TypeError('license keys are signed with an RSA private key');
   return new SignJWT(claims)
     .setProtectedHeader({

@@ -22,7 +22,9 @@ describe('LicenseTestKit claims merge', () => {
 
   it('merges nested objects member by member, replaces arrays and drops undefined', async () => {
     const claims = decodeJwt(
-      await kit.issue({ claims: { features: { ai: { messagesPerDay: 5 }, apps: ['nomajde'], users: undefined }, sub: undefined } }),
+      await kit.issue({
+        claims: { features: { ai: { messagesPerDay: 5 }, apps: ['nomajde'], users: undefined }, sub: undefined },
+      }),
     ) as any;
     expect(claims.features.ai).toEqual({ providers: ['anthropic'], messagesPerDay: 5 });
     expect(claims.features.apps).toEqual(['nomajde']);
@@ -69,7 +71,9 @@ describe('LicenseState serialisation', () => {
 
   it('an unlicensed state serialises with an empty features array', async () => {
     const kit = await LicenseTestKit.create();
-    const moduleRef = await Test.createTestingModule({ imports: [await kit.module({ state: 'not-configured' })] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [await kit.module({ state: 'not-configured' })],
+    }).compile();
     const json = JSON.parse(JSON.stringify(moduleRef.get(LicenseService).state));
     expect(json.entitlements).toEqual({ features: [], aiProviders: [] });
     expect(json.status).toBe('not-configured');

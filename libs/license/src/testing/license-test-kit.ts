@@ -124,7 +124,10 @@ export class LicenseTestKit {
       case 'not-configured':
         return undefined;
       case 'expired':
-        return this.issue({ claims: { ...claims, iat: nowSeconds() - 2 * DAY, nbf: nowSeconds() - 2 * DAY }, expiresInSeconds: -DAY });
+        return this.issue({
+          claims: { ...claims, iat: nowSeconds() - 2 * DAY, nbf: nowSeconds() - 2 * DAY },
+          expiresInSeconds: -DAY,
+        });
       case 'rejected':
         // Signed by another key: `signature invalid`.
         return (await LicenseTestKit.create()).issue({ claims });

@@ -1,6 +1,10 @@
 import { Test } from '@nestjs/testing';
 import { LicenseTestKit } from '../testing/index.js';
-import { AiMessageLimitReachedException, AiProviderNotLicensedException, UsageStoreUnavailableException } from './ai-usage.exceptions.js';
+import {
+  AiMessageLimitReachedException,
+  AiProviderNotLicensedException,
+  UsageStoreUnavailableException,
+} from './ai-usage.exceptions.js';
 import { AiUsageLimiter, secondsUntilUtcMidnight, utcDay } from './ai-usage-limiter.js';
 import { InMemoryUsageStore } from './in-memory-usage-store.js';
 import { USAGE_STORE, type UsageStore } from './usage-store.interface.js';
@@ -28,7 +32,10 @@ describe('AiUsageLimiter', () => {
     const error = await limiter.consume('anthropic').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AiMessageLimitReachedException);
     expect((error as AiMessageLimitReachedException).getStatus()).toBe(429);
-    expect((error as AiMessageLimitReachedException).getResponse()).toMatchObject({ code: 'AI_MESSAGE_LIMIT_REACHED', limit: 2 });
+    expect((error as AiMessageLimitReachedException).getResponse()).toMatchObject({
+      code: 'AI_MESSAGE_LIMIT_REACHED',
+      limit: 2,
+    });
     await expect(limiter.usedToday()).resolves.toBe(2);
     await close();
   });
@@ -45,7 +52,9 @@ describe('AiUsageLimiter', () => {
   it('starts a new count on the next UTC day', async () => {
     const { limiter, close } = await limiterWith(kit, { claims: ai(['anthropic'], 1) });
     await limiter.consume('anthropic', new Date('2030-03-04T23:59:59Z'));
-    await expect(limiter.consume('anthropic', new Date('2030-03-05T00:00:00Z'))).resolves.toMatchObject({ usedToday: 1 });
+    await expect(limiter.consume('anthropic', new Date('2030-03-05T00:00:00Z'))).resolves.toMatchObject({
+      usedToday: 1,
+    });
     await expect(limiter.usedToday(new Date('2030-03-05T12:00:00Z'))).resolves.toBe(1);
     await close();
   });
@@ -76,7 +85,11 @@ describe('AiUsageLimiter', () => {
     await expect(restricted.limiter.consume('anthropic')).rejects.toBeInstanceOf(AiProviderNotLicensedException);
     await restricted.close();
     const soft = await limiterWith(kit, { state: 'not-configured', enforcement: 'soft' });
-    await expect(soft.limiter.consume('anything')).resolves.toEqual({ provider: 'anything', usedToday: 1, limit: null });
+    await expect(soft.limiter.consume('anything')).resolves.toEqual({
+      provider: 'anything',
+      usedToday: 1,
+      limit: null,
+    });
     await soft.close();
   });
 
@@ -129,9 +142,15 @@ describe('AiUsageLimiter with shared stores', () => {
     const calls: string[] = [];
     let count = 0;
     const store: UsageStore = {
-      increment: () => { calls.push('increment'); return ++count; },
+      increment: () => {
+        calls.push('increment');
+        return ++count;
+      },
       get: () => count,
-      incrementBelow: (_day, limit) => { calls.push(`below ${limit}`); return count < limit ? ++count : null; },
+      incrementBelow: (_day, limit) => {
+        calls.push(`below ${limit}`);
+        return count < limit ? ++count : null;
+      },
     };
     const { limiter, close } = await limiterWith(kit, { claims: ai(['anthropic'], 2) }, store);
     await limiter.consume('anthropic');
@@ -148,12 +167,19 @@ describe('AiUsageLimiter with shared stores', () => {
       get: () => Promise.reject(new Error('connect ECONNREFUSED')),
       incrementBelow: () => Promise.reject(new Error('Redis is not connected')),
     };
-    for (const [store, why] of [[failing, 'Redis is not connected'], [{ ...failing, incrementBelow: undefined }, 'connect ECONNREFUSED']] as const) {
+    for (const [store, why] of [
+      [failing, 'Redis is not connected'],
+      [{ ...failing, incrementBelow: undefined }, 'connect ECONNREFUSED'],
+    ] as const) {
       const { limiter, close } = await limiterWith(kit, { claims: ai(['anthropic'], 5) }, store);
       const error = (await limiter.consume('anthropic').catch((e: unknown) => e)) as UsageStoreUnavailableException;
       expect(error).toBeInstanceOf(UsageStoreUnavailableException);
       expect(error.getStatus()).toBe(503);
-      expect(error.getResponse()).toMatchObject({ statusCode: 503, code: 'USAGE_STORE_UNAVAILABLE', message: expect.stringContaining(why) });
+      expect(error.getResponse()).toMatchObject({
+        statusCode: 503,
+        code: 'USAGE_STORE_UNAVAILABLE',
+        message: expect.stringContaining(why),
+      });
       await close();
     }
   });

@@ -1,7 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LicenseService } from '../license.service.js';
 import { utcDate } from '../verification/rejection-reasons.js';
-import { AiMessageLimitReachedException, AiProviderNotLicensedException, UsageStoreUnavailableException } from './ai-usage.exceptions.js';
+import {
+  AiMessageLimitReachedException,
+  AiProviderNotLicensedException,
+  UsageStoreUnavailableException,
+} from './ai-usage.exceptions.js';
 import { InMemoryUsageStore } from './in-memory-usage-store.js';
 import { USAGE_STORE, type UsageStore } from './usage-store.interface.js';
 

@@ -7,7 +7,10 @@ export const USAGE_STORE_UNAVAILABLE = 'USAGE_STORE_UNAVAILABLE';
 /** 403: the key's `features.ai.providers` does not list the provider (restricted mode). */
 export class AiProviderNotLicensedException extends ForbiddenException {
   readonly code = AI_PROVIDER_NOT_LICENSED;
-  constructor(readonly provider: string, licensed: readonly string[]) {
+  constructor(
+    readonly provider: string,
+    licensed: readonly string[],
+  ) {
     super({
       statusCode: HttpStatus.FORBIDDEN,
       code: AI_PROVIDER_NOT_LICENSED,
@@ -25,7 +28,10 @@ export class AiProviderNotLicensedException extends ForbiddenException {
  */
 export class AiMessageLimitReachedException extends HttpException {
   readonly code = AI_MESSAGE_LIMIT_REACHED;
-  constructor(readonly limit: number, readonly retryAfterSeconds: number) {
+  constructor(
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
     super(
       {
         statusCode: HttpStatus.TOO_MANY_REQUESTS,

@@ -3,7 +3,15 @@ import * as subset from './class-validator.subset.js';
 
 describe('the class-validator subset the claims schema loads', () => {
   it('is the package’s own functions (same modules, one metadata storage), not copies', () => {
-    for (const name of ['ValidateBy', 'IsOptional', 'ValidateNested', 'IsObject', 'isInt', 'maxLength', 'minLength'] as const) {
+    for (const name of [
+      'ValidateBy',
+      'IsOptional',
+      'ValidateNested',
+      'IsObject',
+      'isInt',
+      'maxLength',
+      'minLength',
+    ] as const) {
       expect({ name, same: subset[name] === classValidator[name] }).toEqual({ name, same: true });
     }
   });
@@ -18,6 +26,8 @@ describe('the class-validator subset the claims schema loads', () => {
       ['inner', ['isObject']],
       ['text', ['maxLength']],
     ]);
-    expect(classValidator.validateSync(new Sample(), { forbidUnknownValues: false }).map((e) => e.property)).toEqual(['text']);
+    expect(classValidator.validateSync(new Sample(), { forbidUnknownValues: false }).map((e) => e.property)).toEqual([
+      'text',
+    ]);
   });
 });

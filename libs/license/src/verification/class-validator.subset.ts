@@ -31,7 +31,10 @@ const Validator = part('validation/Validator', 'Validator');
 const validator = new Validator();
 
 /** class-validator's `validateSync`, without its container lookup (the default container makes one Validator too). */
-export function validateSync(object: object, options?: ClassValidator.ValidatorOptions): ClassValidator.ValidationError[] {
+export function validateSync(
+  object: object,
+  options?: ClassValidator.ValidatorOptions,
+): ClassValidator.ValidationError[] {
   return validator.validateSync(object, options);
 }
 

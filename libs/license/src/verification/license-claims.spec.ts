@@ -46,7 +46,11 @@ describe('validateLicenseClaims', () => {
   });
 
   it('drops unknown claims at every level', () => {
-    const payload = { ...base(), admin: true, features: { ...base().features, extra: ['x'], users: { max: 1, min: 0 } } };
+    const payload = {
+      ...base(),
+      admin: true,
+      features: { ...base().features, extra: ['x'], users: { max: 1, min: 0 } },
+    };
     const result = validateLicenseClaims(payload);
     expect(result.ok && result.claims).not.toHaveProperty('admin');
     expect(result.ok && result.claims.features).not.toHaveProperty('extra');
@@ -63,15 +67,35 @@ describe('validateLicenseClaims', () => {
     ['instance too long', { instance: 'i'.repeat(201) }, 'instance: must be shorter than or equal to 200 characters'],
     ['features a string', { features: 'all' }, 'features: must be an object'],
     ['connectors an object', { features: { connectors: { sap: true } } }, 'features.connectors: must be an array'],
-    ['connector id empty', { features: { connectors: [''] } }, 'features.connectors: each id must be 1-64 letters, digits, ".", "_" or "-"'],
-    ['connector id with a colon', { features: { connectors: ['a:b'] } }, 'features.connectors: each id must be 1-64 letters, digits, ".", "_" or "-"'],
-    ['connector id of 65 characters', { features: { connectors: ['a'.repeat(65)] } }, 'features.connectors: each id must be 1-64 letters, digits, ".", "_" or "-"'],
+    [
+      'connector id empty',
+      { features: { connectors: [''] } },
+      'features.connectors: each id must be 1-64 letters, digits, ".", "_" or "-"',
+    ],
+    [
+      'connector id with a colon',
+      { features: { connectors: ['a:b'] } },
+      'features.connectors: each id must be 1-64 letters, digits, ".", "_" or "-"',
+    ],
+    [
+      'connector id of 65 characters',
+      { features: { connectors: ['a'.repeat(65)] } },
+      'features.connectors: each id must be 1-64 letters, digits, ".", "_" or "-"',
+    ],
     ['apps with an object', { features: { apps: [{}] } }, 'features.apps: each value in apps must be a string'],
     ['users.max a float', { features: { users: { max: 1.5 } } }, 'features.users.max: must be an integer number'],
     ['users an array', { features: { users: [250] } }, 'features.users: must be an object'],
     ['ai a string', { features: { ai: 'anthropic' } }, 'features.ai: must be an object'],
-    ['ai.providers too many', { features: { ai: { providers: Array<string>(65).fill('p') } } }, 'features.ai.providers: must contain no more than 64 elements'],
-    ['ai.messagesPerDay negative', { features: { ai: { messagesPerDay: -5 } } }, 'features.ai.messagesPerDay: must not be less than 0'],
+    [
+      'ai.providers too many',
+      { features: { ai: { providers: Array<string>(65).fill('p') } } },
+      'features.ai.providers: must contain no more than 64 elements',
+    ],
+    [
+      'ai.messagesPerDay negative',
+      { features: { ai: { messagesPerDay: -5 } } },
+      'features.ai.messagesPerDay: must not be less than 0',
+    ],
     ['products a string', { products: 'pika' }, 'products: must be an array'],
     ['seats a string', { seats: '10' }, 'seats: must be an integer number'],
     ['seats absurd', { seats: 1e10 }, 'seats: must not be greater than 1000000000'],
@@ -93,7 +117,10 @@ describe('validateLicenseClaims', () => {
     const payload = { exp: 1779148800, customer: 'A', features: null, seats: null, edition: null };
     expect(validateLicenseClaims(payload)).toEqual({ ok: true, claims: { exp: 1779148800, customer: 'A' } });
     const nested = { exp: 1, customer: 'A', features: { users: { max: null }, ai: { messagesPerDay: null } } };
-    expect(validateLicenseClaims(nested)).toEqual({ ok: true, claims: { exp: 1, customer: 'A', features: { users: {}, ai: {} } } });
+    expect(validateLicenseClaims(nested)).toEqual({
+      ok: true,
+      claims: { exp: 1, customer: 'A', features: { users: {}, ai: {} } },
+    });
   });
 
   it('copies only own properties: inherited or __proto__ keys never reach the claims', () => {

@@ -142,7 +142,15 @@ export function validateLicenseClaims(payload: Record<string, unknown>): Outcome
   }
 
   const schema = copyInto(new LicenseClaimsSchema(), payload, [
-    'iss', 'sub', 'jti', 'customer', 'edition', 'tier', 'instance', 'products', 'seats',
+    'iss',
+    'sub',
+    'jti',
+    'customer',
+    'edition',
+    'tier',
+    'instance',
+    'products',
+    'seats',
   ]);
   if (Object.hasOwn(payload, 'features')) {
     schema.features = nested(payload.features, (raw) => {
@@ -151,9 +159,7 @@ export function validateLicenseClaims(payload: Record<string, unknown>): Outcome
         features.users = nested(raw.users, (u) => copyInto(new UsersClaimSchema(), u, ['max']));
       }
       if (Object.hasOwn(raw, 'ai')) {
-        features.ai = nested(raw.ai, (a) =>
-          copyInto(new AiClaimSchema(), a, ['providers', 'messagesPerDay']),
-        );
+        features.ai = nested(raw.ai, (a) => copyInto(new AiClaimSchema(), a, ['providers', 'messagesPerDay']));
       }
       return features;
     });
@@ -204,9 +210,7 @@ export function checkNumericDates(payload: Record<string, unknown>): string | un
 function isAudience(value: unknown): boolean {
   if (typeof value === 'string') return value.length <= MAX_TEXT;
   return (
-    Array.isArray(value) &&
-    value.length <= 64 &&
-    value.every((v) => typeof v === 'string' && v.length <= MAX_TEXT)
+    Array.isArray(value) && value.length <= 64 && value.every((v) => typeof v === 'string' && v.length <= MAX_TEXT)
   );
 }
 

@@ -66,10 +66,7 @@ const rejected = (reason: string, claims?: LicenseClaims): LicenseVerification =
  * dates → `iss` / `aud` → `nbf` / `exp` / `iat` → claim schema. Nothing from the payload is read
  * before the signature verifies.
  */
-export async function verifyLicenseToken(
-  token: unknown,
-  options: VerifyLicenseOptions,
-): Promise<LicenseVerification> {
+export async function verifyLicenseToken(token: unknown, options: VerifyLicenseOptions): Promise<LicenseVerification> {
   const jws = parseCompactJws(token);
   if (!jws) return rejected(RejectionReason.malformed);
   const { alg, kid } = jws.header;

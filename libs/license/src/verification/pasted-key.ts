@@ -1,5 +1,11 @@
 /** Quote pairs a paste may carry around the key: ASCII, typographic and backticks. */
-const QUOTES: ReadonlyArray<readonly [string, string]> = [['"', '"'], ["'", "'"], ['`', '`'], ['\u201c', '\u201d'], ['\u2018', '\u2019']];
+const QUOTES: ReadonlyArray<readonly [string, string]> = [
+  ['"', '"'],
+  ["'", "'"],
+  ['`', '`'],
+  ['\u201c', '\u201d'],
+  ['\u2018', '\u2019'],
+];
 const BEARER = /^bearer\s+/i;
 
 /**

@@ -24,15 +24,36 @@ let certificate: string;
 
 beforeAll(async () => {
   [rsa, other] = await Promise.all([generateLicenseKeyPair(2048), generateLicenseKeyPair(2048)]);
-  rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: spki, privateKeyEncoding: pkcs8 }).publicKey;
-  ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: spki, privateKeyEncoding: pkcs8 }).publicKey;
+  rsa1024 = generateKeyPairSync('rsa', {
+    modulusLength: 1024,
+    publicKeyEncoding: spki,
+    privateKeyEncoding: pkcs8,
+  }).publicKey;
+  ecKey = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: spki,
+    privateKeyEncoding: pkcs8,
+  }).publicKey;
   ed25519Key = generateKeyPairSync('ed25519', { publicKeyEncoding: spki, privateKeyEncoding: pkcs8 }).publicKey;
   dir = await mkdtemp(join(tmpdir(), 'liberty-public-keys-'));
   // A self-signed certificate from an unrelated issuer (its key stays in the temp dir).
-  certificate = execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'cert-key.pem'),
-    '-subj', '/CN=unrelated issuer', '-days', '1',
-  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  certificate = execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'cert-key.pem'),
+      '-subj',
+      '/CN=unrelated issuer',
+      '-days',
+      '1',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -69,47 +90,103 @@ describe('loadPublicKeys', () => {
     ['nothing configured', async () => ({}), 'no public key configured'],
     ['an empty string', async () => ({ publicKey: '' }), 'no public key configured'],
     ['an empty kid map', async () => ({ publicKey: {} }), 'no public key configured'],
-    ['a missing file', async () => ({ publicKeyPath: join(dir, 'missing.pem') }), 'cannot read $DIR/missing.pem: ENOENT'],
+    [
+      'a missing file',
+      async () => ({ publicKeyPath: join(dir, 'missing.pem') }),
+      'cannot read $DIR/missing.pem: ENOENT',
+    ],
     ['a directory as the file', async () => ({ publicKeyPath: dir }), 'cannot read $DIR: EISDIR'],
     ['garbage text', async () => ({ publicKey: 'hello world' }), 'not a PEM public key'],
-    ['a garbage PEM', async () => ({ publicKey: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n' }), 'not a PEM public key'],
-    ['a garbage PEM file', async () => {
-      const path = join(dir, 'garbage.pem');
-      await writeFile(path, '-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n');
-      return { publicKeyPath: path };
-    }, 'not a PEM public key'],
-    ['a private key (PKCS#8)', async () => ({ publicKey: rsa.privateKey }), 'a private key was given; configure the public key only'],
-    ['a private key file', async () => {
-      const path = join(dir, 'private.pem');
-      await writeFile(path, rsa.privateKey, { mode: 0o600 });
-      return { publicKeyPath: path };
-    }, 'a private key was given; configure the public key only'],
+    [
+      'a garbage PEM',
+      async () => ({ publicKey: '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n' }),
+      'not a PEM public key',
+    ],
+    [
+      'a garbage PEM file',
+      async () => {
+        const path = join(dir, 'garbage.pem');
+        await writeFile(path, '-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n');
+        return { publicKeyPath: path };
+      },
+      'not a PEM public key',
+    ],
+    [
+      'a private key (PKCS#8)',
+      async () => ({ publicKey: rsa.privateKey }),
+      'a private key was given; configure the public key only',
+    ],
+    [
+      'a private key file',
+      async () => {
+        const path = join(dir, 'private.pem');
+        await writeFile(path, rsa.privateKey, { mode: 0o600 });
+        return { publicKeyPath: path };
+      },
+      'a private key was given; configure the public key only',
+    ],
     ['an EC key', async () => ({ publicKey: ecKey }), 'not an RSA key (ec)'],
     // Finding 8: Node would take the key out of a certificate and ignore its validity and issuer.
-    ['an X.509 certificate', async () => ({ publicKey: certificate }), 'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)'],
-    ['an X.509 certificate file', async () => {
-      const path = join(dir, 'cert.pem');
-      await writeFile(path, certificate);
-      return { publicKeyPath: path };
-    }, 'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)'],
-    ['a certificate before a public key', async () => ({ publicKey: `${certificate}${rsa.publicKey}` }), 'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)'],
+    [
+      'an X.509 certificate',
+      async () => ({ publicKey: certificate }),
+      'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)',
+    ],
+    [
+      'an X.509 certificate file',
+      async () => {
+        const path = join(dir, 'cert.pem');
+        await writeFile(path, certificate);
+        return { publicKeyPath: path };
+      },
+      'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)',
+    ],
+    [
+      'a certificate before a public key',
+      async () => ({ publicKey: `${certificate}${rsa.publicKey}` }),
+      'an X.509 certificate was given; configure its public key (openssl x509 -pubkey -noout -in cert.pem)',
+    ],
     // Several keys in one PEM: never silently the first.
-    ['two public keys in one PEM', async () => ({ publicKey: `${rsa.publicKey}${other.publicKey}` }), 'several PEM blocks in one key; configure one key, or several keyed by kid'],
-    ['two public keys in one file', async () => {
-      const path = join(dir, 'two.pem');
-      await writeFile(path, `${other.publicKey}\n${rsa.publicKey}`);
-      return { publicKeyPath: path };
-    }, 'several PEM blocks in one key; configure one key, or several keyed by kid'],
-    ['a kid whose PEM holds two keys', async () => ({ publicKey: { k1: `${rsa.publicKey}${other.publicKey}` } }), 'kid "k1": several PEM blocks in one key; configure one key, or several keyed by kid'],
-    ['/dev/zero as the file', async () => ({ publicKeyPath: '/dev/zero' }), 'cannot read /dev/zero: not a regular file (character device)'],
-    ['a file over 256 KiB', async () => {
-      const path = join(dir, 'huge.pem');
-      await writeFile(path, `${rsa.publicKey}${' '.repeat(256 * 1024)}`);
-      return { publicKeyPath: path };
-    }, 'cannot read $DIR/huge.pem: larger than 262144 bytes'],
+    [
+      'two public keys in one PEM',
+      async () => ({ publicKey: `${rsa.publicKey}${other.publicKey}` }),
+      'several PEM blocks in one key; configure one key, or several keyed by kid',
+    ],
+    [
+      'two public keys in one file',
+      async () => {
+        const path = join(dir, 'two.pem');
+        await writeFile(path, `${other.publicKey}\n${rsa.publicKey}`);
+        return { publicKeyPath: path };
+      },
+      'several PEM blocks in one key; configure one key, or several keyed by kid',
+    ],
+    [
+      'a kid whose PEM holds two keys',
+      async () => ({ publicKey: { k1: `${rsa.publicKey}${other.publicKey}` } }),
+      'kid "k1": several PEM blocks in one key; configure one key, or several keyed by kid',
+    ],
+    [
+      '/dev/zero as the file',
+      async () => ({ publicKeyPath: '/dev/zero' }),
+      'cannot read /dev/zero: not a regular file (character device)',
+    ],
+    [
+      'a file over 256 KiB',
+      async () => {
+        const path = join(dir, 'huge.pem');
+        await writeFile(path, `${rsa.publicKey}${' '.repeat(256 * 1024)}`);
+        return { publicKeyPath: path };
+      },
+      'cannot read $DIR/huge.pem: larger than 262144 bytes',
+    ],
     ['an Ed25519 key', async () => ({ publicKey: ed25519Key }), 'not an RSA key (ed25519)'],
     ['a 1024-bit RSA key', async () => ({ publicKey: rsa1024 }), 'RSA key of 1024 bits; at least 2048 required'],
-    ['a bad key among good ones names its kid', async () => ({ publicKey: { good: rsa.publicKey, old: rsa1024 } }), 'kid "old": RSA key of 1024 bits; at least 2048 required'],
+    [
+      'a bad key among good ones names its kid',
+      async () => ({ publicKey: { good: rsa.publicKey, old: rsa1024 } }),
+      'kid "old": RSA key of 1024 bits; at least 2048 required',
+    ],
   ])('%s → %s', async (_name, source, why) => {
     await expect(loadPublicKeys(await source())).resolves.toEqual({ ok: false, why: why.replace('$DIR', dir) });
   });

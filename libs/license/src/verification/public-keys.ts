@@ -35,7 +35,10 @@ export type PublicKeyPems = { ok: true; entries: Array<[string | undefined, stri
 export async function readPublicKeyPems(source: PublicKeySource): Promise<PublicKeyPems> {
   if (source.publicKeyPath) {
     try {
-      return { ok: true, entries: [[undefined, await readBoundedFile(source.publicKeyPath, FILE_SIZE_CAPS.publicKey)]] };
+      return {
+        ok: true,
+        entries: [[undefined, await readBoundedFile(source.publicKeyPath, FILE_SIZE_CAPS.publicKey)]],
+      };
     } catch (error) {
       const detail = error instanceof FileReadError ? error.detail : 'read error';
       return { ok: false, why: `cannot read ${printable(source.publicKeyPath, 500)}: ${detail}` };

@@ -56,8 +56,10 @@ const UNSAFE = /[^\x20-\x7e]|["\\]/g;
  * line keeps exactly its fields.
  */
 export function printable(value: unknown, max = 32): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const cut = text.length > max ? text.slice(0, max) : text;
-  const clean = cut.replace(UNSAFE, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const clean = cut.replace(UNSAFE, (c) =>
+    c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return cut === text ? clean : `${clean}…`;
 }

@@ -8,7 +8,13 @@ export {
   type VerifyLicenseOptions,
   type LicenseVerification,
 } from '../verification/license-verifier.js';
-export { loadPublicKeys, publicKeySet, MIN_RSA_BITS, type PublicKeySet, type PublicKeyOutcome } from '../verification/public-keys.js';
+export {
+  loadPublicKeys,
+  publicKeySet,
+  MIN_RSA_BITS,
+  type PublicKeySet,
+  type PublicKeyOutcome,
+} from '../verification/public-keys.js';
 export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from '../verification/license-claims.js';
 export { RejectionReason, isoSeconds, utcDate, printable } from '../verification/rejection-reasons.js';
 export { parseFeature, type ParsedFeature } from '../state/license-feature.util.js';
