@@ -14,8 +14,9 @@ import {
 } from '@liberty/license';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
 import { CapturingLogger } from './support/capturing-logger.js';
-import { eventually, FakeHub, hubStatus, json } from './support/fake-hub.js';
+import { FakeHub, hubStatus, json } from './support/fake-hub.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
+import { until } from '../support/poll.js';
 
 // Real HTTP hubs and real timers on a shared machine: generous timeouts, no speed assertions.
 jest.setTimeout(60_000);
@@ -180,7 +181,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     expect(s.license.isLicensed('product:pika')).toBe(true);
     hub.answer(hubStatus({ products: ['vera'] }));
-    await eventually(() => !s.license.isLicensed('product:pika'), 15_000, 'the refresh');
+    await until('the refresh', () => !s.license.isLicensed('product:pika'), { timeoutMs: 15_000 });
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika'] }));
   });
 
@@ -191,7 +192,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(warningsOf(s)).toMatch(/^license hub unreachable \(ECONNREFUSED\)$/);
     expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license hub unreachable (ECONNREFUSED)']);
     await hub.up();
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'recovery');
+    await until('recovery', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
     expect(s.license.state.warnings).toEqual([]);
     expect(s.license.isLicensed('product:pika')).toBe(true);
   });
@@ -202,12 +203,12 @@ describe('a satellite fed by a real HTTP hub', () => {
     const s = await satellite({ url: hub.url, refreshSeconds: 1, retryMaxSeconds: 1 }, { enforcement: 'restricted' });
     expect(s.license.state.status).toBe('accepted');
     await hub.down();
-    await eventually(() => s.license.state.warnings.length > 0, 15_000, 'a failed refresh');
+    await until('a failed refresh', () => s.license.state.warnings.length > 0, { timeoutMs: 15_000 });
     expect(s.license.state.status).toBe('accepted');
     expect(s.license.isLicensed('product:pika')).toBe(true);
     expect(s.license.state.warnings[0]).toBe('license hub unreachable (ECONNREFUSED)');
     expect(s.license.state.warnings[1]).toMatch(/^keeping the hub's answer of \S+Z until \S+Z$/);
-    await eventually(() => s.license.state.status === 'rejected', 15_000, 'the cached answer to expire');
+    await until('the cached answer to expire', () => s.license.state.status === 'rejected', { timeoutMs: 15_000 });
     expect(s.license.state.reason).toMatch(/^expired \(\d{4}-\d\d-\d\d\)$/);
     expect(s.license.isLicensed('product:pika')).toBe(false);
     expect(s.events.some((e) => e.type === 'license.expired')).toBe(true);
@@ -297,7 +298,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(s.license.state.warnings).toEqual([
       'license hub unreachable (no answer within 200 ms at startup; still waiting)',
     ]);
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the late answer');
+    await until('the late answer', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
     expect(s.events).toContainEqual(
       expect.objectContaining({ type: 'license.changed', granted: ['product:pika', 'product:vera'] }),
     );
@@ -346,14 +347,14 @@ describe('a satellite fed by a real HTTP hub', () => {
     await s.license.refresh();
     expect(s.license.state.status).toBe('accepted');
     expect(s.license.state.warnings[0]).toBe('license hub unreachable (HTTP 503)');
-    await eventually(() => s.license.state.status === 'rejected', 15_000, 'the trust to end');
+    await until('the trust to end', () => s.license.state.status === 'rejected', { timeoutMs: 15_000 });
     expect(s.license.state).toMatchObject({ status: 'rejected', reason: 'hub unreachable' });
     expect(s.license.isLicensed('product:pika')).toBe(false);
     expect(s.events).toContainEqual(
       expect.objectContaining({ type: 'license.changed', revoked: ['product:pika', 'product:vera'] }),
     );
     hub.answer(hubStatus());
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the retry to find the hub back');
+    await until('the retry to find the hub back', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
   });
 
   it('a 401 from the hub ends the trust at once, with the warning', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
+import { until } from '../support/poll.js';
 
 jest.setTimeout(60_000);
 
@@ -80,13 +81,6 @@ async function start(store: LicenseKeyStore, options: Partial<LicenseModuleOptio
   return { license, events, logger };
 }
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const warnings = (logger: CapturingLogger) =>
   logger
@@ -114,7 +108,7 @@ describe('a key store that cannot be read', () => {
     expect(license.isLicensed('connector:sap')).toBe(true);
     expect(license.keyFingerprint).toBe(fingerprint);
     // The retries run by themselves (backoff from 0.5 s): a few reads, no more log lines.
-    await eventually(() => store.failedReads >= 8, 'the background retries');
+    await until('the background retries', () => store.failedReads >= 8);
     expect(license.state.status).toBe('accepted');
     expect(events).toEqual([]);
     expect(warnings(logger)).toEqual([
@@ -126,7 +120,7 @@ describe('a key store that cannot be read', () => {
 
     // Back: recovered by itself — no reverify() call — with the warning gone and one line saying so.
     store.down = false;
-    await eventually(() => license.state.warnings.length === 0, 'the recovery');
+    await until('the recovery', () => license.state.warnings.length === 0);
     expect(license.state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme' } });
     expect(events).toEqual([]);
     const readable = logger.linesOf(CONTEXT).filter(([, m]) => m.startsWith('license key store readable again after '));
@@ -158,7 +152,7 @@ describe('a key store that cannot be read', () => {
     await license.reverify();
     store.token = await keyFor('Other', ['sap', 'oracle']);
     store.down = false;
-    await eventually(() => license.state.claims?.customer === 'Other', 'the new key');
+    await until('the new key', () => license.state.claims?.customer === 'Other');
     expect(license.isLicensed('connector:oracle')).toBe(true);
     expect(events.filter((e) => e.type === 'license.changed')).toHaveLength(1);
   });
@@ -172,7 +166,7 @@ describe('a key store that cannot be read', () => {
     // Deactivated elsewhere (another replica) while this one could not read the store.
     store.token = undefined;
     store.down = false;
-    await eventually(() => license.state.status === 'not-configured', 'the deactivation');
+    await until('the deactivation', () => license.state.status === 'not-configured');
     expect(license.isLicensed('connector:sap')).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'license.changed', current: { status: 'not-configured' } });
   });
@@ -194,7 +188,7 @@ describe('a key store that cannot be read', () => {
       'cannot read the key store (terminating connection due to administrator command)',
     ]);
     store.down = false;
-    await eventually(() => license.state.status === 'accepted', 'the store to answer');
+    await until('the store to answer', () => license.state.status === 'accepted');
     expect(warnings(logger).filter((w) => w.includes('key store unreadable'))).toHaveLength(1);
   });
 

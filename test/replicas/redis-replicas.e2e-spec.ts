@@ -7,7 +7,8 @@ import { createClient } from 'redis';
 import pg from 'pg';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
+import { until } from '../support/poll.js';
 
 // Three replicas (three processes of the built sample app) on one PostgreSQL and one Redis, all
 // started here. What must be shared is shared: the day's AI counter (exact at the cap), license
@@ -17,16 +18,6 @@ jest.setTimeout(300_000);
 
 const CAP = 100;
 const utcDay = () => new Date().toISOString().slice(0, 10);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('three replicas sharing PostgreSQL and Redis', () => {
   let kit: LicenseTestKit;
@@ -126,7 +117,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       'replicas 2 and 3 on the new key',
       async () =>
         (await customerOn(replicas[1]!)) === 'Customer Two' && (await customerOn(replicas[2]!)) === 'Customer Two',
-      5_000,
+      { timeoutMs: 5_000 },
     );
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
     // Replica 1 ignores its own message; the others re-verified because of it.
@@ -145,10 +136,10 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     await until(
       'replicas 2 and 3 see the toggle',
       async () => (await restOn(replicas[1]!)) === true && (await restOn(replicas[2]!)) === true,
-      15_000,
+      { timeoutMs: 15_000 },
     );
     expect((await replicas[2]!.call('patch', '/api/settings/connectors/rest', { licensed: false })).status).toBe(200);
-    await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, 15_000);
+    await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, { timeoutMs: 15_000 });
   });
 
   it('garbage on the bus channel is ignored: no crash, no re-verification', async () => {
@@ -214,7 +205,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
         const customers = await Promise.all(replicas.map(customerOn));
         return customers.every((c) => c === 'Customer Three');
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
     // The refusals counted nothing: the day's count is where it was before Redis went away.
     expect((await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday).toBe(CAP);
@@ -254,16 +245,14 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     const twin = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-1' });
     try {
       const line = /another live process uses replica id "replica-1"/;
-      await until(
-        'the duplicate logged by both',
-        async () => line.test(twin.log) && line.test(replicas[0]!.log),
-        30_000,
-      );
+      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0]!.log), {
+        timeoutMs: 30_000,
+      });
       const customer = (await customerOn(replicas[1]!)) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
       await writeFile(keyFile(), await keyFor(customer));
       expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe(customer);
       // The twin shares replica 1's id: before the fix, it dropped replica 1's message as its own.
-      await until('the twin re-verified', async () => (await customerOn(twin)) === customer, 5_000);
+      await until('the twin re-verified', async () => (await customerOn(twin)) === customer, { timeoutMs: 5_000 });
     } finally {
       await twin.stop();
     }
@@ -326,7 +315,7 @@ describe('activation by paste across replicas (key_store = "database")', () => {
           three.customer === 'Pasted Corp'
         );
       },
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect(Date.now() - started).toBeLessThan(2_000 + 1_000); // 2 s, plus the polling of this test
 
@@ -334,7 +323,7 @@ describe('activation by paste across replicas (key_store = "database")', () => {
     await until(
       'every replica not-configured',
       async () => (await Promise.all(replicas.map(statusOn))).every((s) => s.status === 'not-configured'),
-      10_000,
+      { timeoutMs: 10_000 },
     );
   });
 });
