@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { FILE_SIZE_CAPS, FileReadError, loadPublicKeys, readBoundedFile } from '@liberty/license/verify';
 import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license-cli';
 import { readAppConfig } from '../../apps/sample/src/config/app-config.js';
-import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key-store.js';
+import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key.store.js';
 import { BIN } from '../cli/support/cli-harness.js';
 
 jest.setTimeout(60_000);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { publicReason } from '../../libs/license/src/verification/rejection-reasons.js';
+import { publicReason } from '../../libs/license/src/verification/rejection-reasons.util.js';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp } from '../sample/sample-fixture.js';
 import { eventually, makeUnwritable } from './hardening-support.js';

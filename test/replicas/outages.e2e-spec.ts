@@ -282,7 +282,7 @@ describe('a dependency unreachable at startup', () => {
     let output = '';
     let startedAt = 0;
     const collect = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       if (!startedAt && output.includes('Starting Nest application')) startedAt = Date.now();
     };
     child.stdout!.on('data', collect);

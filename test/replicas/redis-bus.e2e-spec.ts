@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { filter, type Subscription } from 'rxjs';
+import { type Subscription } from 'rxjs';
 import { LicenseConfigurationError, LicenseModule, LicenseService, type LicenseOperation } from '@liberty/license';
 import { LICENSE_BUS_ORIGIN, LicenseRedisModule, RedisLicenseBus } from '@liberty/license/redis';
 import { LicenseTestKit } from '@liberty/license/testing';

@@ -30,7 +30,7 @@ function run(args: string[], env: Record<string, string>, onLine?: (line: string
     let output = '';
     let closedAt = 0;
     const read = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       for (const line of chunk.toString().split('\n')) {
         if (line === 'app closed') closedAt = Date.now();
         if (line) onLine?.(line);

@@ -106,7 +106,7 @@ export class ChaosCluster {
   async restartMissing(): Promise<void> {
     await Promise.all(
       this.replicas.map((replica, n) => {
-        if (replica) return undefined;
+        if (replica) return Promise.resolve();
         let restart = this.restarting.get(n);
         if (!restart) {
           restart = this.startReplica(n).finally(() => this.restarting.delete(n));

@@ -4,7 +4,7 @@ import { LicenseModule } from '../license.module.js';
 import { resolveLicenseOptions } from './license-options.resolver.js';
 import { parseKeyReference } from './key-reference.util.js';
 import { LicenseConfigurationError } from './license-configuration.error.js';
-import { generateLicenseKeyPair, signLicense } from '../testing/license-signer.js';
+import { generateLicenseKeyPair, signLicense } from '../testing/license.signer.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
 jest.setTimeout(30_000);
