@@ -14,6 +14,7 @@ import {
   type LicenseModuleOptions,
 } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { advance, fakeClock } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { until } from '../support/poll.js';
 
@@ -27,6 +28,7 @@ beforeAll(async () => {
   kit = await LicenseTestKit.create();
 });
 afterEach(async () => {
+  jest.useRealTimers();
   for (const moduleRef of open.splice(0)) await moduleRef.close();
 });
 
@@ -81,7 +83,6 @@ async function start(store: LicenseKeyStore, options: Partial<LicenseModuleOptio
   return { license, events, logger };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const warnings = (logger: CapturingLogger) =>
   logger
     .linesOf(CONTEXT)
@@ -90,6 +91,7 @@ const warnings = (logger: CapturingLogger) =>
 
 describe('a key store that cannot be read', () => {
   it('keeps an accepted license: same status and features, no event, ONE warning across reverifies and retries', async () => {
+    fakeClock(); // the backoff runs on the fake clock: seconds of retries without waiting for them
     const store = new HostKeyStore(await keyFor('Acme'));
     const { license, events, logger } = await start(store);
     expect(license.state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme' } });
@@ -108,7 +110,7 @@ describe('a key store that cannot be read', () => {
     expect(license.isLicensed('connector:sap')).toBe(true);
     expect(license.keyFingerprint).toBe(fingerprint);
     // The retries run by themselves (backoff from 0.5 s): a few reads, no more log lines.
-    await until('the background retries', () => store.failedReads >= 8);
+    await advance(60_000, { until: () => store.failedReads >= 8 });
     expect(license.state.status).toBe('accepted');
     expect(events).toEqual([]);
     expect(warnings(logger)).toEqual([
@@ -120,7 +122,7 @@ describe('a key store that cannot be read', () => {
 
     // Back: recovered by itself — no reverify() call — with the warning gone and one line saying so.
     store.down = false;
-    await until('the recovery', () => license.state.warnings.length === 0);
+    await advance(60_000, { until: () => license.state.warnings.length === 0 });
     expect(license.state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme' } });
     expect(events).toEqual([]);
     const readable = logger.linesOf(CONTEXT).filter(([, m]) => m.startsWith('license key store readable again after '));
@@ -129,16 +131,17 @@ describe('a key store that cannot be read', () => {
 
     // Once it answers, the retries stop.
     const reads = store.reads;
-    await sleep(1_500);
+    await advance(60_000);
     expect(store.reads).toBe(reads);
   });
 
   it('retries with backoff: the reads slow down instead of hammering the store', async () => {
+    fakeClock();
     const store = new HostKeyStore(await keyFor('Acme'));
     const { license } = await start(store);
     store.down = true;
     await license.reverify(); // the only read the test asks for; every later one is the backoff
-    await sleep(6_000);
+    await advance(6_000);
     // Ceilings 0.5, 1, 2, 4, 5 s jittered to half of each: within 6 s at least 2 retries, and
     // nowhere near a read per 100 ms (a tight loop would make thousands).
     expect(store.failedReads).toBeGreaterThanOrEqual(3);

@@ -15,6 +15,9 @@ export interface UntilOptions {
   ignoreErrors?: boolean;
 }
 
+// Real time even under Jest's fake timers (see fake-clock.ts): captured before any test fakes them.
+const realSetTimeout = globalThis.setTimeout;
+
 type Falsy = false | 0 | '' | null | undefined;
 
 /**
@@ -27,7 +30,7 @@ export async function until<T>(
   options: UntilOptions = {},
 ): Promise<T> {
   const { timeoutMs = 20_000, intervalMs = 50, ignoreErrors = false } = options;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
     try {
@@ -37,10 +40,10 @@ export async function until<T>(
       if (!ignoreErrors) throw error;
       lastError = error;
     }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       const cause = lastError === undefined ? '' : ` (last error: ${(lastError as Error)?.message ?? lastError})`;
       throw new Error(`timed out waiting for ${what} after ${timeoutMs} ms${cause}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await new Promise((resolve) => realSetTimeout(resolve, intervalMs));
   }
 }
