@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 
 // Issue 18: two processes on one SQLite data dir (no Redis) diverged — an activation on one never
 // reached the other. SQLite serves one process: a second one on the same LIBERTY_DATA_DIR refuses
