@@ -56,9 +56,7 @@ describe('one SQLite data dir, one process', () => {
   it('after SIGKILL (no shutdown ran) a restart on the same data dir starts and keeps the data', async () => {
     const crashed = await SampleProcess.start(env);
     expect((await crashed.call('post', '/api/users', { name: 'before-crash', permissions: [] })).status).toBe(201);
-    const exited = new Promise((resolve) => crashed.child.once('exit', resolve));
-    crashed.child.kill('SIGKILL');
-    await exited;
+    await crashed.kill(); // SIGKILL
     const restarted = await SampleProcess.start(env);
     try {
       const names = ((await restarted.call('get', '/api/users')).body as Array<{ name: string }>).map((u) => u.name);

@@ -37,6 +37,8 @@ export class AppProcess {
   readonly exited: Promise<number | null>;
   /** The reachable URL (http://127.0.0.1:<port>) once `listening()` resolved. */
   url = '';
+  /** How errors name it ("the sample app did not start …"). */
+  protected name = 'the app';
 
   protected constructor(
     readonly child: ChildProcess,
@@ -53,7 +55,9 @@ export class AppProcess {
     };
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close', not 'exit': by then its stdout and stderr are read to the end (the last line of a
+    // refused start is in `output`).
+    this.exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
   }
 
   /** Spawns `node <main>`; see `listening()` and `exit()` for what to wait for. */
@@ -95,7 +99,10 @@ export class AppProcess {
       if (port) return (this.url = `http://127.0.0.1:${port}`);
       if (this.child.exitCode !== null || this.child.signalCode !== null || Date.now() > deadline) {
         this.child.kill('SIGKILL');
-        throw new Error(`the app did not start (exit ${this.child.exitCode ?? this.child.signalCode}):\n${this.text}`);
+        await this.exited;
+        throw new Error(
+          `${this.name} did not start (exit ${this.child.exitCode ?? this.child.signalCode}):\n${this.text}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -145,6 +152,8 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
  * ever shows in a response or, at `stop()`, in its log.
  */
 export class SampleProcess extends AppProcess {
+  protected override name = 'the sample app';
+
   /** Starts it with `env` (PORT=0 unless given) and waits until it listens. */
   static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<SampleProcess> {
     requireBuilt(SAMPLE_MAIN);

@@ -94,9 +94,7 @@ export class ChaosCluster {
     if (!replica) return;
     this.killing.add(replica);
     this.replicas[n] = undefined;
-    const exited = new Promise((resolve) => replica.child.once('exit', resolve));
-    replica.child.kill('SIGKILL');
-    await exited;
+    await replica.kill(); // SIGKILL
   }
 
   /** Starts every replica that is not running (killed, or died); one start per replica at a time. */
