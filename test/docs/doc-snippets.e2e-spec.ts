@@ -2,11 +2,11 @@ import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { ROOT, packLibrary, run, tempDir } from '../support/packed-library.js';
 import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
+import { listenOnFreePort } from '../support/ports.js';
 import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
 
 // Every complete code block of README.md, libs/license/README.md and docs/**/*.md is built in a
@@ -319,25 +319,18 @@ async function runTool(dir: string, args: string[], stderrToo = false): Promise<
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface RunningApp {
   url: string;
   output(): string;
   stop(): Promise<void>;
 }
 
-async function startApp(dir: string, env: Record<string, string>): Promise<RunningApp> {
-  const port = await freePort();
+// The generated app listens on PORT and logs no URL: it cannot report a port-0 bind, so a port
+// another process took meanwhile (the app exits with EADDRINUSE) is tried again.
+const startApp = (dir: string, env: Record<string, string>): Promise<RunningApp> =>
+  listenOnFreePort((port) => startAppOn(dir, env, port));
+
+async function startAppOn(dir: string, env: Record<string, string>, port: number): Promise<RunningApp> {
   const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     cwd: dir,
     env: cleanEnv({ ...env, PORT: String(port) }),

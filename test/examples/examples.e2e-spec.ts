@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { ROOT, packLibrary, run, tempDir } from '../support/packed-library.js';
 import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
-import { startRedis, type RedisServer } from '../replicas/support/servers.js';
-import { AppProcess, freePort, SAMPLE_MAIN, until } from '../satellite/processes.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
+import { AppProcess, SAMPLE_MAIN } from '../satellite/processes.js';
+import { closedPort } from '../support/ports.js';
+import { until } from '../support/poll.js';
 
 // examples/ is what a user copies: each example is built as a user builds it (one `nest new`
 // tsconfig, against the `npm pack`ed library) and started as a real process on port 0, with keys
@@ -132,14 +134,20 @@ describe('examples/guard-events: LicenseModule, @RequiresLicense + LicenseGuard,
 
   it('a key with app:reports replaces it without a restart: Reports appears, the route is 200', async () => {
     await replaceFile(guardKeyFile(), await key({ features: { apps: ['reports'] } }));
-    await until(async () => (await menuIds()).includes('reports'), 'the Reports menu entry');
+    await until('the Reports menu entry', async () => (await menuIds()).includes('reports'), {
+      timeoutMs: 30_000,
+      ignoreErrors: true,
+    });
     expect(await guard.get('/reports')).toEqual({ status: 200, body: [{ id: 'q3-revenue', title: 'Revenue, Q3' }] });
     expect(guard.app.output).toContain('license accepted: the reports menu is shown');
   });
 
   it('no key: Reports is hidden again and the route locked, the rest keeps working', async () => {
     await replaceFile(guardKeyFile(), '');
-    await until(async () => !(await menuIds()).includes('reports'), 'the Reports menu entry to go');
+    await until('the Reports menu entry to go', async () => !(await menuIds()).includes('reports'), {
+      timeoutMs: 30_000,
+      ignoreErrors: true,
+    });
     expect(await menuIds()).toEqual(['home']);
     expect((await guard.get('/reports')).body).toMatchObject({
       code: 'LICENSE_REQUIRED',
@@ -183,7 +191,10 @@ describe('examples/replicas: two replicas on a real redis-server share the bus a
   it('both run the shared key and list each other', async () => {
     for (const replica of [replicaA, replicaB])
       expect((await replica.get('/license')).body).toMatchObject({ status: 'accepted', customer: 'Acme' });
-    await until(async () => (await replicaIds(replicaB)).join() === 'replica-b,replica-a', 'both replicas listed');
+    await until('both replicas listed', async () => (await replicaIds(replicaB)).join() === 'replica-b,replica-a', {
+      timeoutMs: 30_000,
+      ignoreErrors: true,
+    });
   });
 
   it('one daily AI cap for both: the 4th message of 3 is 429 on either replica', async () => {
@@ -205,13 +216,20 @@ describe('examples/replicas: two replicas on a real redis-server share the bus a
     const activated = await replicaA.send<ReplicaView>('PUT', '/license', { key: renewed });
     expect(activated.status).toBe(200);
     expect(activated.body).toMatchObject({ status: 'accepted', customer: 'Acme Renewed' });
-    await until(async () => (await licenseOf(replicaB)).customer === 'Acme Renewed', 'replica-b on the new key');
+    await until('replica-b on the new key', async () => (await licenseOf(replicaB)).customer === 'Acme Renewed', {
+      timeoutMs: 30_000,
+      ignoreErrors: true,
+    });
     const { keyFingerprint } = await licenseOf(replicaB);
     expect(keyFingerprint).toBe(activated.body.keyFingerprint);
-    await until(async () => {
-      const { replicas } = await licenseOf(replicaA);
-      return replicas.length === 2 && replicas.every((replica) => replica.keyFingerprint === keyFingerprint);
-    }, 'the replica list to show one key');
+    await until(
+      'the replica list to show one key',
+      async () => {
+        const { replicas } = await licenseOf(replicaA);
+        return replicas.length === 2 && replicas.every((replica) => replica.keyFingerprint === keyFingerprint);
+      },
+      { timeoutMs: 30_000, ignoreErrors: true },
+    );
   });
 });
 
@@ -247,7 +265,7 @@ async function startHub(): Promise<string> {
 
 /** One satellite asking the hub, one whose hub is not there. */
 async function startSatellites(hubUrl: string): Promise<[Example, Example]> {
-  const nowhere = `http://127.0.0.1:${await freePort()}/api/license/status`;
+  const nowhere = `http://127.0.0.1:${await closedPort()}/api/license/status`;
   return Promise.all([
     start('satellite', { HUB_STATUS_URL: `${hubUrl}/api/license/status`, HUB_TOKEN: HUB_ADMIN }),
     start('satellite', { HUB_STATUS_URL: nowhere, HUB_TOKEN: HUB_ADMIN }),

@@ -15,8 +15,9 @@ import {
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
 import { fakeClock, settled } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
-import { eventually, FakeHub, hubStatus, json } from './support/fake-hub.js';
+import { FakeHub, hubStatus, json } from './support/fake-hub.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
+import { until } from '../support/poll.js';
 
 // Real HTTP hubs on a shared machine: generous timeouts, no speed assertions. Where a test is about
 // time passing (an answer expiring, the trust ending) it fakes the clock instead of waiting.
@@ -176,7 +177,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     // The refresh timer's own request (due within a second): a reverify() while it is in flight
     // (300 ms) waits for it rather than asking alongside.
     const asked = hub.requests.length;
-    await eventually(() => hub.requests.length > asked, 15_000, "the refresh timer's request");
+    await until("the refresh timer's request", () => hub.requests.length > asked, { timeoutMs: 15_000 });
     await s.license.reverify();
     expect(hub.maxConcurrent).toBe(1);
     const changed = s.events.filter((e) => e.type === 'license.changed');
@@ -187,7 +188,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     expect(s.license.isLicensed('product:pika')).toBe(true);
     hub.answer(hubStatus({ products: ['vera'] }));
-    await eventually(() => !s.license.isLicensed('product:pika'), 15_000, 'the refresh');
+    await until('the refresh', () => !s.license.isLicensed('product:pika'), { timeoutMs: 15_000 });
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika'] }));
   });
 
@@ -198,7 +199,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(warningsOf(s)).toMatch(/^license hub unreachable \(ECONNREFUSED\)$/);
     expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license hub unreachable (ECONNREFUSED)']);
     await hub.up();
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'recovery');
+    await until('recovery', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
     expect(s.license.state.warnings).toEqual([]);
     expect(s.license.isLicensed('product:pika')).toBe(true);
   });
@@ -311,7 +312,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(s.license.state.warnings).toEqual([
       'license hub unreachable (no answer within 200 ms at startup; still waiting)',
     ]);
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the late answer');
+    await until('the late answer', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
     expect(s.events).toContainEqual(
       expect.objectContaining({ type: 'license.changed', granted: ['product:pika', 'product:vera'] }),
     );
@@ -420,7 +421,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     await s.app.close();
     const asked = from(TOKEN);
     const witnessed = from('witness-token');
-    await eventually(() => from('witness-token') >= witnessed + 3, 15_000, 'three refreshes of the witness');
+    await until('three refreshes of the witness', () => from('witness-token') >= witnessed + 3, { timeoutMs: 15_000 });
     expect(from(TOKEN)).toBe(asked);
   });
 });

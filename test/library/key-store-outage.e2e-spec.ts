@@ -16,6 +16,7 @@ import {
 import { LicenseTestKit } from '@liberty/license/testing';
 import { advance, fakeClock } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
+import { until } from '../support/poll.js';
 
 jest.setTimeout(60_000);
 
@@ -82,13 +83,6 @@ async function start(store: LicenseKeyStore, options: Partial<LicenseModuleOptio
   return { license, events, logger };
 }
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 const warnings = (logger: CapturingLogger) =>
   logger
     .linesOf(CONTEXT)
@@ -161,7 +155,7 @@ describe('a key store that cannot be read', () => {
     await license.reverify();
     store.token = await keyFor('Other', ['sap', 'oracle']);
     store.down = false;
-    await eventually(() => license.state.claims?.customer === 'Other', 'the new key');
+    await until('the new key', () => license.state.claims?.customer === 'Other');
     expect(license.isLicensed('connector:oracle')).toBe(true);
     expect(events.filter((e) => e.type === 'license.changed')).toHaveLength(1);
   });
@@ -175,7 +169,7 @@ describe('a key store that cannot be read', () => {
     // Deactivated elsewhere (another replica) while this one could not read the store.
     store.token = undefined;
     store.down = false;
-    await eventually(() => license.state.status === 'not-configured', 'the deactivation');
+    await until('the deactivation', () => license.state.status === 'not-configured');
     expect(license.isLicensed('connector:sap')).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'license.changed', current: { status: 'not-configured' } });
   });
@@ -197,7 +191,7 @@ describe('a key store that cannot be read', () => {
       'cannot read the key store (terminating connection due to administrator command)',
     ]);
     store.down = false;
-    await eventually(() => license.state.status === 'accepted', 'the store to answer');
+    await until('the store to answer', () => license.state.status === 'accepted');
     expect(warnings(logger).filter((w) => w.includes('key store unreadable'))).toHaveLength(1);
   });
 

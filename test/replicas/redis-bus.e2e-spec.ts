@@ -11,7 +11,8 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { createClient as createClient5 } from 'redis';
 import { createClient as createClient6 } from 'redis6';
 import { CapturingLogger } from '../library/support/capturing-logger.js';
-import { startRedis, type RedisServer } from './support/servers.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
+import { until } from '../support/poll.js';
 
 // The license bus and replica presence (DESIGN 5c, 5e "bus hygiene") against a real redis-server,
 // with the clients of both node-redis majors the peer range allows (5 and 6). Each "replica" is a
@@ -29,14 +30,6 @@ const MAJORS: Array<[string, CreateClient]> = [
 ];
 
 const CHANNEL = (install: string) => `liberty:{${install}}:license:changes`;
-
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) => {
   let kit: LicenseTestKit;
@@ -332,7 +325,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     ]);
     const ids = async () => (await target.bus.replicas()).map((r) => r.id);
     expect(await ids()).toEqual([target.bus.replicaId, 'fresh']);
-    await until('the forged fresh entry expired', async () => !(await ids()).includes('fresh'), 10_000);
+    await until('the forged fresh entry expired', async () => !(await ids()).includes('fresh'), { timeoutMs: 10_000 });
     await until(
       'the forged entries pruned from Redis',
       async () => (await admin.zRange(seen, 0, -1)).join() === target.bus.replicaId,
@@ -357,7 +350,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     } finally {
       await redis.start();
     }
-    await until('Redis back for the client', () => target.client.isReady && admin.isReady, 20_000);
+    await until('Redis back for the client', () => target.client.isReady && admin.isReady);
     expect((await target.bus.replicaList()).redis).toBe('connected');
   });
 

@@ -7,7 +7,8 @@ import { createClient } from 'redis';
 import pg from 'pg';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
+import { until } from '../support/poll.js';
 
 // Three replicas (three processes of the built sample app) on one PostgreSQL and one Redis, all
 // started here. What must be shared is shared: the day's AI counter (exact at the cap), license
@@ -17,16 +18,6 @@ jest.setTimeout(300_000);
 
 const CAP = 100;
 const utcDay = () => new Date().toISOString().slice(0, 10);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('three replicas sharing PostgreSQL and Redis', () => {
   let kit: LicenseTestKit;
@@ -145,10 +136,10 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     await until(
       'replicas 2 and 3 see the toggle',
       async () => (await restOn(replicas[1]!)) === true && (await restOn(replicas[2]!)) === true,
-      15_000,
+      { timeoutMs: 15_000 },
     );
     expect((await replicas[2]!.call('patch', '/api/settings/connectors/rest', { licensed: false })).status).toBe(200);
-    await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, 15_000);
+    await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, { timeoutMs: 15_000 });
   });
 
   it('garbage on the bus channel is ignored: no crash, no re-verification', async () => {
@@ -220,7 +211,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
         const customers = await Promise.all(replicas.map(customerOn));
         return customers.every((c) => c === 'Customer Three');
       },
-      30_000,
+      { timeoutMs: 30_000 },
     );
     // The refusals counted nothing: the day's count is where it was before Redis went away.
     expect((await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday).toBe(CAP);
@@ -260,16 +251,14 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     const twin = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-1' });
     try {
       const line = /another live process uses replica id "replica-1"/;
-      await until(
-        'the duplicate logged by both',
-        async () => line.test(twin.log) && line.test(replicas[0]!.log),
-        30_000,
-      );
+      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0]!.log), {
+        timeoutMs: 30_000,
+      });
       const customer = (await customerOn(replicas[1]!)) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
       await writeFile(keyFile(), await keyFor(customer));
       expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe(customer);
       // The twin shares replica 1's id: before the fix, it dropped replica 1's message as its own.
-      await until('the twin re-verified', async () => (await customerOn(twin)) === customer, 5_000);
+      await until('the twin re-verified', async () => (await customerOn(twin)) === customer, { timeoutMs: 5_000 });
     } finally {
       await twin.stop();
     }
@@ -321,19 +310,15 @@ describe('activation by paste across replicas (key_store = "database")', () => {
     const activated = await replicas[0]!.call('post', '/api/license/activate', { token });
     expect(activated.status).toBe(200);
     expect(activated.body).toMatchObject({ status: 'accepted', customer: 'Pasted Corp' });
-    await until(
-      'replicas 2 and 3 accepted',
-      async () => {
-        const [two, three] = await Promise.all([statusOn(replicas[1]!), statusOn(replicas[2]!)]);
-        return (
-          two.status === 'accepted' &&
-          three.status === 'accepted' &&
-          two.customer === 'Pasted Corp' &&
-          three.customer === 'Pasted Corp'
-        );
-      },
-      20_000,
-    );
+    await until('replicas 2 and 3 accepted', async () => {
+      const [two, three] = await Promise.all([statusOn(replicas[1]!), statusOn(replicas[2]!)]);
+      return (
+        two.status === 'accepted' &&
+        three.status === 'accepted' &&
+        two.customer === 'Pasted Corp' &&
+        three.customer === 'Pasted Corp'
+      );
+    });
     await until('the bus log lines', async () =>
       replicas.slice(1).every((r) => r.log.includes('license re-verified — after activate on replica "replica-1"')),
     );
@@ -342,7 +327,7 @@ describe('activation by paste across replicas (key_store = "database")', () => {
     await until(
       'every replica not-configured',
       async () => (await Promise.all(replicas.map(statusOn))).every((s) => s.status === 'not-configured'),
-      10_000,
+      { timeoutMs: 10_000 },
     );
   });
 });
