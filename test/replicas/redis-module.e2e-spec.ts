@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRedis, type RedisServer } from './support/servers.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
 
 // LicenseRedisModule owns the connections it opens: after app.close() the process exits by itself
 // (a host's test suite must not hang on two open Redis sockets), also when Redis is down by then;

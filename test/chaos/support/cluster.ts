@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { sampleToml, unique } from '../../sample/sample-fixture.js';
 import { SampleProcess } from '../../replicas/support/sample-process.js';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../replicas/support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../support/servers.js';
 import type { Death, FinalUser, Sample } from './history.js';
 
 export const ADMIN_TOKEN = 'chaos-admin-0123456789abcdef0123';

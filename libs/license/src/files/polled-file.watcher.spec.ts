@@ -59,6 +59,23 @@ describe('PolledFile', () => {
     }
   });
 
+  it('a path with no file yet is no change (a missing revocation list is not re-read); its creation and removal are', async () => {
+    const a = join(dir, 'a');
+    let changes = 0;
+    const file = new PolledFile(() => changes++);
+    try {
+      file.watch(a, INTERVAL_MS);
+      await pause(200); // several polls of a missing file: Node calls back once with zeroed stats
+      await writeFile(a, 'one');
+      await until(() => changes >= 1);
+      await rm(a);
+      await until(() => changes >= 2);
+      expect(changes).toBe(2);
+    } finally {
+      file.stop();
+    }
+  });
+
   it('watches nothing with no path or a zero interval', async () => {
     const a = join(dir, 'a');
     await writeFile(a, 'one');

@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
 
 /**
  * Polls one file for changes (stat only, unref'd: nothing keeps the process alive) and calls
@@ -22,5 +22,10 @@ export class PolledFile {
     this.watch(undefined, 0);
   }
 
-  private readonly changed = (): void => this.onChange();
+  // Node calls back once, with zeroed stats, when the watched file does not exist: still no file
+  // is no change (a missing key file or revocation list would be read and warned about twice).
+  private readonly changed = (current: Stats, previous: Stats): void => {
+    if (current.ino === 0 && previous.ino === 0 && current.mtimeMs === 0 && previous.mtimeMs === 0) return;
+    this.onChange();
+  };
 }

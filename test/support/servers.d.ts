@@ -1,6 +1,5 @@
 // Types of servers.js (the tests import it from TypeScript).
 export declare const PG_BIN: string;
-export declare function freePort(): Promise<number>;
 
 export interface PostgresServer {
   readonly port: number;

@@ -1,25 +1,17 @@
 // Real servers started on free ports in temp dirs and stopped afterwards: PostgreSQL (`initdb` +
-// `pg_ctl`) and `redis-server`. Used by the replica benchmarks and, through
-// test/replicas/support/servers.ts, by the tests. A missing binary fails with one line saying what
-// to install.
+// `pg_ctl`) and `redis-server`. Used by the tests and by the benchmarks (bench/ imports it from
+// here; test/ never imports bench/). Plain JavaScript with servers.d.ts, so the benchmarks run it
+// without a TypeScript loader. A missing binary fails with one line saying what to install.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
+import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenOnFreePort } from './ports.js';
 
 export const PG_BIN = process.env.LIBERTY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
-
-/** A free TCP port on 127.0.0.1 (bound, read, released). */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function which(binary) {
   for (const dir of (process.env.PATH ?? '').split(':'))
@@ -73,28 +65,38 @@ export async function startPostgres() {
     await chmod(dir, 0o700);
   }
   const data = join(dir, 'data');
-  const port = await freePort();
+  const log = join(dir, 'server.log');
   await run(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], ids);
-  const start = async () => {
-    await run(
-      join(PG_BIN, 'pg_ctl'),
-      [
-        '-D',
-        data,
-        '-l',
-        join(dir, 'server.log'),
-        '-w',
-        '-t',
-        '60',
-        '-o',
-        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-        'start',
-      ],
-      ids,
-    );
+  const startOn = async (port) => {
+    const logBefore = await readFile(log, 'utf8').catch(() => '');
+    try {
+      await run(
+        join(PG_BIN, 'pg_ctl'),
+        [
+          '-D',
+          data,
+          '-l',
+          log,
+          '-w',
+          '-t',
+          '60',
+          '-o',
+          `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+          'start',
+        ],
+        ids,
+      );
+    } catch (error) {
+      // pg_ctl only says "could not start server": the reason (e.g. "Address already in use") is in the log.
+      const logNow = await readFile(log, 'utf8').catch(() => '');
+      throw new Error(`${error.message}\n${logNow.slice(logBefore.length)}`, { cause: error });
+    }
     await waitForPort(port, 30_000, 'PostgreSQL');
   };
-  await start();
+  // A port taken by another process between the check and the bind: again on a new port.
+  const port = await listenOnFreePort(async (free) => (await startOn(free), free));
+  /** After `halt()`: again on the same port (as the operator's restart). */
+  const start = () => startOn(port);
   const { default: pg } = await import('pg');
   return {
     port,
@@ -140,29 +142,26 @@ export async function startRedis(options = {}) {
   const binary = which('redis-server');
   if (!binary) throw new Error('redis-server not found on PATH: install the Debian package redis-server');
   const dir = await mkdtemp(join(tmpdir(), 'liberty-redis-'));
-  const port = await freePort();
+  const args = (port) => [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    // e.g. ['--aclfile', path]: the Redis an operator locks down.
+    ...(options.args ?? []),
+  ];
   let child;
+  // A port taken by another process between the check and the bind: redis-server exits with
+  // "Address already in use", and we try again on a new port.
+  const port = await listenOnFreePort(async (free) => ((child = await spawnRedis(binary, args(free))), free));
+  /** After `kill()`: again on the same port, with the same data dir. */
   const start = async () => {
-    child = spawn(
-      binary,
-      [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--dir',
-        dir,
-        ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-        // e.g. ['--aclfile', path]: the Redis an operator locks down.
-        ...(options.args ?? []),
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
-    await waitForPort(port, 15_000, 'redis-server');
+    child = await spawnRedis(binary, args(port));
   };
   const kill = async () => {
     const current = child;
@@ -172,7 +171,6 @@ export async function startRedis(options = {}) {
     current.kill('SIGKILL');
     await exited;
   };
-  await start();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -189,4 +187,38 @@ export async function startRedis(options = {}) {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts `redis-server` and resolves once it logged "Ready to accept connections" (it listens:
+ * ours, not whatever else answers on that port). Rejects with its output when it exits first
+ * (e.g. "Address already in use") or is not ready within 15 s.
+ */
+function spawnRedis(binary, args) {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server did not start within 15 s:\n${output}`));
+    }, 15_000);
+    // Read its log for as long as it runs (a full pipe would block it); keep only the start.
+    const collect = (chunk) => {
+      if (output.length < 64 * 1024) output += chunk;
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${signal ?? code}) before it was ready:\n${output}`));
+    });
+  });
 }
