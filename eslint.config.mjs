@@ -51,7 +51,7 @@ export default tseslint.config(
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.fuzz-spec.ts', 'test/**'],
     languageOptions: { globals: { ...globals.jest } },
   },
-  // The sample app's pages run in the browser.
-  { files: ['apps/*/web/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  // The sample app's pages run in the browser, and so do the functions tests hand to page.evaluate().
+  { files: ['apps/*/web/**/*.js', 'test/browser/support/*.js'], languageOptions: { globals: { ...globals.browser } } },
   prettier,
 );

@@ -5,7 +5,7 @@
 import { connectRedis, RedisLicenseBus } from '@liberty/license/redis';
 import { reply } from '../lib/child.js';
 import { createLicenseContext, option, useKey } from '../lib/license-fixture.js';
-import { startRedis } from '../lib/servers.js';
+import { startRedis } from '../../test/support/servers.js';
 import { summarize } from '../lib/stats.js';
 
 const samples = option('samples', 101);

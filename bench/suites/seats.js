@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { reply } from '../lib/child.js';
 import { option } from '../lib/license-fixture.js';
-import { startPostgres } from '../lib/servers.js';
+import { startPostgres } from '../../test/support/servers.js';
 import { rotate, summarize } from '../lib/stats.js';
 import { Database, databaseSettings } from '../../apps/sample/dist/database/database.js';
 

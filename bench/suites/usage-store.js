@@ -7,7 +7,7 @@ import { InMemoryUsageStore } from '@liberty/license';
 import { connectRedis, RedisUsageStore } from '@liberty/license/redis';
 import { reply } from '../lib/child.js';
 import { option } from '../lib/license-fixture.js';
-import { startPostgres, startRedis } from '../lib/servers.js';
+import { startPostgres, startRedis } from '../../test/support/servers.js';
 import { Database, databaseSettings } from '../../apps/sample/dist/database/database.js';
 import { DatabaseUsageStore } from '../../apps/sample/dist/ai/database-usage-store.js';
 import { rotate, summarize } from '../lib/stats.js';

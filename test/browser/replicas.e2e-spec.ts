@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../replicas/support/sample-process.js';
-import { startRedis, type RedisServer } from '../replicas/support/servers.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
 import { launchChromium } from './support/sample-app-fixture.js';
 
 // The License page lists the replicas of the install (two processes sharing a Redis started

@@ -18,6 +18,7 @@ import {
 } from './support/history.js';
 import { Random } from './support/random.js';
 import { call, Workload, type Keys } from './support/workload.js';
+import { until } from '../support/poll.js';
 
 // The chaos suite (DESIGN 5e, docs/chaos.md): a seeded random mix of concurrent operations over
 // three replicas of the built sample app on one PostgreSQL and one Redis, while a fault scheduler
@@ -81,14 +82,10 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
     cluster = await ChaosCluster.start(kit.publicKey);
     const c = cluster;
     expect((await call(c, 0, 'POST', '/api/license/activate', { token: keys.A })).status).toBe(200);
-    await until(
-      'every replica runs key A',
-      async () => {
-        const views = await Promise.all(c.replicas.map((_, n) => call(c, n, 'GET', '/api/license/status')));
-        return views.every((v) => v.body?.customer === 'Customer A');
-      },
-      20_000,
-    );
+    await until('every replica runs key A', async () => {
+      const views = await Promise.all(c.replicas.map((_, n) => call(c, n, 'GET', '/api/license/status')));
+      return views.every((v) => v.body?.customer === 'Customer A');
+    });
     // DELETE /api/users/:id may not exist yet: a route that exists says which user is unknown.
     const probe = await call(c, 0, 'DELETE', '/api/users/u-none');
     const withDelete = probe.status === 404 && !/Cannot DELETE/.test(JSON.stringify(probe.body));
@@ -279,13 +276,5 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
     if (failing.length > 0) throw new Error(`${summary}\n\nreplica logs:\n${c.logTails()}`);
   });
 });
-
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,11 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from '../support/packed-library.js';
 import { documentationFiles } from './snippets.js';
 
 // The README stays a user's document (at most 400 lines), and no relative link or #anchor in the
-// README, SECURITY.md, the package README or docs/ points nowhere.
-const docs = [...documentationFiles(ROOT), 'SECURITY.md'];
+// README, SECURITY.md, the package README, docs/ or examples/ points nowhere.
+const docs = [
+  ...documentationFiles(ROOT),
+  'SECURITY.md',
+  'examples/README.md',
+  ...readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `examples/${entry.name}/README.md`),
+];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 function anchorsOf(file: string): Set<string> {

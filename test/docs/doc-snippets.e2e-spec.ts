@@ -1,11 +1,12 @@
 import { jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { ROOT, packLibrary, run, tempDir, unpackInto } from '../support/packed-library.js';
+import { ROOT, packLibrary, run, tempDir } from '../support/packed-library.js';
+import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
+import { listenOnFreePort } from '../support/ports.js';
 import { compileProject } from './shared-compiler.js';
 import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
 
@@ -17,31 +18,6 @@ import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, 
 // packages (the ecosystem a user installs); test/package/ checks a real `npm install`.
 jest.setTimeout(300_000);
 
-const NEST12_TSCONFIG = {
-  compilerOptions: {
-    module: 'nodenext',
-    moduleResolution: 'nodenext',
-    resolvePackageJsonExports: true,
-    esModuleInterop: true,
-    isolatedModules: true,
-    declaration: true,
-    removeComments: true,
-    emitDecoratorMetadata: true,
-    experimentalDecorators: true,
-    allowSyntheticDefaultImports: true,
-    target: 'ES2023',
-    sourceMap: true,
-    outDir: './dist',
-    incremental: true,
-    skipLibCheck: true,
-    strictNullChecks: true,
-    forceConsistentCasingInFileNames: true,
-    noImplicitAny: false,
-    strictBindCallApply: false,
-    noFallthroughCasesInSwitch: false,
-    types: ['vitest/globals', 'node'], // as nest new (CLI 12, Vitest) writes it
-  },
-};
 /** What `nest new` writes for a CommonJS app (module commonjs, classic node resolution + typesVersions). */
 const NEST12_CJS_TSCONFIG = {
   compilerOptions: {
@@ -269,14 +245,7 @@ function describeSnippet(s: Snippet): string {
 
 async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
   const dir = join(work, doc.replace(/[^A-Za-z0-9]+/g, '-'));
-  const modules = join(dir, 'node_modules');
-  await mkdir(modules, { recursive: true });
-  // The ecosystem packages a user installs, linked from this repository; the library from the tarball.
-  for (const name of await readdir(join(ROOT, 'node_modules'))) {
-    if (name === '@liberty' || name.startsWith('.') || name === 'liberty-sample') continue;
-    await symlink(join(ROOT, 'node_modules', name), join(modules, name));
-  }
-  await unpackInto(tarball, modules);
+  await installInto(dir, tarball);
   // docs/commonjs.md is built as `nest new` builds a CommonJS app; every other doc as an ESM app.
   const commonjs = doc === COMMONJS_DOC;
   await writeFile(
@@ -356,25 +325,18 @@ async function runTool(dir: string, args: string[], stderrToo = false): Promise<
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 interface RunningApp {
   url: string;
   output(): string;
   stop(): Promise<void>;
 }
 
-async function startApp(dir: string, env: Record<string, string>): Promise<RunningApp> {
-  const port = await freePort();
+// The generated app listens on PORT and logs no URL: it cannot report a port-0 bind, so a port
+// another process took meanwhile (the app exits with EADDRINUSE) is tried again.
+const startApp = (dir: string, env: Record<string, string>): Promise<RunningApp> =>
+  listenOnFreePort((port) => startAppOn(dir, env, port));
+
+async function startAppOn(dir: string, env: Record<string, string>, port: number): Promise<RunningApp> {
   const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     cwd: dir,
     env: cleanEnv({ ...env, PORT: String(port) }),

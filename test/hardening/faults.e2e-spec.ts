@@ -2,10 +2,11 @@ import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { publicReason } from '../../libs/license/src/verification/rejection-reasons.js';
+import { publicReason } from '../../libs/license/src/verification/rejection-reasons.util.js';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp } from '../sample/sample-fixture.js';
-import { eventually, makeUnwritable } from './hardening-support.js';
+import { makeUnwritable } from './hardening-support.js';
+import { until } from '../support/poll.js';
 
 // Faults while the sample app runs: its public key file, its app.toml, its key variable and its
 // <NAME>_FILE secret go away or go bad. Each fault ends in a clear, reported state (status, reason,
@@ -266,14 +267,18 @@ describe('faults while running', () => {
       await expectLicensed(sample, 'Customer A');
       await unlink(secret);
       const why = `cannot read ${sample.keyVar}_FILE (ENOENT)`;
-      await eventually(async () => (await customer()).warnings?.includes(why), 'the deleted secret to be noticed');
+      await until('the deleted secret to be noticed', async () => (await customer()).warnings?.includes(why), {
+        timeoutMs: 10_000,
+      });
       expect(await customer()).toMatchObject({ status: 'accepted', customer: 'Customer A', warnings: [why] });
       await expectLicensed(sample, 'Customer A');
       expect(logged(sample, why)).toBe(true);
       await expectOpenFeaturesServed(sample);
 
       await writeFile(secret, keyA);
-      await eventually(async () => (await customer()).warnings?.length === 0, 'the restored secret to be picked up');
+      await until('the restored secret to be picked up', async () => (await customer()).warnings?.length === 0, {
+        timeoutMs: 10_000,
+      });
       expect(await customer()).toMatchObject({ status: 'accepted', customer: 'Customer A', warnings: [] });
     });
 
@@ -288,7 +293,7 @@ describe('faults while running', () => {
       expect(logged(sample, `${sample.keyVar}_FILE is empty`)).toBe(true);
       await expectOpenFeaturesServed(sample);
       await writeFile(secret, keyA);
-      await eventually(async () => (await customer()).status === 'accepted', 'the rewritten secret');
+      await until('the rewritten secret', async () => (await customer()).status === 'accepted', { timeoutMs: 10_000 });
     });
 
     it.each([
@@ -308,7 +313,7 @@ describe('faults while running', () => {
       await expectOpenFeaturesServed(sample);
 
       await writeFile(secret, `${keyB}\n`);
-      await eventually(async () => (await customer()).status === 'accepted', 'the completed secret');
+      await until('the completed secret', async () => (await customer()).status === 'accepted', { timeoutMs: 10_000 });
       expect((await customer()).customer).toMatch(/^Customer B /);
       expect((await sample.get('/api/connectors/sap/tables')).status).toBe(200);
     });

@@ -137,16 +137,3 @@ export async function exists(path: string): Promise<boolean> {
     () => false,
   );
 }
-
-/** Polls `check` (bounded) until it holds; for changes the app makes by itself (file watch). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -6,7 +6,8 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { parse } from 'smol-toml';
 import type { Response } from 'supertest';
 import { claims, issue, issuedKeys, SampleApp, sampleToml, unique } from '../sample/sample-fixture.js';
-import { b64json, eventually, filesUnder, responseText, SecretScanner, withIssuer } from './hardening-support.js';
+import { b64json, filesUnder, responseText, SecretScanner, withIssuer } from './hardening-support.js';
+import { until } from '../support/poll.js';
 
 // The key never leaks: the sample app is driven through every license state (no key, accepted,
 // rejected for each reason, rotated by variable, by settings and by _FILE, expired at startup and
@@ -244,10 +245,9 @@ describe('the license key never leaks', () => {
     expect((await sweep('from _FILE')).body).toMatchObject({ status: 'accepted', customer: 'Customer D' });
     await writeFile(`${secret}.new`, await signed('file key E', { customer: 'Customer E' }));
     await rename(`${secret}.new`, secret);
-    await eventually(
-      async () => (await sample.get('/api/license')).body.customer === 'Customer E',
-      'the rotated secret',
-    );
+    await until('the rotated secret', async () => (await sample.get('/api/license')).body.customer === 'Customer E', {
+      timeoutMs: 10_000,
+    });
     expect((await sweep('rotated _FILE')).body).toMatchObject({ status: 'accepted', customer: 'Customer E' });
     delete process.env[`${sample.keyVar}_FILE`];
   });
@@ -258,11 +258,9 @@ describe('the license key never leaks', () => {
       status: 'accepted',
       customer: 'Customer F',
     });
-    await eventually(
-      async () => (await sample.get('/api/license/status')).body.valid === false,
-      'expiry at exp',
-      8_000,
-    );
+    await until('expiry at exp', async () => (await sample.get('/api/license/status')).body.valid === false, {
+      timeoutMs: 8_000,
+    });
     // The sweep re-verifies: the key is now rejected as expired at verification too.
     expect((await sweep('expired while running')).body).toMatchObject({
       status: 'rejected',

@@ -7,7 +7,6 @@ import { ClientProxyFactory, MessagePattern, Transport, type ClientProxy } from 
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -21,6 +20,7 @@ import {
 } from '@liberty/license';
 import { LicenseTestKit, type TestLicenseState } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
+import { listenOnFreePort } from '../support/ports.js';
 
 // Real clients over real sockets: Apollo over HTTP (fetch), socket.io-client, a TCP ClientProxy.
 // Slow on a loaded 2-core machine; never a speed check.
@@ -121,17 +121,6 @@ function lockedBody(feature: string, licenseStatus: string, reason: RegExp | nul
     licenseStatus,
     reason: reason ? expect.stringMatching(reason) : null,
   };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Started {
@@ -329,10 +318,19 @@ describe('microservice handler over TCP, driven by a ClientProxy', () => {
   });
 
   async function startMicroservice(state: TestLicenseState, enforcement: LicenseEnforcement) {
-    started = await start(state, enforcement, { controllers: [SapMessages] });
-    const port = await freePort();
-    started.app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await started.app.startAllMicroservices();
+    // Nest's TCP transport does not report a port-0 bind: a port taken meanwhile is tried again.
+    const port = await listenOnFreePort(async (free) => {
+      const app = (started = await start(state, enforcement, { controllers: [SapMessages] })).app;
+      app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: free } });
+      try {
+        await app.startAllMicroservices();
+      } catch (error) {
+        await app.close();
+        started = undefined;
+        throw error;
+      }
+      return free;
+    });
     client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
     await client.connect();
     return client;

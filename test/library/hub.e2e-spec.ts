@@ -13,11 +13,14 @@ import {
   type LicenseModuleOptions,
 } from '@liberty/license';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
+import { fakeClock, settled } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
-import { eventually, FakeHub, hubStatus, json } from './support/fake-hub.js';
+import { FakeHub, hubStatus, json } from './support/fake-hub.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
+import { until } from '../support/poll.js';
 
-// Real HTTP hubs and real timers on a shared machine: generous timeouts, no speed assertions.
+// Real HTTP hubs on a shared machine: generous timeouts, no speed assertions. Where a test is about
+// time passing (an answer expiring, the trust ending) it fakes the clock instead of waiting.
 jest.setTimeout(60_000);
 
 const TOKEN = 'hub-test-token-7f3a9c';
@@ -73,6 +76,7 @@ beforeEach(async () => {
   hub = await FakeHub.start();
 });
 afterEach(async () => {
+  jest.useRealTimers();
   for (const s of running.splice(0)) await s.app.close();
   await hub.down();
 });
@@ -170,7 +174,11 @@ describe('a satellite fed by a real HTTP hub', () => {
     const [a, b, c] = await Promise.all([s.license.reverify(), s.license.reverify(), s.license.reverify()]);
     expect([a.status, b.status, c.status]).toEqual(['accepted', 'accepted', 'accepted']);
     expect(s.license.isLicensed('product:pika')).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The refresh timer's own request (due within a second): a reverify() while it is in flight
+    // (300 ms) waits for it rather than asking alongside.
+    const asked = hub.requests.length;
+    await until("the refresh timer's request", () => hub.requests.length > asked, { timeoutMs: 15_000 });
+    await s.license.reverify();
     expect(hub.maxConcurrent).toBe(1);
     const changed = s.events.filter((e) => e.type === 'license.changed');
     expect(changed.at(-1)).toMatchObject({ revoked: ['product:pika'], granted: [] });
@@ -180,7 +188,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     expect(s.license.isLicensed('product:pika')).toBe(true);
     hub.answer(hubStatus({ products: ['vera'] }));
-    await eventually(() => !s.license.isLicensed('product:pika'), 15_000, 'the refresh');
+    await until('the refresh', () => !s.license.isLicensed('product:pika'), { timeoutMs: 15_000 });
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika'] }));
   });
 
@@ -191,23 +199,30 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(warningsOf(s)).toMatch(/^license hub unreachable \(ECONNREFUSED\)$/);
     expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license hub unreachable (ECONNREFUSED)']);
     await hub.up();
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'recovery');
+    await until('recovery', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
     expect(s.license.state.warnings).toEqual([]);
     expect(s.license.isLicensed('product:pika')).toBe(true);
   });
 
   it('hub down later → keeps the last answer with a warning until its expires_at, then locks (license.expired)', async () => {
-    const expiresAt = Math.floor(Date.now() / 1000) + 8;
-    hub.answer(hubStatus({ expires_at: expiresAt }));
+    fakeClock();
+    const expiresAt = Math.floor(Date.now() / 1000) + 60;
+    // No keep-alive: the next request meets the closed port, not a pooled socket the hub just dropped.
+    hub.handler = (_request, response) => {
+      response.setHeader('connection', 'close');
+      json(response, 200, hubStatus({ expires_at: expiresAt }));
+    };
     const s = await satellite({ url: hub.url, refreshSeconds: 1, retryMaxSeconds: 1 }, { enforcement: 'restricted' });
     expect(s.license.state.status).toBe('accepted');
     await hub.down();
-    await eventually(() => s.license.state.warnings.length > 0, 15_000, 'a failed refresh');
+    await jest.advanceTimersByTimeAsync(1_000); // the next refresh, refused by the closed port
+    await settled(() => s.license.state.warnings.length > 0, 'a failed refresh');
     expect(s.license.state.status).toBe('accepted');
     expect(s.license.isLicensed('product:pika')).toBe(true);
     expect(s.license.state.warnings[0]).toBe('license hub unreachable (ECONNREFUSED)');
     expect(s.license.state.warnings[1]).toMatch(/^keeping the hub's answer of \S+Z until \S+Z$/);
-    await eventually(() => s.license.state.status === 'rejected', 15_000, 'the cached answer to expire');
+    await jest.advanceTimersByTimeAsync(60_000); // past expires_at
+    await settled(() => s.license.state.status === 'rejected', 'the cached answer to expire');
     expect(s.license.state.reason).toMatch(/^expired \(\d{4}-\d\d-\d\d\)$/);
     expect(s.license.isLicensed('product:pika')).toBe(false);
     expect(s.events.some((e) => e.type === 'license.expired')).toBe(true);
@@ -297,7 +312,7 @@ describe('a satellite fed by a real HTTP hub', () => {
     expect(s.license.state.warnings).toEqual([
       'license hub unreachable (no answer within 200 ms at startup; still waiting)',
     ]);
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the late answer');
+    await until('the late answer', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
     expect(s.events).toContainEqual(
       expect.objectContaining({ type: 'license.changed', granted: ['product:pika', 'product:vera'] }),
     );
@@ -340,20 +355,23 @@ describe('a satellite fed by a real HTTP hub', () => {
   });
 
   it('after maxStaleSeconds without a good answer the state is not licensed, reason "hub unreachable"; a good answer restores it', async () => {
+    fakeClock();
     const s = await satellite({ url: hub.url, refreshSeconds: 3600, maxStaleSeconds: 2, retryMaxSeconds: 1 });
     expect(s.license.state.status).toBe('accepted');
     hub.answer({ message: 'maintenance' }, 503);
     await s.license.refresh();
     expect(s.license.state.status).toBe('accepted');
     expect(s.license.state.warnings[0]).toBe('license hub unreachable (HTTP 503)');
-    await eventually(() => s.license.state.status === 'rejected', 15_000, 'the trust to end');
+    await jest.advanceTimersByTimeAsync(2_000); // maxStaleSeconds
+    await settled(() => s.license.state.status === 'rejected', 'the trust to end');
     expect(s.license.state).toMatchObject({ status: 'rejected', reason: 'hub unreachable' });
     expect(s.license.isLicensed('product:pika')).toBe(false);
     expect(s.events).toContainEqual(
       expect.objectContaining({ type: 'license.changed', revoked: ['product:pika', 'product:vera'] }),
     );
     hub.answer(hubStatus());
-    await eventually(() => s.license.state.status === 'accepted', 15_000, 'the retry to find the hub back');
+    await jest.advanceTimersByTimeAsync(1_000); // retryMaxSeconds
+    await settled(() => s.license.state.status === 'accepted', 'the retry to find the hub back');
   });
 
   it('a 401 from the hub ends the trust at once, with the warning', async () => {
@@ -394,11 +412,17 @@ describe('a satellite fed by a real HTTP hub', () => {
 
   it('after app.close() no timer asks the hub again', async () => {
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
+    // A witness on the same hub and the same event loop, with its own token: its refreshes pace the
+    // wait. Its third request after the close is due 2 s later, after any timer the closed one had.
+    const witness = await satellite({ url: hub.url, refreshSeconds: 1 });
+    witness.env.set('HUB_TOKEN', 'witness-token');
+    const from = (token: string) => hub.requests.filter((r) => r.headers.authorization === `Bearer ${token}`).length;
     running.splice(running.indexOf(s), 1);
     await s.app.close();
-    const asked = hub.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(hub.requests).toHaveLength(asked);
+    const asked = from(TOKEN);
+    const witnessed = from('witness-token');
+    await until('three refreshes of the witness', () => from('witness-token') >= witnessed + 3, { timeoutMs: 15_000 });
+    expect(from(TOKEN)).toBe(asked);
   });
 });
 

@@ -14,7 +14,9 @@ import {
   type LicenseModuleOptions,
 } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { advance, fakeClock } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
+import { until } from '../support/poll.js';
 
 jest.setTimeout(60_000);
 
@@ -26,6 +28,7 @@ beforeAll(async () => {
   kit = await LicenseTestKit.create();
 });
 afterEach(async () => {
+  jest.useRealTimers();
   for (const moduleRef of open.splice(0)) await moduleRef.close();
 });
 
@@ -80,14 +83,6 @@ async function start(store: LicenseKeyStore, options: Partial<LicenseModuleOptio
   return { license, events, logger };
 }
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const warnings = (logger: CapturingLogger) =>
   logger
     .linesOf(CONTEXT)
@@ -96,6 +91,7 @@ const warnings = (logger: CapturingLogger) =>
 
 describe('a key store that cannot be read', () => {
   it('keeps an accepted license: same status and features, no event, ONE warning across reverifies and retries', async () => {
+    fakeClock(); // the backoff runs on the fake clock: seconds of retries without waiting for them
     const store = new HostKeyStore(await keyFor('Acme'));
     const { license, events, logger } = await start(store);
     expect(license.state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme' } });
@@ -114,7 +110,7 @@ describe('a key store that cannot be read', () => {
     expect(license.isLicensed('connector:sap')).toBe(true);
     expect(license.keyFingerprint).toBe(fingerprint);
     // The retries run by themselves (backoff from 0.5 s): a few reads, no more log lines.
-    await eventually(() => store.failedReads >= 8, 'the background retries');
+    await advance(60_000, { until: () => store.failedReads >= 8 });
     expect(license.state.status).toBe('accepted');
     expect(events).toEqual([]);
     expect(warnings(logger)).toEqual([
@@ -126,7 +122,7 @@ describe('a key store that cannot be read', () => {
 
     // Back: recovered by itself — no reverify() call — with the warning gone and one line saying so.
     store.down = false;
-    await eventually(() => license.state.warnings.length === 0, 'the recovery');
+    await advance(60_000, { until: () => license.state.warnings.length === 0 });
     expect(license.state).toMatchObject({ status: 'accepted', claims: { customer: 'Acme' } });
     expect(events).toEqual([]);
     const readable = logger.linesOf(CONTEXT).filter(([, m]) => m.startsWith('license key store readable again after '));
@@ -135,16 +131,17 @@ describe('a key store that cannot be read', () => {
 
     // Once it answers, the retries stop.
     const reads = store.reads;
-    await sleep(1_500);
+    await advance(60_000);
     expect(store.reads).toBe(reads);
   });
 
   it('retries with backoff: the reads slow down instead of hammering the store', async () => {
+    fakeClock();
     const store = new HostKeyStore(await keyFor('Acme'));
     const { license } = await start(store);
     store.down = true;
     await license.reverify(); // the only read the test asks for; every later one is the backoff
-    await sleep(6_000);
+    await advance(6_000);
     // Ceilings 0.5, 1, 2, 4, 5 s jittered to half of each: within 6 s at least 2 retries, and
     // nowhere near a read per 100 ms (a tight loop would make thousands).
     expect(store.failedReads).toBeGreaterThanOrEqual(3);
@@ -158,7 +155,7 @@ describe('a key store that cannot be read', () => {
     await license.reverify();
     store.token = await keyFor('Other', ['sap', 'oracle']);
     store.down = false;
-    await eventually(() => license.state.claims?.customer === 'Other', 'the new key');
+    await until('the new key', () => license.state.claims?.customer === 'Other');
     expect(license.isLicensed('connector:oracle')).toBe(true);
     expect(events.filter((e) => e.type === 'license.changed')).toHaveLength(1);
   });
@@ -172,7 +169,7 @@ describe('a key store that cannot be read', () => {
     // Deactivated elsewhere (another replica) while this one could not read the store.
     store.token = undefined;
     store.down = false;
-    await eventually(() => license.state.status === 'not-configured', 'the deactivation');
+    await until('the deactivation', () => license.state.status === 'not-configured');
     expect(license.isLicensed('connector:sap')).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: 'license.changed', current: { status: 'not-configured' } });
   });
@@ -194,7 +191,7 @@ describe('a key store that cannot be read', () => {
       'cannot read the key store (terminating connection due to administrator command)',
     ]);
     store.down = false;
-    await eventually(() => license.state.status === 'accepted', 'the store to answer');
+    await until('the store to answer', () => license.state.status === 'accepted');
     expect(warnings(logger).filter((w) => w.includes('key store unreadable'))).toHaveLength(1);
   });
 

@@ -15,6 +15,7 @@ import { LicenseHealthIndicator, type LicenseHealthCondition } from '@liberty/li
 import { LICENSE_METRIC_NAMES, LicenseMetricsModule } from '@liberty/license/prometheus';
 import { LicenseTestKit, type TestLicenseState } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
+import { until } from '../support/poll.js';
 
 jest.setTimeout(60_000);
 
@@ -213,12 +214,14 @@ describe('@liberty/license/prometheus: LicenseMetricsModule', () => {
     await start(registry, { claims: { exp } });
     // Polled, not awaited as an event: on a loaded machine the key may expire before a listener
     // could subscribe.
-    const deadline = Date.now() + 30_000;
-    let samples = await scrape(registry);
-    while (samples.get('liberty_license_valid') !== 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      samples = await scrape(registry);
-    }
+    const samples = await until(
+      'liberty_license_valid to drop to 0',
+      async () => {
+        const scraped = await scrape(registry);
+        return scraped.get('liberty_license_valid') === 0 && scraped;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(samples.get('liberty_license_valid')).toBe(0);
     expect(samples.get('liberty_license_expiry_timestamp_seconds')).toBe(exp);
     // Accepted at startup, then rejected at exp: two snapshots, one verification each.

@@ -7,13 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
-import {
-  LicenseConfigurationError,
-  LicenseModule,
-  LicenseService,
-  type LicenseModuleOptions,
-  type LicenseState,
-} from '@liberty/license';
+import { LicenseConfigurationError, LicenseModule, LicenseService, type LicenseModuleOptions } from '@liberty/license';
 import {
   MAX_REVOCATION_LIST_BYTES,
   publicKeySet,
@@ -26,6 +20,7 @@ import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-con
 import { CapturingLogger } from './support/capturing-logger.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
 import { b64url, craftJws } from './support/tokens.js';
+import { until } from '../support/poll.js';
 
 jest.setTimeout(30_000);
 
@@ -160,14 +155,6 @@ async function start(options: Partial<LicenseModuleOptions>, token: string, logg
   return { license: moduleRef.get(LicenseService), logger, moduleRef };
 }
 
-async function until(license: LicenseService, check: (state: LicenseState) => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!check(license.state)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 let counter = 0;
 const listPath = () => join(dir, `list-${++counter}.jwt`);
 
@@ -200,7 +187,7 @@ describe('LicenseModule option revocationListPath', () => {
     license.events$.subscribe((e) => changes.push(`${e.type}:${e.current.status}`));
 
     await writeFile(path, await kit.revocationList(['someone-else', 'k-1'], { iat: now() - 50 }));
-    await until(license, (s) => s.reason === 'revoked', 'the new list to revoke the key');
+    await until('the new list to revoke the key', () => license.state.reason === 'revoked', { timeoutMs: 15_000 });
     expect(changes).toEqual(['license.changed:rejected']);
 
     // The vendor withdraws the revocation with a newer list: reverify() re-reads it at once.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 
 // Issue 18: a Redis restart without persistence let another full day's cap through (300 served
 // on a day capped at 100). The day's count is the database's: two replicas on PostgreSQL + a real

@@ -8,7 +8,9 @@ import { io } from 'socket.io-client';
 import request from 'supertest';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { MAIN, SampleProcess } from './support/sample-process.js';
-import { freePort, startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
+import { until } from '../support/poll.js';
+import { closedPort } from '../support/ports.js';
 
 // Dependency outages (DESIGN.md 5e), on the built app as child processes with a real PostgreSQL
 // that is stopped and started and a real Redis that is restarted:
@@ -25,16 +27,6 @@ jest.setTimeout(300_000);
 
 const ADMIN = 'outages-admin-0123456789abcdef';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwhile (key_store = "database")', () => {
   let kit: LicenseTestKit;
@@ -74,6 +66,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       await until(
         'every replica licensed',
         async () => (await replica.call('get', '/api/license')).body.status === 'accepted',
+        { timeoutMs: 30_000, ignoreErrors: true },
       );
     }
     const created = await replicas[0]!.call('post', '/api/users', { name: 'reader', permissions: ['license:read'] });
@@ -210,10 +203,14 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       await postgres.start();
       const upAt = Date.now();
       for (const replica of replicas) {
-        await until('the replica to answer again', async () => {
-          const body = (await replica.call('get', '/api/license')).body;
-          return body.status === 'accepted' && body.customer === 'Outage Customer' && body.warnings.length === 0;
-        });
+        await until(
+          'the replica to answer again',
+          async () => {
+            const body = (await replica.call('get', '/api/license')).body;
+            return body.status === 'accepted' && body.customer === 'Outage Customer' && body.warnings.length === 0;
+          },
+          { timeoutMs: 30_000, ignoreErrors: true },
+        );
       }
       const recoveredMs = Date.now() - upAt;
       expect((await request(replicas[0]!.url).get('/health')).status).toBe(200);
@@ -282,7 +279,7 @@ describe('a dependency unreachable at startup', () => {
     let output = '';
     let startedAt = 0;
     const collect = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       if (!startedAt && output.includes('Starting Nest application')) startedAt = Date.now();
     };
     child.stdout!.on('data', collect);
@@ -294,7 +291,7 @@ describe('a dependency unreachable at startup', () => {
   }
 
   it('PostgreSQL unreachable, REDIS_URL set: exits 1 within 10 s with one line naming the database (no password, no stack)', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const run = await runToExit({
       DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${port}/nowhere`,
       REDIS_URL: redis.url,
@@ -309,7 +306,7 @@ describe('a dependency unreachable at startup', () => {
   });
 
   it('Redis unreachable: exits 1 within 10 s with one line naming it (no password, no stack)', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const run = await runToExit({
       LIBERTY_DATA_DIR: join(dir, 'data'),
       REDIS_URL: `redis://:r3dis-pw@127.0.0.1:${port}`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, type PostgresServer } from './support/servers.js';
+import { startPostgres, type PostgresServer } from '../support/servers.js';
 
 // Nothing is lost on restart: users (and their tokens), the day's AI usage and connector settings
 // live in the database — SQLite in LIBERTY_DATA_DIR by default, PostgreSQL with DATABASE_URL.

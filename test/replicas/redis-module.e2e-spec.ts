@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRedis, type RedisServer } from './support/servers.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
 
 // LicenseRedisModule owns the connections it opens: after app.close() the process exits by itself
 // (a host's test suite must not hang on two open Redis sockets), also when Redis is down by then;
@@ -30,7 +30,7 @@ function run(args: string[], env: Record<string, string>, onLine?: (line: string
     let output = '';
     let closedAt = 0;
     const read = (chunk: Buffer) => {
-      output += chunk;
+      output += chunk.toString();
       for (const line of chunk.toString().split('\n')) {
         if (line === 'app closed') closedAt = Date.now();
         if (line) onLine?.(line);

@@ -8,7 +8,8 @@ import {
   RedisUsageStore,
   type RedisConnections,
 } from '@liberty/license/redis';
-import { startRedis, type RedisServer } from './support/servers.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
+import { until } from '../support/poll.js';
 
 // RedisUsageStore against a real redis-server started here (and killed mid-test), with the
 // connections of both node-redis majors the peer range allows: redis@5 opened by connectRedis(),
@@ -58,13 +59,7 @@ describe.each(MAJORS)('RedisUsageStore with %s', (_major, connect) => {
     await redis?.stop();
   });
 
-  const waitReady = async (c: RedisConnections) => {
-    const deadline = Date.now() + 20_000;
-    while (!c.client.isReady) {
-      if (Date.now() > deadline) throw new Error('Redis client not ready');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
+  const waitReady = (c: RedisConnections) => until('the Redis client to be ready', () => c.client.isReady);
 
   it('300 concurrent consumes from three stores (three "replicas") at cap 100: exactly 100 counted', async () => {
     const others = await Promise.all([connect(redis.url), connect(redis.url)]);

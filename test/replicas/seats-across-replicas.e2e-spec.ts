@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, type PostgresServer } from './support/servers.js';
+import { startPostgres, type PostgresServer } from '../support/servers.js';
 
 // Seats are exact across replicas: three processes of the built sample app share one PostgreSQL
 // started here (SQLite serves one process since issue 18: that case runs one process, see

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, type PostgresServer } from './support/servers.js';
+import { startPostgres, type PostgresServer } from '../support/servers.js';
 
 // Issue 18: a rename (or a permissions edit) racing a disable must not write `enabled` back.
 // Before the fix `PATCH /api/users/:id` read the whole row and wrote it all back outside the seat

@@ -6,7 +6,8 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import pg from 'pg';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
+import { until } from '../support/poll.js';
 
 // Issue 18: setting enforcement to soft on replica 1 rewrote replica 1's app.toml only; replicas
 // 2 and 3 stayed restricted, so one licensed route answered 200 on one replica and 403 on the
@@ -104,18 +105,24 @@ describe.each([
 
   if (withRedis) {
     it('the License tab lists one settings fingerprint while they agree', async () => {
-      const listed = await (async () => {
-        const deadline = Date.now() + 20_000;
-        for (;;) {
+      let last: unknown;
+      const listed = await until(
+        'three replicas with one settings fingerprint',
+        async () => {
           const body = (await replicas[0]!.call('get', '/api/license')).body as {
             replicas: Array<{ settingsFingerprint: string }>;
           };
-          if (body.replicas.length === 3 && new Set(body.replicas.map((r) => r.settingsFingerprint)).size === 1)
-            return body.replicas;
-          if (Date.now() > deadline) throw new Error(`replicas: ${JSON.stringify(body.replicas)}`);
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      })();
+          last = body.replicas;
+          return (
+            body.replicas.length === 3 &&
+            new Set(body.replicas.map((r) => r.settingsFingerprint)).size === 1 &&
+            body.replicas
+          );
+        },
+        { intervalMs: 200 },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; replicas: ${JSON.stringify(last)}`);
+      });
       expect(listed[0]!.settingsFingerprint).toMatch(/^[0-9a-f]{16}$/);
     });
   } else {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from './support/sample-process.js';
-import { startRedis, type RedisServer } from './support/servers.js';
+import { startRedis, type RedisServer } from '../support/servers.js';
 
 // Issue 18: peak users recorded during a Redis outage were wrong. The history's sample read the
 // enabled users (database) and the AI count (then Redis) together, so with Redis down the whole

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Database, databaseSettings } from '../../apps/sample/src/database/database.js';
 import { DatabaseUsageHistoryStore } from '../../apps/sample/src/usage-history/usage-history.store.js';
-import { startPostgres, type PostgresServer } from './support/servers.js';
+import { startPostgres, type PostgresServer } from '../support/servers.js';
 
 // The usage history store on a real SQLite file and a real PostgreSQL server, written by two
 // writers at once: a peak is never lowered by a later, smaller sample, whichever writes last.

@@ -1,5 +1,6 @@
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp } from './sample-fixture.js';
+import { until } from '../support/poll.js';
 
 // The sample app in each license state: what is served, hidden and locked.
 
@@ -327,9 +328,10 @@ describe('sample app license states', () => {
       const menusBefore = (await sample.get('/api/menus')).body as Array<{ app?: string }>;
       expect(menusBefore.some((m) => m.app === 'nomajde')).toBe(true);
 
-      await sample.until(
-        async () => (await sample.get('/health', null)).body.info?.license?.licenseStatus === 'rejected',
+      await until(
         'the key to expire',
+        async () => (await sample.get('/health', null)).body.info?.license?.licenseStatus === 'rejected',
+        { timeoutMs: 15_000 },
       );
 
       const view = (await sample.get('/api/license')).body;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { parse } from 'smol-toml';
 import { claims, issue, SampleApp, unique } from './sample-fixture.js';
+import { until } from '../support/poll.js';
 
 // Key rotation without a restart: via the settings page, via the variable + reverify, and via
 // <NAME>_FILE (picked up by itself).
@@ -150,10 +151,9 @@ describe('key rotation', () => {
       const secret = process.env[`${sample.keyVar}_FILE`]!;
       await writeFile(`${secret}.new`, `${keyB}\n`);
       await rename(`${secret}.new`, secret);
-      await sample.until(
-        async () => (await sample.get('/api/license')).body.customer === 'Customer B',
-        'the rotated secret',
-      );
+      await until('the rotated secret', async () => (await sample.get('/api/license')).body.customer === 'Customer B', {
+        timeoutMs: 15_000,
+      });
       expect(await connectorIds(sample)).toEqual(['postgres', 'rest', 'snowflake']);
       expect((await sample.get('/api/connectors/sap/tables')).status).toBe(403);
     });

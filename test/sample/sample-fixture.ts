@@ -207,15 +207,6 @@ export class SampleApp {
     return readFile(this.configPath, 'utf8');
   }
 
-  /** Polls `check` until it returns true (for changes the app makes on its own, e.g. at `exp`). */
-  async until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   async close(): Promise<void> {
     await this.app.close();
     for (const line of this.logger.lines) expectNoKeyIn(line);

@@ -15,7 +15,7 @@ import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createSampleApp, TrustProxyError } from '../../apps/sample/src/app.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../../apps/sample/src/realtime/guarded-io.adapter.js';
-import { startPostgres, type PostgresServer } from '../replicas/support/servers.js';
+import { startPostgres, type PostgresServer } from '../support/servers.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 
 jest.setTimeout(60_000);

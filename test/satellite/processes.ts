@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 // The BUILT apps (`npm test` builds first; run `npm run build` before running a file alone).
@@ -54,23 +53,5 @@ export class AppProcess {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
     await this.exited;
     clearTimeout(timer);
-  }
-}
-
-/** A port nothing listens on right now (for "the hub is not there yet"). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls `check` until it holds (generous: the machine is shared). */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

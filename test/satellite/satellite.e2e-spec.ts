@@ -6,7 +6,9 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { FakeHub, hubStatus, json } from '../library/support/fake-hub.js';
 import { sampleToml, unique } from '../sample/sample-fixture.js';
-import { AppProcess, freePort, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN, until } from './processes.js';
+import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from './processes.js';
+import { until } from '../support/poll.js';
+import { closedPort } from '../support/ports.js';
 
 // The real sample app as the hub and the real PIKA satellite, both child processes on real ports,
 // driven over HTTP. Child processes on a shared 2-core machine: generous timeouts.
@@ -129,8 +131,9 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const second = await aidooKey(['vera']);
     await writeFile(hub.keyFile, second);
     await until(
-      async () => (await request(pika.url).get('/api/pika/run')).status === 403,
       'the satellite to follow the hub',
+      async () => (await request(pika.url).get('/api/pika/run')).status === 403,
+      { timeoutMs: 30_000, ignoreErrors: true },
     );
     const locked = await request(pika.url).get('/api/pika/run');
     expect(locked.body).toMatchObject({ code: 'LICENSE_REQUIRED', feature: 'product:pika', licenseStatus: 'accepted' });
@@ -147,14 +150,20 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     await request(pika.url).get('/api/pika/run').expect(200);
 
     await hub.app.stop();
-    await until(async () => (await licenseOf(pika.url)).warnings.length > 0, 'a failed refresh');
+    await until('a failed refresh', async () => (await licenseOf(pika.url)).warnings.length > 0, {
+      timeoutMs: 30_000,
+      ignoreErrors: true,
+    });
     const stale = await licenseOf(pika.url);
     expect(stale.status).toBe('accepted');
     expect(stale.warnings[0]).toBe('license hub unreachable (ECONNREFUSED)');
     expect(stale.warnings[1]).toMatch(/^keeping the hub's answer of .+ until .+$/);
     expect(pika.app.output).toContain('license hub unreachable (ECONNREFUSED)');
 
-    await until(async () => (await licenseOf(pika.url)).status === 'rejected', 'the trust to end', 60_000);
+    await until('the trust to end', async () => (await licenseOf(pika.url)).status === 'rejected', {
+      timeoutMs: 60_000,
+      ignoreErrors: true,
+    });
     const gone = await licenseOf(pika.url);
     expect(gone).toMatchObject({
       reason: 'hub unreachable',
@@ -167,7 +176,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   });
 
   it('hub down at startup → not-configured with the warning; recovers when the hub comes up', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const pika = await startSatellite(`http://127.0.0.1:${port}`, ADMIN);
     expect((await request(pika.url).get('/health').expect(200)).body).toEqual({
       status: 'ok',
@@ -179,7 +188,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
 
     // Retries are capped at LIBERTY_HUB_RETRY_MAX_SECONDS (1 s here; 60 s by default).
     await startHub(await aidooKey(['pika']), port);
-    await until(async () => (await licenseOf(pika.url)).status === 'accepted', 'recovery');
+    await until('recovery', async () => (await licenseOf(pika.url)).status === 'accepted', {
+      timeoutMs: 30_000,
+      ignoreErrors: true,
+    });
     expect((await licenseOf(pika.url)).licensed).toBe(true);
     expect(await bannerOf(pika.url)).toBe('');
     expect((await licenseOf(pika.url)).warnings).toEqual([]);
@@ -229,7 +241,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       ];
       for (const [warning, behave] of behaviours) {
         behave();
-        await until(async () => (await licenseOf(pika.url)).warnings[0] === warning, warning);
+        await until(warning, async () => (await licenseOf(pika.url)).warnings[0] === warning, {
+          timeoutMs: 30_000,
+          ignoreErrors: true,
+        });
         const view = await licenseOf(pika.url);
         expect(view.status).toBe('accepted');
         expect(view.warnings[1]).toMatch(/^keeping the hub's answer of /);
@@ -237,7 +252,10 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
         expect(pika.app.output).toContain(warning);
       }
       fake.handler = (_request, response) => json(response, 200, hubStatus({ products: ['vera'] }));
-      await until(async () => (await licenseOf(pika.url)).warnings.length === 0, 'the hub to answer again');
+      await until('the hub to answer again', async () => (await licenseOf(pika.url)).warnings.length === 0, {
+        timeoutMs: 30_000,
+        ignoreErrors: true,
+      });
       expect((await licenseOf(pika.url)).licensed).toBe(false);
       await request(pika.url).get('/api/pika/run').expect(200);
       expect(pika.app.child.exitCode).toBeNull();

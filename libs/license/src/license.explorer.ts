@@ -3,7 +3,7 @@ import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { filter, type Subscription } from 'rxjs';
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
-import { printable } from './verification/rejection-reasons.js';
+import { printable } from './verification/rejection-reasons.util.js';
 import { type LicenseEvent, type LicenseEventType } from './interfaces/license-events.interface.js';
 import { LICENSE_EVENT_TYPES } from './license.constants.js';
 import { describeBadFeature, parseFeature } from './state/license-feature.util.js';

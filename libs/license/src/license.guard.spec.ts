@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { RpcException } from '@nestjs/microservices';
 import { WsException } from '@nestjs/websockets';
-import { LicenseRequiredGraphQLError } from './contexts/license-required.js';
+import { LicenseRequiredGraphQLError } from './contexts/license-required.exception.js';
 import { LicenseGuard } from './license.guard.js';
 import type { LicenseService } from './license.service.js';
 import { RequiresLicense } from './decorators/requires-license.decorator.js';

@@ -5,8 +5,12 @@ import {
   licenseRequiredHttpException,
   LicenseRequiredGraphQLError,
   type LicenseRequiredBody,
-} from './contexts/license-required.js';
-import { loadedTransportException, loadTransportException, type Transport } from './contexts/transport-exceptions.js';
+} from './contexts/license-required.exception.js';
+import {
+  loadedTransportException,
+  loadTransportException,
+  type Transport,
+} from './contexts/transport-exception.loader.js';
 import { LicenseService } from './license.service.js';
 import { RequiresLicense } from './decorators/requires-license.decorator.js';
 

@@ -20,7 +20,7 @@ import { LICENSE_ENVIRONMENT } from './license.internal-constants.js';
 import { LicenseModule } from './license.module.js';
 import { LicenseService } from './license.service.js';
 import { OnLicenseEvent } from './decorators/on-license-event.decorator.js';
-import { LicenseTestKit } from './testing/license-test-kit.js';
+import { LicenseTestKit } from './testing/license.test-kit.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
 jest.setTimeout(30_000);

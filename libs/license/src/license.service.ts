@@ -12,11 +12,11 @@ import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './interfaces/license-events.interface.js';
 import { LicenseEvaluator, type LicenseEvaluation } from './engine/license.evaluator.js';
 import { LicenseExpiryClock, type LicenseExpiry } from './engine/license-expiry.clock.js';
-import type { EnvironmentReader } from './key-stores/environment-key-store.js';
+import type { EnvironmentReader } from './key-stores/environment-key.store.js';
 import type { LicenseOrigin, LicenseOriginFactory } from './engine/license.origin.js';
-import { normalisePastedKey } from './verification/pasted-key.js';
-import { LicenseActivationError } from './key-stores/license-key-store.js';
-import type { LicenseKeySource } from './key-stores/license-key-source.js';
+import { normalisePastedKey } from './verification/pasted-key.util.js';
+import { LicenseActivationError } from './key-stores/license-key.store.js';
+import type { LicenseKeySource } from './key-stores/license-key.source.js';
 import { logActivationRefused, logKeyStoreChange, logLicenseState } from './engine/license-state.log.js';
 import type {
   LicenseEnforcement,

@@ -1,9 +1,9 @@
 // Every error class of the library carries a stable `code` (jose and terminus do the same), so a
 // caller can branch on it instead of parsing messages; docs/library.md lists each one.
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../src/cli/args.js';
+import { UsageError } from '../src/cli/args.parser.js';
 import { LICENSE_REQUIRED } from '../src/license.constants.js';
-import { RedisUnavailableError } from '../src/redis/redis-client.js';
+import { RedisUnavailableError } from '../src/redis/redis.client.js';
 import {
   AiMessageLimitReachedException,
   AiProviderNotLicensedException,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { sampleToml, unique } from '../../sample/sample-fixture.js';
 import { SampleProcess } from '../../replicas/support/sample-process.js';
-import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../replicas/support/servers.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../support/servers.js';
 import type { Death, FinalUser, Sample } from './history.js';
 
 export const ADMIN_TOKEN = 'chaos-admin-0123456789abcdef0123';
@@ -106,7 +106,7 @@ export class ChaosCluster {
   async restartMissing(): Promise<void> {
     await Promise.all(
       this.replicas.map((replica, n) => {
-        if (replica) return undefined;
+        if (replica) return Promise.resolve();
         let restart = this.restarting.get(n);
         if (!restart) {
           restart = this.startReplica(n).finally(() => this.restarting.delete(n));

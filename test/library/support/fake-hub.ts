@@ -77,16 +77,3 @@ export function json(response: ServerResponse, status: number, body: unknown): v
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(text);
 }
-
-/** Polls `check` until it holds or `ms` pass (generous: the machine is shared). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  ms = 15_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

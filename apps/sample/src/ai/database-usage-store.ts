@@ -21,11 +21,9 @@ export class DatabaseUsageStore implements UsageStore {
       .insertInto('ai_usage')
       .values({ day, count: Math.max(0, by) })
       .onConflict((oc) =>
-        oc
-          .column('day')
-          .doUpdateSet({
-            count: sql<number>`case when ai_usage.count + ${by} < 0 then 0 else ai_usage.count + ${by} end`,
-          }),
+        oc.column('day').doUpdateSet({
+          count: sql<number>`case when ai_usage.count + ${by} < 0 then 0 else ai_usage.count + ${by} end`,
+        }),
       )
       .returning('count')
       .executeTakeFirstOrThrow();

@@ -1,11 +1,11 @@
 import { Buffer } from 'node:buffer';
-import { parseCompactJws, parseJsonObject } from '../verification/compact-jws.js';
-import { isoSeconds } from '../verification/rejection-reasons.js';
+import { parseCompactJws, parseJsonObject } from '../verification/compact-jws.parser.js';
+import { isoSeconds } from '../verification/rejection-reasons.util.js';
 import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { ExitCode, safeJson, type CliIo } from './output.js';
-import { readTokenInput } from './token-input.js';
-import type { ParsedArgs } from './args.js';
+import { HELP_OPTION, type CliCommand } from './cli-command.interface.js';
+import { ExitCode, safeJson, type CliIo } from './output.util.js';
+import { readTokenInput } from './token-input.reader.js';
+import type { ParsedArgs } from './args.parser.js';
 
 export const UNVERIFIED_BANNER = 'UNVERIFIED — decoded without checking the signature';
 const MALFORMED = 'malformed — not a compact JWS of three base64url parts with a JSON object header and payload';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseCommandArgs, UsageError } from './args.js';
+import { parseCommandArgs, UsageError } from './args.parser.js';
 import { CLI_NAME } from './cli.constants.js';
-import type { CliCommand } from './cli-command.js';
+import type { CliCommand } from './cli-command.interface.js';
 import { inspectCommand } from './inspect.command.js';
-import { ExitCode, processIo, type CliIo } from './output.js';
+import { ExitCode, processIo, type CliIo } from './output.util.js';
 import { verifyCommand } from './verify.command.js';
 
 /** What a customer runs: the runtime package ships these and nothing that signs. */

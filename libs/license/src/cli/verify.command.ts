@@ -1,17 +1,17 @@
-import type { LicenseClaims } from '../verification/license-claims.js';
-import type { LicenseVerification } from '../verification/license-verifier.js';
-import { publicKeySet, type PublicKeySet } from '../verification/public-keys.js';
-import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.js';
+import type { LicenseClaims } from '../verification/license-claims.validator.js';
+import type { LicenseVerification } from '../verification/license.verifier.js';
+import { publicKeySet, type PublicKeySet } from '../verification/public-keys.loader.js';
+import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.util.js';
 import { daysLeft } from '../state/license-expiry.util.js';
-import { optionValue, UsageError, type ParsedArgs } from './args.js';
+import { optionValue, UsageError, type ParsedArgs } from './args.parser.js';
 import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, PUBLIC_KEY_PATH_VARIABLE } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.js';
-import { parseCount, parseInstant, parseText } from './flag-values.js';
+import { HELP_OPTION, type CliCommand } from './cli-command.interface.js';
+import { parseCount, parseInstant, parseText } from './flag-values.parser.js';
 import { MAX_GRACE_DAYS } from '../license.constants.js';
-import { ExitCode, idList, quoted, relativeDays, safeJson, type CliIo } from './output.js';
-import { readOptionFile } from './read-file.js';
-import { readTokenInput } from './token-input.js';
-import { readRevocationListFile } from './revocation-list-file.js';
+import { ExitCode, idList, quoted, relativeDays, safeJson, type CliIo } from './output.util.js';
+import { readOptionFile } from './option-file.reader.js';
+import { readTokenInput } from './token-input.reader.js';
+import { readRevocationListFile } from './revocation-list-file.reader.js';
 
 const help = `Usage: ${CLI_NAME} verify [TOKEN|-] [options]
 
@@ -66,7 +66,7 @@ export const verifyCommand: CliCommand = {
     const token = await readTokenInput(args, io);
 
     // Loaded here, not at start-up: help and usage errors stay fast (class-validator is heavy).
-    const { verifyLicenseToken } = await import('../verification/license-verifier.js');
+    const { verifyLicenseToken } = await import('../verification/license.verifier.js');
     const keys = publicKeySet([[undefined, pem]]);
     const revoked = keys.ok ? await revocationList(args, keys.keys, issuer, now) : undefined;
     const verification: LicenseVerification = keys.ok
@@ -110,7 +110,7 @@ async function revocationList(
   const path = optionValue(args, 'revocation-list');
   if (path === undefined) return undefined;
   const text = await readRevocationListFile('--revocation-list', path);
-  const { verifyRevocationList } = await import('../revocation/revocation-list.js');
+  const { verifyRevocationList } = await import('../revocation/revocation-list.verifier.js');
   const outcome = await verifyRevocationList(text, { keys, issuer, now });
   if (!outcome.ok) throw new UsageError(`--revocation-list ${path} rejected (${outcome.why})`);
   return outcome.list.revoked;

@@ -4,7 +4,7 @@ import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry.clock.j
 import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
 import { stateFromVerification } from '../state/license-state.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
-import type { LicenseClaims } from '../verification/license-claims.js';
+import type { LicenseClaims } from '../verification/license-claims.validator.js';
 
 const DAY_MS = 86_400_000;
 const NOW = new Date('2026-05-01T00:00:00Z');

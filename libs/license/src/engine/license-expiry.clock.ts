@@ -11,7 +11,7 @@ import {
 import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
 import { stateFromVerification, stateInGrace } from '../state/license-state.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
-import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.js';
+import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.util.js';
 
 /** What `license.expired` carries besides the states. */
 export interface LicenseExpiry {

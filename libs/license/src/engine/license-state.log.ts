@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { graceWarning } from '../state/license-expiry.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
-import { isoSeconds, printable } from '../verification/rejection-reasons.js';
+import { isoSeconds, printable } from '../verification/rejection-reasons.util.js';
 
 /*
  * The documented log lines, in one place. Every value taken from a key is escaped

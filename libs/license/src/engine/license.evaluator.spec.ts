@@ -5,11 +5,11 @@ import { jest } from '@jest/globals';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { CapturingLogger } from '../../../../test/library/support/capturing-logger.js';
 import { MutableEnvironment } from '../../../../test/library/support/mutable-environment.js';
-import { LicenseKeySource } from '../key-stores/license-key-source.js';
+import { LicenseKeySource } from '../key-stores/license-key.source.js';
 import { LicenseEvaluator } from './license.evaluator.js';
 import type { LicenseModuleOptions, ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
 import { resolveLicenseOptions } from '../options/license-options.resolver.js';
-import { LicenseTestKit } from '../testing/license-test-kit.js';
+import { LicenseTestKit } from '../testing/license.test-kit.js';
 
 // RSA key generation is slow on a loaded 2-core machine; never a speed check.
 jest.setTimeout(30_000);

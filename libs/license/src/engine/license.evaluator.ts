@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { PolledFile } from '../files/polled-file.js';
-import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
-import type { LicenseKeySource } from '../key-stores/license-key-source.js';
+import { PolledFile } from '../files/polled-file.watcher.js';
+import type { EnvironmentReader } from '../key-stores/environment-key.store.js';
+import type { LicenseKeySource } from '../key-stores/license-key.source.js';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { resolveInstance } from '../options/license-instance.resolver.js';
 import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
 import { stateFromVerification } from '../state/license-state.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
-import { RevocationListSource } from '../revocation/revocation-list-source.js';
-import { verifyLicenseToken, type LicenseVerification } from '../verification/license-verifier.js';
-import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from '../verification/public-keys.js';
-import { isoSeconds, printable, RejectionReason } from '../verification/rejection-reasons.js';
+import { RevocationListSource } from '../revocation/revocation-list.source.js';
+import { verifyLicenseToken, type LicenseVerification } from '../verification/license.verifier.js';
+import { publicKeySet, readPublicKeyPems, type PublicKeyOutcome } from '../verification/public-keys.loader.js';
+import { isoSeconds, printable, RejectionReason } from '../verification/rejection-reasons.util.js';
 
 /** One evaluation: the next snapshot and the identity of the key it is about (`''` without one). */
 export interface LicenseEvaluation {

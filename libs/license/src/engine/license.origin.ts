@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { LicenseEnforcement } from '../interfaces/license-options.interface.js';
-import { KeyStoreRetry } from '../key-stores/key-store-retry.js';
+import { KeyStoreRetry } from '../key-stores/key-store.retry.js';
 import type { LicenseEvaluation, LicenseEvaluator } from './license.evaluator.js';
 
 /**

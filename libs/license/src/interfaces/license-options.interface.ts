@@ -1,6 +1,6 @@
 import type { LicenseClockStore } from './license-clock-store.interface.js';
 import type { Type } from '@nestjs/common';
-import type { LicenseKeyStore } from '../key-stores/license-key-store.js';
+import type { LicenseKeyStore } from '../key-stores/license-key.store.js';
 import type { LicenseHubOptions, ResolvedHubOptions } from './license-hub-options.interface.js';
 
 /** `restricted` gates licensed features (Liberty); `soft` only reports and warns (ai.doo). */

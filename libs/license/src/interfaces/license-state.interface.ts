@@ -1,4 +1,4 @@
-import type { LicenseClaims } from '../verification/license-claims.js';
+import type { LicenseClaims } from '../verification/license-claims.validator.js';
 import type { LicenseEnforcement } from './license-options.interface.js';
 
 /** `not-configured` (no key set) is the normal unlicensed mode, not an error. */

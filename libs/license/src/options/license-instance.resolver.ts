@@ -1,4 +1,4 @@
-import type { EnvironmentReader } from '../key-stores/environment-key-store.js';
+import type { EnvironmentReader } from '../key-stores/environment-key.store.js';
 import { referencedVariable } from './key-reference.util.js';
 
 /** The instance name this install verifies keys against, and a warning when it is unknown. */

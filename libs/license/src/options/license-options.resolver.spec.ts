@@ -4,7 +4,7 @@ import { LicenseModule } from '../license.module.js';
 import { resolveLicenseOptions } from './license-options.resolver.js';
 import { parseKeyReference } from './key-reference.util.js';
 import { LicenseConfigurationError } from './license-configuration.error.js';
-import { generateLicenseKeyPair, signLicense } from '../testing/license-signer.js';
+import { generateLicenseKeyPair, signLicense } from '../testing/license.signer.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
 jest.setTimeout(30_000);
@@ -171,5 +171,15 @@ describe('LicenseModule.forRoot with bad options', () => {
         imports: [LicenseModule.forRoot({ audience: 'liberty', enforcement: 'x' as never })],
       }).compile(),
     ).rejects.toThrow('License configuration error: enforcement: must be "restricted" or "soft"');
+  });
+});
+
+describe('resolveLicenseOptions with a hub', () => {
+  // ai.doo: "PIKA and VERA query this endpoint on startup and cache the result for 1 hour". The
+  // hub source asks again exactly refreshSeconds later (hub-license.source.spec.ts, on a fake clock).
+  it('caches the answer for one hour by default (refreshSeconds 3600)', () => {
+    expect(resolveLicenseOptions({ hub: { url: 'http://127.0.0.1:1/api/license/status' } }).hub).toMatchObject({
+      refreshSeconds: 3600,
+    });
   });
 });

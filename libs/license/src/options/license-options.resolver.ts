@@ -8,7 +8,7 @@ import type {
 import { LicenseConfigurationError } from './license-configuration.error.js';
 import { parseKeyReference, REFERENCE_PATTERN } from './key-reference.util.js';
 import { LOCAL_KEY_OPTIONS, resolveHubOptions } from './hub-options.resolver.js';
-import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../verification/license-verifier.js';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, MAX_CLOCK_TOLERANCE_SECONDS } from '../verification/license.verifier.js';
 
 /** Merges defaults into the options and checks them: the one place defaults live. */
 export function resolveLicenseOptions(options: LicenseModuleOptions): ResolvedLicenseOptions {

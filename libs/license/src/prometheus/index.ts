@@ -6,4 +6,4 @@ export {
   LICENSE_METRIC_NAMES,
   LICENSE_METRICS_OPTIONS,
   type LicenseMetricsOptions,
-} from './license-metrics.js';
+} from './license.metrics.js';

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LicenseConfigurationError } from '../options/license-configuration.error.js';
-import { LICENSE_METRICS_OPTIONS, LicenseMetrics, type LicenseMetricsOptions } from './license-metrics.js';
+import { LICENSE_METRICS_OPTIONS, LicenseMetrics, type LicenseMetricsOptions } from './license.metrics.js';
 
 /**
  * `LicenseMetricsModule.forRoot({ registry })`: the license metrics on the host's

@@ -12,8 +12,8 @@ export {
   type RedisHostClient,
   type RedisSource,
   type RedisSubscriberClient,
-} from './redis-client.js';
-export { RedisUsageStore, type RedisUsageStoreOptions } from './redis-usage-store.js';
-export { RedisLicenseBus, LICENSE_BUS_ORIGIN, type RedisLicenseBusOptions } from './redis-license-bus.js';
-export { RedisReplicaPresence, type ReplicaList } from './redis-replica-presence.js';
+} from './redis.client.js';
+export { RedisUsageStore, type RedisUsageStoreOptions } from './redis-usage.store.js';
+export { RedisLicenseBus, LICENSE_BUS_ORIGIN, type RedisLicenseBusOptions } from './redis-license.bus.js';
+export { RedisReplicaPresence, type ReplicaList } from './redis-replica.presence.js';
 export type { ReplicaPresence } from '../state/replica-presence.util.js';

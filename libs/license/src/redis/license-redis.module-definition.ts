@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { RedisHostClient } from './redis-client.js';
+import type { RedisHostClient } from './redis.client.js';
 
 export interface LicenseRedisModuleOptions {
   /**

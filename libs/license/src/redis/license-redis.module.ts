@@ -11,16 +11,16 @@ import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
 import { LicenseConfigurationError } from '../options/license-configuration.error.js';
 import { LicenseService } from '../license.service.js';
 import { USAGE_STORE } from '../usage/usage-store.interface.js';
-import { printable } from '../verification/rejection-reasons.js';
+import { printable } from '../verification/rejection-reasons.util.js';
 import {
   ConfigurableLicenseRedisModule,
   LICENSE_REDIS_MODULE_OPTIONS,
   LICENSE_REDIS_OPTIONS_TYPE,
   type LicenseRedisModuleOptions,
 } from './license-redis.module-definition.js';
-import { checkInstall, checkReplicaId, openRedis, type RedisConnections } from './redis-client.js';
-import { RedisLicenseBus } from './redis-license-bus.js';
-import { RedisUsageStore } from './redis-usage-store.js';
+import { checkInstall, checkReplicaId, openRedis, type RedisConnections } from './redis.client.js';
+import { RedisLicenseBus } from './redis-license.bus.js';
+import { RedisUsageStore } from './redis-usage.store.js';
 
 /** The connections the module opened (or the host's client plus the module's subscriber). */
 export const LICENSE_REDIS_CONNECTIONS = Symbol('liberty.license.redis-connections');

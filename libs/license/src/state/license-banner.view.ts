@@ -1,6 +1,6 @@
 import type { LicenseState } from '../interfaces/license-state.interface.js';
 import { statusLabel } from './license-status.view.js';
-import { publicReason } from '../verification/rejection-reasons.js';
+import { publicReason } from '../verification/rejection-reasons.util.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

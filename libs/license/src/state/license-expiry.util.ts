@@ -1,5 +1,5 @@
 import type { LicenseState } from '../interfaces/license-state.interface.js';
-import { isoSeconds, utcDate } from '../verification/rejection-reasons.js';
+import { isoSeconds, utcDate } from '../verification/rejection-reasons.util.js';
 
 const DAY_MS = 86_400_000;
 /**

@@ -1,5 +1,5 @@
 import { FEATURE_NAMESPACES, type FeatureNamespace } from '../license.constants.js';
-import { FEATURE_ID_PATTERN, type LicenseClaims } from '../verification/license-claims.js';
+import { FEATURE_ID_PATTERN, type LicenseClaims } from '../verification/license-claims.validator.js';
 
 export interface ParsedFeature {
   namespace: FeatureNamespace;

@@ -1,8 +1,8 @@
 import { claimedIds, grantedFeatures } from './license-feature.util.js';
 import type { LicenseEnforcement } from '../interfaces/license-options.interface.js';
 import type { LicenseEntitlements, LicenseState } from '../interfaces/license-state.interface.js';
-import type { LicenseClaims } from '../verification/license-claims.js';
-import type { LicenseVerification } from '../verification/license-verifier.js';
+import type { LicenseClaims } from '../verification/license-claims.validator.js';
+import type { LicenseVerification } from '../verification/license.verifier.js';
 import { graceWarning } from './license-expiry.util.js';
 
 const NO_ENTITLEMENTS: LicenseEntitlements = serialisable({

@@ -7,7 +7,7 @@ import {
   toAidooStatus,
   userCapLevel,
 } from './license-status.view.js';
-import type { LicenseClaims } from '../verification/license-claims.js';
+import type { LicenseClaims } from '../verification/license-claims.validator.js';
 
 const NOW = new Date('2026-04-19T00:00:00Z');
 const DAY = 86_400_000;

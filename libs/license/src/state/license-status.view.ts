@@ -2,7 +2,7 @@ import { daysLeft } from './license-expiry.util.js';
 import { claimedIds } from './license-feature.util.js';
 import { userCapOf } from './license-state.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
-import { isoSeconds } from '../verification/rejection-reasons.js';
+import { isoSeconds } from '../verification/rejection-reasons.util.js';
 
 export type ExpiryLevel = 'ok' | 'warning' | 'critical' | 'expired';
 /** User-cap colour scale: below 90 %, ≥ 90 %, ≥ 95 %, ≥ 100 %. */

@@ -3,7 +3,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { daysLeft } from '../state/license-expiry.util.js';
 import type { LicenseState, LicenseStatus } from '../interfaces/license-state.interface.js';
 import { LicenseService } from '../license.service.js';
-import { isoSeconds, publicReason } from '../verification/rejection-reasons.js';
+import { isoSeconds, publicReason } from '../verification/rejection-reasons.util.js';
 
 /**
  * A license condition that can make the indicator `down`: a status, or `expired` (a rejection

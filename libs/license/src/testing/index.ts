@@ -5,5 +5,5 @@ export {
   type TestKeyOptions,
   type TestModuleOptions,
   type TestLicenseState,
-} from './license-test-kit.js';
-export { generateLicenseKeyPair, signLicense, type PemKeyPair } from './license-signer.js';
+} from './license.test-kit.js';
+export { generateLicenseKeyPair, signLicense, type PemKeyPair } from './license.signer.js';

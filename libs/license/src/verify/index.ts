@@ -7,20 +7,24 @@ export {
   MAX_CLOCK_TOLERANCE_SECONDS,
   type VerifyLicenseOptions,
   type LicenseVerification,
-} from '../verification/license-verifier.js';
+} from '../verification/license.verifier.js';
 export {
   loadPublicKeys,
   publicKeySet,
   MIN_RSA_BITS,
   type PublicKeySet,
   type PublicKeyOutcome,
-} from '../verification/public-keys.js';
-export { validateLicenseClaims, FEATURE_ID_PATTERN, type LicenseClaims } from '../verification/license-claims.js';
-export { RejectionReason, isoSeconds, utcDate, printable } from '../verification/rejection-reasons.js';
+} from '../verification/public-keys.loader.js';
+export {
+  validateLicenseClaims,
+  FEATURE_ID_PATTERN,
+  type LicenseClaims,
+} from '../verification/license-claims.validator.js';
+export { RejectionReason, isoSeconds, utcDate, printable } from '../verification/rejection-reasons.util.js';
 export { parseFeature, type ParsedFeature } from '../state/license-feature.util.js';
 // Files an operator names (public keys, key files, config): regular files only, read up to a cap.
-export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from '../files/bounded-file-read.js';
-export { MAX_TOKEN_BYTES } from '../verification/compact-jws.js';
+export { readBoundedFile, FileReadError, FILE_SIZE_CAPS } from '../files/bounded-file.reader.js';
+export { MAX_TOKEN_BYTES } from '../verification/compact-jws.parser.js';
 export {
   verifyRevocationList,
   MAX_REVOCATION_LIST_BYTES,
@@ -28,4 +32,4 @@ export {
   type RevocationList,
   type RevocationListOutcome,
   type VerifyRevocationListOptions,
-} from '../revocation/revocation-list.js';
+} from '../revocation/revocation-list.verifier.js';
