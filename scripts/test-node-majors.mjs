@@ -35,6 +35,8 @@ for (const major of majors) {
       '--experimental-vm-modules',
       'node_modules/jest/bin/jest.js',
       '--forceExit',
+      // Two suites at a time on 2 cores: most of them wait on child processes (npm, tsc, the app).
+      '--maxWorkers=2',
       '--selectProjects',
       'unit',
       'e2e',

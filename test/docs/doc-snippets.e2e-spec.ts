@@ -8,6 +8,7 @@ import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
 import { AppProcess } from '../support/apps.js';
 import { until } from '../support/poll.js';
 import { listenOnFreePort } from '../support/ports.js';
+import { compileProject } from './shared-compiler.js';
 import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
 
 // Every complete code block of README.md, libs/license/README.md and docs/**/*.md is built in a
@@ -18,7 +19,6 @@ import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, 
 // packages (the ecosystem a user installs); test/package/ checks a real `npm install`.
 jest.setTimeout(300_000);
 
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 /** What `nest new` writes for a CommonJS app (module commonjs, classic node resolution + typesVersions). */
 const NEST12_CJS_TSCONFIG = {
   compilerOptions: {
@@ -129,7 +129,7 @@ describe('snippet extraction', () => {
       ].join('\n'),
     };
     const dir = await makeProject('broken.md', [broken]);
-    await expect(tsc(dir, ['-p', 'tsconfig.json', '--noEmit'])).rejects.toThrow(/TS1272/);
+    expect(() => tsc(dir, 'tsconfig.json', { noEmit: true })).toThrow(/TS1272/);
   });
 });
 
@@ -146,9 +146,9 @@ describe.each(docs)('%s', (doc, snippets) => {
     expect(placed.size).toBe(snippets.length);
   });
 
-  it(`type-checks and builds with Nest 12's tsconfig: ${snippets.map(describeSnippet).join(', ')}`, async () => {
-    await tsc(dir, ['-p', 'tsconfig.json', '--noEmit']);
-    await tsc(dir, ['-p', 'tsconfig.build.json']);
+  it(`type-checks and builds with Nest 12's tsconfig: ${snippets.map(describeSnippet).join(', ')}`, () => {
+    tsc(dir, 'tsconfig.json', { noEmit: true });
+    tsc(dir, 'tsconfig.build.json');
     applyNestAssets(dir, placed.get('nest-cli.json'));
   });
 
@@ -276,12 +276,18 @@ async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
   return dir;
 }
 
-async function tsc(dir: string, args: string[]): Promise<void> {
+/**
+ * `tsc -p <config>` of the app, run in this process with the declaration files of node_modules
+ * parsed once for every app (see shared-compiler.ts), instead of a tsc process per app and pass.
+ */
+function tsc(dir: string, config: string, options: { noEmit?: boolean } = {}): void {
   try {
-    await run(process.execPath, [TSC, ...args], { cwd: dir, timeout: 240_000 });
+    compileProject(join(dir, config), options);
   } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`tsc ${args.join(' ')} failed in ${dir}:\n${stdout}${stderr}`);
+    throw new Error(
+      `tsc -p ${config}${options.noEmit ? ' --noEmit' : ''} failed in ${dir}:\n${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

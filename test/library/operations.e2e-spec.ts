@@ -15,7 +15,7 @@ import { LicenseHealthIndicator, type LicenseHealthCondition } from '@liberty/li
 import { LICENSE_METRIC_NAMES, LicenseMetricsModule } from '@liberty/license/prometheus';
 import { LicenseTestKit, type TestLicenseState } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
-import { until } from '../support/poll.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 jest.setTimeout(60_000);
 
@@ -127,6 +127,7 @@ class Users implements SeatCounter {
 describe('@liberty/license/prometheus: LicenseMetricsModule', () => {
   const apps: INestApplication[] = [];
   afterEach(async () => {
+    jest.useRealTimers();
     for (const app of apps.splice(0)) await app.close();
   });
 
@@ -209,19 +210,14 @@ describe('@liberty/license/prometheus: LicenseMetricsModule', () => {
   });
 
   it('expiry while running: valid drops to 0 at exp, without a scrape-time verification', async () => {
+    fakeClock(); // the key expires an hour from now: the test moves the clock instead of waiting
     const registry = new Registry();
-    const exp = nowSeconds() + 3;
+    const exp = nowSeconds() + 3600;
     await start(registry, { claims: { exp } });
-    // Polled, not awaited as an event: on a loaded machine the key may expire before a listener
-    // could subscribe.
-    const samples = await until(
-      'liberty_license_valid to drop to 0',
-      async () => {
-        const scraped = await scrape(registry);
-        return scraped.get('liberty_license_valid') === 0 && scraped;
-      },
-      { timeoutMs: 30_000 },
-    );
+    await jest.advanceTimersByTimeAsync(3_600_000 - 1_000);
+    expect((await scrape(registry)).get('liberty_license_valid')).toBe(1);
+    await jest.advanceTimersByTimeAsync(1_000);
+    const samples = await scrape(registry);
     expect(samples.get('liberty_license_valid')).toBe(0);
     expect(samples.get('liberty_license_expiry_timestamp_seconds')).toBe(exp);
     // Accepted at startup, then rejected at exp: two snapshots, one verification each.

@@ -183,6 +183,36 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     await until('a re-verified', () => a.license.state.claims?.customer === 'Three');
   });
 
+  it('a host client that connects after the app started: the replica is listed on its "ready", not a tick later', async () => {
+    const { variable } = await keyFile('One');
+    const client = createClient({ url: redis.url, disableOfflineQueue: true });
+    client.on('error', () => undefined);
+    @Module({
+      imports: [
+        LicenseModule.forRoot({ audience: 'liberty', publicKey: kit.publicKey, licenseKey: `\${${variable}}` }),
+        // The interval is longer than this test's timeout: only the client's "ready" can list it.
+        LicenseRedisModule.forRoot({ client, install: 'late-client', intervalMs: 3_600_000 }),
+      ],
+    })
+    class LateModule {}
+    const app = await (
+      await Test.createTestingModule({ imports: [LateModule] })
+        .setLogger(logger)
+        .compile()
+    ).init();
+    const subscription = app.get(LicenseService).operations$.subscribe(() => undefined);
+    opened.push({ app, client, operations: [], subscription });
+    // The subscriber (the bus's own duplicate) is ready first; its tick finds the command client closed.
+    await until('the subscriber ready', async () => (await subscribers('late-client')) === 1);
+    await client.connect();
+    await until(
+      'this replica listed in Redis',
+      async () => (await admin.zRange('liberty:{late-client}:replicas:seen', 0, -1)).length === 1,
+      { timeoutMs: 15_000 },
+    );
+    expect(logger.entries.filter((e) => e.level === 'warn' && e.message.includes('license bus'))).toEqual([]);
+  });
+
   it("a duplicate shutting down does not remove the live replica's entry", async () => {
     const { variable } = await keyFile('One');
     const a = await replica('dup-leave', variable, { replicaId: 'same' });

@@ -1,6 +1,7 @@
+import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp } from './sample-fixture.js';
-import { until } from '../support/poll.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 // The sample app in each license state: what is served, hidden and locked.
 
@@ -314,13 +315,17 @@ describe('sample app license states', () => {
   describe('expired while running', () => {
     let sample: SampleApp;
     beforeAll(async () => {
+      fakeClock(); // the key expires an hour from now: the test moves the clock instead of waiting
       const token = await issue(kit, {
         claims: claims({ connectors: ['sap'], apps: ['nomajde'] }),
-        expiresInSeconds: 4,
+        expiresInSeconds: 3600,
       });
       sample = await SampleApp.start(kit, { token });
     });
-    afterAll(() => sample.close());
+    afterAll(async () => {
+      jest.useRealTimers();
+      await sample.close();
+    });
 
     it('locks licensed features at exp without a request or a restart, keeps the last claims on show', async () => {
       expect((await sample.get('/api/license')).body.status).toBe('accepted');
@@ -328,11 +333,10 @@ describe('sample app license states', () => {
       const menusBefore = (await sample.get('/api/menus')).body as Array<{ app?: string }>;
       expect(menusBefore.some((m) => m.app === 'nomajde')).toBe(true);
 
-      await until(
-        'the key to expire',
-        async () => (await sample.get('/health', null)).body.info?.license?.licenseStatus === 'rejected',
-        { timeoutMs: 15_000 },
-      );
+      await jest.advanceTimersByTimeAsync(3_600_000 - 1_000);
+      expect((await sample.get('/health', null)).body.info?.license?.licenseStatus).toBe('accepted');
+      await jest.advanceTimersByTimeAsync(1_000); // exp
+      expect((await sample.get('/health', null)).body.info?.license?.licenseStatus).toBe('rejected');
 
       const view = (await sample.get('/api/license')).body;
       expect(view.reason).toMatch(/^expired \(\d{4}-\d{2}-\d{2}\)$/);

@@ -11,7 +11,7 @@ import { BehaviorSubject, Subject, distinctUntilChanged, map, type Observable } 
 import { LICENSE_LOGGER_CONTEXT } from './license.constants.js';
 import type { LicenseEvent } from './interfaces/license-events.interface.js';
 import { LicenseEvaluator, type LicenseEvaluation } from './engine/license.evaluator.js';
-import { LicenseExpiryClock, type LicenseExpiry } from './engine/license-expiry.clock.js';
+import { LicenseExpiryClock, type LicenseExpiry, type LicenseExpiryDue } from './engine/license-expiry.clock.js';
 import type { EnvironmentReader } from './key-stores/environment-key.store.js';
 import type { LicenseOrigin, LicenseOriginFactory } from './engine/license.origin.js';
 import { normalisePastedKey } from './verification/pasted-key.util.js';
@@ -100,15 +100,16 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       // A retry is this replica's own business: serialised like any verification, never announced.
       retry: () => void this.serialised(() => this.verifyAndApply()).catch(() => undefined),
     });
-    this.clock = new LicenseExpiryClock({
-      state: () => this.states.value,
-      options: () => this.options,
-      clockWarnings: (now) => this.evaluator.clockWarnings(now),
-      publish: (state) => this.states.next(state),
-      apply: (state, expired) => this.apply(state, expired),
-      emit: (event) => this.events.next(event),
-      now: () => this.origin.now(),
-    });
+    this.clock = new LicenseExpiryClock(
+      () => ({
+        now: this.origin.now(),
+        clockWarnings: this.evaluator.clockWarnings(new Date()),
+        state: this.states.value,
+        expiryWarningDays: this.options.expiryWarningDays,
+        graceDays: this.options.graceDays,
+      }),
+      (due) => this.expiryDue(due),
+    );
     const initial = stateFromVerification(undefined, { enforcement: options.enforcement, now: new Date() });
     this.states = new BehaviorSubject(initial);
     this.granted = initial.entitlements.features;
@@ -317,6 +318,13 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
     // While the store cannot be read the same state comes back on every retry: the retry logs once.
     const quiet = unreadable !== undefined && this.origin.retrying && !stateChanged(this.states.value, state);
     this.apply(state, undefined, quiet);
+  }
+
+  /** What the expiry clock found due: a clock warning is published as it is, the rest applied or emitted. */
+  private expiryDue(due: LicenseExpiryDue): void {
+    if (due.kind === 'clock-warning') this.states.next(due.state);
+    else if (due.kind === 'announce') this.events.next(due.event);
+    else this.apply(due.state, due.kind === 'expired' ? due.expiry : undefined);
   }
 
   /** Publishes a snapshot: the hot-path set, the log line, the events; then the clock looks again. */

@@ -12,6 +12,3 @@ export interface CliCommand {
   /** Returns the exit code; throws `UsageError` for a bad invocation. */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
-
-/** `--help` / `-h`, which every command takes. */
-export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;

@@ -10,8 +10,8 @@ export {
   type OptionSpecs,
   type ParsedArgs,
 } from './args.parser.js';
-export { HELP_OPTION, type CliCommand } from './cli-command.interface.js';
-export { CLI_NAME } from './cli.constants.js';
+export type { CliCommand } from './cli-command.interface.js';
+export { CLI_NAME, HELP_OPTION } from './cli.constants.js';
 export { parseCount, parseExpiry, parseIdList, parseInstant, parseText } from './flag-values.parser.js';
 export { ExitCode, processIo, quoted, relativeDays, type CliIo } from './output.util.js';
 export { readOptionFile } from './option-file.reader.js';

@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { parseCompactJws, parseJsonObject } from '../verification/compact-jws.parser.js';
 import { isoSeconds } from '../verification/rejection-reasons.util.js';
-import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.interface.js';
+import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, HELP_OPTION } from './cli.constants.js';
+import type { CliCommand } from './cli-command.interface.js';
 import { ExitCode, safeJson, type CliIo } from './output.util.js';
 import { readTokenInput } from './token-input.reader.js';
 import type { ParsedArgs } from './args.parser.js';

@@ -4,8 +4,8 @@ import { publicKeySet, type PublicKeySet } from '../verification/public-keys.loa
 import { isoSeconds, RejectionReason } from '../verification/rejection-reasons.util.js';
 import { daysLeft } from '../state/license-expiry.util.js';
 import { optionValue, UsageError, type ParsedArgs } from './args.parser.js';
-import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, PUBLIC_KEY_PATH_VARIABLE } from './cli.constants.js';
-import { HELP_OPTION, type CliCommand } from './cli-command.interface.js';
+import { CLI_NAME, DEFAULT_LICENSE_KEY_VARIABLE, HELP_OPTION, PUBLIC_KEY_PATH_VARIABLE } from './cli.constants.js';
+import type { CliCommand } from './cli-command.interface.js';
 import { parseCount, parseInstant, parseText } from './flag-values.parser.js';
 import { MAX_GRACE_DAYS } from '../license.constants.js';
 import { ExitCode, idList, quoted, relativeDays, safeJson, type CliIo } from './output.util.js';

@@ -1,7 +1,6 @@
 import { jest } from '@jest/globals';
 import type { LicenseEvent } from '../interfaces/license-events.interface.js';
 import { LicenseExpiryClock, type LicenseExpiry } from './license-expiry.clock.js';
-import type { ResolvedLicenseOptions } from '../interfaces/license-options.interface.js';
 import { stateFromVerification } from '../state/license-state.util.js';
 import type { LicenseState } from '../interfaces/license-state.interface.js';
 import type { LicenseClaims } from '../verification/license-claims.validator.js';
@@ -18,7 +17,7 @@ function accepted(expiresAt: Date, customer = 'Acme Corp'): LicenseState {
   return stateFromVerification({ status: 'accepted', claims }, { enforcement: 'restricted', now: new Date() });
 }
 
-/** A host standing in for LicenseService: it holds the snapshot and records what the clock did. */
+/** Stands in for LicenseService: it holds the snapshot and records what the clock found due. */
 function clockWith(state: LicenseState, graceDays = 0) {
   const host = {
     current: state,
@@ -26,22 +25,25 @@ function clockWith(state: LicenseState, graceDays = 0) {
     applied: [] as Array<{ state: LicenseState; expired?: LicenseExpiry }>,
     clockWarnings: [] as string[],
   };
-  const options = { expiryWarningDays: [30, 7], graceDays } as unknown as ResolvedLicenseOptions;
-  const clock: LicenseExpiryClock = new LicenseExpiryClock({
-    state: () => host.current,
-    options: () => options,
-    clockWarnings: () => host.clockWarnings.splice(0),
-    publish: (next) => {
-      host.current = next;
-    },
-    apply: (next, expired) => {
-      host.current = next;
-      host.applied.push({ state: next, ...(expired ? { expired } : {}) });
+  const clock: LicenseExpiryClock = new LicenseExpiryClock(
+    () => ({
+      now: new Date(),
+      clockWarnings: host.clockWarnings.splice(0),
+      state: host.current,
+      expiryWarningDays: [30, 7],
+      graceDays,
+    }),
+    (due) => {
+      if (due.kind === 'announce') {
+        host.events.push(due.event);
+        return;
+      }
+      host.current = due.state;
+      if (due.kind === 'clock-warning') return;
+      host.applied.push({ state: due.state, ...(due.kind === 'expired' ? { expired: due.expiry } : {}) });
       clock.applied('key');
     },
-    emit: (event) => host.events.push(event),
-    now: () => new Date(),
-  });
+  );
   clock.applied('key'); // as the module's first verification does, before bootstrap
   return { clock, host };
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { LICENSE_LOGGER_CONTEXT } from '../license.constants.js';
-import type { LicenseEvent } from '../interfaces/license-events.interface.js';
+import type { LicenseExpiringEvent, LicenseGraceEvent } from '../interfaces/license-events.interface.js';
 import {
   crossedThreshold,
   daysLeft,
@@ -19,29 +19,34 @@ export interface LicenseExpiry {
   readonly graceEndedAt?: Date;
 }
 
-/** What the clock needs from `LicenseService`, which owns the snapshot and the event stream. */
-export interface LicenseExpiryClockHost {
+/** What the clock judges, read once per tick. */
+export interface LicenseExpiryReading extends Pick<ResolvedLicenseOptions, 'expiryWarningDays' | 'graceDays'> {
   /** The current snapshot. */
-  state(): LicenseState;
-  /** The current options (`reconfigure()` replaces them). */
-  options(): ResolvedLicenseOptions;
-  /** Wall-clock warnings for `now`, from the evaluator's high-water mark. */
-  clockWarnings(now: Date): string[];
-  /** Replaces the snapshot as it is: no events, no log line (a clock warning added to it). */
-  publish(state: LicenseState): void;
-  /** Applies a snapshot as a verification would (grace entered, key expired). */
-  apply(state: LicenseState, expired?: LicenseExpiry): void;
-  emit(event: LicenseEvent): void;
-  /** The clock expiry is judged by (a satellite's: its hub's). */
-  now(): Date;
+  readonly state: LicenseState;
+  /** The instant expiry is judged at (a satellite's: its hub's clock). */
+  readonly now: Date;
+  /** Wall-clock warnings found at this tick (a clock set back), to add to the snapshot. */
+  readonly clockWarnings: readonly string[];
 }
+
+/** What fell due at a tick, for `LicenseService` to publish, apply or emit. */
+export type LicenseExpiryDue =
+  /** The snapshot with the tick's clock warnings added: replaces it as it is (no events, no log line). */
+  | { readonly kind: 'clock-warning'; readonly state: LicenseState }
+  /** `exp` passed with a grace period: the snapshot in grace, applied as a verification would be. */
+  | { readonly kind: 'grace'; readonly state: LicenseState }
+  /** `exp` (or the grace period) passed: the rejected snapshot and what `license.expired` carries. */
+  | { readonly kind: 'expired'; readonly state: LicenseState; readonly expiry: LicenseExpiry }
+  /** A threshold crossed (`license.expiring`) or the grace period announced (`license.grace`). */
+  | { readonly kind: 'announce'; readonly event: LicenseExpiringEvent | LicenseGraceEvent };
 
 /**
  * The expiry and grace clock, from bootstrap to shutdown: announces each `expiryWarningDays`
  * threshold and the grace period once per key, moves the state into grace at `exp` and to rejected
  * when it (or the grace period) ends. One unref'd timer at a time, chained in steps of at most
  * `MAX_TIMER_STEP_MS`; nothing keeps the process alive. Its own class so that LicenseService only
- * tells it "a snapshot was applied".
+ * tells it "a snapshot was applied". It knows the service through two functions: `read` (what to
+ * judge, once per tick) and `onDue` (what fell due); it never holds the snapshot itself.
  */
 export class LicenseExpiryClock {
   private readonly logger = new Logger(LICENSE_LOGGER_CONTEXT);
@@ -51,7 +56,10 @@ export class LicenseExpiryClock {
   /** The key (fingerprint) and the thresholds (and grace) already announced for it. */
   private announced = { key: '', days: new Set<number>(), grace: false };
 
-  constructor(private readonly host: LicenseExpiryClockHost) {}
+  constructor(
+    private readonly read: () => LicenseExpiryReading,
+    private readonly onDue: (due: LicenseExpiryDue) => void,
+  ) {}
 
   start(): void {
     this.running = true;
@@ -72,16 +80,16 @@ export class LicenseExpiryClock {
   /** Announces a crossed threshold, or expires the key at `exp`; then arms the next timer. */
   private tick(): void {
     this.clear();
-    const now = this.host.now();
-    const warnings = this.host.clockWarnings(new Date());
-    if (warnings.length > 0) {
-      const current = this.host.state();
-      this.host.publish(Object.freeze({ ...current, warnings: Object.freeze([...current.warnings, ...warnings]) }));
+    const reading = this.read();
+    const { now, clockWarnings } = reading;
+    let { state } = reading;
+    if (clockWarnings.length > 0) {
+      state = Object.freeze({ ...state, warnings: Object.freeze([...state.warnings, ...clockWarnings]) });
+      this.onDue({ kind: 'clock-warning', state });
     }
-    const state = this.host.state();
-    const transition = expiryTransition(state, this.host.options().graceDays, now);
+    const transition = expiryTransition(state, reading.graceDays, now);
     if (transition?.kind === 'grace') {
-      this.host.apply(stateInGrace(state, transition.endsAt)); // applied() ticks again: that announces it
+      this.onDue({ kind: 'grace', state: stateInGrace(state, transition.endsAt) }); // applied() ticks again: that announces it
       return;
     }
     if (transition?.kind === 'expire') {
@@ -96,30 +104,33 @@ export class LicenseExpiryClock {
           warnings: state.warnings.filter((w) => w !== grace),
         },
       );
-      this.host.apply(expired, {
-        expiresAt,
-        ...(transition.graceEndedAt ? { graceEndedAt: transition.graceEndedAt } : {}),
+      this.onDue({
+        kind: 'expired',
+        state: expired,
+        expiry: { expiresAt, ...(transition.graceEndedAt ? { graceEndedAt: transition.graceEndedAt } : {}) },
       });
       return;
     }
     this.announceGrace(state);
-    this.announceExpiry(state, now);
-    this.schedule();
+    this.announceExpiry(state, reading.expiryWarningDays, now);
+    this.schedule(state, reading.expiryWarningDays, now);
   }
 
-  private announceExpiry(state: LicenseState, now: Date): void {
-    const thresholds = this.host.options().expiryWarningDays;
+  private announceExpiry(state: LicenseState, thresholds: readonly number[], now: Date): void {
     const threshold = crossedThreshold(state, thresholds, this.announced.days, now);
     if (threshold === undefined || !state.expiresAt) return;
     for (const days of thresholds) if (days >= threshold) this.announced.days.add(days);
     const left = daysLeft(state.expiresAt, now);
     this.logger.warn(`license expires in ${left} day${left === 1 ? '' : 's'} — ${isoSeconds(state.expiresAt)}`);
-    this.host.emit({
-      type: 'license.expiring',
-      current: state,
-      daysLeft: left,
-      thresholdDays: threshold,
-      expiresAt: state.expiresAt,
+    this.onDue({
+      kind: 'announce',
+      event: {
+        type: 'license.expiring',
+        current: state,
+        daysLeft: left,
+        thresholdDays: threshold,
+        expiresAt: state.expiresAt,
+      },
     });
   }
 
@@ -127,24 +138,17 @@ export class LicenseExpiryClock {
   private announceGrace(state: LicenseState): void {
     if (!state.grace || !state.expiresAt || this.announced.grace) return;
     this.announced.grace = true;
-    this.host.emit({
-      type: 'license.grace',
-      current: state,
-      expiresAt: state.expiresAt,
-      graceEndsAt: state.grace.endsAt,
+    this.onDue({
+      kind: 'announce',
+      event: { type: 'license.grace', current: state, expiresAt: state.expiresAt, graceEndsAt: state.grace.endsAt },
     });
   }
 
   /** Arms one unref'd timer for the next threshold, `exp` or the end of grace. */
-  private schedule(): void {
+  private schedule(state: LicenseState, thresholds: readonly number[], now: Date): void {
     this.clear();
     if (!this.running) return;
-    const delay = nextCheckDelay(
-      this.host.state(),
-      this.host.options().expiryWarningDays,
-      this.announced.days,
-      this.host.now(),
-    );
+    const delay = nextCheckDelay(state, thresholds, this.announced.days, now);
     if (delay === undefined) return;
     this.timer = setTimeout(() => this.tick(), delay);
     this.timer.unref();

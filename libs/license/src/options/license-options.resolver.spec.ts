@@ -173,3 +173,13 @@ describe('LicenseModule.forRoot with bad options', () => {
     ).rejects.toThrow('License configuration error: enforcement: must be "restricted" or "soft"');
   });
 });
+
+describe('resolveLicenseOptions with a hub', () => {
+  // ai.doo: "PIKA and VERA query this endpoint on startup and cache the result for 1 hour". The
+  // hub source asks again exactly refreshSeconds later (hub-license.source.spec.ts, on a fake clock).
+  it('caches the answer for one hour by default (refreshSeconds 3600)', () => {
+    expect(resolveLicenseOptions({ hub: { url: 'http://127.0.0.1:1/api/license/status' } }).hub).toMatchObject({
+      refreshSeconds: 3600,
+    });
+  });
+});

@@ -94,7 +94,8 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
   >();
   private timer?: NodeJS.Timeout;
   private subscriptions: Subscription[] = [];
-  private ticking?: Promise<void>;
+  /** One tick at a time; a "ready" during a tick that already failed queues one more. */
+  private readonly ticks = new CoalescedRun(() => this.runTick());
   private down = false;
   private started = false;
   private startedAt = 0;
@@ -142,7 +143,9 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
       }),
       this.license.state$.subscribe(() => void this.beat()),
     );
+    // Either connection may come up (or back) last: the one ready second is when a tick can work.
     this.options.subscriber.on('ready', this.onReconnect);
+    this.options.client.on?.('ready', this.onReconnect);
     // Not awaited: with Redis down at startup it completes once connected.
     void this.options.subscriber
       .subscribe(this.channel, this.onMessage)
@@ -168,11 +171,12 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.subscriptions = [];
     this.options.subscriber.off('ready', this.onReconnect);
+    this.options.client.off?.('ready', this.onReconnect);
     // The subscriber queues commands while disconnected: with Redis down an UNSUBSCRIBE would wait
     // forever (and app.close() with it). Its connection is closed right after anyway.
     if (this.options.subscriber.isReady)
       await withTimeout(this.options.subscriber.unsubscribe(this.channel), this.timeoutMs);
-    await this.ticking?.catch(() => undefined);
+    await this.ticks.idle();
     await this.reverifications.idle();
     // Leave the list at once instead of after the ttl.
     await this.presence.leave();
@@ -285,8 +289,7 @@ export class RedisLicenseBus implements OnApplicationBootstrap, BeforeApplicatio
 
   /** Publish what is pending, catch up on a newer generation, refresh presence. One at a time. */
   private tick(): Promise<void> {
-    this.ticking ??= this.runTick().finally(() => (this.ticking = undefined));
-    return this.ticking;
+    return this.ticks.trigger();
   }
 
   private async runTick(): Promise<void> {

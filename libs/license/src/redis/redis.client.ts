@@ -10,6 +10,9 @@ import { printable } from '../verification/rejection-reasons.util.js';
 export interface RedisCommandClient {
   readonly isReady: boolean;
   sendCommand(args: string[]): Promise<unknown>;
+  /** node-redis's "ready" (connected, or reconnected): the bus catches up at once, not a tick later. */
+  on?(event: 'ready', listener: () => void): unknown;
+  off?(event: 'ready', listener: () => void): unknown;
 }
 
 /** A dedicated connection in subscriber mode (`client.duplicate()`, connected). */
