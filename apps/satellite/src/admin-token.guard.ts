@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { SatelliteSettings } from './satellite-config.js';
+import type { SatelliteSettings } from './satellite.config.js';
 import { SATELLITE_SETTINGS } from './satellite.constants.js';
 
 /**

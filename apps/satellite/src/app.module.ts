@@ -5,7 +5,7 @@ import { LicenseGuard, LicenseModule } from '@liberty/license';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { LicenseController } from './license.controller.js';
 import { PRODUCT_CONTROLLERS } from './product.controllers.js';
-import type { SatelliteSettings } from './satellite-config.js';
+import type { SatelliteSettings } from './satellite.config.js';
 import { SATELLITE_SETTINGS } from './satellite.constants.js';
 
 @Module({})

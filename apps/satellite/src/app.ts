@@ -3,9 +3,9 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { SatelliteModule } from './app.module.js';
-import { satelliteSettings } from './satellite-config.js';
+import { satelliteSettings } from './satellite.config.js';
 
-export { SatelliteConfigError } from './satellite-config.js';
+export { SatelliteConfigError } from './satellite.config.js';
 
 /** PIKA with everything wired, not yet listening. Settings come from `env` (default `process.env`). */
 export async function createSatelliteApp(

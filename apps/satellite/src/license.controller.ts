@@ -2,7 +2,7 @@ import { Controller, Get, Header, HttpCode, Inject, Post, UseGuards } from '@nes
 import { buildLicenseStatusView, licenseBanner } from '@liberty/license/status';
 import { LicenseService, type LicenseState } from '@liberty/license';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import type { SatelliteSettings } from './satellite-config.js';
+import type { SatelliteSettings } from './satellite.config.js';
 import { SATELLITE_SETTINGS } from './satellite.constants.js';
 
 /**

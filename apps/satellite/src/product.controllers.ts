@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { RequiresLicense } from '@liberty/license';
-import type { SatelliteProduct } from './satellite-config.js';
+import type { SatelliteProduct } from './satellite.config.js';
 
 /**
  * The product's own work. `@RequiresLicense('product:<id>')`: under the default soft enforcement

@@ -1,4 +1,4 @@
-import { SatelliteConfigError, satelliteSettings } from './satellite-config.js';
+import { SatelliteConfigError, satelliteSettings } from './satellite.config.js';
 
 describe('satelliteSettings', () => {
   it.each([
