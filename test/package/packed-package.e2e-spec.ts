@@ -195,67 +195,46 @@ describe('installed into fresh apps', () => {
     ['CommonJS, nodenext', 'cjs', { module: 'nodenext', moduleResolution: 'nodenext' }],
   ];
 
-  /**
-   * tsc for one mode (skipLibCheck off: every declaration file of the package is checked). The first
-   * test queues the five compilations on two lanes and each test awaits its own: independent tsc
-   * processes, two at a time instead of one (they take most of this suite's time).
-   */
-  const compiled = new Map<string, Promise<string>>();
-  const lanes: Array<Promise<unknown>> = [Promise.resolve(), Promise.resolve()];
-  function queueCompilations(): void {
-    modes.forEach(([label, kind, options], i) => {
-      const lane = i % lanes.length;
-      const done = lanes[lane].catch(() => {}).then(() => compile(label, kind, options));
-      done.catch(() => {}); // awaited by its test; not an unhandled rejection before then
-      compiled.set(label, (lanes[lane] = done));
-    });
-  }
-  function compile(label: string, kind: 'esm' | 'cjs', options: Record<string, string>): Promise<string> {
-    const dir = join(apps, kind);
-    const outDir = `dist-${label.replace(/[^a-z0-9]+/gi, '-')}`;
-    const config = {
-      compilerOptions: {
-        ...options,
-        target: 'ES2022',
-        strict: true,
-        esModuleInterop: true,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        isolatedModules: true,
-        skipLibCheck: false,
-        types: ['node'],
-        outDir,
-      },
-      include: ['src'],
-    };
-    const tsconfig = `tsconfig.${outDir}.json`;
-    return writeFile(join(dir, tsconfig), JSON.stringify(config, null, 2))
-      .then(() =>
-        run(process.execPath, [join(apps, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
+  it.each(modes)(
+    '%s: tsc resolves every entry point (types included) and the app runs',
+    async (label, kind, options) => {
+      const dir = join(apps, kind);
+      const outDir = `dist-${label.replace(/[^a-z0-9]+/gi, '-')}`;
+      const config = {
+        compilerOptions: {
+          ...options,
+          target: 'ES2022',
+          strict: true,
+          esModuleInterop: true,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          isolatedModules: true,
+          skipLibCheck: false,
+          types: ['node'],
+          outDir,
+        },
+        include: ['src'],
+      };
+      const tsconfig = `tsconfig.${outDir}.json`;
+      await writeFile(join(dir, tsconfig), JSON.stringify(config, null, 2));
+      try {
+        await run(process.execPath, [join(apps, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
           cwd: dir,
           timeout: 240_000,
-        }),
-      )
-      .then(
-        () => outDir,
-        (error: { stdout?: string; stderr?: string }) => {
-          throw new Error(`tsc (${label}) failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-        },
-      );
-  }
-
-  it.each(modes)('%s: tsc resolves every entry point (types included) and the app runs', async (label, kind) => {
-    if (compiled.size === 0) queueCompilations();
-    const dir = join(apps, kind);
-    const outDir = await compiled.get(label)!;
-    const { stdout } = await run(process.execPath, [join(outDir, 'main.js')], { cwd: dir, timeout: 120_000 });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-      sap: boolean;
-      snowflake: boolean;
-      features: string[];
-    };
-    expect(result).toEqual({ sap: true, snowflake: false, features: ['ai:anthropic', 'connector:sap'] });
-  });
+        });
+      } catch (error) {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        throw new Error(`tsc (${label}) failed:\n${stdout}${stderr}`);
+      }
+      const { stdout } = await run(process.execPath, [join(outDir, 'main.js')], { cwd: dir, timeout: 120_000 });
+      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+        sap: boolean;
+        snowflake: boolean;
+        features: string[];
+      };
+      expect(result).toEqual({ sap: true, snowflake: false, features: ['ai:anthropic', 'connector:sap'] });
+    },
+  );
 
   async function writeApp(dir: string, type: 'module' | 'commonjs', main: string) {
     await mkdir(join(dir, 'src'), { recursive: true });
