@@ -228,7 +228,8 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const fake = await FakeHub.start();
     try {
       const base = fake.url.replace('/api/license/status', '');
-      const pika = await startSatellite(base, ADMIN, { LIBERTY_HUB_TIMEOUT_MS: '500' });
+      // Short enough to hang on purpose below, long enough for a loaded 2-core machine's first answer.
+      const pika = await startSatellite(base, ADMIN, { LIBERTY_HUB_TIMEOUT_MS: '2000' });
       expect((await licenseOf(pika.url)).status).toBe('accepted');
       const behaviours: Array<[string, () => void]> = [
         ['license hub answered an invalid status (not JSON)', () => fake.answer('<html>maintenance</html>')],
@@ -237,7 +238,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
           () => fake.answer(hubStatus({ expires_at: '2027-01-01T00:00:00Z' })),
         ],
         ['license hub unreachable (HTTP 500)', () => fake.answer({ message: 'boom' }, 500)],
-        ['license hub unreachable (no answer within 500 ms)', () => (fake.handler = () => undefined)],
+        ['license hub unreachable (no answer within 2000 ms)', () => (fake.handler = () => undefined)],
       ];
       for (const [warning, behave] of behaviours) {
         behave();
