@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from '../replicas/support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
 import { launchChromium } from './support/sample-app-fixture.js';
 

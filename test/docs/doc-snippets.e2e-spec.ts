@@ -1,11 +1,12 @@
 import { jest } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { ROOT, packLibrary, run, tempDir } from '../support/packed-library.js';
 import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
+import { AppProcess } from '../support/apps.js';
+import { until } from '../support/poll.js';
 import { listenOnFreePort } from '../support/ports.js';
 import { compileProject } from './shared-compiler.js';
 import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
@@ -337,33 +338,27 @@ const startApp = (dir: string, env: Record<string, string>): Promise<RunningApp>
   listenOnFreePort((port) => startAppOn(dir, env, port));
 
 async function startAppOn(dir: string, env: Record<string, string>, port: number): Promise<RunningApp> {
-  const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
+  const app = AppProcess.spawn('dist/main.js', cleanEnv({ ...env, PORT: String(port) }) as Record<string, string>, {
     cwd: dir,
-    env: cleanEnv({ ...env, PORT: String(port) }),
   });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${output}`);
-    try {
-      await fetch(`${url}/`);
-      return { url, output: () => output, stop };
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`the app did not listen within 60 s:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  try {
+    await until(
+      'the app to listen',
+      async () => {
+        if (app.child.exitCode !== null) throw new Error(`the app exited (${app.child.exitCode}):\n${app.output}`);
+        return fetch(`${url}/`).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  } catch (error) {
+    await app.stop();
+    throw error;
   }
+  return { url, output: () => app.output, stop: () => app.stop() };
 }
 
 /**

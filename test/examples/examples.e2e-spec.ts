@@ -6,7 +6,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { ROOT, packLibrary, run, tempDir } from '../support/packed-library.js';
 import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
-import { AppProcess, SAMPLE_MAIN } from '../satellite/processes.js';
+import { AppProcess, SAMPLE_MAIN } from '../support/apps.js';
 import { closedPort } from '../support/ports.js';
 import { until } from '../support/poll.js';
 
@@ -92,7 +92,7 @@ async function replaceFile(path: string, text: string): Promise<void> {
 }
 
 async function start(example: (typeof EXAMPLES)[number], env: Record<string, string>) {
-  const app = AppProcess.start(join(work, 'dist', example, 'src/main.js'), { PORT: '0', ...env });
+  const app = AppProcess.spawn(join(work, 'dist', example, 'src/main.js'), { PORT: '0', ...env });
   started.push(app);
   const url = await app.listening(60_000);
   const get = async <T = Record<string, unknown>>(path: string) => {
@@ -252,7 +252,7 @@ async function startHub(): Promise<string> {
     seats: 5,
     features: undefined,
   };
-  hub = AppProcess.start(SAMPLE_MAIN, {
+  hub = AppProcess.spawn(SAMPLE_MAIN, {
     PORT: '0',
     LIBERTY_CONFIG: join(work, 'hub.toml'),
     LIBERTY_ADMIN_TOKEN: HUB_ADMIN,

@@ -86,11 +86,6 @@ export class KeepAliveClient {
   }
 }
 
-/** `sampleToml()` output with `issuer = "<issuer>"` in `[license]`. */
-export function withIssuer(toml: string, issuer: string): string {
-  return toml.replace('audience = "liberty"\n', `audience = "liberty"\nissuer = "${issuer}"\n`);
-}
-
 /** Base64url of a JSON object (for hand-made headers). */
 export function b64json(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');

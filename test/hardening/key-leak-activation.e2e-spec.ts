@@ -90,10 +90,7 @@ describe('an activated key never leaks', () => {
     };
     dataDir = await mkdtemp(join(tmpdir(), 'liberty-leak-data-'));
     const keyVar = unique('LIBERTY_TEST_LEAK_ACTIVATION');
-    const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace(
-      'audience = "liberty"',
-      'issuer = "aidoo.biz"\nkey_store = "database"',
-    );
+    const toml = sampleToml({ keyVar, enforcement: 'soft', audience: null, issuer: 'aidoo.biz', keyStore: 'database' });
     sample = await SampleApp.start(kit, { keyVar, toml, dataDir });
   });
 

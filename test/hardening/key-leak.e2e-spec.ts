@@ -6,7 +6,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { parse } from 'smol-toml';
 import type { Response } from 'supertest';
 import { claims, issue, issuedKeys, SampleApp, sampleToml, unique } from '../sample/sample-fixture.js';
-import { b64json, filesUnder, responseText, SecretScanner, withIssuer } from './hardening-support.js';
+import { b64json, filesUnder, responseText, SecretScanner } from './hardening-support.js';
 import { until } from '../support/poll.js';
 
 // The key never leaks: the sample app is driven through every license state (no key, accepted,
@@ -132,7 +132,7 @@ describe('the license key never leaks', () => {
     process.env.LIBERTY_AUTH_RATE_LIMIT = '10000';
     sample = await SampleApp.start(kit, {
       keyVar,
-      toml: withIssuer(sampleToml({ keyVar, pollMs: 50 }), 'test-vendor'),
+      toml: sampleToml({ keyVar, issuer: 'test-vendor', pollMs: 50 }),
     });
     secretDir = await mkdtemp(join(tmpdir(), 'liberty-secret-'));
   });

@@ -1,5 +1,4 @@
 import { jest } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { io } from 'socket.io-client';
 import request from 'supertest';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { MAIN, SampleProcess } from './support/sample-process.js';
+import { AppProcess, SAMPLE_MAIN, SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
 import { closedPort } from '../support/ports.js';
@@ -42,10 +41,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(
       join(dir, 'app.toml'),
-      sampleToml({ keyVar: unique('LIBERTY_UNSET'), pollMs: 0 }).replace(
-        'audience = "liberty"',
-        'audience = "liberty"\nkey_store = "database"',
-      ),
+      sampleToml({ keyVar: unique('LIBERTY_UNSET'), keyStore: 'database', pollMs: 0 }),
     );
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
     const env = {
@@ -265,28 +261,16 @@ describe('a dependency unreachable at startup', () => {
   async function runToExit(
     env: Record<string, string>,
   ): Promise<{ code: number | null; output: string; afterStartMs: number }> {
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        NO_COLOR: '1',
-        PORT: '0',
-        LIBERTY_CONFIG: join(dir, 'app.toml'),
-        LIBERTY_ADMIN_TOKEN: ADMIN,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const app = AppProcess.spawn(SAMPLE_MAIN, {
+      PORT: '0',
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: ADMIN,
+      ...env,
     });
-    let output = '';
     let startedAt = 0;
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (!startedAt && output.includes('Starting Nest application')) startedAt = Date.now();
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    clearTimeout(killer);
+    void app.logged('Starting Nest application').then((at) => (startedAt = at));
+    const code = await app.exit(90_000);
+    const output = app.output;
     return { code, output, afterStartMs: Date.now() - (startedAt || Date.now()) };
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
 
 // Nothing is lost on restart: users (and their tokens), the day's AI usage and connector settings
@@ -95,13 +95,7 @@ describe('the sample app keeps its state across a restart', () => {
     '%s: a key activated by paste (key_store = "database") survives',
     async (kind) => {
       const hubToml = join(dir, `hub-${kind}.toml`);
-      await writeFile(
-        hubToml,
-        sampleToml({ keyVar: unique('LIBERTY_UNSET') }).replace(
-          'audience = "liberty"',
-          'audience = "liberty"\nkey_store = "database"',
-        ),
-      );
+      await writeFile(hubToml, sampleToml({ keyVar: unique('LIBERTY_UNSET'), keyStore: 'database' }));
       const env = { ...(await envFor(kind)), LIBERTY_CONFIG: hubToml };
       let app = await SampleProcess.start(env);
       try {

@@ -6,7 +6,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { createClient } from 'redis';
 import pg from 'pg';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
 
@@ -279,10 +279,7 @@ describe('activation by paste across replicas (key_store = "database")', () => {
     dir = await mkdtemp(join(tmpdir(), 'liberty-activation-'));
     const keyVar = unique('LIBERTY_TEST_KEY');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
-    await writeFile(
-      join(dir, 'app.toml'),
-      sampleToml({ keyVar, pollMs: 0 }).replace('audience = "liberty"', 'audience = "liberty"\nkey_store = "database"'),
-    );
+    await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar, keyStore: 'database', pollMs: 0 }));
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
     const env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import pg from 'pg';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
 

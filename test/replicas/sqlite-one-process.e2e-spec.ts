@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 
 // Issue 18: two processes on one SQLite data dir (no Redis) diverged — an activation on one never
 // reached the other. SQLite serves one process: a second one on the same LIBERTY_DATA_DIR refuses
@@ -56,9 +56,7 @@ describe('one SQLite data dir, one process', () => {
   it('after SIGKILL (no shutdown ran) a restart on the same data dir starts and keeps the data', async () => {
     const crashed = await SampleProcess.start(env);
     expect((await crashed.call('post', '/api/users', { name: 'before-crash', permissions: [] })).status).toBe(201);
-    const exited = new Promise((resolve) => crashed.child.once('exit', resolve));
-    crashed.child.kill('SIGKILL');
-    await exited;
+    await crashed.kill(); // SIGKILL
     const restarted = await SampleProcess.start(env);
     try {
       const names = ((await restarted.call('get', '/api/users')).body as Array<{ name: string }>).map((u) => u.name);

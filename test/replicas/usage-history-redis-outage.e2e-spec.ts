@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
 
 // Issue 18: peak users recorded during a Redis outage were wrong. The history's sample read the

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
-import { SampleProcess } from './support/sample-process.js';
+import { SampleProcess } from '../support/apps.js';
 
 // Without REDIS_URL the sample app runs alone exactly as before and never loads `redis` (an
 // optional dependency); with REDIS_URL but no `redis` installed it says so in one line.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { expectNoKeyIn, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
+import { aidooKey } from '../support/keys.js';
 
 jest.setTimeout(60_000);
 
@@ -20,30 +21,18 @@ beforeAll(async () => {
   [kit, stranger] = await Promise.all([LicenseTestKit.create(), LicenseTestKit.create()]);
 });
 
-/** The Hub's app.toml: issuer-bound keys, soft enforcement, keys pasted into the database. */
-function hubToml(keyVar: string, keyStore = 'key_store = "database"'): string {
-  return sampleToml({ keyVar, enforcement: 'soft' }).replace(
-    'audience = "liberty"',
-    `issuer = "aidoo.biz"\n${keyStore}`,
-  );
-}
+/** An ai.doo key (iss, sub, customer, tier, products, seats, exp — no aud) for "Hub Customer". */
+const hubKey = (overrides: Record<string, unknown> = {}, signer = kit): Promise<string> =>
+  aidooKey(signer, { customer: 'Hub Customer', ...overrides });
 
-/** An ai.doo key: iss, sub, customer, tier, products, seats, exp — no aud. */
-function aidooKey(overrides: Record<string, unknown> = {}, signer = kit): Promise<string> {
-  return issue(signer, {
-    claims: {
-      iss: 'aidoo.biz',
-      aud: undefined,
-      sub: 'cust-42',
-      edition: undefined,
-      features: undefined,
-      instance: undefined,
-      customer: 'Hub Customer',
-      tier: 'professional',
-      products: ['pika', 'vera'],
-      seats: 10,
-      ...overrides,
-    },
+/** The Hub's app.toml: issuer-bound keys, soft enforcement, keys pasted into the database. */
+function hubToml(keyVar: string, keyStore: string | null = 'database'): string {
+  return sampleToml({
+    keyVar,
+    enforcement: 'soft',
+    audience: null,
+    issuer: 'aidoo.biz',
+    keyStore: keyStore ?? undefined,
   });
 }
 
@@ -112,7 +101,7 @@ describe('key_store = "database": activation by paste', () => {
 
   it('a valid ai.doo key: 200 with the License tab, stored in the database only, status exact', async () => {
     const before = await sample.readConfig();
-    const token = await aidooKey();
+    const token = await hubKey();
     const response = await sample.call('post', '/api/license/activate', { body: { token: `${token}\n` } });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
@@ -147,11 +136,11 @@ describe('key_store = "database": activation by paste', () => {
   });
 
   it.each<[string, () => Promise<string>, () => string]>([
-    ['another signer', () => aidooKey({}, stranger), () => 'signature invalid'],
+    ['another signer', () => hubKey({}, stranger), () => 'signature invalid'],
     [
       'a tampered key',
       async () => {
-        const [h, p, s] = (await aidooKey()).split('.');
+        const [h, p, s] = (await hubKey()).split('.');
         const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
         return `${h}.${Buffer.from(JSON.stringify({ ...claims, seats: 1000 })).toString('base64url')}.${s}`;
       },
@@ -159,10 +148,10 @@ describe('key_store = "database": activation by paste', () => {
     ],
     [
       'an expired key',
-      () => aidooKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY }),
+      () => hubKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY }),
       () => `expired (${new Date((now() - DAY) * 1000).toISOString().slice(0, 10)})`,
     ],
-    ['another issuer', () => aidooKey({ iss: 'nomana-it' }), () => 'issuer mismatch'],
+    ['another issuer', () => hubKey({ iss: 'nomana-it' }), () => 'issuer mismatch'],
     ['garbage', async () => 'not a license key', () => 'malformed'],
   ])(
     '%s: 422 LICENSE_REJECTED with the reason; the running license does not change',
@@ -187,7 +176,7 @@ describe('key_store = "database": activation by paste', () => {
 
   it('permissions: license:read cannot activate or deactivate (403); no token is 401', async () => {
     const reader = await sample.user(['license:read'], 'reader');
-    const token = await aidooKey();
+    const token = await hubKey();
     expect((await sample.call('post', '/api/license/activate', { token: reader.token, body: { token } })).status).toBe(
       403,
     );
@@ -207,7 +196,7 @@ describe('key_store = "database": activation by paste', () => {
   // Last: the second app re-seeds the shared database's admin token.
   it('a restart reads the activated key back from the database', async () => {
     expect(
-      (await sample.call('post', '/api/license/activate', { body: { token: await aidooKey({ customer: 'Kept' }) } }))
+      (await sample.call('post', '/api/license/activate', { body: { token: await hubKey({ customer: 'Kept' }) } }))
         .status,
     ).toBe(200);
     // A restart: the first app stops first (one SQLite file serves one process at a time).
@@ -245,13 +234,13 @@ describe('key_store = "env" (Liberty, the default): activation is refused', () =
 
   it('an explicit key_store = "env" is the same; a bad value fails at startup naming the key', async () => {
     const keyVar = unique('LIBERTY_ENV_KEY');
-    const sample = await SampleApp.start(kit, { keyVar, toml: hubToml(keyVar, 'key_store = "env"') });
+    const sample = await SampleApp.start(kit, { keyVar, toml: hubToml(keyVar, 'env') });
     try {
       expect((await sample.get('/api/license')).body.activation).toBe(false);
     } finally {
       await sample.close();
     }
-    await expect(SampleApp.start(kit, { keyVar, toml: hubToml(keyVar, 'key_store = "disk"') })).rejects.toThrow(
+    await expect(SampleApp.start(kit, { keyVar, toml: hubToml(keyVar, 'disk') })).rejects.toThrow(
       /license\.key_store: must be "env" or "database"/,
     );
   });
@@ -260,15 +249,15 @@ describe('key_store = "env" (Liberty, the default): activation is refused', () =
 describe('soft banners with the environment store', () => {
   it('an expired key: "License expired"; another rejection: "License rejected — <reason>"', async () => {
     const keyVar = unique('LIBERTY_ENV_KEY');
-    const expired = await aidooKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY });
-    const sample = await SampleApp.start(kit, { keyVar, token: expired, toml: hubToml(keyVar, '') });
+    const expired = await hubKey({ iat: now() - 10 * DAY, nbf: now() - 10 * DAY, exp: now() - DAY });
+    const sample = await SampleApp.start(kit, { keyVar, token: expired, toml: hubToml(keyVar, null) });
     try {
       expect((await sample.get('/api/license/banner')).body).toMatchObject({
         shown: true,
         mode: 'soft',
         text: 'License expired',
       });
-      process.env[keyVar] = await aidooKey({}, stranger);
+      process.env[keyVar] = await hubKey({}, stranger);
       await sample.call('post', '/api/license/reverify');
       expect((await sample.get('/api/license/banner')).body.text).toBe('License rejected — signature invalid');
     } finally {

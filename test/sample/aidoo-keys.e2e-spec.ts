@@ -2,7 +2,8 @@
 // table for issuer-bound keys, and a forgiving paste (issue 19).
 import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
+import { sampleToml, SampleApp, unique } from './sample-fixture.js';
+import { aidooKey } from '../support/keys.js';
 
 jest.setTimeout(60_000);
 
@@ -11,31 +12,10 @@ let sample: SampleApp;
 beforeAll(async () => {
   kit = await LicenseTestKit.create();
   const keyVar = unique('LIBERTY_HUB_KEY');
-  const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace(
-    'audience = "liberty"',
-    'issuer = "aidoo.biz"\nkey_store = "database"',
-  );
+  const toml = sampleToml({ keyVar, enforcement: 'soft', audience: null, issuer: 'aidoo.biz', keyStore: 'database' });
   sample = await SampleApp.start(kit, { keyVar, toml });
 });
 afterAll(() => sample?.close());
-
-function aidooKey(overrides: Record<string, unknown> = {}): Promise<string> {
-  return issue(kit, {
-    claims: {
-      iss: 'aidoo.biz',
-      aud: undefined,
-      sub: 'cust-42',
-      edition: undefined,
-      features: undefined,
-      instance: undefined,
-      customer: 'Acme Corp',
-      tier: 'professional',
-      products: ['pika', 'vera'],
-      seats: 10,
-      ...overrides,
-    },
-  });
-}
 
 const activate = (token: string) => sample.call('post', '/api/license/activate', { body: { token } });
 
@@ -51,7 +31,7 @@ describe('ai.doo claims ("License tier — professional or enterprise"; "Issuer 
       'invalid claims (seats: the maximum number of enabled user accounts is required)',
     ],
   ])('%s is refused with its reason', async (_name, overrides, reason) => {
-    const response = await activate(await aidooKey(overrides));
+    const response = await activate(await aidooKey(kit, overrides));
     expect(response.status).toBe(422);
     expect(response.body).toMatchObject({ code: 'LICENSE_REJECTED', reason });
     expect((await sample.get('/api/license')).body.status).toBe('not-configured');
@@ -60,7 +40,7 @@ describe('ai.doo claims ("License tier — professional or enterprise"; "Issuer 
   it.each(['professional', 'enterprise'])(
     'tier %s is accepted; the License tab shows products, customer id and tier',
     async (tier) => {
-      const response = await activate(await aidooKey({ tier }));
+      const response = await activate(await aidooKey(kit, { tier }));
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({
         status: 'accepted',
@@ -83,7 +63,7 @@ describe('forgiving paste: "You paste it into Hub\'s admin panel"', () => {
     ['with a Bearer prefix', (key) => `Bearer ${key}`],
     ['quoted, wrapped and indented', (key) => `'${key.match(/.{1,64}/g)!.join('\n   ')}'`],
   ])('a key %s is activated', async (_name, wrap) => {
-    const key = await aidooKey();
+    const key = await aidooKey(kit);
     const response = await activate(wrap(key));
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('accepted');
@@ -92,7 +72,7 @@ describe('forgiving paste: "You paste it into Hub\'s admin panel"', () => {
   });
 
   it('cleaning never makes a bad key good: a tampered key in quotes is still "signature invalid"', async () => {
-    const [h, p, s] = (await aidooKey()).split('.');
+    const [h, p, s] = (await aidooKey(kit)).split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, seats: 1000 })).toString('base64url')}.${s}`;
     const response = await activate(`"${tampered}"`);

@@ -14,11 +14,6 @@ beforeAll(async () => {
   kit = await LicenseTestKit.create();
 });
 
-/** The generated app.toml with extra `[license]` lines. */
-function tomlWith(keyVar: string, extra: string): string {
-  return sampleToml({ keyVar }).replace('audience = "liberty"\n', `audience = "liberty"\n${extra}\n`);
-}
-
 it('instance = "${VAR}": a key bound to another instance is rejected "instance mismatch"; a site key is accepted', async () => {
   const keyVar = unique('LIBERTY_TEST_KEY');
   const instanceVar = unique('LIBERTY_TEST_INSTANCE');
@@ -26,7 +21,7 @@ it('instance = "${VAR}": a key bound to another instance is rejected "instance m
   const sample = await SampleApp.start(kit, {
     keyVar,
     token: await issue(kit, { claims: claims({ connectors: ['sap'] }, { instance: 'staging' }) }),
-    toml: tomlWith(keyVar, `instance = "\${${instanceVar}}"`),
+    toml: sampleToml({ keyVar, license: `instance = "\${${instanceVar}}"` }),
   });
   try {
     const view = (await sample.get('/api/license')).body;
@@ -50,7 +45,7 @@ it('grace_days: an expired key inside its grace period is accepted, with graceEn
     token: await issue(kit, {
       claims: claims({ connectors: ['sap'] }, { iat: now - 40 * 86_400, nbf: now - 40 * 86_400, exp: now - 86_400 }),
     }),
-    toml: tomlWith(keyVar, 'grace_days = 7'),
+    toml: sampleToml({ keyVar, license: 'grace_days = 7' }),
   });
   try {
     const view = (await sample.get('/api/license')).body;
@@ -79,7 +74,7 @@ it('revocation_list_path (relative to app.toml): a new list revokes the running 
   const sample = await SampleApp.start(kit, {
     keyVar,
     token: await issue(kit, { claims: claims({ connectors: ['sap'] }, { jti: 'key-0001' }) }),
-    toml: tomlWith(keyVar, 'revocation_list_path = "revoked.jwt"'),
+    toml: sampleToml({ keyVar, license: 'revocation_list_path = "revoked.jwt"' }),
   });
   try {
     // No list yet: a warning, the key works.
@@ -103,5 +98,5 @@ it.each([
   ['instance = ""', /license\.instance: must be a non-empty string/],
 ])('a bad setting (%s) stops the app with a message naming the key', async (line, message) => {
   const keyVar = unique('LIBERTY_TEST_KEY');
-  await expect(SampleApp.start(kit, { keyVar, toml: tomlWith(keyVar, line) })).rejects.toThrow(message);
+  await expect(SampleApp.start(kit, { keyVar, toml: sampleToml({ keyVar, license: line }) })).rejects.toThrow(message);
 });

@@ -28,10 +28,7 @@ it('a deactivated key leaves no bytes in the SQLite file or its WAL (secure_dele
   const kit = await LicenseTestKit.create();
   const dataDir = await mkdtemp(join(tmpdir(), 'liberty-removed-'));
   const keyVar = unique('LIBERTY_HUB_KEY');
-  const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace(
-    'audience = "liberty"',
-    'audience = "liberty"\nkey_store = "database"',
-  );
+  const toml = sampleToml({ keyVar, enforcement: 'soft', keyStore: 'database' });
   const sample = await SampleApp.start(kit, { keyVar, toml, dataDir });
   try {
     const first = await issue(kit, { claims: { customer: 'First Customer' } });

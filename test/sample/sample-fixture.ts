@@ -4,10 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication, LoggerService } from '@nestjs/common';
-import { LicenseTestKit } from '@liberty/license/testing';
+import type { LicenseTestKit } from '@liberty/license/testing';
 import request, { type Response } from 'supertest';
 import { createSampleApp } from '../../apps/sample/src/app.js';
 import { PERMISSIONS, type Permission } from '../../apps/sample/src/auth/permissions.js';
+import { expectNoKeyIn } from '../support/keys.js';
+import { sampleToml, type SampleTomlOptions } from '../support/sample-config.js';
+
+// The sample suites' names for the toolbox's key and config helpers (defined in test/support/).
+export { expectNoKeyIn, issue, issuedKeys, sampleClaims as claims } from '../support/keys.js';
+export { sampleToml, type SampleTomlOptions as TomlOptions } from '../support/sample-config.js';
 
 export { PERMISSIONS, type Permission };
 
@@ -39,91 +45,7 @@ export class CapturingLogger implements LoggerService {
 
 export const unique = (prefix: string) => `${prefix}_${randomBytes(5).toString('hex').toUpperCase()}`;
 
-/** Every JWT a test issued: no response body, header or log line may contain one. */
-export const issuedKeys = new Set<string>();
-
-export async function issue(
-  kit: LicenseTestKit,
-  options: Parameters<LicenseTestKit['issue']>[0] = {},
-): Promise<string> {
-  const token = await kit.issue(options);
-  issuedKeys.add(token);
-  return token;
-}
-
-export function expectNoKeyIn(text: string): void {
-  for (const key of issuedKeys) {
-    if (text.includes(key)) throw new Error('a license key (JWT) leaked into a response or a log line');
-  }
-}
-
-/**
- * The claims the tests usually want: every connector/app of the sample, caps given per test.
- * `features` is the whole feature set: the kit deep-merges claims over its defaults, so the
- * default members are dropped (`undefined`) unless the test names them.
- */
-export function claims(
-  features: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const whole = { connectors: undefined, apps: undefined, users: undefined, ai: undefined, ...features };
-  return { customer: 'Acme Corp', edition: 'enterprise', instance: 'prod-eu-west', features: whole, ...extra };
-}
-
-export interface TomlOptions {
-  keyVar: string;
-  /** Relative to the config dir; default `public.pem`. */
-  publicKeyPath?: string;
-  enforcement?: 'restricted' | 'soft';
-  pollMs?: number;
-}
-
-export function sampleToml(options: TomlOptions): string {
-  return `# Test config
-[license]
-license_key = "\${${options.keyVar}}"
-public_key_path = "${options.publicKeyPath ?? 'public.pem'}"
-enforcement = "${options.enforcement ?? 'restricted'}"
-audience = "liberty"
-${options.pollMs !== undefined ? `key_file_poll_interval_ms = ${options.pollMs}\n` : ''}
-[[connectors]]
-id = "postgres"
-name = "PostgreSQL"
-licensed = false
-
-[[connectors]]
-id = "rest"
-name = "REST API"
-licensed = false
-
-[[connectors]]
-id = "sap"
-name = "SAP S/4HANA"
-licensed = true
-
-[[connectors]]
-id = "snowflake"
-name = "Snowflake"
-licensed = true
-
-[[connectors]]
-id = "jdedwards"
-name = "JD Edwards EnterpriseOne"
-licensed = true
-
-[[apps]]
-id = "nomajde"
-name = "NomaJDE"
-licensed = true
-
-[[apps]]
-id = "nomasx-1"
-name = "NomaSX-1"
-licensed = true
-`;
-}
-
-export interface StartOptions extends Partial<TomlOptions> {
+export interface StartOptions extends Partial<SampleTomlOptions> {
   /** The key to put in the variable (or in its _FILE when `viaFile`). */
   token?: string;
   viaFile?: boolean;

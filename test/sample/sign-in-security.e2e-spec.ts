@@ -3,22 +3,19 @@
 // Each test reproduces the review's observation and fails on the code before the fix.
 // Finding 2 (open redirect) needs a browser: test/browser/open-redirect.e2e-spec.ts.
 import { jest } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { createSampleApp } from '../../apps/sample/src/app.js';
 import { craftJws } from '../library/support/tokens.js';
-import { SampleProcess } from '../replicas/support/sample-process.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
+import { AppProcess, requireBuilt, SAMPLE_MAIN, SampleProcess } from '../support/apps.js';
 
 jest.setTimeout(60_000);
 
-const MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
 /**
  * A hang detector, generous for a loaded 2-core machine: the fixed reads take milliseconds, the old
  * ones forever (a FIFO) or gigabytes (/dev/zero — caught by the child's peak RSS below).
@@ -87,39 +84,10 @@ describe('finding 1: sign-in and bearer guessing are throttled; a weak admin tok
   });
 });
 
-/** Runs the built app with `env`; resolves when it exits or prints its URL. */
-function runMain(env: Record<string, string>): {
-  output: () => string;
-  exited: Promise<number | null>;
-  stop: () => Promise<void>;
-  listening: () => Promise<string>;
-} {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
-  let output = '';
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    output: () => output,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-    listening: async () => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const url = /listening on (http:\/\/\S+:\d+)/.exec(output)?.[1];
-        if (url) return url;
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the app did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-  };
+/** The built app with `env` (PORT=0). */
+function runMain(env: Record<string, string>): AppProcess {
+  requireBuilt(SAMPLE_MAIN);
+  return AppProcess.spawn(SAMPLE_MAIN, { PORT: '0', ...env });
 }
 
 describe('startup (the built app)', () => {
@@ -134,11 +102,11 @@ describe('startup (the built app)', () => {
     async (token) => {
       const app = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token });
       expect(await app.exited).toBe(1);
-      expect(app.output()).toContain(
+      expect(app.output).toContain(
         `LIBERTY_ADMIN_TOKEN is too short (${token.length} character${token.length === 1 ? '' : 's'}; at least 24 required)`,
       );
-      expect(app.output()).toContain('openssl rand -hex 24');
-      expect(app.output()).not.toContain('    at '); // one line, no stack trace
+      expect(app.output).toContain('openssl rand -hex 24');
+      expect(app.output).not.toContain('    at '); // one line, no stack trace
     },
   );
 
@@ -146,8 +114,8 @@ describe('startup (the built app)', () => {
     const token = execFileSync('openssl', ['rand', '-hex', '24'], { encoding: 'utf8' }).trim();
     const loopback = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token });
     try {
-      const url = await loopback.listening();
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const url = await loopback.listening(30_000);
+      expect(loopback.loggedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await request(url).get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     } finally {
       await loopback.stop();
@@ -155,7 +123,8 @@ describe('startup (the built app)', () => {
     for (const variable of ['LIBERTY_HOST', 'HOST']) {
       const everywhere = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token, [variable]: '0.0.0.0' });
       try {
-        expect(await everywhere.listening()).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+        await everywhere.listening(30_000);
+        expect(everywhere.loggedUrl).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
       } finally {
         await everywhere.stop();
       }

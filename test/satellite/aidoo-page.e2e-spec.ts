@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { sampleToml, unique } from '../sample/sample-fixture.js';
-import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from './processes.js';
+import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from '../support/apps.js';
+import { aidooKey } from '../support/keys.js';
 import { until } from '../support/poll.js';
 
 jest.setTimeout(120_000);
@@ -26,28 +27,12 @@ let vera: string;
 let cached: string;
 const started: AppProcess[] = [];
 
-function aidooKey(
+/** An ai.doo key with 3 seats. */
+const pageKey = (
   overrides: Record<string, unknown> = {},
   expiresInSeconds = 365 * DAY,
   signer = kit,
-): Promise<string> {
-  return signer.issue({
-    claims: {
-      iss: 'aidoo.biz',
-      aud: undefined,
-      sub: 'cust-42',
-      edition: undefined,
-      features: undefined,
-      instance: undefined,
-      customer: 'Acme Corp',
-      tier: 'professional',
-      products: ['pika', 'vera'],
-      seats: 3,
-      ...overrides,
-    },
-    expiresInSeconds,
-  });
-}
+): Promise<string> => aidooKey(signer, { seats: 3, ...overrides }, { expiresInSeconds });
 
 const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 const activate = (token: string) => request(hub).post('/api/license/activate').set(as(ADMIN)).send({ token });
@@ -63,7 +48,7 @@ const refreshSatellites = () =>
 const createUser = (name: string) => request(hub).post('/api/users').set(as(ADMIN)).send({ name, permissions: [] });
 
 function satellite(env: Record<string, string>): Promise<string> {
-  const app = AppProcess.start(SATELLITE_MAIN, {
+  const app = AppProcess.spawn(SATELLITE_MAIN, {
     PORT: '0',
     LIBERTY_HUB_URL: hub,
     LIBERTY_HUB_TOKEN: ADMIN,
@@ -80,12 +65,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'liberty-aidoo-page-'));
   await writeFile(join(dir, 'public.pem'), kit.publicKey);
   const keyVar = unique('LIBERTY_AIDOO_KEY');
-  const toml = sampleToml({ keyVar, enforcement: 'soft' }).replace(
-    'audience = "liberty"',
-    'issuer = "aidoo.biz"\nkey_store = "database"',
-  );
+  const toml = sampleToml({ keyVar, enforcement: 'soft', audience: null, issuer: 'aidoo.biz', keyStore: 'database' });
   await writeFile(join(dir, 'app.toml'), toml);
-  const app = AppProcess.start(SAMPLE_MAIN, {
+  const app = AppProcess.spawn(SAMPLE_MAIN, {
     PORT: '0',
     LIBERTY_CONFIG: join(dir, 'app.toml'),
     LIBERTY_ADMIN_TOKEN: ADMIN,
@@ -153,7 +135,7 @@ const STATEMENTS: Array<[string, () => Promise<void>]> = [
   [
     'Hub validates the signature against the bundled public key and stores the token.',
     async () => {
-      expect((await activate(await aidooKey({}, 365 * DAY, stranger))).body).toMatchObject({
+      expect((await activate(await pageKey({}, 365 * DAY, stranger))).body).toMatchObject({
         code: 'LICENSE_REJECTED',
         reason: 'signature invalid',
       });
@@ -163,7 +145,7 @@ const STATEMENTS: Array<[string, () => Promise<void>]> = [
   [
     "You receive a license key (a signed JWT) from ai.doo. You paste it into Hub's admin panel. Click Activate.",
     async () => {
-      const key = await aidooKey();
+      const key = await pageKey();
       expect(JSON.parse(Buffer.from(key.split('.')[0], 'base64url').toString()).alg).toBe('RS256');
       // As a mail client wraps it: 76 columns, CRLF.
       const response = await activate(key.match(/.{1,76}/g)!.join('\r\n'));
@@ -203,7 +185,7 @@ const STATEMENTS: Array<[string, () => Promise<void>]> = [
   [
     'tier — License tier — professional or enterprise',
     async () => {
-      expect((await activate(await aidooKey({ tier: 'gold' }))).body.reason).toBe(
+      expect((await activate(await pageKey({ tier: 'gold' }))).body.reason).toBe(
         'invalid claims (tier: must be professional or enterprise)',
       );
     },
@@ -211,7 +193,7 @@ const STATEMENTS: Array<[string, () => Promise<void>]> = [
   [
     'iss — Issuer — always aidoo.biz',
     async () => {
-      expect((await activate(await aidooKey({ iss: 'someone.else' }))).body.reason).toBe('issuer mismatch');
+      expect((await activate(await pageKey({ iss: 'someone.else' }))).body.reason).toBe('issuer mismatch');
     },
   ],
   [
@@ -239,7 +221,7 @@ const STATEMENTS: Array<[string, () => Promise<void>]> = [
   [
     'products — Licensed products — e.g. ["pika", "vera"]',
     async () => {
-      expect((await activate(await aidooKey({ products: ['vera'] }))).status).toBe(200);
+      expect((await activate(await pageKey({ products: ['vera'] }))).status).toBe(200);
       await refreshSatellites();
       expect((await satelliteView(pika)).licensed).toBe(false);
       expect((await satelliteView(vera)).licensed).toBe(true);
@@ -281,14 +263,14 @@ const STATEMENTS: Array<[string, () => Promise<void>]> = [
         .set(as(ADMIN))
         .expect(204);
       expect((await createUser('sixth')).status).toBe(201);
-      expect((await activate(await aidooKey({ seats: 10 }))).status).toBe(200);
+      expect((await activate(await pageKey({ seats: 10 }))).status).toBe(200);
       expect((await createUser('seventh')).status).toBe(201);
     },
   ],
   [
     'License expired — Hub shows a banner: "License expired". All features continue to work.',
     async () => {
-      expect((await activate(await aidooKey({}, 3))).status).toBe(200);
+      expect((await activate(await pageKey({}, 3))).status).toBe(200);
       await until('the key to expire', async () => (await banner()) === 'License expired', {
         timeoutMs: 30_000,
         ignoreErrors: true,

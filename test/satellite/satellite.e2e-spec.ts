@@ -6,7 +6,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { FakeHub, hubStatus, json } from '../library/support/fake-hub.js';
 import { sampleToml, unique } from '../sample/sample-fixture.js';
-import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from './processes.js';
+import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from '../support/apps.js';
 import { until } from '../support/poll.js';
 import { closedPort } from '../support/ports.js';
 
@@ -54,7 +54,7 @@ async function startHub(key: string, port = 0, keyIn: 'file' | 'env' = 'file'): 
   const keyFile = join(dir, `${keyVar}.jwt`);
   await writeFile(configPath, sampleToml({ keyVar, pollMs: 200 }));
   await writeFile(keyFile, key);
-  const app = AppProcess.start(SAMPLE_MAIN, {
+  const app = AppProcess.spawn(SAMPLE_MAIN, {
     PORT: String(port),
     LIBERTY_CONFIG: configPath,
     LIBERTY_ADMIN_TOKEN: ADMIN,
@@ -82,7 +82,7 @@ async function startSatellite(
   token: string,
   env: Record<string, string> = {},
 ): Promise<{ app: AppProcess; url: string }> {
-  const app = AppProcess.start(SATELLITE_MAIN, {
+  const app = AppProcess.spawn(SATELLITE_MAIN, {
     PORT: '0',
     LIBERTY_HUB_URL: hubUrl,
     LIBERTY_HUB_TOKEN: token,
@@ -418,7 +418,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
       [{ LIBERTY_PRODUCT: 'zeta' }, 'LIBERTY_PRODUCT must be pika or vera'],
       [{ LIBERTY_HUB_MAX_STALE_SECONDS: 'forever' }, 'LIBERTY_HUB_MAX_STALE_SECONDS must be a whole number'],
     ] as const) {
-      const app = AppProcess.start(SATELLITE_MAIN, { PORT: '0', LIBERTY_HUB_URL: 'http://127.0.0.1:9', ...env });
+      const app = AppProcess.spawn(SATELLITE_MAIN, { PORT: '0', LIBERTY_HUB_URL: 'http://127.0.0.1:9', ...env });
       started.push(app);
       expect(await app.exited).toBe(1);
       expect(app.output.trim()).toBe(line);
@@ -426,7 +426,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   });
 
   it('without LIBERTY_HUB_URL the satellite exits 1 with one clear line', async () => {
-    const app = AppProcess.start(SATELLITE_MAIN, { PORT: '0' });
+    const app = AppProcess.spawn(SATELLITE_MAIN, { PORT: '0' });
     started.push(app);
     expect(await app.exited).toBe(1);
     expect(app.output.trim()).toBe('LIBERTY_HUB_URL is not set: the base URL of the hub, e.g. http://localhost:3000');

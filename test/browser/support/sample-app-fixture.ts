@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { chromium, type Browser } from 'playwright-core';
 import { createSampleApp } from '../../../apps/sample/src/app.js';
+import { sampleToml } from '../../support/sample-config.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -62,7 +63,14 @@ export class SampleAppFixture {
     await writeFile(join(dir, 'public.pem'), options.publicKey);
     await writeFile(
       join(dir, 'app.toml'),
-      config(keyVariable, options.enforcement ?? 'restricted', options.licenseSettings),
+      sampleToml({
+        keyVar: keyVariable,
+        enforcement: options.enforcement,
+        license: options.licenseSettings,
+        // The pages' screenshots and lists are of this short catalogue.
+        connectors: ['postgres', 'sap', 'snowflake'],
+        apps: ['nomajde'],
+      }),
     );
     if (options.licenseKey !== undefined) process.env[keyVariable] = options.licenseKey;
     const previousAdminToken = process.env.LIBERTY_ADMIN_TOKEN;
@@ -124,34 +132,4 @@ export class SampleAppFixture {
     else process.env.LIBERTY_ADMIN_TOKEN = this.previousAdminToken;
     await rm(this.dir, { recursive: true, force: true });
   }
-}
-
-function config(keyVariable: string, enforcement: string, extra = ''): string {
-  return `[license]
-license_key = "\${${keyVariable}}"
-public_key_path = "public.pem"
-enforcement = "${enforcement}"
-audience = "liberty"
-${extra}
-
-[[connectors]]
-id = "postgres"
-name = "PostgreSQL"
-licensed = false
-
-[[connectors]]
-id = "sap"
-name = "SAP S/4HANA"
-licensed = true
-
-[[connectors]]
-id = "snowflake"
-name = "Snowflake"
-licensed = true
-
-[[apps]]
-id = "nomajde"
-name = "NomaJDE"
-licensed = true
-`;
 }

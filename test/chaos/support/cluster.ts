@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { sampleToml, unique } from '../../sample/sample-fixture.js';
-import { SampleProcess } from '../../replicas/support/sample-process.js';
+import { SampleProcess } from '../../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../../support/servers.js';
 import type { Death, FinalUser, Sample } from './history.js';
 
@@ -43,10 +43,7 @@ export class ChaosCluster {
     };
     const cluster = new ChaosCluster(dir, postgres, redis, databaseUrl, env);
     // The same app.toml on every host (the key comes from the database: the variable stays unset).
-    const toml = sampleToml({ keyVar: unique('LIBERTY_CHAOS_UNSET') }).replace(
-      'audience = "liberty"',
-      'audience = "liberty"\nkey_store = "database"',
-    );
+    const toml = sampleToml({ keyVar: unique('LIBERTY_CHAOS_UNSET'), keyStore: 'database' });
     for (let n = 0; n < size; n++) {
       const config = join(dir, `replica-${n + 1}`);
       await mkdir(join(config, 'keys'), { recursive: true });
@@ -97,9 +94,7 @@ export class ChaosCluster {
     if (!replica) return;
     this.killing.add(replica);
     this.replicas[n] = undefined;
-    const exited = new Promise((resolve) => replica.child.once('exit', resolve));
-    replica.child.kill('SIGKILL');
-    await exited;
+    await replica.kill(); // SIGKILL
   }
 
   /** Starts every replica that is not running (killed, or died); one start per replica at a time. */
