@@ -19,7 +19,8 @@ const esm = {
   transformIgnorePatterns: ['/node_modules/(?!@nestjs/throttler/)'],
   testEnvironment: 'node',
   rootDir: '.',
-  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  // Built output, and the Node binaries test-node-majors.mjs caches (their package.json files collide).
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.cache/'],
 };
 
 export default {
