@@ -75,7 +75,7 @@ export function causeOf(error: unknown): string {
 /**
  * Whether the database answers, as seen by every query of this process: the first failure of an
  * outage logs ONE warning, the return ONE line with the outage's length — never a line per request.
- * Only the probe (`select 1` on a connection of its own, every second while down, and whenever
+ * Only the probe (`select 1`, every second while down, and whenever
  * `GET /health` asks) ends an outage: a server that shuts down terminates its connections one after
  * the other, and a query that still succeeds on one not yet terminated proves nothing.
  */
