@@ -26,6 +26,7 @@ import {
   keysBeyondSchema,
   modelClaims,
   modelVerdict,
+  SCHEMA_KEYS,
   type VerdictContext,
 } from './claims-model.js';
 
@@ -231,22 +232,8 @@ function valueFor(key: string): fc.Arbitrary<string> {
   return fc.oneof({ weight: 5, arbitrary: known }, hostile);
 }
 
-const CLAIM_NAMES = [
-  'iss',
-  'aud',
-  'sub',
-  'jti',
-  'iat',
-  'nbf',
-  'exp',
-  'customer',
-  'edition',
-  'tier',
-  'instance',
-  'features',
-  'products',
-  'seats',
-];
+/** Every claim name a verified key may yield (the model's schema, not a second list). */
+const CLAIM_NAMES = SCHEMA_KEYS.top;
 
 /** A valid key's claims, as [name, JSON text] members. */
 const validMembers: fc.Arbitrary<Array<[string, string]>> = fc
