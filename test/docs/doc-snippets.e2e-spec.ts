@@ -8,7 +8,7 @@ import { installInto, NEST12_TSCONFIG } from '../support/nest-new-app.js';
 import { AppProcess } from '../support/apps.js';
 import { until } from '../support/poll.js';
 import { listenOnFreePort } from '../support/ports.js';
-import { compileProject } from './shared-compiler.js';
+import { compileProject } from '../support/shared-compiler.js';
 import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
 
 // Every complete code block of README.md, libs/license/README.md and docs/**/*.md is built in a
@@ -278,7 +278,7 @@ async function makeProject(doc: string, snippets: Snippet[]): Promise<string> {
 
 /**
  * `tsc -p <config>` of the app, run in this process with the declaration files of node_modules
- * parsed once for every app (see shared-compiler.ts), instead of a tsc process per app and pass.
+ * parsed once for every app (see test/support/shared-compiler.ts), instead of a tsc process per app and pass.
  */
 function tsc(dir: string, config: string, options: { noEmit?: boolean } = {}): void {
   try {
