@@ -4,11 +4,17 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { LIBRARY_DIR, ROOT, packLibrary, run, tarballFiles, tempDir, unpackInto } from '../support/packed-library.js';
+import { compileProject } from '../support/shared-compiler.js';
 
 // The tarball `npm publish` would upload, checked as a user meets it: its contents and manifest,
 // then installed with npm (from the tarball and the local npm cache only, outside the repository)
 // into a fresh ESM app and a fresh CommonJS app, compiled with tsc under every module resolution
 // a TypeScript user may have, and run. `npm test` builds libs/license/dist first.
+//
+// The five compilations run in this process (test/support/shared-compiler.ts: this repository's
+// TypeScript, the version the apps would install; other packages' declaration files parsed once)
+// and type-check the installed library's declarations under each resolution (skipLibCheck: false
+// for them), not @types/node's or Nest's: a tsc process per mode checked those five times over.
 jest.setTimeout(600_000);
 
 interface Manifest {
@@ -124,6 +130,9 @@ describe('the published manifest', () => {
   });
 });
 
+/** Where the apps' declaration files of the library are (the ones the compilations check). */
+const INSTALLED_LIBRARY = '/node_modules/@liberty/license/';
+
 describe('installed into fresh apps', () => {
   let apps: string;
   let installLog: string;
@@ -144,7 +153,6 @@ describe('installed into fresh apps', () => {
         '@nestjs/config',
         'reflect-metadata',
         'rxjs',
-        'typescript',
         '@types/node',
       ]),
     ];
@@ -218,13 +226,9 @@ describe('installed into fresh apps', () => {
       const tsconfig = `tsconfig.${outDir}.json`;
       await writeFile(join(dir, tsconfig), JSON.stringify(config, null, 2));
       try {
-        await run(process.execPath, [join(apps, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], {
-          cwd: dir,
-          timeout: 240_000,
-        });
+        compileProject(join(dir, tsconfig), {}, { checkDeclarations: (file) => file.includes(INSTALLED_LIBRARY) });
       } catch (error) {
-        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-        throw new Error(`tsc (${label}) failed:\n${stdout}${stderr}`);
+        throw new Error(`tsc (${label}) failed:\n${(error as Error).message}`);
       }
       const { stdout } = await run(process.execPath, [join(outDir, 'main.js')], { cwd: dir, timeout: 120_000 });
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
@@ -235,6 +239,32 @@ describe('installed into fresh apps', () => {
       expect(result).toEqual({ sap: true, snowflake: false, features: ['ai:anthropic', 'connector:sap'] });
     },
   );
+
+  it("the compilations check the library's declaration files, and leave other packages' to their authors", async () => {
+    // Two installed packages whose declarations name a type that does not exist: only the library's fails.
+    const dir = join(apps, 'broken-declarations');
+    const broken = 'export declare function status(): MissingType;\n';
+    for (const name of ['@liberty/license', 'other-package']) {
+      await mkdir(join(dir, 'node_modules', name), { recursive: true });
+      await writeFile(join(dir, 'node_modules', name, 'package.json'), JSON.stringify({ name, types: 'index.d.ts' }));
+      await writeFile(join(dir, 'node_modules', name, 'index.d.ts'), broken);
+    }
+    await mkdir(join(dir, 'src'), { recursive: true });
+    const compile = async (imports: string) => {
+      await writeFile(join(dir, 'src/main.ts'), `${imports}\n`);
+      const config = {
+        compilerOptions: { module: 'nodenext', strict: true, noEmit: true, types: [] },
+        include: ['src'],
+      };
+      await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(config));
+      return () =>
+        compileProject(join(dir, 'tsconfig.json'), {}, { checkDeclarations: (f) => f.includes(INSTALLED_LIBRARY) });
+    };
+    expect(await compile("export type { status } from 'other-package';")).not.toThrow();
+    expect(await compile("export type { status } from '@liberty/license';")).toThrow(
+      /node_modules\/@liberty\/license\/index\.d\.ts.*Cannot find name 'MissingType'/,
+    );
+  });
 
   async function writeApp(dir: string, type: 'module' | 'commonjs', main: string) {
     await mkdir(join(dir, 'src'), { recursive: true });
