@@ -1,10 +1,11 @@
-// Real servers started on free ports in temp dirs and stopped afterwards: PostgreSQL (`initdb` +
+// Real servers started on free ports in temp dirs and stopped afterwards: PostgreSQL (a copy of one `initdb` +
 // `pg_ctl`) and `redis-server`. Used by the tests and by the benchmarks (bench/ imports it from
 // here; test/ never imports bench/). Plain JavaScript with servers.d.ts, so the benchmarks run it
 // without a TypeScript loader. A missing binary fails with one line saying what to install.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, chown, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { listenOnFreePort } from './ports.js';
 
 export const PG_BIN = process.env.LIBERTY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const INITDB_ARGS = ['-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'];
 
 function which(binary) {
   for (const dir of (process.env.PATH ?? '').split(':'))
@@ -49,7 +51,7 @@ async function waitForPort(port, timeoutMs, what) {
 }
 
 /**
- * `initdb` + `pg_ctl start` into a temp dir on a free port (trust auth, 127.0.0.1 only). As root,
+ * A fresh data directory (see initdbTemplate) + `pg_ctl start` into a temp dir on a free port (trust auth, 127.0.0.1 only). As root,
  * the server runs as the `postgres` user (PostgreSQL refuses to run as root).
  */
 export async function startPostgres() {
@@ -66,7 +68,8 @@ export async function startPostgres() {
   }
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
-  await run(join(PG_BIN, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], ids);
+  // `cp -a` keeps the owner (postgres) and the 0700 mode the server insists on.
+  await run('cp', ['-a', await initdbTemplate(ids), data]);
   const startOn = async (port) => {
     const logBefore = await readFile(log, 'utf8').catch(() => '');
     try {
@@ -124,6 +127,42 @@ export async function startPostgres() {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+let template;
+
+/**
+ * A data directory fresh from `initdb`, made once per PostgreSQL build and copied for every server
+ * (0.2 s instead of initdb's 1 s of CPU and 2–3 s of waiting): the same files a new `initdb` would
+ * write. Kept in the temp dir (where the postgres user can reach it wherever the checkout is), keyed
+ * by the binaries' version, initdb's arguments and the owner; made in a scratch dir and renamed into
+ * place, so two Jest workers never see half a template.
+ */
+function initdbTemplate(ids) {
+  template ??= (async () => {
+    const version = await run(join(PG_BIN, 'postgres'), ['--version']);
+    const owner = ids.uid ?? process.getuid?.();
+    const key = createHash('sha256')
+      .update([PG_BIN, version, owner, ...INITDB_ARGS].join('\n'))
+      .digest('hex')
+      .slice(0, 12);
+    const path = join(tmpdir(), `liberty-pg-initdb-${key}`);
+    if (existsSync(join(path, 'PG_VERSION'))) return path;
+    const scratch = await mkdtemp(join(tmpdir(), 'liberty-pg-initdb-scratch-'));
+    try {
+      if (ids.uid !== undefined) await chown(scratch, ids.uid, ids.gid);
+      await run(join(PG_BIN, 'initdb'), ['-D', join(scratch, 'data'), ...INITDB_ARGS], ids);
+      // Another worker may have won the race: its template is as good as ours.
+      await rename(join(scratch, 'data'), path).catch((error) => {
+        if (!existsSync(join(path, 'PG_VERSION'))) throw error;
+      });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+    return path;
+  })();
+  template.catch(() => (template = undefined));
+  return template;
 }
 
 async function postgresIds() {
