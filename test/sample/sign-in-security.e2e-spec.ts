@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { createSampleApp } from '../../apps/sample/src/app.js';
+import { checkAdminToken } from '../../apps/sample/src/auth/admin-token.js';
 import { craftJws } from '../library/support/tokens.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 import { AppProcess, requireBuilt, SAMPLE_MAIN, SampleProcess } from '../support/apps.js';
@@ -98,17 +99,23 @@ describe('startup (the built app)', () => {
   });
 
   it.each(['a', 'change-me', 'demo-admin-token', 'x'.repeat(23)])(
-    'finding 1: LIBERTY_ADMIN_TOKEN=%s → exit 1, saying why',
-    async (token) => {
-      const app = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token });
-      expect(await app.exited).toBe(1);
-      expect(app.output).toContain(
+    'finding 1: LIBERTY_ADMIN_TOKEN=%s is refused, saying why',
+    (token) => {
+      expect(() => checkAdminToken(token)).toThrow(
         `LIBERTY_ADMIN_TOKEN is too short (${token.length} character${token.length === 1 ? '' : 's'}; at least 24 required)`,
       );
-      expect(app.output).toContain('openssl rand -hex 24');
-      expect(app.output).not.toContain('    at '); // one line, no stack trace
+      expect(() => checkAdminToken(token)).toThrow('openssl rand -hex 24');
     },
   );
+
+  it('finding 1: the app started with a weak LIBERTY_ADMIN_TOKEN exits 1 with that one line', async () => {
+    // One process for the table above: main.ts prints the refusal as one line, no stack trace.
+    const app = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: 'change-me' });
+    expect(await app.exited).toBe(1);
+    expect(app.output).toContain('LIBERTY_ADMIN_TOKEN is too short (9 characters; at least 24 required)');
+    expect(app.output).toContain('openssl rand -hex 24');
+    expect(app.output).not.toContain('    at ');
+  });
 
   it('finding 12: listens on 127.0.0.1 by default; LIBERTY_HOST (or HOST) changes it', async () => {
     const token = execFileSync('openssl', ['rand', '-hex', '24'], { encoding: 'utf8' }).trim();
