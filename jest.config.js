@@ -38,11 +38,9 @@ export default {
       ...esm,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Real processes, browsers and servers on 2 shared cores (two suites at a time): Jest's 5 s
-      // default fails a slow start, not a broken behaviour. Suites that need more set their own.
-      testTimeout: 60_000,
-      // The sample app's @nestjs/throttler reaches the app's own @nestjs/common (see the transform).
-      setupFilesAfterEnv: ['<rootDir>/test/support/nest-esm-globals.ts'],
+      // The sample app's @nestjs/throttler reaches the app's own @nestjs/common (see the transform);
+      // e2e-timeout: a 60 s default for tests and hooks (a project's `testTimeout` is ignored by Jest).
+      setupFilesAfterEnv: ['<rootDir>/test/support/nest-esm-globals.ts', '<rootDir>/test/support/e2e-timeout.ts'],
     },
     { ...esm, displayName: 'fuzz', testMatch: ['<rootDir>/test/**/*.fuzz-spec.ts'] },
   ],
