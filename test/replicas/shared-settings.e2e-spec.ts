@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
@@ -135,4 +135,86 @@ describe.each([
       expect((await replicas[2]!.call('get', '/api/settings/framework/license')).body.enforcement).toBe('restricted');
     });
   }
+});
+
+// The chaos suite's lost write (seed 9): a PUT merged the fields it gave into the settings as its
+// replica last saw them, so a replica that had not heard of a change yet wrote the old value of a
+// field it was not asked to change, and judged the permission needed against that old value.
+// Replica 2 here never hears of a change by itself (no Redis, a one-minute poll).
+describe('framework settings changed on a replica that has not heard of the last change', () => {
+  let dir: string;
+  let postgres: PostgresServer;
+  let env: Record<string, string>;
+  let replicas: SampleProcess[] = [];
+
+  beforeAll(async () => {
+    const kit = await LicenseTestKit.create();
+    dir = await mkdtemp(join(tmpdir(), 'liberty-stale-settings-'));
+    const keyVar = unique('LIBERTY_TEST_KEY');
+    await writeFile(join(dir, 'public.pem'), kit.publicKey);
+    await mkdir(join(dir, 'keys'));
+    await writeFile(join(dir, 'keys', 'public.pem'), kit.publicKey);
+    await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
+    postgres = await startPostgres();
+    env = {
+      LIBERTY_CONFIG: join(dir, 'app.toml'),
+      LIBERTY_ADMIN_TOKEN: 'stale-settings-admin-0123456789abcdef',
+      DATABASE_URL: await postgres.createDatabase('stale_settings'),
+      [keyVar]: await issue(kit, { claims: claims({ connectors: ['snowflake'] }) }),
+      LIBERTY_SETTINGS_POLL_MS: '60000',
+    };
+    replicas = await Promise.all(
+      [1, 2].map((n) => SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: `replica-${n}` })),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await postgres?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function row(): Promise<Record<string, string>> {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      const result = await client.query(`select value from shared_settings where name = 'license'`);
+      return JSON.parse(result.rows[0].value as string) as Record<string, string>;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('a PUT writes only the fields it gives: the other replica’s public_key_path survives', async () => {
+    const put = (n: number, body: unknown) => replicas[n]!.call('put', '/api/settings/framework/license', body);
+    expect((await put(0, { public_key_path: 'keys/public.pem' })).status).toBe(200);
+    const soft = await put(1, { enforcement: 'soft' });
+    expect(soft.status).toBe(200);
+    expect(soft.body).toMatchObject({ public_key_path: 'keys/public.pem', enforcement: 'soft' });
+    expect(await row()).toMatchObject({ public_key_path: 'keys/public.pem', enforcement: 'soft' });
+    expect((await replicas[1]!.call('get', '/api/settings/framework/license')).body).toMatchObject({
+      public_key_path: 'keys/public.pem',
+      enforcement: 'soft',
+    });
+  });
+
+  it('the permission a PUT needs is judged against the stored settings, not the replica’s stale copy', async () => {
+    expect(
+      (await replicas[0]!.call('put', '/api/settings/framework/license', { enforcement: 'restricted' })).status,
+    ).toBe(200);
+    // Replica 2 still runs `soft`; going `soft` is a change of enforcement, which needs license:write.
+    const framework = await replicas[0]!.call('post', '/api/users', {
+      name: 'framework',
+      permissions: ['settings:framework'],
+    });
+    expect(framework.status).toBe(201);
+    const refused = await replicas[1]!.call(
+      'put',
+      '/api/settings/framework/license',
+      { enforcement: 'soft' },
+      framework.body.token as string,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'PERMISSION_REQUIRED', permission: 'license:write' });
+    expect(await row()).toMatchObject({ enforcement: 'restricted' });
+  });
 });

@@ -111,6 +111,26 @@ describe('settings: GET/PUT /api/settings/framework/license', () => {
     await put({ enforcement: 'restricted' });
   });
 
+  it('concurrent PUTs of different fields both land: each changes only the fields it gives (no lost write)', async () => {
+    // The chaos suite's lost write: each PUT merged its fields into the settings as its request
+    // had read them, so the later write put the other field back.
+    await writeFile(join(sample.dir, 'copy.pem'), kit.publicKey);
+    for (let round = 0; round < 3; round++) {
+      const [path, mode] = await Promise.all([
+        put({ public_key_path: round % 2 === 0 ? 'copy.pem' : 'public.pem' }),
+        put({ enforcement: round % 2 === 0 ? 'soft' : 'restricted' }),
+      ]);
+      expect([path.status, mode.status]).toEqual([200, 200]);
+      const expected = {
+        public_key_path: round % 2 === 0 ? 'copy.pem' : 'public.pem',
+        enforcement: round % 2 === 0 ? 'soft' : 'restricted',
+      };
+      expect(parse(await sample.readConfig())).toMatchObject({ license: expected });
+      expect((await sample.get('/api/settings/framework/license')).body).toMatchObject(expected);
+    }
+    await put({ public_key_path: 'public.pem', enforcement: 'restricted' });
+  });
+
   it('a config file corrupted while running: the PUT is a 500 naming the file and line, nothing changes', async () => {
     const good = await sample.readConfig();
     const broken = good.replace('enforcement = "restricted"', 'enforcement = ');

@@ -38,14 +38,19 @@ export class AppConfigStore {
   }
 
   /**
-   * Applies `edit` to the file's document and writes it, then runs `apply` with the new config.
-   * When `apply` throws, the previous file content is written back and the error rethrown.
+   * Applies `edit` to the file's document (given with the config the file holds now, so that an
+   * edit merges into what is stored rather than into what its caller saw) and writes it, then runs
+   * `apply` with the new config. When `edit` throws nothing is written; when `apply` throws, the
+   * previous file content is written back. Either error is rethrown.
    */
-  update<T>(edit: (doc: Record<string, unknown>) => void, apply: (next: AppConfig) => T | Promise<T>): Promise<T> {
+  update<T>(
+    edit: (doc: Record<string, unknown>, current: AppConfig) => void | Promise<void>,
+    apply: (next: AppConfig) => T | Promise<T>,
+  ): Promise<T> {
     const run = this.queue.then(async () => {
       const before = await this.read();
-      const doc = this.parse(before);
-      edit(doc);
+      const { doc, config } = this.parse(before);
+      await edit(doc, config);
       const next = this.validate(doc);
       await this.write(headerComments(before) + stringify(doc));
       let result: T;
@@ -73,10 +78,9 @@ export class AppConfigStore {
   }
 
   /** Parses and checks the file as it is on disk now (it may have been edited by hand). */
-  private parse(text: string): Record<string, unknown> {
+  private parse(text: string): { doc: Record<string, unknown>; config: AppConfig } {
     const doc = this.malformedOnError(() => parseToml(this.path, text));
-    this.validate(doc);
-    return doc;
+    return { doc, config: this.validate(doc) };
   }
 
   private validate(doc: Record<string, unknown>): AppConfig {

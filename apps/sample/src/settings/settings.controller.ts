@@ -10,7 +10,7 @@ import {
   Put,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LicenseConfigurationError, LicenseService } from '@liberty/license';
+import { LicenseConfigurationError } from '@liberty/license';
 import { loadPublicKeys } from '@liberty/license/verify';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
@@ -27,7 +27,6 @@ import { SharedLicenseSettings } from './shared-license-settings.js';
 export class SettingsController {
   constructor(
     private readonly store: AppConfigStore,
-    private readonly license: LicenseService,
     private readonly connectors: ConnectorRegistry,
     private readonly env: ConfigService,
     private readonly shared: SharedLicenseSettings,
@@ -40,7 +39,8 @@ export class SettingsController {
 
   /**
    * Validates, stores (app.toml atomically on SQLite; the shared database row with DATABASE_URL,
-   * see SharedLicenseSettings), then re-verifies with the new settings (no restart).
+   * see SharedLicenseSettings), then re-verifies with the new settings (no restart). Only the
+   * fields given change; the others keep their stored values.
    * Changing `license_key`, `public_key_path` or `enforcement` also needs `license:write`, and the new key file
    * must be readable.
    * Any error leaves the file and the running license as they were.
@@ -50,66 +50,45 @@ export class SettingsController {
     @Body() dto: LicenseSettingsDto,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<LicenseSettings> {
-    const current = pickSettings(this.shared.settings);
-    const next: LicenseSettings = {
-      license_key: dto.license_key ?? current.license_key,
-      public_key_path: dto.public_key_path ?? current.public_key_path,
-      enforcement: dto.enforcement ?? current.enforcement,
-    };
-    const keyPathChanged = next.public_key_path !== current.public_key_path;
-    // Who can change the signing authority or switch enforcement off can unlock everything: both
-    // need license:write, like re-verify (finding 9: settings:framework alone could go `soft`).
-    // So does license_key: pointed at `${LIBERTY_ADMIN_TOKEN}`, it read any variable of the
-    // process into the verifier (issue 20, finding 6).
-    for (const field of ['license_key', 'public_key_path', 'enforcement'] as const) {
-      if (next[field] !== current[field] && !user.permissions.includes('license:write')) {
-        throw new ForbiddenException({
-          statusCode: 403,
-          code: 'PERMISSION_REQUIRED',
-          permission: 'license:write',
-          message: `Changing ${field} requires permission license:write`,
-        });
-      }
-    }
-    const publicKeyPath = resolvePublicKeyPath(
-      next.public_key_path,
-      this.store.path,
-      this.env.get('LIBERTY_PUBLIC_KEY_PATH'),
-    );
-    if (keyPathChanged && next.public_key_path.trim() !== '') {
-      const keys = await loadPublicKeys({ publicKeyPath });
-      if (!keys.ok) {
-        throw new BadRequestException({
-          statusCode: 400,
-          error: 'Bad Request',
-          message: [`public_key_path: public key unavailable (${keys.why})`],
-        });
-      }
-    }
-    const apply = async () => {
-      try {
-        await this.license.reconfigure({
-          licenseKey: next.license_key,
-          publicKeyPath: publicKeyPath ?? '',
-          enforcement: next.enforcement,
-        });
-      } catch (error) {
-        if (error instanceof LicenseConfigurationError) {
-          throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [error.message] });
+    const admit = async (current: LicenseSettings, next: LicenseSettings) => {
+      // Who can change the signing authority or switch enforcement off can unlock everything: both
+      // need license:write, like re-verify (finding 9: settings:framework alone could go `soft`).
+      // So does license_key: pointed at `${LIBERTY_ADMIN_TOKEN}`, it read any variable of the
+      // process into the verifier (issue 20, finding 6).
+      for (const field of ['license_key', 'public_key_path', 'enforcement'] as const) {
+        if (next[field] !== current[field] && !user.permissions.includes('license:write')) {
+          throw new ForbiddenException({
+            statusCode: 403,
+            code: 'PERMISSION_REQUIRED',
+            permission: 'license:write',
+            message: `Changing ${field} requires permission license:write`,
+          });
         }
-        throw error;
+      }
+      if (next.public_key_path !== current.public_key_path && next.public_key_path.trim() !== '') {
+        const publicKeyPath = resolvePublicKeyPath(
+          next.public_key_path,
+          this.store.path,
+          this.env.get('LIBERTY_PUBLIC_KEY_PATH'),
+        );
+        const keys = await loadPublicKeys({ publicKeyPath });
+        if (!keys.ok) {
+          throw new BadRequestException({
+            statusCode: 400,
+            error: 'Bad Request',
+            message: [`public_key_path: public key unavailable (${keys.why})`],
+          });
+        }
       }
     };
-    if (this.shared.shared) {
-      // PostgreSQL: stored for every replica (app.toml keeps the first values), then applied here
-      // and announced on the bus; the others re-read it at once, or by their poll without Redis.
-      await this.shared.change(next, apply);
-    } else {
-      await this.store.update((doc) => {
-        doc.license = { ...(doc.license as Record<string, unknown> | undefined), ...next };
-      }, apply);
+    try {
+      return pickSettings(await this.shared.update(dto, admit));
+    } catch (error) {
+      if (error instanceof LicenseConfigurationError) {
+        throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [error.message] });
+      }
+      throw error;
     }
-    return next;
   }
 
   /** Every connector definition, usable or not. */

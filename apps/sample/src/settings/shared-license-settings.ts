@@ -5,10 +5,12 @@ import { printable } from '@liberty/license/verify';
 import type { Subscription } from 'rxjs';
 import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.js';
 import { AppConfigStore } from '../config/app-config.store.js';
-import { Database } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 
 const ROW = 'license';
 const ENFORCEMENTS = new Set(['restricted', 'soft']);
+/** `applied` when what runs here is not known to be any stored version: the next check applies the row. */
+const NOT_APPLIED = -2;
 
 /** How often a replica on PostgreSQL re-reads the settings version (bus or not). */
 export const SETTINGS_POLL_MS = 2_000;
@@ -16,9 +18,10 @@ export const SETTINGS_POLL_MS = 2_000;
 /** The `[license]` settings stored in the database, and their version (`undefined`: none stored). */
 export async function readSharedLicenseSettings(
   database: Database,
+  tx: Tx = database.db,
 ): Promise<{ settings: LicenseSettings; version: number } | undefined> {
   if (database.kind !== 'postgres') return undefined;
-  const row = await database.db.selectFrom('shared_settings').selectAll().where('name', '=', ROW).executeTakeFirst();
+  const row = await tx.selectFrom('shared_settings').selectAll().where('name', '=', ROW).executeTakeFirst();
   if (!row) return undefined;
   const value = JSON.parse(row.value) as Partial<LicenseSettings>;
   if (
@@ -42,6 +45,8 @@ export async function readSharedLicenseSettings(
  *   license bus at once (the bus's re-verify makes them re-read the row) and by a poll of the row's
  *   version every `SETTINGS_POLL_MS` without Redis. Applying it is a `reconfigure()` with
  *   `LICENSE_SHARED_ORIGIN`, which the bus does not announce again.
+ * * Either way a change writes only the fields it gives, merged into the stored settings in one
+ *   step (app.toml's edit queue; a transaction holding an advisory lock every replica takes).
  */
 @Injectable()
 export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDestroy {
@@ -54,6 +59,8 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
   private checking?: Promise<void>;
   private again = false;
   private failing = false;
+  /** A change and a check run one at a time: a check must not apply a row read before a change. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly database: Database,
@@ -95,21 +102,71 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
   }
 
   /**
-   * Stores `next` for every replica (version + 1), then applies it here with `apply` (the
-   * controller's reconfigure, announced on the bus). When `apply` fails the previous row is put back.
+   * Changes the fields `patch` gives and keeps the others as they are stored now — the database
+   * row under a lock shared by every replica, or app.toml — never as this replica last heard of
+   * them: a replica that had not heard of a change yet wrote back the old value of a field it was
+   * not asked to change, and judged the permission needed against it (the chaos suite's lost write).
+   * `admit(current, next)` refuses a change by throwing (permission, unreadable key file). Then
+   * the license is reconfigured here; a `LicenseConfigurationError` from it is rethrown. Whatever
+   * fails, nothing is stored.
    */
-  async change(next: LicenseSettings, apply: () => Promise<void>): Promise<void> {
-    const previous = await readSharedLicenseSettings(this.database);
-    const version = await this.write(next);
+  update(
+    patch: Partial<LicenseSettings>,
+    admit: (current: LicenseSettings, next: LicenseSettings) => Promise<void>,
+  ): Promise<LicenseSettings> {
+    const merge = (current: LicenseSettings): LicenseSettings => ({
+      license_key: patch.license_key ?? current.license_key,
+      public_key_path: patch.public_key_path ?? current.public_key_path,
+      enforcement: patch.enforcement ?? current.enforcement,
+    });
+    if (!this.shared) {
+      let next!: LicenseSettings;
+      return this.store.update(
+        async (doc, config) => {
+          const current = pick(config.license);
+          next = merge(current);
+          await admit(current, next);
+          doc.license = { ...(doc.license as Record<string, unknown> | undefined), ...next };
+        },
+        async () => {
+          await this.reconfigure(next, 'local');
+          return next;
+        },
+      );
+    }
+    return this.inTurn(() => this.updateShared(merge, admit));
+  }
+
+  private async updateShared(
+    merge: (current: LicenseSettings) => LicenseSettings,
+    admit: (current: LicenseSettings, next: LicenseSettings) => Promise<void>,
+  ): Promise<LicenseSettings> {
+    let reconfigured = false;
     try {
-      await apply();
+      const { next, version } = await this.database.serialized('shared-settings', async (tx) => {
+        const row = await readSharedLicenseSettings(this.database, tx);
+        const current = row?.settings ?? pick(this.store.config.license);
+        const next = merge(current);
+        await admit(current, next);
+        const version = await write(tx, next);
+        // Applied before the commit, so that a key the license refuses stores nothing; announced
+        // after it (below), so that the other replicas re-read the committed row.
+        await this.reconfigure(next, LICENSE_SHARED_ORIGIN);
+        reconfigured = true;
+        return { next, version };
+      });
+      this.stored = next;
+      this.applied = version;
     } catch (error) {
-      if (previous) await this.write(previous.settings);
-      else await this.database.db.deleteFrom('shared_settings').where('name', '=', ROW).execute();
+      // Reconfigured but not committed (the database went away): the next check applies the row.
+      if (reconfigured) this.applied = NOT_APPLIED;
       throw error;
     }
-    this.stored = next;
-    this.applied = Math.max(this.applied, version);
+    // The announcement: a bus makes every other replica re-verify, which re-reads the row.
+    await this.license.reverify().catch((error: unknown) => {
+      this.logger.warn(`shared settings: re-verify after a change failed ("${printable(messageOf(error), 200)}")`);
+    });
+    return this.stored;
   }
 
   /** Re-reads the row's version; applies the row (or app.toml's values when it is gone) when it changed. One at a time. */
@@ -121,7 +178,7 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     this.checking = (async () => {
       do {
         this.again = false;
-        await this.checkOnce();
+        await this.inTurn(() => this.checkOnce());
       } while (this.again);
     })().finally(() => (this.checking = undefined));
     return this.checking;
@@ -145,16 +202,7 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     if (version === this.applied) return;
     const settings = row?.settings ?? pick(this.store.config.license);
     try {
-      await this.license.reconfigure(
-        {
-          licenseKey: settings.license_key,
-          publicKeyPath:
-            resolvePublicKeyPath(settings.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH')) ??
-            '',
-          enforcement: settings.enforcement,
-        },
-        { origin: LICENSE_SHARED_ORIGIN },
-      );
+      await this.reconfigure(settings, LICENSE_SHARED_ORIGIN);
       if (this.applied !== -1)
         this.logger.log(`shared settings: version ${version} applied (enforcement ${settings.enforcement})`);
     } catch (error) {
@@ -166,21 +214,41 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     this.applied = version;
   }
 
-  private async write(settings: LicenseSettings): Promise<number> {
-    const value = JSON.stringify(pick(settings));
-    const updated_at = new Date().toISOString();
-    const row = await this.database.db
-      .insertInto('shared_settings')
-      .values({ name: ROW, value, version: 1, updated_at })
-      .onConflict((oc) =>
-        oc
-          .column('name')
-          .doUpdateSet((eb) => ({ value, updated_at, version: eb(eb.ref('shared_settings.version'), '+', 1) })),
-      )
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    return Number(row.version);
+  private async reconfigure(settings: LicenseSettings, origin: string): Promise<void> {
+    await this.license.reconfigure(
+      {
+        licenseKey: settings.license_key,
+        publicKeyPath:
+          resolvePublicKeyPath(settings.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH')) ??
+          '',
+        enforcement: settings.enforcement,
+      },
+      { origin },
+    );
   }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Stores `settings` as the next version; returns that version. */
+async function write(tx: Tx, settings: LicenseSettings): Promise<number> {
+  const value = JSON.stringify(pick(settings));
+  const updated_at = new Date().toISOString();
+  const row = await tx
+    .insertInto('shared_settings')
+    .values({ name: ROW, value, version: 1, updated_at })
+    .onConflict((oc) =>
+      oc
+        .column('name')
+        .doUpdateSet((eb) => ({ value, updated_at, version: eb(eb.ref('shared_settings.version'), '+', 1) })),
+    )
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return Number(row.version);
 }
 
 function pick({ license_key, public_key_path, enforcement }: LicenseSettings): LicenseSettings {
