@@ -79,6 +79,7 @@ describe.each([
   it('a disable that answered 200 is never undone, and enabled users never exceed the cap', async () => {
     const undone: string[] = [];
     let exceeded = 0;
+    const miscounted: Array<{ trial: number; enabled: number; seated: number }> = [];
     for (let trial = 0; trial < TRIALS; trial++) {
       await fill();
       const victim = (await users()).find((u) => u.enabled && u.id !== 'admin')!;
@@ -93,17 +94,28 @@ describe.each([
         create(0),
         create(1),
       ]);
-      expect(disable!.status).toBe(200);
-      for (const response of rest) expect([200, 201, 402]).toContain(response.status);
+      // Status and body together: a refusal says why (a 503 names the database) in the failure.
+      expect({ status: disable!.status, body: disable!.body }).toMatchObject({ status: 200 });
+      const unexpected = rest.filter((response) => ![200, 201, 402].includes(response.status));
+      expect(unexpected.map(({ status, body }) => ({ status, body }))).toEqual([]);
       const after = await users();
       if (after.find((u) => u.id === victim.id)!.enabled) undone.push(victim.id);
       if (after.filter((u) => u.enabled).length > MAX) exceeded++;
+      // The answers are what was stored, in whichever order the replicas took the seat lock: the
+      // disable freed one seat, and each creation took it (201) or found the cap full (402) — both
+      // are refused when they take the lock before the disable (a loaded machine does that).
+      const seated = rest.slice(-2).filter((response) => response.status === 201).length;
+      const enabled = after.filter((u) => u.enabled).length;
+      if (enabled !== MAX - 1 + seated) miscounted.push({ trial, enabled, seated });
       // The edits that were given still landed: the name is one of the renames, the permissions set.
       const edited = after.find((u) => u.id === victim.id)!;
       expect(edited.name).toMatch(new RegExp(`^renamed-${trial}-\\d$`));
       expect(edited.permissions).toEqual(['license:read']);
     }
-    expect({ undone: undone.length, exceeded }).toEqual({ undone: 0, exceeded: 0 });
+    expect({ undone: undone.length, exceeded, miscounted }).toEqual({ undone: 0, exceeded: 0, miscounted: [] });
+    // The last trial may have ended one below the cap (both creations refused): fill it, then
+    // every replica counts exactly the cap.
+    await fill();
     for (const replica of replicas) {
       expect((await replica.call('get', '/api/license')).body.users).toMatchObject({ count: MAX, max: MAX });
     }
