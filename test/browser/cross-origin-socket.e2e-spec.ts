@@ -63,8 +63,8 @@ afterAll(async () => {
 });
 
 async function outcome(page: Page): Promise<{ result: string; log: string[] }> {
-  const result = (await page.evaluate('window.done')) as string;
-  const log = (await page.evaluate('window.log')) as string[];
+  const result = await page.evaluate<string>('window.done');
+  const log = await page.evaluate<string[]>('window.log');
   return { result, log };
 }
 

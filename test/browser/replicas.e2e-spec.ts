@@ -62,7 +62,7 @@ describe('License page: replicas (Chromium)', () => {
   });
 
   it('lists both replicas, this one first, and marks the one running a different key', async () => {
-    const context = await browser.newContext({ baseURL: replicas[0]!.url });
+    const context = await browser.newContext({ baseURL: replicas[0].url });
     expect(
       (await context.request.post('/api/session', { data: { token: 'web-replicas-admin-0123456789abcdef' } })).status(),
     ).toBe(204);
@@ -118,7 +118,7 @@ describe('License page: replicas (Chromium)', () => {
       LIBERTY_REPLICA_ID: 'replica-c',
       LIBERTY_DATA_DIR: join(dir, 'c'),
     });
-    const context = await browser.newContext({ baseURL: replicas[0]!.url });
+    const context = await browser.newContext({ baseURL: replicas[0].url });
     try {
       expect(
         (

@@ -153,11 +153,11 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
     };
     type View = Awaited<ReturnType<typeof snapshot>>[number];
     const same = (views: View[], part: keyof View) =>
-      views.every((v) => JSON.stringify(v[part]) === JSON.stringify(views[0]![part]));
+      views.every((v) => JSON.stringify(v[part]) === JSON.stringify(views[0][part]));
     const licenseAgrees = (views: View[]) =>
       same(views, 'license') &&
-      views[0]!.license.customer === expected &&
-      views[0]!.license.status === (expected ? 'accepted' : 'not-configured');
+      views[0].license.customer === expected &&
+      views[0].license.status === (expected ? 'accepted' : 'not-configured');
     const settingsAgree = (views: View[]) => same(views, 'settings') && same(views, 'connectors');
     let views = await snapshot();
     const agreedAfter: { license?: number; settings?: number } = {};
@@ -198,7 +198,7 @@ describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_
 
     // The final state: what the database holds and what the replicas agreed on.
     const history = workload.history;
-    const final = views[0]!;
+    const final = views[0];
     const writes = (type: Op['type'], value: (op: Op) => unknown = (op) => op.value) =>
       history.filter((op) => op.type === type).map((op) => ({ op, value: value(op) }));
     const registers: Violation[] = [

@@ -30,7 +30,7 @@ function op(
     ...(status !== undefined ? { status } : {}),
     outcome,
     ...extra,
-  } as Op;
+  };
 }
 const create = (id: string, at: number) => op('create', at, at + 10, 201, { value: `user-${at}`, result: { id } });
 
@@ -61,13 +61,13 @@ describe('chaos history checker', () => {
     });
 
     it('acknowledged creates exist, unknown users need creates without an answer, deletes answered 200 stick', () => {
-      expect(checkNoLostWrite([create('u1', 0)], [])[0]!.message).toMatch(/answered 201 but the user is gone/);
+      expect(checkNoLostWrite([create('u1', 0)], [])[0].message).toMatch(/answered 201 but the user is gone/);
       expect(checkNoLostWrite([create('u1', 0), op('delete', 50, 60, undefined, { user: 'u1' })], [])).toEqual([]);
       expect(
         checkNoLostWrite(
           [create('u1', 0), op('delete', 50, 60, 200, { user: 'u1' })],
           [{ id: 'u1', name: 'user-0', enabled: true }],
-        )[0]!.message,
+        )[0].message,
       ).toMatch(/answered 200 but the user is still there/);
       const stranger = [{ id: 'u9', name: 'x', enabled: true }];
       expect(checkNoLostWrite([], stranger)).toHaveLength(1);

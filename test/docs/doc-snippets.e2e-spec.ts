@@ -322,7 +322,7 @@ async function runTool(dir: string, args: string[], stderrToo = false): Promise<
     return stdout + (stderrToo ? stderr : '');
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`${args.join(' ')} failed in ${dir}:\n${stdout}${stderr}`);
+    throw new Error(`${args.join(' ')} failed in ${dir}:\n${stdout}${stderr}`, { cause: error });
   }
 }
 

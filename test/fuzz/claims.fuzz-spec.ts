@@ -386,7 +386,7 @@ describe('fuzz: hostile claims', () => {
           try {
             outcome = validateLicenseClaims(input);
           } catch (error) {
-            throw new Error(`validateLicenseClaims threw: ${String(error)}`);
+            throw new Error(`validateLicenseClaims threw: ${String(error)}`, { cause: error });
           }
           sentinel.assertUntouched();
           const model = modelClaims(input);

@@ -623,7 +623,7 @@ describe('fuzz: mutated license keys', () => {
         anyKey().map((key) => Buffer.from(key.token)),
         anyKey().map((key) => segmentsOf(key.token)),
         anyKey().map((key) => ({ toString: () => key.token })),
-        // eslint-disable-next-line no-new-wrappers
+
         anyKey().map((key) => new String(key.token)),
         fc.tuple(anyKey(), fc.integer({ min: 1, max: 4 * MAX_TOKEN_BYTES })).map(([key, n]) => {
           const [h, p, s] = segmentsOf(key.token);
@@ -712,5 +712,5 @@ function payloadLayout(): fc.Arbitrary<(c: Record<string, unknown>) => string> {
 
 /** The attacker's public key as a JWK, as an embedded `jwk` header would carry it. */
 function publicJwk(pem: string): Record<string, unknown> {
-  return createPublicKey(pem).export({ format: 'jwk' }) as Record<string, unknown>;
+  return createPublicKey(pem).export({ format: 'jwk' });
 }

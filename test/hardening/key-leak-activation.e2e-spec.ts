@@ -76,14 +76,14 @@ describe('an activated key never leaks', () => {
     [kit, stranger] = await Promise.all([LicenseTestKit.create(), LicenseTestKit.create()]);
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: unknown, ...rest: never[]) => (
+    process.stdout.write = (chunk: unknown, ...rest: never[]) => (
       written.push(String(chunk)),
       out(chunk as string, ...rest)
-    )) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: unknown, ...rest: never[]) => (
+    );
+    process.stderr.write = (chunk: unknown, ...rest: never[]) => (
       written.push(String(chunk)),
       err(chunk as string, ...rest)
-    )) as typeof process.stderr.write;
+    );
     restoreWrites = () => {
       process.stdout.write = out;
       process.stderr.write = err;

@@ -115,14 +115,14 @@ describe('the license key never leaks', () => {
     // Whatever the process writes to stdout / stderr while the app runs is kept and scanned too.
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: unknown, ...rest: never[]) => (
+    process.stdout.write = (chunk: unknown, ...rest: never[]) => (
       written.push(String(chunk)),
       out(chunk as string, ...rest)
-    )) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: unknown, ...rest: never[]) => (
+    );
+    process.stderr.write = (chunk: unknown, ...rest: never[]) => (
       written.push(String(chunk)),
       err(chunk as string, ...rest)
-    )) as typeof process.stderr.write;
+    );
     restoreWrites = () => {
       process.stdout.write = out;
       process.stderr.write = err;

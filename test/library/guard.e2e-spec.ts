@@ -115,7 +115,11 @@ describe.each(ADAPTERS)('LicenseGuard on %s', (_name, createAdapter) => {
 
   async function serve(
     state: State,
-    { global = false, enforcement = 'restricted' as LicenseEnforcement, controllers = [] as Type[] } = {},
+    {
+      global = false,
+      enforcement = 'restricted',
+      controllers = [] as Type[],
+    }: { global?: boolean; enforcement?: LicenseEnforcement; controllers?: Type[] } = {},
   ) {
     const token = tokens[state];
     const moduleRef = await Test.createTestingModule({

@@ -127,7 +127,7 @@ describe('a key store that cannot be read', () => {
     expect(events).toEqual([]);
     const readable = logger.linesOf(CONTEXT).filter(([, m]) => m.startsWith('license key store readable again after '));
     expect(readable).toHaveLength(1);
-    expect(readable[0]![1]).toMatch(/^license key store readable again after \d+\.\d s \(\d+ retries\)$/);
+    expect(readable[0][1]).toMatch(/^license key store readable again after \d+\.\d s \(\d+ retries\)$/);
 
     // Once it answers, the retries stop.
     const reads = store.reads;

@@ -228,7 +228,7 @@ describe('installed into fresh apps', () => {
       try {
         compileProject(join(dir, tsconfig), {}, { checkDeclarations: (file) => file.includes(INSTALLED_LIBRARY) });
       } catch (error) {
-        throw new Error(`tsc (${label}) failed:\n${(error as Error).message}`);
+        throw new Error(`tsc (${label}) failed:\n${(error as Error).message}`, { cause: error });
       }
       const { stdout } = await run(process.execPath, [join(outDir, 'main.js')], { cwd: dir, timeout: 120_000 });
       const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
@@ -377,7 +377,7 @@ function freshAppLock(
     version: library.version as string,
     resolved: `file:${tarballName}`,
     integrity: `sha512-${createHash('sha512').update(tarballBytes).digest('base64')}`,
-    license: library.license as string,
+    license: library.license,
     dependencies: libraryDeps,
     bin: library.bin,
     engines: library.engines,

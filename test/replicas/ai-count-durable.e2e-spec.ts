@@ -49,7 +49,7 @@ describe('the AI day count across Redis restarts without persistence', () => {
   const burst = async (n: number) => {
     const responses = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        replicas[i % 2]!.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' }),
+        replicas[i % 2].call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' }),
       ),
     );
     return responses.map((r) => r.status);
@@ -77,7 +77,7 @@ describe('the AI day count across Redis restarts without persistence', () => {
         messagesPerDay: CAP,
       });
       const report = (await replica.call('get', '/api/license/usage')).body as { days: Array<{ aiMessages: number }> };
-      expect(report.days[report.days.length - 1]!.aiMessages).toBe(CAP);
+      expect(report.days[report.days.length - 1].aiMessages).toBe(CAP);
     }
   });
 });

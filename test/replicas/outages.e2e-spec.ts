@@ -57,7 +57,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
     const token = await issue(kit, {
       claims: claims({ connectors: ['sap'], users: { max: 10 } }, { customer: 'Outage Customer' }),
     });
-    expect((await replicas[0]!.call('post', '/api/license/activate', { token })).status).toBe(200);
+    expect((await replicas[0].call('post', '/api/license/activate', { token })).status).toBe(200);
     for (const replica of replicas) {
       await until(
         'every replica licensed',
@@ -65,7 +65,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
         { timeoutMs: 30_000, ignoreErrors: true },
       );
     }
-    const created = await replicas[0]!.call('post', '/api/users', { name: 'reader', permissions: ['license:read'] });
+    const created = await replicas[0].call('post', '/api/users', { name: 'reader', permissions: ['license:read'] });
     expect(created.status).toBe(201);
     userToken = created.body.token;
   });
@@ -86,7 +86,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       [0, 1, 2].map(async (n) => {
         for (let i = n; traffic; i++) {
           const response = await request(replica.url)
-            .get(paths[i % paths.length]!)
+            .get(paths[i % paths.length])
             .set('Authorization', `Bearer ${ADMIN}`)
             .catch(() => undefined);
           if (!response) continue;
@@ -162,7 +162,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
         ).toBe(503);
       }
       // GraphQL and Socket.IO read the user from the database too: their own way of saying 503.
-      const graphql = await request(replicas[0]!.url)
+      const graphql = await request(replicas[0].url)
         .post('/graphql')
         .set('Authorization', `Bearer ${ADMIN}`)
         .send({ query: '{ sapTables { name } }' });
@@ -174,7 +174,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
           extensions: expect.objectContaining({ code: 'DATABASE_UNAVAILABLE' }),
         }),
       ]);
-      const socket = io(replicas[0]!.url, {
+      const socket = io(replicas[0].url, {
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
@@ -209,7 +209,7 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
         );
       }
       const recoveredMs = Date.now() - upAt;
-      expect((await request(replicas[0]!.url).get('/health')).status).toBe(200);
+      expect((await request(replicas[0].url).get('/health')).status).toBe(200);
       traffic = false;
       await Promise.all(clients);
 

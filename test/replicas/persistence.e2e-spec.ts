@@ -56,7 +56,7 @@ describe('the sample app keeps its state across a restart', () => {
           expect(response.status).toBe(201);
           created.push(response.body as { id: string; token: string });
         }
-        expect((await app.call('patch', `/api/users/${created[2]!.id}`, { enabled: false })).status).toBe(200);
+        expect((await app.call('patch', `/api/users/${created[2].id}`, { enabled: false })).status).toBe(200);
         for (let i = 0; i < 4; i++) {
           expect((await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' })).status).toBe(
             200,
@@ -80,8 +80,8 @@ describe('the sample app keeps its state across a restart', () => {
         const after = await app.call('get', '/api/license');
         expect(after.body).toMatchObject({ status: 'accepted', users: { count: 3 }, ai: { usedToday: 4 } });
         // A user's token still works after the restart; a disabled one still does not.
-        expect((await app.call('get', '/api/license', undefined, created[0]!.token)).status).toBe(200);
-        expect((await app.call('get', '/api/license', undefined, created[2]!.token)).status).toBe(401);
+        expect((await app.call('get', '/api/license', undefined, created[0].token)).status).toBe(200);
+        expect((await app.call('get', '/api/license', undefined, created[2].token)).status).toBe(401);
         // The day's count goes on from where it was (a restart is no way around the cap).
         const next = await app.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
         expect(next.body.usage).toEqual({ usedToday: 5, messagesPerDay: 100 });
@@ -122,7 +122,7 @@ describe('the sample app keeps its state across a restart', () => {
       const user = await app.call('post', '/api/users', { name: 'ada', permissions: [] });
       expect(user.status).toBe(201);
       await app.stop();
-      const dataDir = env.LIBERTY_DATA_DIR!;
+      const dataDir = env.LIBERTY_DATA_DIR;
       expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
       expect((await stat(join(dataDir, 'liberty.db'))).mode & 0o777).toBe(0o600);
       const { readFile } = await import('node:fs/promises');

@@ -25,7 +25,7 @@ type Client = ReturnType<typeof createClient5>;
 type CreateClient = (options: { url: string; disableOfflineQueue?: boolean }) => Client;
 // The v6 client is typed as v5's here; `client` of LicenseRedisModule is structural, so both fit.
 const MAJORS: Array<[string, CreateClient]> = [
-  ['redis@5', createClient5 as CreateClient],
+  ['redis@5', createClient5],
   ['redis@6', createClient6 as unknown as CreateClient],
 ];
 
@@ -116,8 +116,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     opened.push({ app, client, operations, subscription });
     await until(
       'the bus subscribed',
-      async () =>
-        Number(((await admin.sendCommand(['PUBSUB', 'NUMSUB', CHANNEL(install)])) as [string, number])[1]) >= 1,
+      async () => Number((await admin.sendCommand<[string, number]>(['PUBSUB', 'NUMSUB', CHANNEL(install)]))[1]) >= 1,
     );
     return { app, license, bus, operations, client };
   }
@@ -125,7 +124,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
   const busReverifies = (operations: LicenseOperation[]) =>
     operations.filter((o) => o.type === 'reverify' && o.origin === LICENSE_BUS_ORIGIN).length;
   const subscribers = async (install: string) =>
-    Number(((await admin.sendCommand(['PUBSUB', 'NUMSUB', CHANNEL(install)])) as [string, number])[1]);
+    Number((await admin.sendCommand<[string, number]>(['PUBSUB', 'NUMSUB', CHANNEL(install)]))[1]);
 
   it('a reverify on one replica reaches the other; its own message is ignored', async () => {
     const { variable, path } = await keyFile('One');
@@ -153,8 +152,8 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
       expect(
         () =>
           new RedisLicenseBus(a.license, {
-            client: a.client as never,
-            subscriber: a.client as never,
+            client: a.client,
+            subscriber: a.client,
             replicaId: bad as string,
           }),
       ).toThrow(LicenseConfigurationError);
@@ -221,7 +220,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
     await a.bus.presence.beat();
     const index = opened.findIndex((o) => o.app === b.app);
     const [closing] = opened.splice(index, 1);
-    closing!.subscription.unsubscribe();
+    closing.subscription.unsubscribe();
     await b.app.close();
     await b.client.close();
     expect((await a.bus.replicas()).map((r) => r.id)).toEqual(['same']);
@@ -231,7 +230,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
   it('a replica restarted under its id (its old entry still fresh) is not a duplicate', async () => {
     const { variable } = await keyFile('One');
     // What a crashed process leaves: its entry, fresh, with its own instance.
-    const [secondsText] = (await admin.sendCommand(['TIME'])) as [string, string];
+    const [secondsText] = await admin.sendCommand<[string, string]>(['TIME']);
     const crashed = {
       id: 'stable',
       status: 'accepted',
@@ -339,7 +338,7 @@ describe.each(MAJORS)('RedisLicenseBus with %s clients', (_major, createClient) 
         lastSeenAt: new Date().toISOString(),
         ...extra,
       });
-    const [secondsText] = (await admin.sendCommand(['TIME'])) as [string, string];
+    const [secondsText] = await admin.sendCommand<[string, string]>(['TIME']);
     const now = Number(secondsText) * 1000;
     await admin.hSet(info, {
       future: entry('future'),

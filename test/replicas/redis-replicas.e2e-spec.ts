@@ -69,11 +69,11 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
 
   it('GET /api/license lists the three replicas, this one first, with one key fingerprint', async () => {
     const listed = await until('three replicas listed', async () => {
-      const body = (await replicas[1]!.call('get', '/api/license')).body;
+      const body = (await replicas[1].call('get', '/api/license')).body;
       return body.replicas?.length === 3 && body.replicas;
     });
     expect(listed.map((r: { id: string }) => r.id)).toEqual(['replica-2', 'replica-1', 'replica-3']);
-    expect((await replicas[1]!.call('get', '/api/license')).body.replicaBus).toBe('connected');
+    expect((await replicas[1].call('get', '/api/license')).body.replicaBus).toBe('connected');
     for (const replica of listed) {
       expect(replica).toEqual({
         id: expect.any(String),
@@ -97,7 +97,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       [utcDay(), CAP - 50],
     );
     await db.end();
-    const responses = await Promise.all(Array.from({ length: 500 }, (_, i) => message(replicas[i % 3]!)));
+    const responses = await Promise.all(Array.from({ length: 500 }, (_, i) => message(replicas[i % 3])));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(50);
     expect(statuses.filter((s) => s === 429)).toHaveLength(450);
@@ -113,33 +113,33 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   // machine three processes may take longer. What this proves is the path — the bus message.
   it('a reverify on replica 1 reaches replicas 2 and 3 by the bus message', async () => {
     await writeFile(keyFile(), await keyFor('Customer Two'));
-    expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe('Customer Two');
+    expect((await replicas[0].call('post', '/api/license/reverify')).body.customer).toBe('Customer Two');
     await until(
       'replicas 2 and 3 on the new key',
       async () =>
-        (await customerOn(replicas[1]!)) === 'Customer Two' && (await customerOn(replicas[2]!)) === 'Customer Two',
+        (await customerOn(replicas[1])) === 'Customer Two' && (await customerOn(replicas[2])) === 'Customer Two',
     );
     // No file polling (pollMs 0), and the others re-verified because of replica 1's message — not
     // a generation catch-up on their timer; replica 1 ignores its own message.
     await until('the bus log lines', async () =>
       replicas.slice(1).every((r) => /license re-verified — after reverify on replica "replica-1"/.test(r.log)),
     );
-    expect(replicas[0]!.log).not.toMatch(/license re-verified — after reverify on replica "replica-1"/);
+    expect(replicas[0].log).not.toMatch(/license re-verified — after reverify on replica "replica-1"/);
   });
 
   it('a connector toggle made on replica 1 is applied on replicas 2 and 3 (stored in the database)', async () => {
-    expect((await replicas[0]!.call('patch', '/api/settings/connectors/rest', { licensed: true })).status).toBe(200);
+    expect((await replicas[0].call('patch', '/api/settings/connectors/rest', { licensed: true })).status).toBe(200);
     const restOn = async (replica: SampleProcess) =>
       ((await replica.call('get', '/api/settings/connectors')).body as Array<{ id: string; licensed: boolean }>).find(
         (c) => c.id === 'rest',
       )?.licensed;
     await until(
       'replicas 2 and 3 see the toggle',
-      async () => (await restOn(replicas[1]!)) === true && (await restOn(replicas[2]!)) === true,
+      async () => (await restOn(replicas[1])) === true && (await restOn(replicas[2])) === true,
       { timeoutMs: 15_000 },
     );
-    expect((await replicas[2]!.call('patch', '/api/settings/connectors/rest', { licensed: false })).status).toBe(200);
-    await until('replica 1 sees it back', async () => (await restOn(replicas[0]!)) === false, { timeoutMs: 15_000 });
+    expect((await replicas[2].call('patch', '/api/settings/connectors/rest', { licensed: false })).status).toBe(200);
+    await until('replica 1 sees it back', async () => (await restOn(replicas[0])) === false, { timeoutMs: 15_000 });
   });
 
   it('garbage on the bus channel is ignored: no crash, no re-verification', async () => {
@@ -201,8 +201,8 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     }
     // A key change applied on replica 2 while Redis is down: only replica 2 knows of it.
     await writeFile(keyFile(), await keyFor('Customer Three'));
-    expect((await replicas[1]!.call('post', '/api/license/reverify')).body.customer).toBe('Customer Three');
-    expect(await customerOn(replicas[0]!)).toBe('Customer Two');
+    expect((await replicas[1].call('post', '/api/license/reverify')).body.customer).toBe('Customer Three');
+    expect(await customerOn(replicas[0])).toBe('Customer Two');
 
     await redis.start();
     await until(
@@ -214,8 +214,8 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
       { timeoutMs: 30_000 },
     );
     // The refusals counted nothing: the day's count is where it was before Redis went away.
-    expect((await replicas[0]!.call('get', '/api/license')).body.ai?.usedToday).toBe(CAP);
-    const next = await message(replicas[2]!);
+    expect((await replicas[0].call('get', '/api/license')).body.ai?.usedToday).toBe(CAP);
+    const next = await message(replicas[2]);
     expect(next.status).toBe(429);
   });
 
@@ -226,7 +226,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     const stale = await SampleProcess.start({ ...env, [keyVarFile]: oldKeyFile, LIBERTY_REPLICA_ID: 'replica-stale' });
     try {
       const listed = await until('four replicas listed', async () => {
-        const body = (await replicas[0]!.call('get', '/api/license')).body;
+        const body = (await replicas[0].call('get', '/api/license')).body;
         return body.replicas?.length === 4 && body.replicas;
       });
       const self = listed[0];
@@ -243,7 +243,7 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     // A replica that shut down leaves the list at once.
     await until(
       'the stale replica gone',
-      async () => (await replicas[0]!.call('get', '/api/license')).body.replicas?.length === 3,
+      async () => (await replicas[0].call('get', '/api/license')).body.replicas?.length === 3,
     );
   });
 
@@ -251,12 +251,12 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     const twin = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-1' });
     try {
       const line = /another live process uses replica id "replica-1"/;
-      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0]!.log), {
+      await until('the duplicate logged by both', async () => line.test(twin.log) && line.test(replicas[0].log), {
         timeoutMs: 30_000,
       });
-      const customer = (await customerOn(replicas[1]!)) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
+      const customer = (await customerOn(replicas[1])) === 'Customer Four' ? 'Customer Five' : 'Customer Four';
       await writeFile(keyFile(), await keyFor(customer));
-      expect((await replicas[0]!.call('post', '/api/license/reverify')).body.customer).toBe(customer);
+      expect((await replicas[0].call('post', '/api/license/reverify')).body.customer).toBe(customer);
       // The twin shares replica 1's id: before the fix, it dropped replica 1's message as its own.
       await until('the twin re-verified', async () => (await customerOn(twin)) === customer, { timeoutMs: 5_000 });
     } finally {
@@ -304,11 +304,11 @@ describe('activation by paste across replicas (key_store = "database")', () => {
   it('activate on replica 1: replicas 2 and 3 accepted by the bus message; deactivate: all not-configured', async () => {
     for (const replica of replicas) expect((await statusOn(replica)).status).toBe('not-configured');
     const token = await issue(kit, { claims: claims({ users: { max: 5 } }, { customer: 'Pasted Corp' }) });
-    const activated = await replicas[0]!.call('post', '/api/license/activate', { token });
+    const activated = await replicas[0].call('post', '/api/license/activate', { token });
     expect(activated.status).toBe(200);
     expect(activated.body).toMatchObject({ status: 'accepted', customer: 'Pasted Corp' });
     await until('replicas 2 and 3 accepted', async () => {
-      const [two, three] = await Promise.all([statusOn(replicas[1]!), statusOn(replicas[2]!)]);
+      const [two, three] = await Promise.all([statusOn(replicas[1]), statusOn(replicas[2])]);
       return (
         two.status === 'accepted' &&
         three.status === 'accepted' &&
@@ -320,7 +320,7 @@ describe('activation by paste across replicas (key_store = "database")', () => {
       replicas.slice(1).every((r) => r.log.includes('license re-verified — after activate on replica "replica-1"')),
     );
 
-    expect((await replicas[2]!.call('delete', '/api/license/activation')).status).toBe(200);
+    expect((await replicas[2].call('delete', '/api/license/activation')).status).toBe(200);
     await until(
       'every replica not-configured',
       async () => (await Promise.all(replicas.map(statusOn))).every((s) => s.status === 'not-configured'),

@@ -70,10 +70,10 @@ describe.each(MAJORS)('RedisUsageStore with %s', (_major, connect) => {
       const stores = [connections, ...others].map(
         (c) => new RedisUsageStore({ client: c.client, install: 'race', timeoutMs: 30_000 }),
       );
-      const results = await Promise.all(Array.from({ length: 300 }, (_, i) => stores[i % 3]!.incrementBelow(day, 100)));
+      const results = await Promise.all(Array.from({ length: 300 }, (_, i) => stores[i % 3].incrementBelow(day, 100)));
       expect(results.filter((r) => r !== null)).toHaveLength(100);
       expect(new Set(results.filter((r) => r !== null))).toEqual(new Set(Array.from({ length: 100 }, (_, i) => i + 1)));
-      await expect(stores[0]!.get(day)).resolves.toBe(100);
+      await expect(stores[0].get(day)).resolves.toBe(100);
     } finally {
       await Promise.all(others.map((c) => c.close()));
     }

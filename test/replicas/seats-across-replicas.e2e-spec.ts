@@ -58,7 +58,7 @@ describe.each([
     await rm(dir, { recursive: true, force: true });
   });
 
-  const on = (n: number) => replicas[n % replicas.length]!;
+  const on = (n: number) => replicas[n % replicas.length];
   const create = (i: number) => on(i).call('post', '/api/users', { name: `user-${i}`, permissions: [] });
 
   it('200 concurrent creations spread over the replicas take exactly the 10 free seats', async () => {
@@ -77,13 +77,13 @@ describe.each([
   it('one seat freed: replicas racing for the last seat, exactly one wins (creating and re-enabling)', async () => {
     const users = (await on(0).call('get', '/api/users')).body as Array<{ id: string; enabled: boolean }>;
     const [first, second] = users.filter((u) => u.id !== 'admin');
-    expect((await on(1).call('patch', `/api/users/${first!.id}`, { enabled: false })).status).toBe(200);
-    expect((await on(2).call('patch', `/api/users/${second!.id}`, { enabled: false })).status).toBe(200);
+    expect((await on(1).call('patch', `/api/users/${first.id}`, { enabled: false })).status).toBe(200);
+    expect((await on(2).call('patch', `/api/users/${second.id}`, { enabled: false })).status).toBe(200);
     // Two seats free now; 30 creations and the two re-enables race for them on three replicas.
     const results = await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => create(1000 + i)),
-      on(0).call('patch', `/api/users/${first!.id}`, { enabled: true }),
-      on(1).call('patch', `/api/users/${second!.id}`, { enabled: true }),
+      on(0).call('patch', `/api/users/${first.id}`, { enabled: true }),
+      on(1).call('patch', `/api/users/${second.id}`, { enabled: true }),
     ]);
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200 || s === 201)).toHaveLength(2);

@@ -65,7 +65,7 @@ describe.each([
     await rm(dir, { recursive: true, force: true });
   });
 
-  const on = (n: number) => replicas[n % replicas.length]!;
+  const on = (n: number) => replicas[n % replicas.length];
   const users = async () => (await on(0).call('get', '/api/users')).body as UserView[];
   let created = 0;
   const create = (n: number) => on(n).call('post', '/api/users', { name: `user-${created++}`, permissions: [] });
@@ -95,7 +95,7 @@ describe.each([
         create(1),
       ]);
       // Status and body together: a refusal says why (a 503 names the database) in the failure.
-      expect({ status: disable!.status, body: disable!.body }).toMatchObject({ status: 200 });
+      expect({ status: disable.status, body: disable.body }).toMatchObject({ status: 200 });
       const unexpected = rest.filter((response) => ![200, 201, 402].includes(response.status));
       expect(unexpected.map(({ status, body }) => ({ status, body }))).toEqual([]);
       const after = await users();
@@ -135,12 +135,12 @@ describe.each([
         on(1).call('patch', `/api/users/${enabled.id}`, { name: `gone-${trial}` }),
         create(trial),
       ]);
-      expect(results[0]!.status).toBe(200);
+      expect(results[0].status).toBe(200);
       const after = await users();
       expect(after.filter((u) => u.enabled).length).toBeLessThanOrEqual(MAX);
       expect(after.find((u) => u.id === enabled.id)!.enabled).toBe(false);
       // The re-enable either took the seat (200, enabled) or was refused (402, still disabled).
-      expect(after.find((u) => u.id === disabled.id)!.enabled).toBe(results[1]!.status === 200);
+      expect(after.find((u) => u.id === disabled.id)!.enabled).toBe(results[1].status === 200);
     }
   });
 });

@@ -82,7 +82,7 @@ describe.each([
     expect(await sap()).toEqual([403, 403, 403]);
     const times: number[] = [];
     for (const enforcement of ['soft', 'restricted', 'soft'] as const) {
-      const put = await replicas[0]!.call('put', '/api/settings/framework/license', { enforcement });
+      const put = await replicas[0].call('put', '/api/settings/framework/license', { enforcement });
       expect(put.status).toBe(200);
       times.push(await convergedOn(enforcement === 'soft' ? 200 : 403));
     }
@@ -97,10 +97,10 @@ describe.each([
   });
 
   it('the database wins over app.toml: a restarted replica comes back soft', async () => {
-    await replicas[1]!.stop();
+    await replicas[1].stop();
     replicas[1] = await SampleProcess.start({ ...env, LIBERTY_REPLICA_ID: 'replica-2' });
-    expect((await replicas[1]!.call('get', '/api/connectors/sap')).status).toBe(200);
-    expect((await replicas[1]!.call('get', '/api/settings/framework/license')).body.enforcement).toBe('soft');
+    expect((await replicas[1].call('get', '/api/connectors/sap')).status).toBe(200);
+    expect((await replicas[1].call('get', '/api/settings/framework/license')).body.enforcement).toBe('soft');
   });
 
   if (withRedis) {
@@ -109,7 +109,7 @@ describe.each([
       const listed = await until(
         'three replicas with one settings fingerprint',
         async () => {
-          const body = (await replicas[0]!.call('get', '/api/license')).body as {
+          const body = (await replicas[0].call('get', '/api/license')).body as {
             replicas: Array<{ settingsFingerprint: string }>;
           };
           last = body.replicas;
@@ -123,7 +123,7 @@ describe.each([
       ).catch((error: Error) => {
         throw new Error(`${error.message}; replicas: ${JSON.stringify(last)}`);
       });
-      expect(listed[0]!.settingsFingerprint).toMatch(/^[0-9a-f]{16}$/);
+      expect(listed[0].settingsFingerprint).toMatch(/^[0-9a-f]{16}$/);
     });
   } else {
     it('an operator resets to app.toml by deleting the row: every replica is restricted again within 5 s', async () => {
@@ -132,7 +132,7 @@ describe.each([
       await client.query(`delete from shared_settings where name = 'license'`);
       await client.end();
       expect(await convergedOn(403)).toBeLessThanOrEqual(5_000);
-      expect((await replicas[2]!.call('get', '/api/settings/framework/license')).body.enforcement).toBe('restricted');
+      expect((await replicas[2].call('get', '/api/settings/framework/license')).body.enforcement).toBe('restricted');
     });
   }
 });
@@ -185,13 +185,13 @@ describe('framework settings changed on a replica that has not heard of the last
   }
 
   it('a PUT writes only the fields it gives: the other replica’s public_key_path survives', async () => {
-    const put = (n: number, body: unknown) => replicas[n]!.call('put', '/api/settings/framework/license', body);
+    const put = (n: number, body: unknown) => replicas[n].call('put', '/api/settings/framework/license', body);
     expect((await put(0, { public_key_path: 'keys/public.pem' })).status).toBe(200);
     const soft = await put(1, { enforcement: 'soft' });
     expect(soft.status).toBe(200);
     expect(soft.body).toMatchObject({ public_key_path: 'keys/public.pem', enforcement: 'soft' });
     expect(await row()).toMatchObject({ public_key_path: 'keys/public.pem', enforcement: 'soft' });
-    expect((await replicas[1]!.call('get', '/api/settings/framework/license')).body).toMatchObject({
+    expect((await replicas[1].call('get', '/api/settings/framework/license')).body).toMatchObject({
       public_key_path: 'keys/public.pem',
       enforcement: 'soft',
     });
@@ -199,15 +199,15 @@ describe('framework settings changed on a replica that has not heard of the last
 
   it('the permission a PUT needs is judged against the stored settings, not the replica’s stale copy', async () => {
     expect(
-      (await replicas[0]!.call('put', '/api/settings/framework/license', { enforcement: 'restricted' })).status,
+      (await replicas[0].call('put', '/api/settings/framework/license', { enforcement: 'restricted' })).status,
     ).toBe(200);
     // Replica 2 still runs `soft`; going `soft` is a change of enforcement, which needs license:write.
-    const framework = await replicas[0]!.call('post', '/api/users', {
+    const framework = await replicas[0].call('post', '/api/users', {
       name: 'framework',
       permissions: ['settings:framework'],
     });
     expect(framework.status).toBe(201);
-    const refused = await replicas[1]!.call(
+    const refused = await replicas[1].call(
       'put',
       '/api/settings/framework/license',
       { enforcement: 'soft' },

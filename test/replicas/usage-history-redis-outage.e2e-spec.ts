@@ -46,7 +46,7 @@ describe('usage history during a Redis outage', () => {
     const report = (await app.call('get', '/api/license/usage')).body as {
       days: Array<{ day: string; peakUsers: number; aiMessages: number }>;
     };
-    return report.days[report.days.length - 1]!;
+    return report.days[report.days.length - 1];
   };
 
   it('a peak of enabled users reached while Redis is down is recorded, and the AI figure with it', async () => {

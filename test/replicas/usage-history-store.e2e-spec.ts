@@ -39,7 +39,7 @@ describe.each(['sqlite', 'postgres'] as const)('DatabaseUsageHistoryStore on %s'
   });
 
   it('keeps the largest figures per day under concurrent samples from two replicas', async () => {
-    const [a, b = new DatabaseUsageHistoryStore(replicas[0]!)] = replicas.map(
+    const [a, b = new DatabaseUsageHistoryStore(replicas[0])] = replicas.map(
       (database) => new DatabaseUsageHistoryStore(database),
     );
     const writes: Array<Promise<void>> = [];

@@ -63,7 +63,7 @@ async function connect(
     socket.once('connect', () => resolve({ socket }));
     socket.once('connect_error', (error) => {
       socket.close();
-      resolve({ error: error as Error & { data?: Record<string, unknown> } });
+      resolve({ error: error });
     });
   });
 }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, type Type } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { ApplicationConfig, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { filter, type Subscription } from 'rxjs';
@@ -16,12 +16,10 @@ import { LicenseGuard } from './license.guard.js';
 type InstanceWrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
 /** The class behind a controller or class provider; none for values and factories. */
-function classOf(wrapper: InstanceWrapper): (Function & { prototype: object }) | undefined {
+function classOf(wrapper: InstanceWrapper): Type | undefined {
   if (wrapper.isFactory || wrapper.isNotMetatype) return undefined;
-  const metatype = wrapper.metatype as Function | null | undefined;
-  return typeof metatype === 'function' && metatype.prototype
-    ? (metatype as Function & { prototype: object })
-    : undefined;
+  const metatype = wrapper.metatype as Type | null | undefined;
+  return typeof metatype === 'function' && metatype.prototype ? metatype : undefined;
 }
 
 /** A guard given as a class or an instance, that is (or extends) `LicenseGuard`. */
@@ -61,14 +59,14 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
    * anything else a guard may run on): every class that carries `@RequiresLicense`.
    */
   private checkRequirements(): void {
-    const seen = new Set<Function>();
+    const seen = new Set<Type>();
     for (const wrapper of [...this.discovery.getControllers(), ...this.discovery.getProviders()]) {
       const owner = classOf(wrapper);
       if (!owner || seen.has(owner)) continue;
       seen.add(owner);
       const onClass = this.reflector.get(RequiresLicense, owner);
       this.checkFeatures(onClass, owner.name);
-      for (const method of this.scanner.getAllMethodNames(owner.prototype)) {
+      for (const method of this.scanner.getAllMethodNames(owner.prototype as object)) {
         const handler = (owner.prototype as Record<string, unknown>)[method];
         if (typeof handler !== 'function') continue;
         const onHandler = this.reflector.get(RequiresLicense, handler);
@@ -83,7 +81,7 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
    * A requirement nothing enforces is a route left open without a word: warn at startup, naming the
    * handler, when no `LicenseGuard` is in its chain (route, controller or global) or the list is empty.
    */
-  private warnIfOpen(owner: Function, handler: Function, where: string, features: readonly string[] | undefined): void {
+  private warnIfOpen(owner: Type, handler: object, where: string, features: readonly string[] | undefined): void {
     if (features !== undefined && features.length === 0) {
       this.logger.warn(`@RequiresLicense([]) on ${printable(where, 200)} requires nothing: the route is open`);
       return;
@@ -112,7 +110,7 @@ export class LicenseExplorer implements OnModuleInit, OnApplicationShutdown {
   private bindEventHandlers(): void {
     // Controllers too: a microservice or HTTP controller may react to license events.
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
-      const { instance } = wrapper;
+      const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object') continue;
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype) continue;

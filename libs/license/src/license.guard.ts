@@ -69,10 +69,10 @@ export class LicenseGuard implements CanActivate {
   }
 
   private readRequirement(owner: object, handler: object): readonly string[] {
-    const merged = this.reflector.getAllAndMerge(RequiresLicense, [
+    const merged = this.reflector.getAllAndMerge<readonly string[]>(RequiresLicense, [
       owner as never,
       handler as never,
-    ]) as readonly string[];
+    ]);
     return merged.length > 0 ? Object.freeze([...new Set(merged)]) : NONE;
   }
 

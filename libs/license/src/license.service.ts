@@ -236,7 +236,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
       this.serialised(async () => {
         this.keys.assertWritable('write');
         // A paste is forgiving (line breaks, quotes, `Bearer `); the verifier after it is not.
-        const candidate = normalisePastedKey(token as unknown) as string; // a non-string is `malformed` below
+        const candidate = normalisePastedKey(token); // a non-string is `malformed` below
         const verification = await this.evaluator.verify(candidate, new Date());
         if (verification.status !== 'accepted') {
           logActivationRefused(this.logger, verification.reason);
@@ -279,7 +279,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   /** Expiry warnings and the expiry timer run from bootstrap to shutdown. */
   onApplicationBootstrap(): void {
     this.clock.start();
-    this.origin.start((next) => void this.serialised(async () => this.use(next())));
+    this.origin.start((next) => void this.serialised(() => this.use(next())));
   }
 
   beforeApplicationShutdown(): void {
@@ -300,7 +300,7 @@ export class LicenseService implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** One (re)verification, activation or reconfiguration at a time, in call order. */
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
+  private serialised<T>(work: () => T | Promise<T>): Promise<T> {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;

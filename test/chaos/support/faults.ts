@@ -31,7 +31,7 @@ export function faultSchedule(random: Random, runMs: number, replicas: number): 
   let at = random.int(1_500, 3_000);
   const order = random.shuffle(KINDS);
   for (let i = 0; ; i++) {
-    const kind = i < order.length ? order[i]! : random.pick(KINDS);
+    const kind = i < order.length ? order[i] : random.pick(KINDS);
     const downMs =
       kind === 'kill-replica'
         ? random.int(500, 2_500)

@@ -313,7 +313,7 @@ export function checkRegister(
       !all.some((o) => o.op.outcome === 'ok' && !same(o.value, final) && o.op.invokedAt > latest(w.op)),
   );
   if (explains) return [];
-  const lastAcked = all.filter((w) => w.op.outcome === 'ok').sort((a, b) => b.op.invokedAt - a.op.invokedAt)[0]!;
+  const lastAcked = all.filter((w) => w.op.outcome === 'ok').sort((a, b) => b.op.invokedAt - a.op.invokedAt)[0];
   return [
     {
       invariant: 'no-lost-write',

@@ -42,7 +42,7 @@ export function authCarrierOf(context: ExecutionContext): AuthCarrier | undefine
       return { request, attach: (user) => (request.user = user) };
     }
     case 'graphql': {
-      const request = (context.getArgByIndex(2) as { req?: AuthenticatedRequest } | undefined)?.req;
+      const request = context.getArgByIndex<{ req?: AuthenticatedRequest } | undefined>(2)?.req;
       return request
         ? { request, attach: (user) => (request.user = user) }
         : { request: { headers: {} }, attach: () => undefined };

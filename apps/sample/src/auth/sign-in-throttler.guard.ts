@@ -9,10 +9,7 @@ import { TooManyAttemptsException } from './auth-throttle.js';
  */
 @Injectable()
 export class SignInThrottlerGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    throw new TooManyAttemptsException(detail.timeToBlockExpire);
+  protected override throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    return Promise.reject(new TooManyAttemptsException(detail.timeToBlockExpire));
   }
 }

@@ -101,7 +101,7 @@ export async function readAppConfig(path: string): Promise<LoadedAppConfig> {
 /** Parses TOML; a syntax error becomes an `AppConfigError` with the line and column. */
 export function parseToml(file: string, text: string): Record<string, unknown> {
   try {
-    return parse(text) as Record<string, unknown>;
+    return parse(text);
   } catch (error) {
     if (error instanceof TomlError) {
       const first = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
@@ -189,13 +189,13 @@ function items(value: unknown, key: string, fail: (path: string, message: string
   return value.map((entry: unknown, index) => {
     const at = `${key}[${index}]`;
     if (!isTable(entry)) return fail(at, `must be a table ([[${key}]])`);
-    const { id, name, licensed } = entry as Record<string, unknown>;
+    const { id, name, licensed } = entry;
     if (typeof id !== 'string' || !ITEM_ID.test(id)) fail(`${at}.id`, 'must be 1-64 letters, digits, ".", "_" or "-"');
-    if (seen.has(id as string)) fail(`${at}.id`, `duplicate id "${id as string}"`);
-    seen.add(id as string);
+    if (seen.has(id)) fail(`${at}.id`, `duplicate id "${id}"`);
+    seen.add(id);
     if (name !== undefined && (typeof name !== 'string' || name.length > 200)) fail(`${at}.name`, 'must be a string');
     if (typeof licensed !== 'boolean') fail(`${at}.licensed`, 'must be true or false (whether it needs the license)');
-    return { id: id as string, name: (name as string | undefined) ?? (id as string), licensed: licensed as boolean };
+    return { id, name: name ?? id, licensed };
   });
 }
 

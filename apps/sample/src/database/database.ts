@@ -189,6 +189,7 @@ async function openSqlite(file: string, availability: DatabaseAvailability): Pro
       const pid = /^\d+$/.test(owner) ? ` (pid ${owner})` : '';
       throw new Error(
         `in use by another process${pid}; SQLite serves one process — stop that one, or run several replicas on PostgreSQL (DATABASE_URL)`,
+        { cause: error },
       );
     }
     database.pragma('busy_timeout = 15000');

@@ -97,5 +97,5 @@ export function migrations(_kind: DatabaseKind): MigrationProvider {
       },
     },
   };
-  return { getMigrations: async () => all };
+  return { getMigrations: () => Promise.resolve(all) };
 }

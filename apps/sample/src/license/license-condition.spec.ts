@@ -15,7 +15,7 @@ function state(status: LicenseState['status'], extra: Partial<LicenseState> = {}
     verifiedAt: NOW,
     warnings: [],
     ...extra,
-  } as LicenseState;
+  };
 }
 
 const accepted = (msLeft: number) => state('accepted', { expiresAt: new Date(NOW.getTime() + msLeft) });

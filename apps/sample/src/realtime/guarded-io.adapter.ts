@@ -41,7 +41,7 @@ export class GuardedIoAdapter extends IoAdapter {
       ...(options as Partial<ServerOptions>),
       maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
       allowRequest: (request, callback) => callback(...this.allowRequest(request)),
-    } as ServerOptions) as Server;
+    } as ServerOptions);
     // Every polling answer, the first one included (engine.io sets `cache-control: no-store` itself).
     server.engine.on('headers', (headers: Record<string, string>) => {
       headers['x-content-type-options'] = 'nosniff';

@@ -102,8 +102,8 @@ export function customerCommands(): readonly CliCommand[] {
 async function vendorCommands(): Promise<readonly CliCommand[]> {
   const specifier: string = VENDOR_PACKAGE; // a variable: this package must not depend on the vendor's
   try {
-    const vendor = (await import(specifier)) as { vendorCommands?: readonly CliCommand[] };
-    return Array.isArray(vendor.vendorCommands) ? vendor.vendorCommands : [];
+    const vendor = (await import(specifier)) as { vendorCommands?: unknown };
+    return Array.isArray(vendor.vendorCommands) ? (vendor.vendorCommands as readonly CliCommand[]) : [];
   } catch (error) {
     if ((error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND') return [];
     throw error;

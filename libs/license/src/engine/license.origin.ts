@@ -44,7 +44,7 @@ export class LocalKeyOrigin implements LicenseOrigin {
   private readonly storeRetry: KeyStoreRetry;
 
   constructor(private readonly context: LicenseOriginContext) {
-    this.storeRetry = new KeyStoreRetry(context.logger, context.retry);
+    this.storeRetry = new KeyStoreRetry(context.logger, () => context.retry());
   }
 
   evaluate(): Promise<LicenseEvaluation> {

@@ -62,7 +62,11 @@ export class LicenseHubClient {
       if (response.status < 200 || response.status > 299) {
         void response.body?.cancel().catch(() => undefined);
         const refused =
-          response.status === 401 || response.status === 403 ? { refused: response.status as 401 | 403 } : {};
+          response.status === 401
+            ? { refused: 401 as const }
+            : response.status === 403
+              ? { refused: 403 as const }
+              : {};
         return { ok: false, warning: HubWarning.unreachable(httpProblem(response.status)), ...refused, ...time };
       }
       const body = await readBounded(response);
@@ -125,7 +129,7 @@ async function readBounded(response: Response): Promise<string | undefined> {
     return undefined;
   }
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

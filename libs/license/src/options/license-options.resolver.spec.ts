@@ -140,7 +140,7 @@ describe('resolveLicenseOptions', () => {
       'licenseKey: must reference an environment variable',
     ],
   ])('%s → LicenseConfigurationError', (_name, options, message) => {
-    const resolve = () => resolveLicenseOptions({ audience: 'liberty', ...options } as never);
+    const resolve = () => resolveLicenseOptions({ audience: 'liberty', ...options });
     expect(resolve).toThrow(LicenseConfigurationError);
     expect(resolve).toThrow(`License configuration error: ${message}`);
   });

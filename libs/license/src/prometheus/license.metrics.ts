@@ -157,7 +157,7 @@ export class LicenseMetrics implements OnModuleInit, OnModuleDestroy {
 
   private find<T>(token: symbol | (abstract new (...args: never[]) => T)): T | undefined {
     try {
-      return this.moduleRef.get<T>(token as never, { strict: false });
+      return this.moduleRef.get<T>(token, { strict: false });
     } catch {
       return undefined; // the app has none: the metric stays at 0
     }

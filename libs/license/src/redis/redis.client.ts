@@ -115,7 +115,7 @@ export async function openRedis(
       url: source.url,
       disableOfflineQueue: true,
       socket: RECONNECT,
-    }) as unknown as OwnedClient;
+    });
     client.on('error', onError);
     owned.push(client);
   }

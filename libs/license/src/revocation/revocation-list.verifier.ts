@@ -62,7 +62,7 @@ export async function verifyRevocationList(
       if (failure === 'signature invalid') continue;
       return { ok: false, why: failure };
     }
-    return checkClaims(payload as Record<string, unknown>, now, tolerance);
+    return checkClaims(payload, now, tolerance);
   }
   return { ok: false, why: failure };
 }
@@ -87,7 +87,7 @@ function checkClaims(payload: Record<string, unknown>, now: Date, tolerance: num
     list: Object.freeze({
       ...(typeof iss === 'string' ? { iss } : {}),
       iat,
-      revoked: Object.freeze(new Set(revoked as string[])) as ReadonlySet<string>,
+      revoked: Object.freeze(new Set(revoked as string[])),
     }),
   };
 }

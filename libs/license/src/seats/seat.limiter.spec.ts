@@ -212,9 +212,9 @@ describe('SeatLimiter', () => {
       const { rows, lock, runs } = table([true, false, false]);
       const enable = (i: number) =>
         limiter.underSeatLock(lock, async (_tx, seat) => {
-          if (!rows[i]!.enabled) await seat.claim();
+          if (!rows[i].enabled) await seat.claim();
           await new Promise((resolve) => setImmediate(resolve));
-          rows[i]!.enabled = true;
+          rows[i].enabled = true;
         });
       const results = await Promise.allSettled([enable(1), enable(2), enable(0)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -230,7 +230,7 @@ describe('SeatLimiter', () => {
       const { rows, lock } = table([true, true]);
       await expect(
         limiter.underSeatLock(lock, async () => {
-          rows[0]!.enabled = false;
+          rows[0].enabled = false;
           return 'disabled';
         }),
       ).resolves.toBe('disabled');

@@ -21,7 +21,7 @@ function state(
     verifiedAt: new Date('2026-01-01T00:00:00Z'),
     warnings: [],
     ...extra,
-  } as LicenseState;
+  };
 }
 
 const admin = { canAct: true, now: NOW };

@@ -6,8 +6,8 @@ import type { LicenseVerification } from '../verification/license.verifier.js';
 import { graceWarning } from './license-expiry.util.js';
 
 const NO_ENTITLEMENTS: LicenseEntitlements = serialisable({
-  features: Object.freeze(new Set<string>()) as ReadonlySet<string>,
-  aiProviders: Object.freeze([]) as readonly string[],
+  features: Object.freeze(new Set<string>()),
+  aiProviders: Object.freeze([]),
 });
 
 /**
@@ -33,7 +33,7 @@ export function entitlementsOf(claims: LicenseClaims): LicenseEntitlements {
   const maxUsers = userCapOf(claims);
   const perDay = claims.features?.ai?.messagesPerDay;
   return serialisable({
-    features: grantedFeatures(claims) as ReadonlySet<string>,
+    features: grantedFeatures(claims),
     ...(maxUsers !== undefined ? { maxUsers } : {}),
     aiProviders: Object.freeze([...claimedIds(claims, 'ai')]),
     ...(perDay !== undefined ? { aiMessagesPerDay: perDay } : {}),

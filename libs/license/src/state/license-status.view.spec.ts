@@ -57,7 +57,7 @@ describe('expiryLevel', () => {
     ['at exp', 0, 'expired'],
     ['a day past exp', -DAY, 'expired'],
   ])('%s → %s', (_name, msLeft, level) => {
-    expect(expiryLevel(exp, new Date(exp.getTime() - (msLeft as number)))).toBe(level);
+    expect(expiryLevel(exp, new Date(exp.getTime() - msLeft))).toBe(level);
   });
 });
 

@@ -10,7 +10,7 @@ describe('LicenseTestKit claims merge', () => {
   });
 
   it('deep-merges features: overriding connectors keeps the default AI providers and user cap', async () => {
-    const claims = decodeJwt(await kit.issue({ claims: { features: { connectors: ['snowflake'] } } })) as any;
+    const claims = decodeJwt<any>(await kit.issue({ claims: { features: { connectors: ['snowflake'] } } }));
     expect(claims.features).toEqual({
       connectors: ['snowflake'],
       apps: [],
@@ -21,11 +21,11 @@ describe('LicenseTestKit claims merge', () => {
   });
 
   it('merges nested objects member by member, replaces arrays and drops undefined', async () => {
-    const claims = decodeJwt(
+    const claims = decodeJwt<any>(
       await kit.issue({
         claims: { features: { ai: { messagesPerDay: 5 }, apps: ['nomajde'], users: undefined }, sub: undefined },
       }),
-    ) as any;
+    );
     expect(claims.features.ai).toEqual({ providers: ['anthropic'], messagesPerDay: 5 });
     expect(claims.features.apps).toEqual(['nomajde']);
     expect(claims.features).not.toHaveProperty('users');

@@ -172,7 +172,7 @@ export function validateLicenseClaims(payload: Record<string, unknown>): Outcome
   // Built with plain assignments: conditional object spreads cost ~20 µs here, more than the rest.
   const claims: Record<string, unknown> = { exp: payload.exp };
   copyPresent(claims, payload, ['iat', 'nbf']);
-  if (aud !== undefined) claims.aud = Array.isArray(aud) ? [...aud] : aud;
+  if (aud !== undefined) claims.aud = Array.isArray(aud) ? [...(aud as string[])] : aud;
   copyPresent(claims, schema, ['iss', 'sub', 'jti', 'customer', 'edition', 'tier', 'instance', 'seats']);
   if (schema.products) claims.products = [...schema.products];
   const f = schema.features;

@@ -131,7 +131,7 @@ async function verifyWithKey(
       return classify(again);
     }
   }
-  return checkVerifiedPayload(payload as Record<string, unknown>, now, tolerance, options);
+  return checkVerifiedPayload(payload, now, tolerance, options);
 }
 
 /** What jose let through still has to pass the stricter rules: exact `exp`, `iat` not ahead. */
