@@ -141,7 +141,7 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     merge: (current: LicenseSettings) => LicenseSettings,
     admit: (current: LicenseSettings, next: LicenseSettings) => Promise<void>,
   ): Promise<LicenseSettings> {
-    let reconfigured = false;
+    let reconfiguring = false;
     try {
       const { next, version } = await this.database.serialized('shared-settings', async (tx) => {
         const row = await readSharedLicenseSettings(this.database, tx);
@@ -151,15 +151,19 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
         const version = await write(tx, next);
         // Applied before the commit, so that a key the license refuses stores nothing; announced
         // after it (below), so that the other replicas re-read the committed row.
+        reconfiguring = true;
         await this.reconfigure(next, LICENSE_SHARED_ORIGIN);
-        reconfigured = true;
         return { next, version };
       });
       this.stored = next;
       this.applied = version;
     } catch (error) {
-      // Reconfigured but not committed (the database went away): the next check applies the row.
-      if (reconfigured) this.applied = NOT_APPLIED;
+      // Maybe reconfigured but not committed (the database went away at the commit): what runs
+      // here may not be what is stored, so the next check applies the row, whatever its version.
+      if (reconfiguring) {
+        this.applied = NOT_APPLIED;
+        void this.check();
+      }
       throw error;
     }
     // The announcement: a bus makes every other replica re-verify, which re-reads the row.
