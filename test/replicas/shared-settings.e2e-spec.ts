@@ -217,4 +217,30 @@ describe('framework settings changed on a replica that has not heard of the last
     expect(refused.body).toMatchObject({ code: 'PERMISSION_REQUIRED', permission: 'license:write' });
     expect(await row()).toMatchObject({ enforcement: 'restricted' });
   });
+
+  it('a PUT waits for the lock every replica takes, then merges into what the holder committed', async () => {
+    // This client holds the lock as another replica's PUT would, and changes the path meanwhile.
+    const holder = new pg.Client({ connectionString: env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(hashtext('liberty:shared-settings'))`);
+      let answered = false;
+      const put = replicas[1]
+        .call('put', '/api/settings/framework/license', { enforcement: 'soft' })
+        .then((response) => ((answered = true), response));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(answered).toBe(false);
+      const stored = await row();
+      await holder.query(`update shared_settings set value = $1, version = version + 1 where name = 'license'`, [
+        JSON.stringify({ ...stored, public_key_path: 'public.pem' }),
+      ]);
+      await holder.query(`select pg_advisory_unlock(hashtext('liberty:shared-settings'))`);
+      const response = await put;
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ public_key_path: 'public.pem', enforcement: 'soft' });
+      expect(await row()).toMatchObject({ public_key_path: 'public.pem', enforcement: 'soft' });
+    } finally {
+      await holder.end();
+    }
+  });
 });

@@ -100,10 +100,15 @@ export class Database implements OnApplicationShutdown {
    */
   async serialized<T>(lock: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.kind === 'postgres') {
-      return this.db.transaction().execute(async (tx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(${`liberty:${lock}`}))`.execute(tx);
-        return work(tx);
-      });
+      // READ COMMITTED whatever the server's default: each statement after the lock then sees what
+      // the previous holder committed (under REPEATABLE READ the snapshot predates the lock).
+      return this.db
+        .transaction()
+        .setIsolationLevel('read committed')
+        .execute(async (tx) => {
+          await sql`select pg_advisory_xact_lock(hashtext(${`liberty:${lock}`}))`.execute(tx);
+          return work(tx);
+        });
     }
     // Kysely's SQLite driver has a single connection guarded by a mutex: holding it is holding
     // this process's turn; BEGIN IMMEDIATE takes the turn against the other processes.

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { LICENSE_SHARED_ORIGIN, LicenseService } from '@liberty/license';
+import { LICENSE_SHARED_ORIGIN, LicenseConfigurationError, LicenseService } from '@liberty/license';
 import { printable } from '@liberty/license/verify';
 import type { Subscription } from 'rxjs';
 import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.js';
@@ -160,7 +160,8 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     } catch (error) {
       // Maybe reconfigured but not committed (the database went away at the commit): what runs
       // here may not be what is stored, so the next check applies the row, whatever its version.
-      if (reconfiguring) {
+      // (A refused setting — LicenseConfigurationError — changed nothing.)
+      if (reconfiguring && !(error instanceof LicenseConfigurationError)) {
         this.applied = NOT_APPLIED;
         void this.check();
       }
@@ -203,7 +204,8 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     }
     this.failing = false;
     const version = row?.version ?? 0;
-    if (version === this.applied) return;
+    // The content too: a row an operator deleted and a PUT created again starts at version 1 again.
+    if (version === this.applied && JSON.stringify(row?.settings) === JSON.stringify(this.stored)) return;
     const settings = row?.settings ?? pick(this.store.config.license);
     try {
       await this.reconfigure(settings, LICENSE_SHARED_ORIGIN);
