@@ -9,14 +9,12 @@ import {
   Patch,
   Put,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { LicenseConfigurationError } from '@liberty/license';
 import { loadPublicKeys } from '@liberty/license/verify';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';
-import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.js';
-import { AppConfigStore } from '../config/app-config.store.js';
+import type { LicenseSettings } from '../config/app-config.js';
 import type { Connector } from '../connectors/connector.js';
 import { ConnectorRegistry } from '../connectors/connector-registry.js';
 import { ConnectorSettingsDto, LicenseSettingsDto } from './settings.dto.js';
@@ -26,9 +24,7 @@ import { SharedLicenseSettings } from './shared-license-settings.js';
 @Permissions('settings:framework')
 export class SettingsController {
   constructor(
-    private readonly store: AppConfigStore,
     private readonly connectors: ConnectorRegistry,
-    private readonly env: ConfigService,
     private readonly shared: SharedLicenseSettings,
   ) {}
 
@@ -66,12 +62,7 @@ export class SettingsController {
         }
       }
       if (next.public_key_path !== current.public_key_path && next.public_key_path.trim() !== '') {
-        const publicKeyPath = resolvePublicKeyPath(
-          next.public_key_path,
-          this.store.path,
-          this.env.get('LIBERTY_PUBLIC_KEY_PATH'),
-        );
-        const keys = await loadPublicKeys({ publicKeyPath });
+        const keys = await loadPublicKeys({ publicKeyPath: this.shared.publicKeyPathOf(next) });
         if (!keys.ok) {
           throw new BadRequestException({
             statusCode: 400,
@@ -82,7 +73,7 @@ export class SettingsController {
       }
     };
     try {
-      return pickSettings(await this.shared.update(dto, admit));
+      return await this.shared.update(dto, admit);
     } catch (error) {
       if (error instanceof LicenseConfigurationError) {
         throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [error.message] });

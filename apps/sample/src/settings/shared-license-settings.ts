@@ -220,13 +220,16 @@ export class SharedLicenseSettings implements OnApplicationBootstrap, OnModuleDe
     this.applied = version;
   }
 
+  /** The public key file `settings` name (relative to app.toml; LIBERTY_PUBLIC_KEY_PATH overrides). */
+  publicKeyPathOf(settings: LicenseSettings): string | undefined {
+    return resolvePublicKeyPath(settings.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH'));
+  }
+
   private async reconfigure(settings: LicenseSettings, origin: string): Promise<void> {
     await this.license.reconfigure(
       {
         licenseKey: settings.license_key,
-        publicKeyPath:
-          resolvePublicKeyPath(settings.public_key_path, this.store.path, this.env.get('LIBERTY_PUBLIC_KEY_PATH')) ??
-          '',
+        publicKeyPath: this.publicKeyPathOf(settings) ?? '',
         enforcement: settings.enforcement,
       },
       { origin },
