@@ -3,14 +3,20 @@
  * transport. `@nestjs/websockets` and `@nestjs/microservices` are optional peers: an app that has
  * no gateway or microservice never loads them (no static import anywhere in the library), and an
  * app that has one has the package installed, since its gateway or handler needs it.
+ *
+ * Each is a literal `import()`, as Nest loads its own optional packages: a bundled app (webpack,
+ * esbuild, rolldown) resolves it to the one copy of the package in its bundle, so the gateway's
+ * or microservice's exception filter recognises the exception. A variable specifier was left to
+ * Node at run time, which loaded a second copy from node_modules; its WsException was not the
+ * filter's, and a locked call was answered "Internal server error".
  */
 type ExceptionClass = new (error: object) => Error;
 
 export type Transport = 'ws' | 'rpc';
 
-const SOURCES: Record<Transport, { specifier: string; exportName: string }> = {
-  ws: { specifier: '@nestjs/websockets', exportName: 'WsException' },
-  rpc: { specifier: '@nestjs/microservices', exportName: 'RpcException' },
+const SOURCES: Record<Transport, { specifier: string; exportName: string; load: () => Promise<object> }> = {
+  ws: { specifier: '@nestjs/websockets', exportName: 'WsException', load: () => import('@nestjs/websockets') },
+  rpc: { specifier: '@nestjs/microservices', exportName: 'RpcException', load: () => import('@nestjs/microservices') },
 };
 
 const loaded: Partial<Record<Transport, ExceptionClass>> = {};
@@ -32,9 +38,8 @@ export function loadTransportException(transport: Transport): Promise<ExceptionC
 }
 
 async function importException(transport: Transport): Promise<ExceptionClass> {
-  const { specifier, exportName } = SOURCES[transport];
-  // A variable specifier keeps bundlers and the type checker from pulling the package in.
-  const module = (await import(specifier)) as Record<string, unknown>;
+  const { specifier, exportName, load } = SOURCES[transport];
+  const module = (await load()) as Record<string, unknown>;
   const exception = module[exportName];
   if (typeof exception !== 'function') throw new Error(`${specifier} does not export ${exportName}`);
   return exception as ExceptionClass;
