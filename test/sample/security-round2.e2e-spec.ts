@@ -5,16 +5,15 @@
 // test/browser/open-redirect.e2e-spec.ts and test/browser/cross-origin-socket.e2e-spec.ts.
 import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { createSampleApp, TrustProxyError } from '../../apps/sample/src/app.js';
 import { MAX_SOCKET_MESSAGE_BYTES } from '../../apps/sample/src/realtime/guarded-io.adapter.js';
+import { requireBuilt, SAMPLE_MAIN } from '../support/apps.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 
@@ -411,9 +410,8 @@ describe('finding 7: LIBERTY_TRUST_PROXY', () => {
   );
 
   it('the built app prints that refusal as one line (no stack trace) and exits 1', async () => {
-    const main = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
-    if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
-    const run = spawnSync(process.execPath, [main], {
+    requireBuilt(SAMPLE_MAIN);
+    const run = spawnSync(process.execPath, [SAMPLE_MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
         PORT: '0',

@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 import request, { type Response } from 'supertest';
 import { expectNoKeyIn } from './keys.js';
 
-export const SAMPLE_MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
-export const SATELLITE_MAIN = fileURLToPath(new URL('../../apps/satellite/dist/main.js', import.meta.url));
+// What `npm start` runs: the app bundled into one file (scripts/bundle-apps.mjs). tsc's modules
+// beside it run the same app unbundled (SAMPLE_MODULES_MAIN: test/sample/main starts it too).
+export const SAMPLE_MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.bundle.js', import.meta.url));
+export const SATELLITE_MAIN = fileURLToPath(new URL('../../apps/satellite/dist/main.bundle.js', import.meta.url));
+export const SAMPLE_MODULES_MAIN = fileURLToPath(new URL('../../apps/sample/dist/main.js', import.meta.url));
 
 /** Fails with what to run when a built entry point is missing. */
 export function requireBuilt(...mains: string[]): void {

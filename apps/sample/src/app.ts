@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { AccessDenied, AccessPolicy, type PolicyRequest } from './auth/access-policy.js';
 import { checkAdminToken } from './auth/admin-token.js';
 import { readAppConfig } from './config/app-config.js';
+import { SAMPLE_ROOT } from './sample-root.constants.js';
 import { GuardedIoAdapter } from './realtime/guarded-io.adapter.js';
 import { SampleExpressAdapter } from './web/sample-express.adapter.js';
 import { WebNotFoundFilter } from './web/web-not-found.filter.js';
@@ -29,8 +29,8 @@ export interface SampleAppOptions {
   dataDir?: string;
 }
 
-/** `apps/sample/config/app.toml`, from `src/` (Jest) and `dist/` (node) alike. */
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/app.toml', import.meta.url));
+/** `apps/sample/config/app.toml`. */
+export const DEFAULT_CONFIG_PATH = join(SAMPLE_ROOT, 'config', 'app.toml');
 
 /**
  * The sample app with everything wired, not yet listening. A malformed app.toml rejects with an

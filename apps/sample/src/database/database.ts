@@ -1,10 +1,10 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { SAMPLE_ROOT } from '../sample-root.constants.js';
 import { availabilityDialect, causeOf, DatabaseAvailability, isDatabaseUnavailable } from './database-availability.js';
 import { migrations } from './migrations.js';
 import type { DatabaseKind, DatabaseSchema } from './schema.js';
@@ -14,8 +14,8 @@ export type { DatabaseKind } from './schema.js';
 export type Db = Kysely<DatabaseSchema>;
 export type Tx = Transaction<DatabaseSchema> | Kysely<DatabaseSchema>;
 
-/** `apps/sample/data/`, from `src/` (Jest) and `dist/` (node) alike. */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
+/** `apps/sample/data/`. */
+export const DEFAULT_DATA_DIR = join(SAMPLE_ROOT, 'data');
 
 export interface DatabaseSettings {
   readonly kind: DatabaseKind;

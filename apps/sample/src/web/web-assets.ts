@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { SAMPLE_ROOT } from '../sample-root.constants.js';
 
-/**
- * `apps/sample/web/`: the static pages and assets, served from disk (tsc does not copy them).
- * This file sits at the same depth in `src/web/` (Jest runs the sources) and `dist/web/` (the
- * build), so one relative URL finds the folder from both.
- */
-export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+/** `apps/sample/web/`: the static pages and assets, served from disk (the build does not copy them). */
+export const WEB_ROOT = join(SAMPLE_ROOT, 'web');
 
 /** The only files served: a fixed list, so no request path ever reaches the file system. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
