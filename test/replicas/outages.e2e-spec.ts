@@ -316,6 +316,7 @@ describe('a dependency unreachable at startup', () => {
   it('PostgreSQL unreachable, REDIS_URL set: exits 1 within 10 s with one line naming the database (no password, no stack)', async () => {
     const { port } = postgresDown;
     const run = await postgresDown.run;
+    process.stdout.write(`PostgreSQL unreachable: exit ${run.afterStartMs} ms after Nest's first line\n`);
     expect(run.code).toBe(1);
     expect(run.afterStartMs).toBeLessThan(10_000);
     expect(run.output).toMatch(
@@ -328,6 +329,7 @@ describe('a dependency unreachable at startup', () => {
   it('Redis unreachable: exits 1 within 10 s with one line naming it (no password, no stack)', async () => {
     const { port } = redisDown;
     const run = await redisDown.run;
+    process.stdout.write(`Redis unreachable: exit ${run.afterStartMs} ms after Nest's first line\n`);
     expect(run.code).toBe(1);
     expect(run.afterStartMs).toBeLessThan(10_000);
     expect(run.output).toMatch(
