@@ -26,6 +26,12 @@ jest.setTimeout(300_000);
 
 const ADMIN = 'outages-admin-0123456789abcdef';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What every replica logs during the outage (the test waits for them, then probes 3 s more). */
+const OUTAGE_LINES = [
+  'database unavailable (PostgreSQL',
+  'license key store unreadable',
+  'license re-verified — after', // the catch-up once Redis is back, which found the store unreadable
+];
 
 describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwhile (key_store = "database")', () => {
   let kit: LicenseTestKit;
@@ -82,7 +88,8 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
     const bodies: unknown[] = [];
     let traffic = true;
     const paths = ['/api/users', '/api/license', '/api/connectors/sap/tables', '/api/settings/connectors'];
-    const clients = replicas.flatMap((replica) =>
+    const served = replicas.map(() => 0);
+    const clients = replicas.flatMap((replica, r) =>
       [0, 1, 2].map(async (n) => {
         for (let i = n; traffic; i++) {
           const response = await request(replica.url)
@@ -90,13 +97,15 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
             .set('Authorization', `Bearer ${ADMIN}`)
             .catch(() => undefined);
           if (!response) continue;
+          if (response.status === 200) served[r]++;
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           if (response.status !== 200) bodies.push(response.body);
         }
       }),
     );
     try {
-      await sleep(1_000);
+      // Requests in flight on every replica before PostgreSQL goes away.
+      await until('traffic on every replica', () => replicas.every((_, i) => served[i] > 0));
       const logStart = replicas.map((replica) => replica.log.length);
 
       // "terminating connection due to administrator command" for the sessions in flight.
@@ -108,9 +117,23 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
       await redis.start();
 
       // While it is down: the license stays (health reports it, without a database), /health is
-      // 503, every route that needs the database answers 503 with its code.
+      // 503, every route that needs the database answers 503 with its code. Probed until every
+      // replica logged the outage, the Redis restart and its catch-up re-verify failing on the key
+      // store, then 3 s more (the store's retries meanwhile keep the license too).
       const licenseDuringOutage = new Set<string>();
-      while (Date.now() - downAt < 10_000) {
+      const outageLogged = () =>
+        replicas.every((replica, i) => {
+          const log = replica.log.slice(logStart[i]);
+          return OUTAGE_LINES.every((line) => log.includes(line));
+        });
+      let loggedAt: number | undefined;
+      while (loggedAt === undefined || Date.now() - loggedAt < 3_000) {
+        if (loggedAt === undefined && outageLogged()) loggedAt = Date.now();
+        if (loggedAt === undefined && Date.now() - downAt > 20_000) {
+          throw new Error(
+            `not logged within 20 s of the outage: ${OUTAGE_LINES.join(' / ')}\n${replicas.map((replica, i) => replica.log.slice(logStart[i])).join('\n---\n')}`,
+          );
+        }
         for (const replica of replicas) {
           const health = await request(replica.url).get('/health');
           expect(health.status).toBe(503);
@@ -243,24 +266,40 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
   });
 });
 
+type Run = { code: number | null; output: string; afterStartMs: number };
+
 describe('a dependency unreachable at startup', () => {
   let dir: string;
   let redis: RedisServer;
+  // The two refused starts are independent: both run at once (from beforeAll), each test awaits its own.
+  let postgresDown: { port: number; run: Promise<Run> };
+  let redisDown: { port: number; run: Promise<Run> };
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'liberty-unreachable-'));
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar: unique('LIBERTY_UNSET') }));
     await writeFile(join(dir, 'public.pem'), (await LicenseTestKit.create()).publicKey);
     redis = await startRedis();
+    const [postgresPort, redisPort] = [await closedPort(), await closedPort()];
+    postgresDown = {
+      port: postgresPort,
+      run: runToExit({
+        DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${postgresPort}/nowhere`,
+        REDIS_URL: redis.url,
+      }),
+    };
+    redisDown = {
+      port: redisPort,
+      run: runToExit({ LIBERTY_DATA_DIR: join(dir, 'data'), REDIS_URL: `redis://:r3dis-pw@127.0.0.1:${redisPort}` }),
+    };
   });
   afterAll(async () => {
+    await Promise.all([postgresDown?.run, redisDown?.run]);
     await redis?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Runs the built app to its exit; `afterStartMs`: from Nest's first line (module loading excluded) to the exit. */
-  async function runToExit(
-    env: Record<string, string>,
-  ): Promise<{ code: number | null; output: string; afterStartMs: number }> {
+  async function runToExit(env: Record<string, string>): Promise<Run> {
     const app = AppProcess.spawn(SAMPLE_MAIN, {
       PORT: '0',
       LIBERTY_CONFIG: join(dir, 'app.toml'),
@@ -275,11 +314,8 @@ describe('a dependency unreachable at startup', () => {
   }
 
   it('PostgreSQL unreachable, REDIS_URL set: exits 1 within 10 s with one line naming the database (no password, no stack)', async () => {
-    const port = await closedPort();
-    const run = await runToExit({
-      DATABASE_URL: `postgres://liberty:s3cret-pw@127.0.0.1:${port}/nowhere`,
-      REDIS_URL: redis.url,
-    });
+    const { port } = postgresDown;
+    const run = await postgresDown.run;
     expect(run.code).toBe(1);
     expect(run.afterStartMs).toBeLessThan(10_000);
     expect(run.output).toMatch(
@@ -290,11 +326,8 @@ describe('a dependency unreachable at startup', () => {
   });
 
   it('Redis unreachable: exits 1 within 10 s with one line naming it (no password, no stack)', async () => {
-    const port = await closedPort();
-    const run = await runToExit({
-      LIBERTY_DATA_DIR: join(dir, 'data'),
-      REDIS_URL: `redis://:r3dis-pw@127.0.0.1:${port}`,
-    });
+    const { port } = redisDown;
+    const run = await redisDown.run;
     expect(run.code).toBe(1);
     expect(run.afterStartMs).toBeLessThan(10_000);
     expect(run.output).toMatch(

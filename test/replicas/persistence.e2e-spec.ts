@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
@@ -18,6 +18,8 @@ describe('the sample app keeps its state across a restart', () => {
   let dir: string;
   let postgres: PostgresServer;
   let token: string;
+  /** Pasted into the app (key_store = "database"): the same grants as `token`, and a customer. */
+  let pasted: string;
   const keyVar = unique('LIBERTY_TEST_KEY');
 
   beforeAll(async () => {
@@ -27,6 +29,12 @@ describe('the sample app keeps its state across a restart', () => {
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
     token = await issue(kit, {
       claims: claims({ users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } }),
+    });
+    pasted = await issue(kit, {
+      claims: claims(
+        { users: { max: 10 }, ai: { providers: ['anthropic'], messagesPerDay: 100 } },
+        { customer: 'Pasted Corp' },
+      ),
     });
     postgres = await startPostgres();
   });
@@ -44,12 +52,19 @@ describe('the sample app keeps its state across a restart', () => {
       : { DATABASE_URL: await postgres.createDatabase(unique('persist').toLowerCase()) }),
   });
 
+  // key_store = "database" and no key in the environment: after the restart the pasted key can only
+  // come from the database. For SQLite, before the restart: the data dir's modes, and no token in clear.
   it.each(['sqlite', 'postgres'] as const)(
-    "%s: users, tokens, connector toggles and the day's AI usage survive",
+    '%s: a key activated by paste (key_store = "database"), users, tokens, connector toggles and the day\'s AI usage survive',
     async (kind) => {
-      const env = await envFor(kind);
+      const hubToml = join(dir, `hub-${kind}.toml`);
+      await writeFile(hubToml, sampleToml({ keyVar: unique('LIBERTY_UNSET'), keyStore: 'database' }));
+      const env: Record<string, string> = { ...(await envFor(kind)), LIBERTY_CONFIG: hubToml };
+      delete env[keyVar];
       let app = await SampleProcess.start(env);
       try {
+        expect((await app.call('get', '/api/license')).body.status).toBe('not-configured');
+        expect((await app.call('post', '/api/license/activate', { token: pasted })).status).toBe(200);
         const created = [];
         for (const name of ['ada', 'grace', 'linus']) {
           const response = await app.call('post', '/api/users', { name, permissions: ['license:read'] });
@@ -71,6 +86,17 @@ describe('the sample app keeps its state across a restart', () => {
         const usersBefore = (await app.call('get', '/api/users')).body;
 
         await app.stop();
+        if (kind === 'sqlite') {
+          // The data dir was created on first start: 0700, the database file 0600, no token in clear.
+          const dataDir = env.LIBERTY_DATA_DIR;
+          expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+          expect((await stat(join(dataDir, 'liberty.db'))).mode & 0o777).toBe(0o600);
+          for (const file of await readdir(dataDir)) {
+            const bytes = await readFile(join(dataDir, file));
+            for (const user of created) expect(bytes.includes(Buffer.from(user.token))).toBe(false);
+            expect(bytes.includes(Buffer.from('persist-admin-0123456789abcdef'))).toBe(false);
+          }
+        }
         app = await SampleProcess.start(env);
 
         expect((await app.call('get', '/api/users')).body).toEqual(usersBefore);
@@ -78,7 +104,12 @@ describe('the sample app keeps its state across a restart', () => {
           expect.objectContaining({ id: 'postgres', licensed: true, state: 'locked' }),
         );
         const after = await app.call('get', '/api/license');
-        expect(after.body).toMatchObject({ status: 'accepted', users: { count: 3 }, ai: { usedToday: 4 } });
+        expect(after.body).toMatchObject({
+          status: 'accepted',
+          customer: 'Pasted Corp',
+          users: { max: 10, count: 3 },
+          ai: { usedToday: 4 },
+        });
         // A user's token still works after the restart; a disabled one still does not.
         expect((await app.call('get', '/api/license', undefined, created[0].token)).status).toBe(200);
         expect((await app.call('get', '/api/license', undefined, created[2].token)).status).toBe(401);
@@ -90,51 +121,6 @@ describe('the sample app keeps its state across a restart', () => {
       }
     },
   );
-
-  it.each(['sqlite', 'postgres'] as const)(
-    '%s: a key activated by paste (key_store = "database") survives',
-    async (kind) => {
-      const hubToml = join(dir, `hub-${kind}.toml`);
-      await writeFile(hubToml, sampleToml({ keyVar: unique('LIBERTY_UNSET'), keyStore: 'database' }));
-      const env = { ...(await envFor(kind)), LIBERTY_CONFIG: hubToml };
-      let app = await SampleProcess.start(env);
-      try {
-        expect((await app.call('get', '/api/license')).body.status).toBe('not-configured');
-        const pasted = await issue(kit, { claims: claims({ users: { max: 7 } }, { customer: 'Pasted Corp' }) });
-        expect((await app.call('post', '/api/license/activate', { token: pasted })).status).toBe(200);
-        await app.stop();
-        app = await SampleProcess.start(env);
-        expect((await app.call('get', '/api/license')).body).toMatchObject({
-          status: 'accepted',
-          customer: 'Pasted Corp',
-          users: { max: 7 },
-        });
-      } finally {
-        await app.stop();
-      }
-    },
-  );
-
-  it('sqlite: the data dir is created on first start (0700, database file 0600) and holds no token in clear', async () => {
-    const env = await envFor('sqlite');
-    const app = await SampleProcess.start(env);
-    try {
-      const user = await app.call('post', '/api/users', { name: 'ada', permissions: [] });
-      expect(user.status).toBe(201);
-      await app.stop();
-      const dataDir = env.LIBERTY_DATA_DIR;
-      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
-      expect((await stat(join(dataDir, 'liberty.db'))).mode & 0o777).toBe(0o600);
-      const { readFile } = await import('node:fs/promises');
-      for (const file of await readdir(dataDir)) {
-        const bytes = await readFile(join(dataDir, file));
-        expect(bytes.includes(Buffer.from(user.body.token))).toBe(false);
-        expect(bytes.includes(Buffer.from('persist-admin-0123456789abcdef'))).toBe(false);
-      }
-    } finally {
-      await app.stop();
-    }
-  });
 
   it('an unreachable DATABASE_URL stops the start with one line naming the database, without its password', async () => {
     const env = {

@@ -19,10 +19,17 @@ jest.setTimeout(300_000);
 const CAP = 100;
 const utcDay = () => new Date().toISOString().slice(0, 10);
 
+// One PostgreSQL server and one key pair for the file; each block has its own database (and its own
+// Redis: the blocks' replicas share the channel names).
+let postgres: PostgresServer;
+let kit: LicenseTestKit;
+beforeAll(async () => {
+  [postgres, kit] = await Promise.all([startPostgres(), LicenseTestKit.create()]);
+});
+afterAll(() => postgres?.stop());
+
 describe('three replicas sharing PostgreSQL and Redis', () => {
-  let kit: LicenseTestKit;
   let dir: string;
-  let postgres: PostgresServer;
   let redis: RedisServer;
   let replicas: SampleProcess[] = [];
   let env: Record<string, string>;
@@ -40,14 +47,13 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
     replica.call('post', '/api/ai/messages', { provider: 'anthropic', message: 'hi' });
 
   beforeAll(async () => {
-    kit = await LicenseTestKit.create();
     dir = await mkdtemp(join(tmpdir(), 'liberty-replicas-'));
     const keyVar = unique('LIBERTY_TEST_KEY');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     // pollMs 0: no file watching, so only the bus can tell a replica that the key changed.
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar, pollMs: 0 }));
     await writeFile(keyFile(), await keyFor('Customer One'));
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis({ persistent: true })]);
+    redis = await startRedis({ persistent: true });
     env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
       LIBERTY_ADMIN_TOKEN: 'replicas-admin-0123456789abcdef',
@@ -63,7 +69,6 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
     await redis?.stop();
-    await postgres?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -266,21 +271,18 @@ describe('three replicas sharing PostgreSQL and Redis', () => {
 });
 
 describe('activation by paste across replicas (key_store = "database")', () => {
-  let kit: LicenseTestKit;
   let dir: string;
-  let postgres: PostgresServer;
   let redis: RedisServer;
   let replicas: SampleProcess[] = [];
   const statusOn = async (replica: SampleProcess) =>
     (await replica.call('get', '/api/license')).body as { status: string; customer: string | null };
 
   beforeAll(async () => {
-    kit = await LicenseTestKit.create();
     dir = await mkdtemp(join(tmpdir(), 'liberty-activation-'));
     const keyVar = unique('LIBERTY_TEST_KEY');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar, keyStore: 'database', pollMs: 0 }));
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    redis = await startRedis();
     const env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
       LIBERTY_ADMIN_TOKEN: 'activation-admin-0123456789abcdef',
@@ -296,7 +298,6 @@ describe('activation by paste across replicas (key_store = "database")', () => {
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
     await redis?.stop();
-    await postgres?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

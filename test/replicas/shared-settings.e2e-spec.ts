@@ -17,6 +17,14 @@ import { until } from '../support/poll.js';
 
 jest.setTimeout(300_000);
 
+// One PostgreSQL server and one key pair for the file; each block has its own database.
+let postgres: PostgresServer;
+let kit: LicenseTestKit;
+beforeAll(async () => {
+  [postgres, kit] = await Promise.all([startPostgres(), LicenseTestKit.create()]);
+});
+afterAll(() => postgres?.stop());
+
 const convergence: Record<string, number[]> = {};
 afterAll(() => {
   // The measured figures, for docs/replicas-and-persistence.md.
@@ -29,26 +37,23 @@ describe.each([
   ['without Redis', false],
 ] as const)('framework settings on three PostgreSQL replicas %s', (mode, withRedis) => {
   let dir: string;
-  let postgres: PostgresServer;
   let redis: RedisServer | undefined;
   let env: Record<string, string>;
   let replicas: SampleProcess[] = [];
   const bound = withRedis ? 2_000 : 5_000;
 
   beforeAll(async () => {
-    const kit = await LicenseTestKit.create();
     dir = await mkdtemp(join(tmpdir(), 'liberty-shared-settings-'));
     const keyVar = unique('LIBERTY_TEST_KEY');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     // app.toml: restricted. The key grants no SAP connector, so GET /api/connectors/sap is 403
     // when restricted and 200 when soft.
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
-    postgres = await startPostgres();
     if (withRedis) redis = await startRedis();
     env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
       LIBERTY_ADMIN_TOKEN: 'shared-settings-admin-0123456789abcdef',
-      DATABASE_URL: await postgres.createDatabase('shared_settings'),
+      DATABASE_URL: await postgres.createDatabase(withRedis ? 'shared_settings_redis' : 'shared_settings_poll'),
       [keyVar]: await issue(kit, { claims: claims({ connectors: ['snowflake'] }) }),
       // With Redis the bus alone must carry the change: the poll is too slow to help.
       ...(redis ? { REDIS_URL: redis.url, LIBERTY_SETTINGS_POLL_MS: '60000' } : {}),
@@ -60,7 +65,6 @@ describe.each([
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
     await redis?.stop();
-    await postgres?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -143,19 +147,16 @@ describe.each([
 // Replica 2 here never hears of a change by itself (no Redis, a one-minute poll).
 describe('framework settings changed on a replica that has not heard of the last change', () => {
   let dir: string;
-  let postgres: PostgresServer;
   let env: Record<string, string>;
   let replicas: SampleProcess[] = [];
 
   beforeAll(async () => {
-    const kit = await LicenseTestKit.create();
     dir = await mkdtemp(join(tmpdir(), 'liberty-stale-settings-'));
     const keyVar = unique('LIBERTY_TEST_KEY');
     await writeFile(join(dir, 'public.pem'), kit.publicKey);
     await mkdir(join(dir, 'keys'));
     await writeFile(join(dir, 'keys', 'public.pem'), kit.publicKey);
     await writeFile(join(dir, 'app.toml'), sampleToml({ keyVar }));
-    postgres = await startPostgres();
     env = {
       LIBERTY_CONFIG: join(dir, 'app.toml'),
       LIBERTY_ADMIN_TOKEN: 'stale-settings-admin-0123456789abcdef',
@@ -169,7 +170,6 @@ describe('framework settings changed on a replica that has not heard of the last
   });
   afterAll(async () => {
     await Promise.all(replicas.map((replica) => replica.stop()));
-    await postgres?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -228,7 +228,23 @@ describe('framework settings changed on a replica that has not heard of the last
       const put = replicas[1]
         .call('put', '/api/settings/framework/license', { enforcement: 'soft' })
         .then((response) => ((answered = true), response));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The PUT's session waits for the advisory lock (PostgreSQL's own view), and has not answered.
+      const watcher = new pg.Client({ connectionString: env.DATABASE_URL });
+      await watcher.connect();
+      try {
+        await until(
+          'the PUT waiting for the advisory lock',
+          async () =>
+            (
+              await watcher.query(
+                `select 1 from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`,
+              )
+            ).rowCount! > 0,
+          { intervalMs: 50 },
+        );
+      } finally {
+        await watcher.end();
+      }
       expect(answered).toBe(false);
       const stored = await row();
       await holder.query(`update shared_settings set value = $1, version = version + 1 where name = 'license'`, [

@@ -119,22 +119,24 @@ describe('startup (the built app)', () => {
 
   it('finding 12: listens on 127.0.0.1 by default; LIBERTY_HOST (or HOST) changes it', async () => {
     const token = execFileSync('openssl', ['rand', '-hex', '24'], { encoding: 'utf8' }).trim();
-    const loopback = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token });
+    // Three processes at once, each on its own data dir (SQLite serves one process; never the
+    // repository's apps/sample/data).
+    const start = (name: string, host: Record<string, string>) =>
+      runMain({
+        LIBERTY_CONFIG: config,
+        LIBERTY_ADMIN_TOKEN: token,
+        LIBERTY_DATA_DIR: join(dir, `data-${name}`),
+        ...host,
+      });
+    const loopback = start('default', {});
+    const everywhere = ['LIBERTY_HOST', 'HOST'].map((variable) => start(variable, { [variable]: '0.0.0.0' }));
     try {
-      const url = await loopback.listening(30_000);
+      const [url] = await Promise.all([loopback, ...everywhere].map((app) => app.listening(30_000)));
       expect(loopback.loggedUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await request(url).get('/api/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+      for (const app of everywhere) expect(app.loggedUrl).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
     } finally {
-      await loopback.stop();
-    }
-    for (const variable of ['LIBERTY_HOST', 'HOST']) {
-      const everywhere = runMain({ LIBERTY_CONFIG: config, LIBERTY_ADMIN_TOKEN: token, [variable]: '0.0.0.0' });
-      try {
-        await everywhere.listening(30_000);
-        expect(everywhere.loggedUrl).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
-      } finally {
-        await everywhere.stop();
-      }
+      await Promise.all([loopback, ...everywhere].map((app) => app.stop()));
     }
   });
 });
