@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Run by `npm test` before Jest: makes sure the real parts some suites start are on this machine —
-// Chromium (browser tests, through playwright-core), redis-server and PostgreSQL 15 (replica and
+// Chromium's headless shell (browser tests, through playwright-core), redis-server and PostgreSQL 15 (replica and
 // persistence tests). Like `playwright install --with-deps`, it installs what is missing from
 // Debian's packages when it can (root, or password-less sudo, and apt-get), saying what it does.
 // When it cannot, it stops here with ONE line naming what to install, instead of a dozen suites
@@ -10,7 +10,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const env = process.env;
-const CHROMIUM_PATH = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 const PG_BIN = env.LIBERTY_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 // Tests point this at a fake apt-get; on a real machine it is apt-get from PATH.
 const APT_GET =
@@ -19,8 +19,8 @@ const APT_GET =
 /** What the suites need: where they look, and the Debian package that puts it there. */
 const requirements = [
   {
-    what: `Chromium (${CHROMIUM_PATH})`,
-    pkg: 'chromium',
+    what: `Chromium's headless shell (${CHROMIUM_PATH})`,
+    pkg: 'chromium-headless-shell',
     present: () => isExecutable(CHROMIUM_PATH),
     hint: 'or set CHROMIUM_PATH',
   },

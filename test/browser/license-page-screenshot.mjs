@@ -14,7 +14,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = process.argv[2] ?? join(root, 'docs/license-page.png');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 if (!existsSync(executablePath))
   throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
 

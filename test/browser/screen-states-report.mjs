@@ -23,7 +23,7 @@ import {
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = process.argv[2] ?? join(root, 'screen-states');
 const states = process.argv.length > 3 ? process.argv.slice(3) : LICENSE_STATES;
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}`);
 await mkdir(outDir, { recursive: true });
 

@@ -14,7 +14,7 @@ import { startInState } from './support/license-states.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = process.argv[2] ?? join(root, 'docs/screens');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
 if (!existsSync(executablePath))
   throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
 await mkdir(outDir, { recursive: true });

@@ -13,7 +13,7 @@ import {
   type LicenseModuleOptions,
 } from '@liberty/license';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
-import { fakeClock, settled } from '../support/fake-clock.js';
+import { advance, fakeClock, settled } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { FakeHub, hubStatus, json } from './support/fake-hub.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
@@ -24,6 +24,8 @@ import { until } from '../support/poll.js';
 jest.setTimeout(60_000);
 
 const TOKEN = 'hub-test-token-7f3a9c';
+// Kept before any test fakes the clock.
+const realSetTimeout = globalThis.setTimeout;
 
 @Controller('api/pika')
 class PikaController {
@@ -168,16 +170,19 @@ describe('a satellite fed by a real HTTP hub', () => {
   });
 
   it('reverify() asks the hub now; one request in flight at a time, also with a refresh timer running', async () => {
+    fakeClock();
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     const answer = hubStatus({ products: ['vera'] });
-    hub.handler = (_request, response) => setTimeout(() => json(response, 200, answer), 300);
+    // The hub's delay is real time: the requests overlap in real time, whatever the fake clock does.
+    hub.handler = (_request, response) => realSetTimeout(() => json(response, 200, answer), 300);
     const [a, b, c] = await Promise.all([s.license.reverify(), s.license.reverify(), s.license.reverify()]);
     expect([a.status, b.status, c.status]).toEqual(['accepted', 'accepted', 'accepted']);
     expect(s.license.isLicensed('product:pika')).toBe(false);
-    // The refresh timer's own request (due within a second): a reverify() while it is in flight
-    // (300 ms) waits for it rather than asking alongside.
+    // The refresh timer's own request (due a second after the last answer): a reverify() while it is
+    // in flight (300 ms) waits for it rather than asking alongside.
     const asked = hub.requests.length;
-    await until("the refresh timer's request", () => hub.requests.length > asked, { timeoutMs: 15_000 });
+    await jest.advanceTimersByTimeAsync(1_000); // refreshSeconds
+    await settled(() => hub.requests.length > asked, "the refresh timer's request");
     await s.license.reverify();
     expect(hub.maxConcurrent).toBe(1);
     const changed = s.events.filter((e) => e.type === 'license.changed');
@@ -185,21 +190,25 @@ describe('a satellite fed by a real HTTP hub', () => {
   });
 
   it('follows the hub at its next refresh (refreshSeconds) and fires license.changed', async () => {
+    fakeClock();
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     expect(s.license.isLicensed('product:pika')).toBe(true);
     hub.answer(hubStatus({ products: ['vera'] }));
-    await until('the refresh', () => !s.license.isLicensed('product:pika'), { timeoutMs: 15_000 });
+    await jest.advanceTimersByTimeAsync(1_000); // refreshSeconds
+    await settled(() => !s.license.isLicensed('product:pika'), 'the refresh');
     expect(s.events).toContainEqual(expect.objectContaining({ type: 'license.changed', revoked: ['product:pika'] }));
   });
 
   it('hub down at startup → not-configured with "license hub unreachable (…)"; recovers when the hub comes back', async () => {
+    fakeClock();
     await hub.down();
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
     expect(s.license.state.status).toBe('not-configured');
     expect(warningsOf(s)).toMatch(/^license hub unreachable \(ECONNREFUSED\)$/);
     expect(s.logger.linesOf('liberty.licensing')).toContainEqual(['warn', 'license hub unreachable (ECONNREFUSED)']);
     await hub.up();
-    await until('recovery', () => s.license.state.status === 'accepted', { timeoutMs: 15_000 });
+    await jest.advanceTimersByTimeAsync(1_000); // the first retry comes within 1 s (HUB_RETRY_FIRST_SECONDS)
+    await settled(() => s.license.state.status === 'accepted', 'recovery');
     expect(s.license.state.warnings).toEqual([]);
     expect(s.license.isLicensed('product:pika')).toBe(true);
   });
@@ -305,7 +314,7 @@ describe('a satellite fed by a real HTTP hub', () => {
 
   it('startup waits at most startupWaitMs; a slower answer is applied when it arrives', async () => {
     hub.handler = (_request, response) => {
-      setTimeout(() => json(response, 200, hubStatus()), 1500);
+      setTimeout(() => json(response, 200, hubStatus()), 600); // 3 × startupWaitMs
     };
     const s = await satellite({ url: hub.url, startupWaitMs: 200, timeoutMs: 10_000 });
     expect(s.license.state.status).toBe('not-configured');
@@ -411,8 +420,9 @@ describe('a satellite fed by a real HTTP hub', () => {
   });
 
   it('after app.close() no timer asks the hub again', async () => {
+    fakeClock();
     const s = await satellite({ url: hub.url, refreshSeconds: 1 });
-    // A witness on the same hub and the same event loop, with its own token: its refreshes pace the
+    // A witness on the same hub and the same clock, with its own token: its refreshes pace the
     // wait. Its third request after the close is due 2 s later, after any timer the closed one had.
     const witness = await satellite({ url: hub.url, refreshSeconds: 1 });
     witness.env.set('HUB_TOKEN', 'witness-token');
@@ -421,7 +431,8 @@ describe('a satellite fed by a real HTTP hub', () => {
     await s.app.close();
     const asked = from(TOKEN);
     const witnessed = from('witness-token');
-    await until('three refreshes of the witness', () => from('witness-token') >= witnessed + 3, { timeoutMs: 15_000 });
+    // The clock moves in 100 ms steps (each request's answer comes in between), far past 3 refreshes.
+    await advance(30_000, { until: () => from('witness-token') >= witnessed + 3 });
     expect(from(TOKEN)).toBe(asked);
   });
 });

@@ -48,7 +48,7 @@ echo "$@ DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> "${aptLog}"
 if [ "$1" = install ]; then
   for pkg in "$@"; do
     case "$pkg" in
-      chromium) mkdir -p "$(dirname "${chromium}")"; printf '#!/bin/sh\\n' > "${chromium}"; chmod +x "${chromium}";;
+      chromium-headless-shell) mkdir -p "$(dirname "${chromium}")"; printf '#!/bin/sh\\n' > "${chromium}"; chmod +x "${chromium}";;
       redis-server) printf '#!/bin/sh\\n' > "${bin}/redis-server"; chmod +x "${bin}/redis-server";;
       postgresql-15) mkdir -p "${pgBin}"; printf '#!/bin/sh\\n' > "${pgBin}/initdb"; chmod +x "${pgBin}/initdb";;
     esac
@@ -85,12 +85,12 @@ it('installs what is missing with apt-get (update, then install -y the missing p
   const calls = (await readFile(aptLog, 'utf8')).trim().split('\n');
   expect(calls).toEqual([
     'update -qq DEBIAN_FRONTEND=noninteractive',
-    'install -y -qq chromium postgresql-15 DEBIAN_FRONTEND=noninteractive',
+    'install -y -qq chromium-headless-shell postgresql-15 DEBIAN_FRONTEND=noninteractive',
   ]);
   expect(stderr).toContain(
-    `missing Chromium (${chromium}), PostgreSQL 15 (${pgBin}/initdb); installing Debian packages: chromium postgresql-15`,
+    `missing Chromium's headless shell (${chromium}), PostgreSQL 15 (${pgBin}/initdb); installing Debian packages: chromium-headless-shell postgresql-15`,
   );
-  expect(stderr).toContain('installed chromium postgresql-15');
+  expect(stderr).toContain('installed chromium-headless-shell postgresql-15');
 });
 
 it('stops with one line naming the packages when it cannot install (no apt-get)', async () => {
@@ -108,7 +108,7 @@ it('stops with exit 1 and the install line when apt-get fails', async () => {
   const { status, stderr } = provision({ LIBERTY_PROVISION_APT_GET: await fakeAptGet(100) });
   expect(status).toBe(1);
   expect(stderr.trimEnd().split('\n').at(-1)).toMatch(
-    /^provision-test-deps: npm test needs Chromium .*: apt-get update failed \(exit 100\)\. Install them with: sudo apt-get install -y chromium redis-server postgresql-15/,
+    /^provision-test-deps: npm test needs Chromium's headless shell .*: apt-get update failed \(exit 100\)\. Install them with: sudo apt-get install -y chromium-headless-shell redis-server postgresql-15/,
   );
 });
 
