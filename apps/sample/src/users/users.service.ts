@@ -65,22 +65,27 @@ export class UsersService implements SeatCounter, OnModuleInit {
       created_at: new Date(0).toISOString(),
       session_generation: 0,
     };
-    // A new admin token (rotated across a restart, or a random one) ends every admin session: a
-    // stolen browser session must not outlive the credential it was opened with. Conditional, so
-    // replicas starting together with the same token move the generation once, not once each.
-    await this.database.db
-      .updateTable('users')
-      .set((eb) => ({ session_generation: eb('session_generation', '+', 1), token_hash: row.token_hash }))
-      .where('id', '=', ADMIN_ID)
-      .where('token_hash', '!=', row.token_hash)
-      .execute();
-    await this.database.db
-      .insertInto('users')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet({ token_hash: row.token_hash, permissions: row.permissions, enabled: 1 }),
-      )
-      .execute();
+    // Under the seat lock, as every write of `enabled`, and one replica at a time: replicas starting
+    // together on a fresh database each insert this row, and `on conflict (id)` does not cover the
+    // unique token hash the racing insert also takes (the loser failed to start).
+    await this.database.serialized('seats', async (tx) => {
+      // A new admin token (rotated across a restart, or a random one) ends every admin session: a
+      // stolen browser session must not outlive the credential it was opened with. Conditional, so
+      // replicas starting together with the same token move the generation once, not once each.
+      await tx
+        .updateTable('users')
+        .set((eb) => ({ session_generation: eb('session_generation', '+', 1), token_hash: row.token_hash }))
+        .where('id', '=', ADMIN_ID)
+        .where('token_hash', '!=', row.token_hash)
+        .execute();
+      await tx
+        .insertInto('users')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ token_hash: row.token_hash, permissions: row.permissions, enabled: 1 }),
+        )
+        .execute();
+    });
   }
 
   /** The enabled user holding `token`, if any. */
