@@ -103,8 +103,6 @@ const bannerOf = async (url: string) =>
 /** The admin's POST /api/license/refresh: the satellite asks the hub now; answers the full view. */
 const refreshOf = async (url: string) =>
   (await request(url).post('/api/license/refresh').set('Authorization', `Bearer ${SATELLITE_ADMIN}`).expect(200)).body;
-/** A FakeHub's base URL, as LIBERTY_HUB_URL takes it. */
-const baseOf = (fake: FakeHub): string => fake.url.replace('/api/license/status', '');
 
 describe('PIKA, a satellite fed by the sample app as hub (both real processes)', () => {
   // One real hub for the tests about its status route, tokens and key; the key-rotating test runs last.
@@ -234,7 +232,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
         json(response, 200, hubStatus({ products: ['pika'] }));
       };
       // No refresh timer: the test asks, so the 3 s of trust start at an answer it knows of.
-      const pika = await startSatellite(baseOf(fake), ADMIN, {
+      const pika = await startSatellite(fake.base, ADMIN, {
         LIBERTY_HUB_MAX_STALE_SECONDS: '3',
         LIBERTY_HUB_REFRESH_SECONDS: '3600',
       });
@@ -273,7 +271,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
     const fake = await FakeHub.start();
     try {
       await fake.down(); // its port stays its own: up() listens on it again
-      const pika = await startSatellite(baseOf(fake), ADMIN);
+      const pika = await startSatellite(fake.base, ADMIN);
       expect((await request(pika.url).get('/health').expect(200)).body).toEqual({
         status: 'ok',
         license: 'not-configured',
@@ -299,7 +297,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   it('a hub answering garbage, a 500 or nothing: a clear warning each, the last answer kept, never a crash', async () => {
     const fake = await FakeHub.start();
     try {
-      const base = baseOf(fake);
+      const base = fake.base;
       // Short enough to hang on purpose below, long enough for a loaded 2-core machine's first answer.
       const pika = await startSatellite(base, ADMIN, { LIBERTY_HUB_TIMEOUT_MS: '2000' });
       expect((await licenseOf(pika.url)).status).toBe('accepted');
@@ -342,7 +340,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   it('"an unlicensed installation remains fully functional": PIKA answers 200 in every license state, with the hub\'s banner', async () => {
     const fake = await FakeHub.start();
     try {
-      const base = baseOf(fake);
+      const base = fake.base;
       const pika = await startSatellite(base, ADMIN);
       const states: Array<[string, () => void, string]> = [
         ['licensed', () => fake.answer(hubStatus()), ''],
@@ -396,7 +394,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
   it("the satellite's admin routes take LIBERTY_ADMIN_TOKEN; anyone else sees at most valid, expiry and the banner", async () => {
     const fake = await FakeHub.start();
     try {
-      const base = baseOf(fake);
+      const base = fake.base;
       const [pika, noAdmin] = await Promise.all([
         startSatellite(base, 'hub-token-never-shown-123', { LIBERTY_HUB_REFRESH_SECONDS: '3600' }),
         startSatellite(base, ADMIN, { LIBERTY_ADMIN_TOKEN: '', LIBERTY_HUB_REFRESH_SECONDS: '3600' }),
@@ -445,7 +443,7 @@ describe('PIKA, a satellite fed by the sample app as hub (both real processes)',
         response.writeHead(200, { 'content-type': 'application/json', date: new Date(hubNow).toUTCString() });
         response.end(JSON.stringify(hubStatus({ expires_at: Math.floor(hubNow / 1000) + 600 })));
       };
-      const pika = await startSatellite(baseOf(fake), ADMIN);
+      const pika = await startSatellite(fake.base, ADMIN);
       const view = await licenseOf(pika.url);
       expect(view).toMatchObject({ status: 'accepted', licensed: true });
       expect(view.warnings).toContainEqual(

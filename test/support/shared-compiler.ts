@@ -40,12 +40,15 @@ export function compileProject(
   overrides: ts.CompilerOptions = {},
   { checkDeclarations, typeCheck = true }: CompileOptions = {},
 ): void {
-  if (!typeCheck) overrides = { ...overrides, noCheck: true };
   let configError: ts.Diagnostic | undefined;
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, overrides, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => (configError = diagnostic),
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    typeCheck ? overrides : { ...overrides, noCheck: true },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => (configError = diagnostic),
+    },
+  );
   if (!parsed) throw new Error(`tsc -p ${configPath} failed:\n${format([configError!], configPath)}`);
   const host = ts.createCompilerHost(parsed.options);
   const read = host.getSourceFile.bind(host);

@@ -37,8 +37,13 @@ export class FakeHub {
     return hub;
   }
 
+  /** What a satellite's LIBERTY_HUB_URL takes. */
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   get url(): string {
-    return `http://127.0.0.1:${this.port}/api/license/status`;
+    return `${this.base}/api/license/status`;
   }
 
   /** Answers `body` (JSON) with `status` from now on. */
