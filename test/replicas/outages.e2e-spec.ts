@@ -232,6 +232,14 @@ describe('PostgreSQL stopped with requests in flight, and Redis restarted meanwh
         );
       }
       const recoveredMs = Date.now() - upAt;
+      // Queries succeed before the once-a-second probe ends the outage and logs its return.
+      await Promise.all(
+        replicas.map((replica, i) =>
+          until('the replica to log the return', () =>
+            replica.log.slice(logStart[i]).includes('database available again (PostgreSQL'),
+          ),
+        ),
+      );
       expect((await request(replicas[0].url).get('/health')).status).toBe(200);
       traffic = false;
       await Promise.all(clients);
