@@ -28,8 +28,9 @@ const CHROMIUM_ARGS = [
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. The browser tests need it: run "apt-get install -y chromium-headless-shell" ` +
-        '(.ci/run does this), or point CHROMIUM_PATH at a Chromium binary.',
+      `Chromium not found at ${CHROMIUM_PATH}. The browser tests need it: ` +
+        'run "apt-get install -y chromium-headless-shell" (.ci/run does this), ' +
+        'or point CHROMIUM_PATH at a Chromium binary.',
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
