@@ -8,7 +8,7 @@ import { reply } from '../lib/child.js';
 import { option } from '../lib/license-fixture.js';
 import { startPostgres } from '../../test/support/servers.js';
 import { rotate, summarize } from '../lib/stats.js';
-import { Database, databaseSettings } from '../../apps/sample/dist/database/database.js';
+import { Database, databaseSettings } from '../../apps/sample/dist/database/database.service.js';
 
 const rounds = option('rounds', 5);
 const claims = option('claims', 600);

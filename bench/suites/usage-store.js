@@ -8,8 +8,8 @@ import { connectRedis, RedisUsageStore } from '@liberty/license/redis';
 import { reply } from '../lib/child.js';
 import { option } from '../lib/license-fixture.js';
 import { startPostgres, startRedis } from '../../test/support/servers.js';
-import { Database, databaseSettings } from '../../apps/sample/dist/database/database.js';
-import { DatabaseUsageStore } from '../../apps/sample/dist/ai/database-usage-store.js';
+import { Database, databaseSettings } from '../../apps/sample/dist/database/database.service.js';
+import { DatabaseUsageStore } from '../../apps/sample/dist/ai/database-usage.store.js';
 import { rotate, summarize } from '../lib/stats.js';
 
 const rounds = option('rounds', 15);

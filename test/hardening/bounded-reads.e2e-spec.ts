@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { FILE_SIZE_CAPS, FileReadError, loadPublicKeys, readBoundedFile } from '@liberty/license/verify';
 import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/license-cli';
-import { readAppConfig } from '../../apps/sample/src/config/app-config.js';
+import { readAppConfig } from '../../apps/sample/src/config/app-config.loader.js';
 import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key.store.js';
 import { BIN } from '../cli/support/cli-harness.js';
 
@@ -32,7 +32,7 @@ const BUILT_READERS = {
   readBoundedFile: built('libs/license/dist/verify/index.js'),
   loadPublicKeys: built('libs/license/dist/verify/index.js'),
   readLicenseKey: built('libs/license/dist/key-stores/environment-key.store.js'),
-  readAppConfig: built('apps/sample/dist/config/app-config.js'),
+  readAppConfig: built('apps/sample/dist/config/app-config.loader.js'),
 };
 interface ReadCost {
   ms: number;

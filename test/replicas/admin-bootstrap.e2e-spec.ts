@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
-import { Database, databaseSettings } from '../../apps/sample/src/database/database.js';
+import { Database, databaseSettings } from '../../apps/sample/src/database/database.service.js';
 import { ADMIN_ID, UsersService } from '../../apps/sample/src/users/users.service.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
 

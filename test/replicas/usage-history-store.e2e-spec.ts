@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { Database, databaseSettings } from '../../apps/sample/src/database/database.js';
+import { Database, databaseSettings } from '../../apps/sample/src/database/database.service.js';
 import { DatabaseUsageHistoryStore } from '../../apps/sample/src/usage-history/usage-history.store.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
 

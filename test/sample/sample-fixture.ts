@@ -7,7 +7,7 @@ import type { INestApplication, LoggerService } from '@nestjs/common';
 import type { LicenseTestKit } from '@liberty/license/testing';
 import request, { type Response } from 'supertest';
 import { createSampleApp } from '../../apps/sample/src/app.js';
-import { PERMISSIONS, type Permission } from '../../apps/sample/src/auth/permissions.js';
+import { PERMISSIONS, type Permission } from '../../apps/sample/src/auth/permissions.constants.js';
 import { expectNoKeyIn } from '../support/keys.js';
 import { sampleToml, type SampleTomlOptions } from '../support/sample-config.js';
 

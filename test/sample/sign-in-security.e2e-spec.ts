@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { createSampleApp } from '../../apps/sample/src/app.js';
-import { checkAdminToken } from '../../apps/sample/src/auth/admin-token.js';
+import { checkAdminToken } from '../../apps/sample/src/auth/admin-token.validator.js';
 import { craftJws } from '../library/support/tokens.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 import { AppProcess, requireBuilt, SAMPLE_MAIN, SampleProcess } from '../support/apps.js';

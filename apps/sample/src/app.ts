@@ -4,16 +4,16 @@ import type { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { AccessDenied, AccessPolicy, type PolicyRequest } from './auth/access-policy.js';
-import { checkAdminToken } from './auth/admin-token.js';
-import { readAppConfig } from './config/app-config.js';
+import { AccessDenied, AccessPolicy, type PolicyRequest } from './auth/access.policy.js';
+import { checkAdminToken } from './auth/admin-token.validator.js';
+import { readAppConfig } from './config/app-config.loader.js';
 import { SAMPLE_ROOT } from './sample-root.constants.js';
 import { GuardedIoAdapter } from './realtime/guarded-io.adapter.js';
 import { SampleExpressAdapter } from './web/sample-express.adapter.js';
 import { WebNotFoundFilter } from './web/web-not-found.filter.js';
 
-export { AppConfigError } from './config/app-config.js';
-export { AdminTokenError, MIN_ADMIN_TOKEN_LENGTH } from './auth/admin-token.js';
+export { AppConfigError } from './config/app-config.loader.js';
+export { AdminTokenError, MIN_ADMIN_TOKEN_LENGTH } from './auth/admin-token.validator.js';
 
 /** A startup configuration problem with `LIBERTY_TRUST_PROXY`, printed as one line by `main.ts`. */
 export class TrustProxyError extends Error {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { AiUsageExceptionFilter, AiUsageLimiter } from '@liberty/license';
 import { AiMessageDto } from './ai-message.dto.js';
-import { AiToolRegistry } from './ai-tool-registry.js';
+import { AiToolRegistry } from './ai-tool.registry.js';
 
 @Controller('api/ai')
 export class AiController {

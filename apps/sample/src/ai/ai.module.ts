@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AiUsageLimiter, USAGE_STORE } from '@liberty/license';
 import { ConnectorsModule } from '../connectors/connectors.module.js';
-import { AiToolRegistry } from './ai-tool-registry.js';
+import { AiToolRegistry } from './ai-tool.registry.js';
 import { AiController } from './ai.controller.js';
-import { DatabaseUsageStore } from './database-usage-store.js';
+import { DatabaseUsageStore } from './database-usage.store.js';
 
 /**
  * AI tools and the daily message cap, counted in the app's database — with or without

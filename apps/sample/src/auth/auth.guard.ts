@@ -2,9 +2,9 @@ import { HttpException, type CanActivate, type ExecutionContext } from '@nestjs/
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { WsException } from '@nestjs/websockets';
-import { AccessDenied, AccessPolicy } from './access-policy.js';
-import { authCarrierOf, forbidden } from './auth-context.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
+import { AccessDenied, AccessPolicy } from './access.policy.js';
+import { authCarrierOf, forbidden } from './auth-context.util.js';
+import type { AuthenticatedUser } from './authenticated-user.interface.js';
 import { PublicRoute, RequiredPermissions } from './permissions.decorator.js';
 
 /**

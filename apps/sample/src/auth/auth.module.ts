@@ -3,13 +3,18 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { UsersModule } from '../users/users.module.js';
-import { AccessPolicy } from './access-policy.js';
+import { AccessPolicy } from './access.policy.js';
 import { AuthGuard } from './auth.guard.js';
-import { AUTH_RATE_LIMIT, AUTH_RATE_WINDOW_MS, AuthFailureThrottle, authRateLimitFrom } from './auth-throttle.js';
+import {
+  AUTH_RATE_LIMIT,
+  AUTH_RATE_WINDOW_MS,
+  AuthFailureThrottle,
+  authRateLimitFrom,
+} from './auth-failure.limiter.js';
 import { PermissionsController } from './permissions.controller.js';
 import { SameOriginGuard } from './same-origin.guard.js';
 import { SessionController } from './session.controller.js';
-import { SessionStore } from './session-store.js';
+import { SessionStore } from './session.store.js';
 
 @Module({
   imports: [

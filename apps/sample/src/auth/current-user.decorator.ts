@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
+import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.interface.js';
 
 /** The authenticated user of the request (routes that are not `@Public()`). */
 export const CurrentUser = createParamDecorator(

@@ -1,8 +1,8 @@
 import { Reflector } from '@nestjs/core';
-import type { Permission } from './permissions.js';
+import type { Permission } from './permissions.constants.js';
 
-export type { Permission } from './permissions.js';
-export { PERMISSIONS } from './permissions.js';
+export type { Permission } from './permissions.constants.js';
+export { PERMISSIONS } from './permissions.constants.js';
 
 /** Metadata of `@Permissions()`. */
 export const RequiredPermissions = Reflector.createDecorator<readonly Permission[]>();

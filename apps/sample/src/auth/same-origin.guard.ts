@@ -6,7 +6,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { AccessDenied, AccessPolicy, header, type PolicyRequest } from './access-policy.js';
+import { AccessDenied, AccessPolicy, header, type PolicyRequest } from './access.policy.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**

@@ -12,14 +12,14 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { UsersService } from '../users/users.service.js';
-import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
-import { clientOf } from './access-policy.js';
-import { AuthFailureThrottle } from './auth-throttle.js';
+import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.interface.js';
+import { clientOf } from './access.policy.js';
+import { AuthFailureThrottle } from './auth-failure.limiter.js';
 import { CurrentUser } from './current-user.decorator.js';
 import { Public } from './permissions.decorator.js';
 import { SessionDto } from './session.dto.js';
-import { clearedSessionCookie, readSessionId, sessionCookie } from './session-cookie.js';
-import { SessionStore } from './session-store.js';
+import { clearedSessionCookie, readSessionId, sessionCookie } from './session-cookie.util.js';
+import { SessionStore } from './session.store.js';
 import { SignInThrottlerGuard } from './sign-in-throttler.guard.js';
 
 @Controller('api')

@@ -1,6 +1,6 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { TooManyAttemptsException } from './auth-throttle.js';
+import { TooManyAttemptsException } from './auth-failure.limiter.js';
 
 /**
  * @nestjs/throttler's guard for `POST /api/session` (the limits are `ThrottlerModule`'s, in

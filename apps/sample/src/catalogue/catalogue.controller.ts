@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { ConnectorRegistry } from '../connectors/connector-registry.js';
-import { MenuRegistry } from '../menus/menu-registry.js';
-import { AppRegistry } from '../packaged-apps/app-registry.js';
+import { ConnectorRegistry } from '../connectors/connector.registry.js';
+import { MenuRegistry } from '../menus/menu.registry.js';
+import { AppRegistry } from '../packaged-apps/app.registry.js';
 
 /** What users may see and use now (any authenticated user). */
 @Controller('api')

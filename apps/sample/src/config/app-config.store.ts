@@ -6,7 +6,7 @@ import { ConfigService } from '@nestjs/config';
 import { FileReadError } from '@liberty/license/verify';
 import { stringify } from 'smol-toml';
 import { APP_CONFIG_NAMESPACE, APP_CONFIG_PATH } from './app-config.constants.js';
-import { AppConfigError, parseToml, readConfigText, validateAppConfig, type AppConfig } from './app-config.js';
+import { AppConfigError, parseToml, readConfigText, validateAppConfig, type AppConfig } from './app-config.loader.js';
 
 /** A config file problem while running: 500 with a code and what to do; nothing was changed. */
 export class ConfigFileException extends InternalServerErrorException {

@@ -2,7 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { LicenseGuard, LicenseService } from '@liberty/license';
 import { parseFeature } from '@liberty/license/verify';
-import { ConnectorRegistry } from './connector-registry.js';
+import { ConnectorRegistry } from './connector.registry.js';
 
 /**
  * `LicenseGuard` for connector routes, through its `requirementOf` extension point:

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.js';
+import { Database } from '../database/database.service.js';
 
 /**
  * The Settings → Connectors toggles (`licensed` per connector id), in the app's database: they

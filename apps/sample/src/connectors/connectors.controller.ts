@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
 import { ConnectorLicenseGuard } from './connector-license.guard.js';
-import { ConnectorRegistry } from './connector-registry.js';
+import { ConnectorRegistry } from './connector.registry.js';
 
 @Controller('api/connectors')
 @UseGuards(ConnectorLicenseGuard)

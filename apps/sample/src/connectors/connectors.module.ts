@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConnectorLicenseGuard } from './connector-license.guard.js';
-import { ConnectorRegistry } from './connector-registry.js';
+import { ConnectorRegistry } from './connector.registry.js';
 import { ConnectorSettingsStore } from './connector-settings.store.js';
 import { ConnectorsController } from './connectors.controller.js';
 import {

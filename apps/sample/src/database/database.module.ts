@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Database, databaseSettings } from './database.js';
+import { Database, databaseSettings } from './database.service.js';
 
 /** The app's `Database` (SQLite or PostgreSQL), migrated before any other provider uses it. */
 @Global()

@@ -3,9 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '../auth/auth.module.js';
-import { AccessPolicy } from '../auth/access-policy.js';
+import { AccessPolicy } from '../auth/access.policy.js';
 import { ConnectorsModule } from '../connectors/connectors.module.js';
-import { GRAPHQL_LIMITS, graphqlArmor, graphqlContext } from './graphql-access.js';
+import { GRAPHQL_LIMITS, graphqlArmor, graphqlContext } from './graphql-access.util.js';
 import { SapResolver } from './sap.resolver.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { LicenseKeyStore } from '@liberty/license';
-import type { KeyStoreKind } from '../config/app-config.js';
-import type { Database } from '../database/database.js';
-import { DatabaseKeyStore } from './database-key-store.js';
+import type { KeyStoreKind } from '../config/app-config.loader.js';
+import type { Database } from '../database/database.service.js';
+import { DatabaseKeyStore } from './database-key.store.js';
 
 /**
  * The key store `[license] key_store` selects: `env` (default) is the library's environment store

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AiUsageLimiter, LicenseService } from '@liberty/license';
 import { buildLicenseStatusView, type LicenseStatusView, type ReplicaPresence } from '@liberty/license/status';
 import { AppConfigStore } from '../config/app-config.store.js';
-import { ConnectorRegistry } from '../connectors/connector-registry.js';
-import { AppRegistry } from '../packaged-apps/app-registry.js';
+import { ConnectorRegistry } from '../connectors/connector.registry.js';
+import { AppRegistry } from '../packaged-apps/app.registry.js';
 import { ReplicaDirectory, type ReplicaBusStatus } from '../replicas/replicas.module.js';
 import { UsersService } from '../users/users.service.js';
 import {
@@ -13,7 +13,7 @@ import {
   type LicenseCondition,
   type LicenseKeySource,
   type SeatMeterLevel,
-} from './license-condition.js';
+} from './license-condition.util.js';
 
 /** The License tab: the library's view, plus whether a key can be activated by paste here. */
 export type LicenseTabView = LicenseStatusView & {

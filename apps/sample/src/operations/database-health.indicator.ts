@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { Database } from '../database/database.js';
+import { Database } from '../database/database.service.js';
 
 /** A probe that does not answer within this is a database that is down, as far as /health can tell. */
 const PROBE_TIMEOUT_MS = 3_000;

@@ -1,4 +1,4 @@
-import type { MenuItem, Screen } from './packaged-app.js';
+import type { MenuItem, Screen } from './packaged-app.interface.js';
 
 /** What each known package brings. An app defined in app.toml but unknown here gets one home screen. */
 export const PACKAGED_APP_CONTENTS: Readonly<Record<string, { menus: MenuItem[]; screens: Screen[] }>> = {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MenuRegistry } from '../menus/menu-registry.js';
-import { AppRegistry } from './app-registry.js';
+import { MenuRegistry } from '../menus/menu.registry.js';
+import { AppRegistry } from './app.registry.js';
 
 @Module({
   providers: [AppRegistry, MenuRegistry],

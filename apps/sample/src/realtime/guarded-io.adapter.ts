@@ -2,9 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Namespace, Server, ServerOptions, Socket } from 'socket.io';
-import { AccessDenied, AccessPolicy } from '../auth/access-policy.js';
-import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable } from '../database/database-availability.js';
-import { handshakeRequest } from '../auth/auth-context.js';
+import { AccessDenied, AccessPolicy } from '../auth/access.policy.js';
+import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable } from '../database/database-availability.service.js';
+import { handshakeRequest } from '../auth/auth-context.util.js';
 
 /**
  * The largest Socket.IO message (or HTTP long-polling body) accepted: 64 KiB. The gateway's

@@ -11,14 +11,14 @@ import {
 } from '@nestjs/common';
 import { LicenseConfigurationError } from '@liberty/license';
 import { loadPublicKeys } from '@liberty/license/verify';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';
-import type { LicenseSettings } from '../config/app-config.js';
-import type { Connector } from '../connectors/connector.js';
-import { ConnectorRegistry } from '../connectors/connector-registry.js';
+import type { LicenseSettings } from '../config/app-config.loader.js';
+import type { Connector } from '../connectors/connector.interface.js';
+import { ConnectorRegistry } from '../connectors/connector.registry.js';
 import { ConnectorSettingsDto, LicenseSettingsDto } from './settings.dto.js';
-import { SharedLicenseSettings } from './shared-license-settings.js';
+import { SharedLicenseSettings } from './shared-license-settings.service.js';
 
 @Controller('api/settings')
 @Permissions('settings:framework')

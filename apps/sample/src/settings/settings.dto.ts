@@ -8,7 +8,7 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
-import { keyReferenceProblem, type Enforcement } from '../config/app-config.js';
+import { keyReferenceProblem, type Enforcement } from '../config/app-config.loader.js';
 
 /** `license_key` must be a `${NAME}` reference; a JWT gets told it must not be stored in configuration. */
 function IsKeyReference(): PropertyDecorator {

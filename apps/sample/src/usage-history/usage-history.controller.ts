@@ -3,7 +3,7 @@ import { LicenseService } from '@liberty/license';
 import { Permissions } from '../auth/permissions.decorator.js';
 import { UsageHistoryRecorder } from './usage-history.recorder.js';
 import { UsageHistoryStore } from './usage-history.store.js';
-import { buildUsageReport, usageReportCsv, type UsageReport } from './usage-report.js';
+import { buildUsageReport, usageReportCsv, type UsageReport } from './usage-report.util.js';
 
 /** The longest report: a year and a day (a leap year's true-up). */
 export const MAX_REPORT_DAYS = 366;

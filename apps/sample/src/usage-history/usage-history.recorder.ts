@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { AiUsageLimiter } from '@liberty/license';
 import { utcDate } from '@liberty/license/verify';
 import { printable } from '@liberty/license/verify';
-import { isDatabaseUnavailable } from '../database/database-availability.js';
+import { isDatabaseUnavailable } from '../database/database-availability.service.js';
 import { UsersService } from '../users/users.service.js';
 import { UsageHistoryStore } from './usage-history.store.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { Database } from '../database/database.js';
+import { Database } from '../database/database.service.js';
 
 /** One UTC day of the usage history. */
 export interface UsageDay {

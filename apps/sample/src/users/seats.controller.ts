@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { LicenseService, SeatLimiter } from '@liberty/license';
 import { userCapLevel, type UserCapLevel } from '@liberty/license/status';
 import { Permissions } from '../auth/permissions.decorator.js';
-import { seatMeter, type SeatMeterLevel } from '../license/license-condition.js';
+import { seatMeter, type SeatMeterLevel } from '../license/license-condition.util.js';
 
 export interface SeatsView {
   /** Enabled users (disabled ones take no seat). */

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Permissions } from '../auth/permissions.decorator.js';
-import { PermissionGrantPolicy } from './permission-grant-policy.js';
-import { SeatedUserWrites } from './seated-user-writes.js';
+import { PermissionGrantPolicy } from './permission-grant.policy.js';
+import { SeatedUserWrites } from './seated-user-writes.service.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { PERMISSIONS, type Permission } from '../auth/permissions.js';
+import { PERMISSIONS, type Permission } from '../auth/permissions.constants.js';
 
 const PERMISSION_MESSAGE = `each permission must be one of: ${PERMISSIONS.join(', ')}`;
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SEAT_COUNTER, SeatLimiter } from '@liberty/license';
-import { SeatedUserWrites } from './seated-user-writes.js';
+import { SeatedUserWrites } from './seated-user-writes.service.js';
 import { SeatsController } from './seats.controller.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';

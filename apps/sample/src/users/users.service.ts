@@ -9,11 +9,11 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { SeatCounter } from '@liberty/license';
-import { checkAdminToken } from '../auth/admin-token.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import { PERMISSIONS, type Permission } from '../auth/permissions.js';
-import { Database, type Tx } from '../database/database.js';
-import type { DatabaseSchema } from '../database/schema.js';
+import { checkAdminToken } from '../auth/admin-token.validator.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
+import { PERMISSIONS, type Permission } from '../auth/permissions.constants.js';
+import { Database, type Tx } from '../database/database.service.js';
+import type { DatabaseSchema } from '../database/schema.interface.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 
 export interface User {

@@ -1,8 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { LicenseService } from '@liberty/license';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+// The banner texts live in the library, so that the hub's pages and its satellites say the same.
+import { licenseBanner, type LicenseBanner } from '@liberty/license/status';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
-import { licenseBanner, type LicenseBanner } from './license-banner.js';
 
 /**
  * `GET /api/license/banner`: the header banner of every page, for any signed-in user (a user

@@ -1,7 +1,7 @@
 import { Catch, NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { renderErrorPage } from './web-error-page.js';
-import { sendWeb, type WebResponse } from './web-http.js';
+import { renderErrorPage } from './web-error-page.view.js';
+import { sendWeb, type WebResponse } from './web-http.util.js';
 
 interface NotFoundRequest {
   method: string;

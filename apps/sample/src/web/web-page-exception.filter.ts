@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { renderErrorPage } from './web-error-page.js';
-import { sendWeb, type WebRequest, type WebResponse } from './web-http.js';
+import { renderErrorPage } from './web-error-page.view.js';
+import { sendWeb, type WebRequest, type WebResponse } from './web-http.util.js';
 
 /**
  * Errors on HTML pages answer in HTML: no valid token → the login page (back here afterwards);

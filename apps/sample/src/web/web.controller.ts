@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res, UseFilters } from '@nestjs/common';
 import { Permissions, Public } from '../auth/permissions.decorator.js';
-import { WebAssets } from './web-assets.js';
-import { sendWeb, type WebResponse } from './web-http.js';
+import { WebAssets } from './web-assets.service.js';
+import { sendWeb, type WebResponse } from './web-http.util.js';
 import { WebPageExceptionFilter } from './web-page-exception.filter.js';
 
 /** The HTML pages. Their errors are pages too (login redirect, 403 page). */

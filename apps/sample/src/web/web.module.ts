@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LicenseBannerController } from './license-banner.controller.js';
-import { WebAssets } from './web-assets.js';
+import { WebAssets } from './web-assets.service.js';
 import { WebAssetsController, WebPagesController } from './web.controller.js';
 
 /**

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import type { Permission } from '../auth/permissions.js';
-import { AppRegistry } from '../packaged-apps/app-registry.js';
-import type { PackagedApp } from '../packaged-apps/packaged-app.js';
+import type { Permission } from '../auth/permissions.constants.js';
+import { AppRegistry } from '../packaged-apps/app.registry.js';
+import type { PackagedApp } from '../packaged-apps/packaged-app.interface.js';
 
 export interface Menu {
   readonly id: string;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database.js';
+import { Database } from '../database/database.service.js';
 
 /** How long a browser session lasts (absolute, not sliding): 8 hours, the cookie's Max-Age. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;

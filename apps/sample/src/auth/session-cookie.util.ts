@@ -1,4 +1,4 @@
-import { SESSION_MAX_AGE_SECONDS } from './session-store.js';
+import { SESSION_MAX_AGE_SECONDS } from './session.store.js';
 
 /**
  * The HttpOnly cookie that carries the browser's session id (never the bearer token). Over HTTPS

@@ -3,9 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { LICENSE_SHARED_ORIGIN, LicenseConfigurationError, LicenseService } from '@liberty/license';
 import { printable } from '@liberty/license/verify';
 import type { Subscription } from 'rxjs';
-import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.js';
+import { resolvePublicKeyPath, type LicenseSettings } from '../config/app-config.loader.js';
 import { AppConfigStore } from '../config/app-config.store.js';
-import { Database, type Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.service.js';
 
 const ROW = 'license';
 const ENFORCEMENTS = new Set(['restricted', 'soft']);

@@ -1,6 +1,6 @@
 import { ForbiddenException, type ExecutionContext } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
-import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.js';
+import type { AuthenticatedRequest, AuthenticatedUser } from './authenticated-user.interface.js';
 
 /**
  * Where the caller's credentials are, per transport: the HTTP request (REST and GraphQL over

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { LicensedRegistry, LicenseService } from '@liberty/license';
 import { AppConfigStore } from '../config/app-config.store.js';
 import { contentsOf } from './packaged-app.contents.js';
-import type { PackagedApp } from './packaged-app.js';
+import type { PackagedApp } from './packaged-app.interface.js';
 
 /** The packaged apps of app.toml with their menus and screens; `visible()` follows the license. */
 @Injectable()

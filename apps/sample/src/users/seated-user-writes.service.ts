@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SeatLimiter, type SeatLock } from '@liberty/license';
-import { Database, type Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.service.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService, type PublicUser } from './users.service.js';
 

@@ -1,5 +1,5 @@
 import type { LicenseClockStore } from '@liberty/license';
-import type { Database } from '../database/database.js';
+import type { Database } from '../database/database.service.js';
 
 const CURRENT = 'current';
 

@@ -5,11 +5,16 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { SAMPLE_ROOT } from '../sample-root.constants.js';
-import { availabilityDialect, causeOf, DatabaseAvailability, isDatabaseUnavailable } from './database-availability.js';
-import { migrations } from './migrations.js';
-import type { DatabaseKind, DatabaseSchema } from './schema.js';
+import {
+  availabilityDialect,
+  causeOf,
+  DatabaseAvailability,
+  isDatabaseUnavailable,
+} from './database-availability.service.js';
+import { migrations } from './migrations.provider.js';
+import type { DatabaseKind, DatabaseSchema } from './schema.interface.js';
 
-export type { DatabaseKind } from './schema.js';
+export type { DatabaseKind } from './schema.interface.js';
 
 export type Db = Kysely<DatabaseSchema>;
 export type Tx = Transaction<DatabaseSchema> | Kysely<DatabaseSchema>;

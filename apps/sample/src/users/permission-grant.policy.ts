@@ -1,6 +1,6 @@
 import { ForbiddenException, HttpStatus } from '@nestjs/common';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
-import type { Permission } from '../auth/permissions.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
+import type { Permission } from '../auth/permissions.constants.js';
 
 /**
  * Who may give which permissions (finding 3: `users:write` alone was full admin). Rules:

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { DatabaseKind } from './schema.js';
+import type { DatabaseKind } from './schema.interface.js';
 
 /**
  * The schema's history, in code (no migration files to ship or find at run time). Kysely's

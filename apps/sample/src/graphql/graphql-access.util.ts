@@ -1,8 +1,8 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { AccessDenied, type AccessPolicy, type PolicyRequest } from '../auth/access-policy.js';
-import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable } from '../database/database-availability.js';
-import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+import { AccessDenied, type AccessPolicy, type PolicyRequest } from '../auth/access.policy.js';
+import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable } from '../database/database-availability.service.js';
+import type { AuthenticatedUser } from '../auth/authenticated-user.interface.js';
 
 /**
  * The limits of one GraphQL document (GraphQL Armor, checked at validation, before execution).

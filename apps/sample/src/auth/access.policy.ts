@@ -2,10 +2,10 @@ import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { UsersService } from '../users/users.service.js';
-import type { AuthenticatedUser } from './authenticated-user.js';
-import { AuthFailureThrottle, TooManyAttemptsException } from './auth-throttle.js';
-import { readSessionId } from './session-cookie.js';
-import { SessionStore } from './session-store.js';
+import type { AuthenticatedUser } from './authenticated-user.interface.js';
+import { AuthFailureThrottle, TooManyAttemptsException } from './auth-failure.limiter.js';
+import { readSessionId } from './session-cookie.util.js';
+import { SessionStore } from './session.store.js';
 
 /**
  * A request as every transport sees it: Express's request for REST and GraphQL, and the

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
-import type { Connector } from '../connectors/connector.js';
-import { ConnectorRegistry } from '../connectors/connector-registry.js';
+import type { Connector } from '../connectors/connector.interface.js';
+import { ConnectorRegistry } from '../connectors/connector.registry.js';
 
 export interface AiTool {
   readonly id: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { UsageStore } from '@liberty/license';
-import { Database } from '../database/database.js';
+import { Database } from '../database/database.service.js';
 
 /**
  * The day's AI message count in the app's database, so a restart does not reset it (a restart

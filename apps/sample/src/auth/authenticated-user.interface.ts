@@ -1,4 +1,4 @@
-import type { Permission } from './permissions.js';
+import type { Permission } from './permissions.constants.js';
 
 /** The user a request is made by (set by `AuthGuard` on `request.user`). */
 export interface AuthenticatedUser {

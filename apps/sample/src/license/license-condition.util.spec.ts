@@ -1,5 +1,5 @@
 import type { LicenseState } from '@liberty/license';
-import { humanDate, licenseCondition, recoveryFor, timeLeft, type LicenseKeySource } from './license-condition.js';
+import { humanDate, licenseCondition, recoveryFor, timeLeft, type LicenseKeySource } from './license-condition.util.js';
 
 // One decision for every colour and status text of the screens: the status, the chip, the dots.
 

@@ -1,6 +1,6 @@
 import { KeyStoreReadError, type LicenseKeyStore } from '@liberty/license';
-import { causeOf } from '../database/database-availability.js';
-import type { Database } from '../database/database.js';
+import { causeOf } from '../database/database-availability.service.js';
+import type { Database } from '../database/database.service.js';
 
 /** The one row of `license_activation`: one activated key per install. */
 const CURRENT = 'current';

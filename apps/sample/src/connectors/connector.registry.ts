@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { LicensedRegistry, LicenseService } from '@liberty/license';
 import { printable } from '@liberty/license/verify';
-import { isDatabaseUnavailable } from '../database/database-availability.js';
+import { isDatabaseUnavailable } from '../database/database-availability.service.js';
 import { AppConfigStore } from '../config/app-config.store.js';
-import type { Connector } from './connector.js';
+import type { Connector } from './connector.interface.js';
 import { ConnectorSettingsStore } from './connector-settings.store.js';
 
 /** How often a replica re-reads the toggles other replicas may have changed. */

@@ -14,7 +14,7 @@ import {
   DatabaseAvailability,
   DatabaseUnavailableException,
   isDatabaseUnavailable,
-} from './database-availability.js';
+} from './database-availability.service.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
