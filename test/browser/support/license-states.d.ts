@@ -2,16 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import type { Page } from 'playwright-core';
 import type { LicenseTestKit } from '@liberty/license/testing';
 
-export type LicenseStateName =
-  | 'not-configured'
-  | 'accepted'
-  | 'warning'
-  | 'critical'
-  | 'grace'
-  | 'expired'
-  | 'rejected'
-  | 'cap-reached'
-  | 'over-cap';
+// The states are the sample's own: a state added there leaves the suites' per-state tables incomplete,
+// which fails the type check until they cover it.
+import type { LicenseConditionKey as LicenseStateName } from '../../../apps/sample/src/license/license-condition.util.js';
+
+export type { LicenseStateName };
 
 export const LICENSE_STATES: LicenseStateName[];
 export const PAGES: Array<{ name: string; path: string }>;
