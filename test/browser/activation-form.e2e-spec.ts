@@ -39,8 +39,10 @@ describe('activation form (key_store = "database")', () => {
   let fixture: SampleAppFixture;
   let context: BrowserContext;
   let page: Page;
-  /** Every API response body the page received. */
-  const bodies: string[] = [];
+  /** Every API request the page sent (`METHOD /path`), recorded when it is sent. */
+  const sent: string[] = [];
+  /** Every API response body the page received; read asynchronously, so awaited before use. */
+  const bodies: Promise<string>[] = [];
   const pasted: string[] = [];
 
   beforeAll(async () => {
@@ -50,20 +52,21 @@ describe('activation form (key_store = "database")', () => {
       licenseSettings: 'key_store = "database"',
     });
     context = await browser.newContext({ baseURL: fixture.baseUrl });
+    const isApi = (url: string) => new URL(url).pathname.startsWith('/api/');
+    context.on('request', (request) => {
+      if (isApi(request.url())) sent.push(`${request.method()} ${new URL(request.url()).pathname}`);
+    });
     context.on('response', (response) => {
-      if (new URL(response.url()).pathname.startsWith('/api/'))
-        void response.text().then(
-          (t) => bodies.push(t),
-          () => undefined,
-        );
+      if (isApi(response.url())) bodies.push(response.text().catch(() => ''));
     });
     page = await signIn(context, fixture.adminToken);
   }, 60_000);
   afterAll(async () => {
     // The key never came back: not in any API response, not in the page.
     const html = page ? await page.content() : '';
+    const received = await Promise.all(bodies);
     for (const token of pasted) {
-      expect(bodies.some((b) => b.includes(token))).toBe(false);
+      expect(received.some((b) => b.includes(token))).toBe(false);
       expect(html).not.toContain(token);
     }
     await context?.close();
@@ -92,11 +95,11 @@ describe('activation form (key_store = "database")', () => {
   it(
     'an empty paste is refused on the page, nothing is sent',
     async () => {
-      const before = bodies.length;
+      const before = sent.length;
       await page.getByRole('button', { name: 'Activate', exact: true }).click();
       await textIs(byId('activation-result'), 'Paste a license key first.');
       expect(await page.getByRole('textbox', { name: 'License key' }).getAttribute('aria-invalid')).toBe('true');
-      expect(bodies.length).toBe(before);
+      expect(sent.slice(before)).toEqual([]);
     },
     TIMEOUT,
   );
@@ -198,7 +201,7 @@ describe('activation form (key_store = "database")', () => {
       await textIs(byId('activation-result'), 'Activated: Accepted — File Customer.');
       await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a key') });
       await textIs(byId('activation-result'), 'Rejected — malformed. The current license is unchanged.');
-      const before = bodies.length;
+      const before = sent.length;
       await input.setInputFiles({
         name: 'big.bin',
         mimeType: 'application/octet-stream',
@@ -208,7 +211,7 @@ describe('activation form (key_store = "database")', () => {
         byId('activation-result'),
         'The file is larger than 16 KiB (20,000 bytes): it is not a license key. Nothing was changed.',
       );
-      expect(bodies.length).toBe(before);
+      expect(sent.slice(before)).toEqual([]);
       expect(await byId('customer').textContent()).toBe('File Customer');
     },
     TIMEOUT,
