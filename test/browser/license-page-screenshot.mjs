@@ -4,19 +4,15 @@
 //
 //   npm run build && node test/browser/license-page-screenshot.mjs [out.png]
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { launchChromium } from './support/chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const out = process.argv[2] ?? join(root, 'docs/license-page.png');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
-if (!existsSync(executablePath))
-  throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
 
 const kit = await LicenseTestKit.create();
 const dir = await mkdtemp(join(tmpdir(), 'liberty-shot-'));
@@ -106,18 +102,7 @@ try {
   }
   for (let i = 0; i < 37; i++) await api('POST', '/api/ai/messages', { provider: 'anthropic', message: 'hello' });
 
-  browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     baseURL: base,
     viewport: { width: 1200, height: 860 },

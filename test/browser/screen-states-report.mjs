@@ -4,12 +4,11 @@
 // screen-states.e2e-spec.ts asserts the same things).
 //
 //   npm run build && node test/browser/screen-states-report.mjs [out-dir] [state …]
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { launchChromium } from './support/chromium.js';
 import {
   axeSource,
   LICENSE_STATES,
@@ -23,25 +22,12 @@ import {
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = process.argv[2] ?? join(root, 'screen-states');
 const states = process.argv.length > 3 ? process.argv.slice(3) : LICENSE_STATES;
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
-if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}`);
 await mkdir(outDir, { recursive: true });
 
 const { createSampleApp } = await import(join(root, 'apps/sample/dist/app.js'));
 const kit = await LicenseTestKit.create();
 const axe = axeSource();
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 const rows = [];
 try {
   for (const state of states) {

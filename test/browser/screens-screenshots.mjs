@@ -4,19 +4,15 @@
 // generated for this run; only the PNGs are written.
 //
 //   npm run build && node test/browser/screens-screenshots.mjs [out-dir]
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
+import { launchChromium } from './support/chromium.js';
 import { startInState } from './support/license-states.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = process.argv[2] ?? join(root, 'docs/screens');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
-if (!existsSync(executablePath))
-  throw new Error(`Chromium not found at ${executablePath}: apt-get install -y chromium`);
 await mkdir(outDir, { recursive: true });
 
 const DESKTOP = 1280;
@@ -65,18 +61,7 @@ const SHOTS = [
 
 const kit = await LicenseTestKit.create();
 const { createSampleApp } = await import(join(root, 'apps/sample/dist/app.js'));
-const browser = await chromium.launch({
-  executablePath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   for (const state of [...new Set(SHOTS.map(([, s]) => s))]) {
     const app = await startInState(state, { kit, createSampleApp });

@@ -1,40 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { chromium, type Browser } from 'playwright-core';
 import { createSampleApp } from '../../../apps/sample/src/app.js';
 import { sampleToml } from '../../support/sample-config.js';
 
-// Debian's chromium-headless-shell: the headless build of the same Chromium that Playwright itself
-// runs headless; the full browser in headless mode costs ~40 % more CPU for the same pages
-// (docs/testing.md).
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium-headless-shell';
-
-/** Flags that keep Chromium off the network (this network refuses its background connections). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** Debian's Chromium through playwright-core. A missing browser fails loudly, never skips. */
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. The browser tests need it: ` +
-        'run "apt-get install -y chromium-headless-shell" (.ci/run does this), ' +
-        'or point CHROMIUM_PATH at a Chromium binary.',
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-}
+export { launchChromium } from './chromium.js';
 
 export interface SampleAppOptions {
   /** PEM of the signing authority the app trusts (written to the temp dir: public keys only). */
