@@ -46,7 +46,8 @@ for (const major of majors) {
       ...SUITES,
     ],
     // PATH first: the packed-package test's child processes (npm, tsc, node) run on this major too.
-    // LIBERTY_NODE_MAJOR_RERUN: test/package skips the type checks, which the main run has made.
+    // LIBERTY_NODE_MAJOR_RERUN: test/package and test/library/foot-guns skip their type checks, which the
+    // main run has made (tsc's verdict does not depend on the Node that runs it).
     {
       cwd: ROOT,
       stdio: 'inherit',

@@ -14,6 +14,9 @@ import { CapturingLogger } from './support/capturing-logger.js';
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 jest.setTimeout(120_000);
+// Rerun on Node 22 and 24 (scripts/test-node-majors.mjs), the typed-ids check is skipped: what tsc
+// reports cannot depend on the Node that runs it, and the main run has made it (as test/package does).
+const TYPE_CHECK = process.env.LIBERTY_NODE_MAJOR_RERUN !== '1';
 
 @Controller('open')
 class UnguardedController {
@@ -85,14 +88,17 @@ it('says nothing when the guard is global, as APP_GUARD or with app.useGlobalGua
   expect(useGlobal.filter((w) => w.includes('no LicenseGuard'))).toEqual([]);
 });
 
-it('typed feature ids: declared ids compile, a misspelt one is a compile error (tsc on a fixture with @ts-expect-error)', async () => {
-  const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
-  const result = await run(process.execPath, [tsc, '-p', 'test/library/fixtures/typed-features/tsconfig.json'], {
-    cwd: ROOT,
-    timeout: 110_000,
-  }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }));
-  expect(result).not.toHaveProperty('failed');
-});
+(TYPE_CHECK ? it : it.skip)(
+  'typed feature ids: declared ids compile, a misspelt one is a compile error (tsc on a fixture with @ts-expect-error)',
+  async () => {
+    const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+    const result = await run(process.execPath, [tsc, '-p', 'test/library/fixtures/typed-features/tsconfig.json'], {
+      cwd: ROOT,
+      timeout: 110_000,
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout, failed: true }));
+    expect(result).not.toHaveProperty('failed');
+  },
+);
 
 it('an unset key variable is named in the log (which variable was read, and its _FILE twin)', async () => {
   delete process.env.MY_PRODUCT_KEY;
