@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // ai.doo's activation by paste in a real Chromium (key_store = "database", soft enforcement):
 // a valid key → Accepted; a tampered key → the reason, the old state kept; the field is cleared

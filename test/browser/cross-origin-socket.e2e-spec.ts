@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // Security review round 2 (issue 20), finding 2 in a real Chromium: cross-site WebSocket
 // hijacking. The admin is signed in (session cookie, SameSite=Strict); a page on another port of

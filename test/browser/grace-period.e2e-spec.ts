@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // A key inside its grace period (`[license] grace_days`), in a real Chromium: still Accepted, the
 // expiry chip red with "expired — grace until <date>", and the banner saying so.

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // The License page in a real Chromium against the real sample app: login, the Accepted view with
 // its chips, Re-verify after the key changed, restricted mode's banner, and refusals.

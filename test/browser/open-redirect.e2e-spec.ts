@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { safeNextPath } from '../../apps/sample/web/assets/next-path.js';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // Security review (issue 13) findings 2 and 4 in a real Chromium: after signing in, `next` never
 // leaves the app's origin (the browser drops a tab, LF or CR in `/\t/host` and lands on `//host`);

@@ -7,7 +7,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
-import { launchChromium } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
 
 // The License page lists the replicas of the install (two processes sharing a Redis started
 // here) and marks the one that runs another key, as after a rolling key update that missed it.

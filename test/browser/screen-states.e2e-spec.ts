@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { createSampleApp } from '../../apps/sample/src/app.js';
-import { launchChromium } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
 import {
   axeSource,
   LICENSE_STATES,

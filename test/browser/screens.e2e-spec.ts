@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // Every screen of the sample app (DESIGN.md 7a) in a real Chromium against the real app, through
 // restricted (no key) → accepted (key set, re-verified) → expired: the banner on every page, the

@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { UsageHistoryStore } from '../../apps/sample/src/usage-history/usage-history.store.js';
-import { launchChromium, SampleAppFixture } from './support/sample-app-fixture.js';
+import { launchChromium } from './support/chromium.js';
+import { SampleAppFixture } from './support/sample-app-fixture.js';
 
 // The License page's usage chart in a real Chromium: the last 30 days as inline SVG bars (peak
 // enabled users), red above the cap, a dashed cap line, and a one-line summary.

@@ -6,8 +6,6 @@ import type { INestApplication } from '@nestjs/common';
 import { createSampleApp } from '../../../apps/sample/src/app.js';
 import { sampleToml } from '../../support/sample-config.js';
 
-export { launchChromium } from './chromium.js';
-
 export interface SampleAppOptions {
   /** PEM of the signing authority the app trusts (written to the temp dir: public keys only). */
   publicKey: string;
