@@ -12,33 +12,35 @@ import { startPostgres, type PostgresServer } from '../support/servers.js';
 
 jest.setTimeout(120_000);
 
-const TOKEN = 'admin-bootstrap-token-0123456789abcdef';
-const REPLICAS = 4;
-const ROUNDS = 8;
+describe('admin-bootstrap', () => {
+  const TOKEN = 'admin-bootstrap-token-0123456789abcdef';
+  const REPLICAS = 4;
+  const ROUNDS = 8;
 
-let postgres: PostgresServer;
-beforeAll(async () => {
-  postgres = await startPostgres();
-});
-afterAll(() => postgres?.stop());
+  let postgres: PostgresServer;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  });
+  afterAll(() => postgres?.stop());
 
-it(`${REPLICAS} replicas starting at once on a fresh database all start, with one admin row`, async () => {
-  for (let round = 0; round < ROUNDS; round++) {
-    const env = { DATABASE_URL: await postgres.createDatabase(`admin_bootstrap_${round}`) };
-    // Opened one after the other: the first migrates, as replicas that finished migrating.
-    const databases: Database[] = [];
-    for (let i = 0; i < REPLICAS; i++) databases.push(await Database.open(databaseSettings(env)));
-    try {
-      const config = new ConfigService({ LIBERTY_ADMIN_TOKEN: TOKEN });
-      const starts = await Promise.allSettled(
-        databases.map((database) => new UsersService(config, database).onModuleInit()),
-      );
-      expect(starts.filter((start) => start.status === 'rejected')).toEqual([]);
-      const admins = await databases[0].db.selectFrom('users').selectAll().where('id', '=', ADMIN_ID).execute();
-      expect(admins).toHaveLength(1);
-      expect(admins[0]).toMatchObject({ enabled: 1, session_generation: 0 });
-    } finally {
-      await Promise.all(databases.map((database) => database.onApplicationShutdown()));
+  it(`${REPLICAS} replicas starting at once on a fresh database all start, with one admin row`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const env = { DATABASE_URL: await postgres.createDatabase(`admin_bootstrap_${round}`) };
+      // Opened one after the other: the first migrates, as replicas that finished migrating.
+      const databases: Database[] = [];
+      for (let i = 0; i < REPLICAS; i++) databases.push(await Database.open(databaseSettings(env)));
+      try {
+        const config = new ConfigService({ LIBERTY_ADMIN_TOKEN: TOKEN });
+        const starts = await Promise.allSettled(
+          databases.map((database) => new UsersService(config, database).onModuleInit()),
+        );
+        expect(starts.filter((start) => start.status === 'rejected')).toEqual([]);
+        const admins = await databases[0].db.selectFrom('users').selectAll().where('id', '=', ADMIN_ID).execute();
+        expect(admins).toHaveLength(1);
+        expect(admins[0]).toMatchObject({ enabled: 1, session_generation: 0 });
+      } finally {
+        await Promise.all(databases.map((database) => database.onApplicationShutdown()));
+      }
     }
-  }
+  });
 });
