@@ -24,6 +24,8 @@ const esm = {
 };
 
 export default {
+  // Weighs a folder's suite by its specs when Jest has no timing to order files by (a fresh clone).
+  testSequencer: '<rootDir>/test/support/suite-sequencer.js',
   projects: [
     {
       ...esm,
@@ -37,7 +39,8 @@ export default {
     {
       ...esm,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // One test file per folder: `<folder>.e2e-suite.ts` imports the folder's `*.e2e-spec.ts` (test/support/suite.ts).
+      testMatch: ['<rootDir>/test/**/*.e2e-suite.ts'],
       // The sample app's @nestjs/throttler reaches the app's own @nestjs/common (see the transform);
       // e2e-timeout: a 60 s default for tests and hooks (a project's `testTimeout` is ignored by Jest).
       setupFilesAfterEnv: ['<rootDir>/test/support/nest-esm-globals.ts', '<rootDir>/test/support/e2e-timeout.ts'],

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +7,12 @@ import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
 import { launchChromium } from './support/chromium.js';
+import { specTimeout } from '../support/suite.js';
 
 // The License page lists the replicas of the install (two processes sharing a Redis started
 // here) and marks the one that runs another key, as after a rolling key update that missed it.
 
-jest.setTimeout(180_000);
+specTimeout(180_000);
 
 describe('License page: replicas (Chromium)', () => {
   let browser: Browser;

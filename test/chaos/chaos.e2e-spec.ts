@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import {
 import { Random } from './support/random.js';
 import { call, Workload, type Keys } from './support/workload.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // The chaos suite (DESIGN 5e, docs/chaos.md): a seeded random mix of concurrent operations over
 // three replicas of the built sample app on one PostgreSQL and one Redis, while a fault scheduler
@@ -53,7 +53,7 @@ const CONVERGENCE_MS = 3_000;
  */
 const KNOWN_FAILURES: Partial<Record<Invariant, string>> = {};
 
-jest.setTimeout(RUN_MS + 300_000);
+specTimeout(RUN_MS + 300_000);
 
 describe(`chaos: three replicas, PostgreSQL, Redis, faults (seed ${SEED}, ${RUN_MS / 1000} s)`, () => {
   let cluster: ChaosCluster | undefined;

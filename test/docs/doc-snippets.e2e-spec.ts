@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,6 +9,7 @@ import { until } from '../support/poll.js';
 import { listenOnFreePort } from '../support/ports.js';
 import { compileProject } from '../support/shared-compiler.js';
 import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, type Snippet } from './snippets.js';
+import { specTimeout } from '../support/suite.js';
 
 // Every complete code block of README.md, libs/license/README.md and docs/**/*.md is built in a
 // fresh app against the `npm pack`ed library, with the tsconfig `nest new` generates for Nest 12
@@ -17,7 +17,7 @@ import { buildable, documentationFiles, extractSnippets, placement, snippetsOf, 
 // started over real HTTP, its test runs under Vitest and under Jest. A snippet can't rot silently.
 // The app's node_modules holds the unpacked tarball plus links to this repository's other
 // packages (the ecosystem a user installs); test/package/ checks a real `npm install`.
-jest.setTimeout(300_000);
+specTimeout(300_000);
 
 describe('doc-snippets', () => {
   /** What `nest new` writes for a CommonJS app (module commonjs, classic node resolution + typesVersions). */

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,11 +8,12 @@ import { startRedis, type RedisServer } from '../support/servers.js';
 import { AppProcess, SAMPLE_MAIN } from '../support/apps.js';
 import { closedPort } from '../support/ports.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // examples/ is what a user copies: each example is built as a user builds it (one `nest new`
 // tsconfig, against the `npm pack`ed library) and started as a real process on port 0, with keys
 // minted here. One build; every process is started at once in beforeAll and shared by the tests.
-jest.setTimeout(180_000);
+specTimeout(180_000);
 
 describe('examples', () => {
   const EXAMPLES = ['guard-events', 'replicas', 'satellite'] as const;

@@ -3,7 +3,6 @@
 // when it is not a regular file. `/dev/zero`, a FIFO with no writer, a directory, a UNIX socket and
 // a 10 MB file each fail with a clear error at once, with bounded memory; before the fix
 // `/dev/zero` grew the process by GBs and a FIFO blocked a libuv thread for good.
-import { jest } from '@jest/globals';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -16,8 +15,9 @@ import { generateLicenseKeyPair, signLicense, type PemKeyPair } from '@liberty/l
 import { readAppConfig } from '../../apps/sample/src/config/app-config.loader.js';
 import { readLicenseKey } from '../../libs/license/src/key-stores/environment-key.store.js';
 import { BIN } from '../cli/support/cli-harness.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('bounded-reads', () => {
   /** Generous for a loaded 2-core machine; a bounded read takes ~1 ms, an unbounded one seconds or forever. */

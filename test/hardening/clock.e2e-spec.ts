@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { LicenseModule, LicenseService, type LicenseEvent, type LicenseModuleOptions } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger, claims, issue, SampleApp, unique } from '../sample/sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
 // The wall clock jumping back and forth (fake timers). A clock moved back behind the last
 // verification by more than the tolerance is a warning in the status and the log, never a lockout;
@@ -11,7 +12,7 @@ import { CapturingLogger, claims, issue, SampleApp, unique } from '../sample/sam
 // The service is driven through a bare LicenseModule (fake timers and Nest's HTTP stack do not
 // mix); the HTTP check at the end fakes `Date` only.
 
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 const NOW = new Date('2031-03-01T12:00:00Z');
 const HOUR = 3_600_000;

@@ -1,15 +1,15 @@
-import { jest } from '@jest/globals';
 import { LicenseService, type LicenseState } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
 import type { Response } from 'supertest';
 import { claims, issue, SampleApp } from '../sample/sample-fixture.js';
 import { KeepAliveClient } from './hardening-support.js';
+import { specTimeout } from '../support/suite.js';
 
 // Concurrency: requests racing re-verifications and settings changes never see a torn license
 // state, and seat / AI caps hold exactly under a burst. Requests go over a bounded pool of
 // keep-alive connections (64), all issued at once.
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 /** What keys A and B grant. A whole state is one of these, never a mix. */
 const GRANTS = {

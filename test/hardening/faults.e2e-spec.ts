@@ -1,19 +1,19 @@
 import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { publicReason } from '../../libs/license/src/verification/rejection-reasons.util.js';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp } from '../sample/sample-fixture.js';
 import { makeUnwritable } from './hardening-support.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // Faults while the sample app runs: its public key file, its app.toml, its key variable and its
 // <NAME>_FILE secret go away or go bad. Each fault ends in a clear, reported state (status, reason,
 // warning, log line or error response), the open features keep serving, and the next good input
 // recovers without a restart.
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 const LOG_CONTEXT_FREE = (line: string) => line.replace(/\s+liberty\.licensing$/, '');
 

@@ -1,17 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import type { Response } from 'supertest';
 import { issue, issuedKeys, SampleApp, sampleToml, unique } from '../sample/sample-fixture.js';
 import { filesUnder, responseText, SecretScanner } from './hardening-support.js';
+import { specTimeout } from '../support/suite.js';
 
 // The key-leak sweep, extended to activation by paste (key_store = "database"): accepted keys are
 // written to the database and nowhere else; refused candidates reach no file at all, not even the
 // database; no response, log line or stdout / stderr byte ever carries either.
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);

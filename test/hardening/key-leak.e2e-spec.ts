@@ -1,13 +1,13 @@
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { parse } from 'smol-toml';
 import type { Response } from 'supertest';
 import { claims, issue, issuedKeys, SampleApp, sampleToml, unique } from '../sample/sample-fixture.js';
 import { b64json, filesUnder, responseText, SecretScanner } from './hardening-support.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // The key never leaks: the sample app is driven through every license state (no key, accepted,
 // rejected for each reason, rotated by variable, by settings and by _FILE, expired at startup and
@@ -15,7 +15,7 @@ import { until } from '../support/poll.js';
 // stderr and no file in its config directory ever carries a key, its payload segment or its
 // signature segment.
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 const DAY = 86_400;
 const now = () => Math.floor(Date.now() / 1000);

@@ -2,14 +2,14 @@
 // able to close its quotes, add `key="value"` fields or start a new line. An unverified `alg`,
 // a vendor-signed `customer` / `edition` and an operator's public key path are each crafted to
 // forge fields; every log line keeps exactly the fields of DESIGN.md section 4.
-import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { LICENSE_LOGGER_CONTEXT } from '../../libs/license/src/license.constants.js';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from '../library/support/capturing-logger.js';
 import { craftJws } from '../library/support/tokens.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('log-injection', () => {
   let kit: LicenseTestKit;

@@ -1,7 +1,6 @@
 // Issuer-bound (ai.doo) keys and activation by paste (DESIGN.md 3, 5a): the module configured with
 // `issuer` only, key stores (environment, file, the host's own) and LicenseService.activate() /
 // deactivate() — verified first, stored only when accepted, nothing changed otherwise.
-import { jest } from '@jest/globals';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +22,9 @@ import { CapturingLogger } from './support/capturing-logger.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
 import { craftJws, DAY_S, seconds } from './support/tokens.js';
 import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-constants.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('activation', () => {
   const CONTEXT = 'liberty.licensing';

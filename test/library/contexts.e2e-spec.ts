@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { Controller, Module, UseGuards, type INestApplication, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
@@ -21,10 +20,11 @@ import {
 import { LicenseTestKit, type TestLicenseState } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { listenOnFreePort } from '../support/ports.js';
+import { specTimeout } from '../support/suite.js';
 
 // Real clients over real sockets: Apollo over HTTP (fetch), socket.io-client, a TCP ClientProxy.
 // Slow on a loaded 2-core machine; never a speed check.
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('contexts', () => {
   @Resolver()

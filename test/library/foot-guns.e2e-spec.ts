@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -8,13 +7,14 @@ import { Test } from '@nestjs/testing';
 import { LicenseGuard, LicenseModule, RequiresLicense } from '@liberty/license';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
+import { specTimeout } from '../support/suite.js';
 
 describe('foot-guns', () => {
   // No silent foot-guns (issue 21): a requirement nothing enforces is named at startup, and typed
   // feature ids turn a misspelt id into a compile error.
   const run = promisify(execFile);
   const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-  jest.setTimeout(120_000);
+  specTimeout(120_000);
   // Rerun on Node 22 and 24 (scripts/test-node-majors.mjs), the typed-ids check is skipped: what tsc
   // reports cannot depend on the Node that runs it, and the main run has made it (as test/package does).
   const TYPE_CHECK = process.env.LIBERTY_NODE_MAJOR_RERUN !== '1';

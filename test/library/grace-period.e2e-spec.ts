@@ -22,8 +22,9 @@ import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-con
 import { CapturingLogger } from './support/capturing-logger.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
 import { b64url, DAY_S, seconds } from './support/tokens.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('grace-period', () => {
   const DAY_MS = DAY_S * 1000;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { Controller, Get, Module, UseGuards, type INestApplication, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
@@ -7,9 +6,10 @@ import { LicenseConfigurationError, LicenseGuard, RequiresLicense, type LicenseE
 import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { ADAPTERS, listen } from './support/http.js';
+import { specTimeout } from '../support/suite.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('guard', () => {
   @Controller()

@@ -18,10 +18,11 @@ import { CapturingLogger } from './support/capturing-logger.js';
 import { FakeHub, hubStatus, json } from './support/fake-hub.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // Real HTTP hubs on a shared machine: generous timeouts, no speed assertions. Where a test is about
 // time passing (an answer expiring, the trust ending) it fakes the clock instead of waiting.
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('hub', () => {
   const TOKEN = 'hub-test-token-7f3a9c';

@@ -1,7 +1,6 @@
 // Instance binding (issue 14): option `instance` (a name or a ${NAME} reference) against the key's
 // `instance` claim. Each option state on and off: match, mismatch, claim absent; and the check runs
 // only after the signature verified.
-import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { LicenseConfigurationError, LicenseModule, LicenseService, type LicenseModuleOptions } from '@liberty/license';
 import { publicKeySet, RejectionReason, verifyLicenseToken, type PublicKeySet } from '@liberty/license/verify';
@@ -10,8 +9,9 @@ import { LICENSE_ENVIRONMENT } from '../../libs/license/src/license.internal-con
 import { CapturingLogger } from './support/capturing-logger.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
 import { b64url } from './support/tokens.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('instance-binding', () => {
   let kit: LicenseTestKit;

@@ -17,8 +17,9 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { advance, fakeClock } from '../support/fake-clock.js';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('key-store-outage', () => {
   const CONTEXT = 'liberty.licensing';

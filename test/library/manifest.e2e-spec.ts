@@ -1,13 +1,13 @@
-import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { specTimeout } from '../support/suite.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('manifest', () => {
   // The package as a user gets it: the BUILT files (`npm test` builds first), resolved through

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +17,10 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { ADAPTERS, listen } from './support/http.js';
 import { uniqueVariable } from './support/mutable-environment.js';
+import { specTimeout } from '../support/suite.js';
 
 // RSA key generation and child processes are slow on a loaded 2-core CI machine; never a speed check.
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('module-async', () => {
   let kit: LicenseTestKit;

@@ -16,8 +16,9 @@ import { LICENSE_METRIC_NAMES, LicenseMetricsModule } from '@liberty/license/pro
 import { LicenseTestKit, type TestLicenseState } from '@liberty/license/testing';
 import { CapturingLogger } from './support/capturing-logger.js';
 import { fakeClock } from '../support/fake-clock.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('operations', () => {
   let kit: LicenseTestKit;

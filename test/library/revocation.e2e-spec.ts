@@ -5,7 +5,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { LicenseConfigurationError, LicenseModule, LicenseService, type LicenseModuleOptions } from '@liberty/license';
 import {
@@ -21,8 +20,9 @@ import { CapturingLogger } from './support/capturing-logger.js';
 import { MutableEnvironment } from './support/mutable-environment.js';
 import { b64url, craftJws } from './support/tokens.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(30_000);
+specTimeout(30_000);
 
 describe('revocation', () => {
   let kit: LicenseTestKit;

@@ -1,10 +1,10 @@
-import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { LIBRARY_DIR, ROOT, packLibrary, run, tarballFiles, tempDir, unpackInto } from '../support/packed-library.js';
 import { compileProject } from '../support/shared-compiler.js';
+import { specTimeout } from '../support/suite.js';
 
 // The tarball `npm publish` would upload, checked as a user meets it: its contents and manifest,
 // then installed with npm (from the tarball and the local npm cache only, outside the repository)
@@ -20,7 +20,7 @@ import { compileProject } from '../support/shared-compiler.js';
 // compilations emit without the type check, for the two ways Node loads the package (ESM import,
 // CommonJS require): what tsc reports cannot depend on the Node that runs it, and the main run has
 // checked all five modes. The install, the emit and the apps' runs are each major's.
-jest.setTimeout(600_000);
+specTimeout(600_000);
 
 describe('packed-package', () => {
   const TYPE_CHECK = process.env.LIBERTY_NODE_MAJOR_RERUN !== '1';

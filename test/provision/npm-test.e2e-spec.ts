@@ -1,11 +1,11 @@
-import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../support/packed-library.js';
+import { specTimeout } from '../support/suite.js';
 
 // scripts/test.mjs, what `npm test` runs after the build: Jest and the Node-major reruns side by
 // side, the reruns' output held until Jest's ends, and one verdict — exit 0 only when both passed.
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 const SCRIPT = join(ROOT, 'scripts/test.mjs');
 // One quick spec for the inner Jest (its own process, on this repository).

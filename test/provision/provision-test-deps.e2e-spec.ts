@@ -1,14 +1,14 @@
-import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../support/packed-library.js';
+import { specTimeout } from '../support/suite.js';
 
 // scripts/provision-test-deps.mjs, run by `npm test` before Jest, against fake machines: every
 // requirement present; missing ones installed through a fake apt-get that records its calls;
 // apt-get failing; no apt-get at all (one line, exit 1, before any test runs).
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('provision-test-deps', () => {
   const SCRIPT = join(ROOT, 'scripts/provision-test-deps.mjs');

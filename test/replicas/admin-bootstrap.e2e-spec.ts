@@ -1,8 +1,8 @@
-import { jest } from '@jest/globals';
 import { ConfigService } from '@nestjs/config';
 import { Database, databaseSettings } from '../../apps/sample/src/database/database.service.js';
 import { ADMIN_ID, UsersService } from '../../apps/sample/src/users/users.service.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // Replicas started together on a fresh PostgreSQL database each write the built-in admin at
 // startup. Found by the replica suites (a replica exited 1 at startup, once in a while): two
@@ -10,7 +10,7 @@ import { startPostgres, type PostgresServer } from '../support/servers.js';
 // covers only the id — so that replica refused to start. Each replica here is its own connection
 // pool, as each process has.
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 describe('admin-bootstrap', () => {
   const TOKEN = 'admin-bootstrap-token-0123456789abcdef';

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +5,13 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // Issue 18: a Redis restart without persistence let another full day's cap through (300 served
 // on a day capped at 100). The day's count is the database's: two replicas on PostgreSQL + a real
 // redis-server WITHOUT persistence, killed and started again empty in the middle of the day.
 
-jest.setTimeout(240_000);
+specTimeout(240_000);
 
 const CAP = 30;
 

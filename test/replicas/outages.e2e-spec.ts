@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { AppProcess, SAMPLE_MAIN, SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
 import { closedPort } from '../support/ports.js';
+import { specTimeout } from '../support/suite.js';
 
 // Dependency outages (DESIGN.md 5e), on the built app as child processes with a real PostgreSQL
 // that is stopped and started and a real Redis that is restarted:
@@ -22,7 +22,7 @@ import { closedPort } from '../support/ports.js';
 // * nothing is granted meanwhile (no sign-in, no activation, no unlock);
 // * unreachable at startup: exit non-zero within 10 s, one line.
 
-jest.setTimeout(300_000);
+specTimeout(300_000);
 
 const ADMIN = 'outages-admin-0123456789abcdef';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +5,13 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // Nothing is lost on restart: users (and their tokens), the day's AI usage and connector settings
 // live in the database — SQLite in LIBERTY_DATA_DIR by default, PostgreSQL with DATABASE_URL.
 // Each case really restarts the built app (a child process), SIGTERM then a new process.
 
-jest.setTimeout(180_000);
+specTimeout(180_000);
 
 describe('the sample app keeps its state across a restart', () => {
   let kit: LicenseTestKit;

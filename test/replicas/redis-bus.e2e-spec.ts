@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +12,14 @@ import { createClient as createClient6 } from 'redis6';
 import { CapturingLogger } from '../library/support/capturing-logger.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // The license bus and replica presence (DESIGN 5c, 5e "bus hygiene") against a real redis-server,
 // with the clients of both node-redis majors the peer range allows (5 and 6). Each "replica" is a
 // Nest application context in this process (LicenseModule + LicenseRedisModule with the host's
 // client); the sample app's three-process suite is redis-replicas.e2e-spec.ts.
 
-jest.setTimeout(180_000);
+specTimeout(180_000);
 
 type Client = ReturnType<typeof createClient5>;
 type CreateClient = (options: { url: string; disableOfflineQueue?: boolean }) => Client;

@@ -1,16 +1,16 @@
-import { jest } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRedis, type RedisServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // LicenseRedisModule owns the connections it opens: after app.close() the process exits by itself
 // (a host's test suite must not hang on two open Redis sockets), also when Redis is down by then;
 // a client the host passed in stays the host's. Real child processes on the BUILT library.
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 const APP = fileURLToPath(new URL('./fixtures/redis-module-app.mjs', import.meta.url));
 

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +8,13 @@ import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // Three replicas (three processes of the built sample app) on one PostgreSQL and one Redis, all
 // started here. What must be shared is shared: the day's AI counter (exact at the cap), license
 // changes (a reverify on one replica reaches the others), and who runs which key.
 
-jest.setTimeout(300_000);
+specTimeout(300_000);
 
 describe('redis-replicas', () => {
   const CAP = 100;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { createClient } from 'redis';
 import { createClient as createClient6 } from 'redis6';
 import {
@@ -10,12 +9,13 @@ import {
 } from '@liberty/license/redis';
 import { startRedis, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // RedisUsageStore against a real redis-server started here (and killed mid-test), with the
 // connections of both node-redis majors the peer range allows: redis@5 opened by connectRedis(),
 // and a redis@6 client of the host's (openRedis({ client })).
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 type Client = ReturnType<typeof createClient>;
 

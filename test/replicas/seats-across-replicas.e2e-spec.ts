@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +5,14 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // Seats are exact across replicas: three processes of the built sample app share one PostgreSQL
 // started here (SQLite serves one process since issue 18: that case runs one process, see
 // sqlite-one-process.e2e-spec.ts); concurrent user creations spread over them take exactly the
 // free seats, because the count and the insert run in one database transaction.
 
-jest.setTimeout(240_000);
+specTimeout(240_000);
 
 const MAX = 11; // the admin takes one seat: 10 free
 

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // Issue 18: a rename (or a permissions edit) racing a disable must not write `enabled` back.
 // Before the fix `PATCH /api/users/:id` read the whole row and wrote it all back outside the seat
@@ -13,7 +13,7 @@ import { startPostgres, type PostgresServer } from '../support/servers.js';
 // cap was exceeded. Real HTTP on the built app: SQLite (one process, the only supported way) and
 // two replicas sharing PostgreSQL.
 
-jest.setTimeout(240_000);
+specTimeout(240_000);
 
 const MAX = 6; // the admin takes one seat: 5 free
 const TRIALS = 12;

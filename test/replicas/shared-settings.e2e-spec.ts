@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from '../support/servers.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // Issue 18: setting enforcement to soft on replica 1 rewrote replica 1's app.toml only; replicas
 // 2 and 3 stayed restricted, so one licensed route answered 200 on one replica and 403 on the
@@ -15,7 +15,7 @@ import { until } from '../support/poll.js';
 // over the Redis bus (the poll is made too slow to help here) and within 5 s by polling without
 // Redis. Three built replicas on a real PostgreSQL (+ a real redis-server).
 
-jest.setTimeout(300_000);
+specTimeout(300_000);
 
 describe('shared-settings', () => {
   // One PostgreSQL server and one key pair for the file; each block has its own database.

@@ -1,16 +1,16 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
+import { specTimeout } from '../support/suite.js';
 
 // Issue 18: two processes on one SQLite data dir (no Redis) diverged — an activation on one never
 // reached the other. SQLite serves one process: a second one on the same LIBERTY_DATA_DIR refuses
 // to start with one line and a non-zero exit; a process that died (SIGKILL) never blocks a restart.
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 describe('one SQLite data dir, one process', () => {
   let dir: string;

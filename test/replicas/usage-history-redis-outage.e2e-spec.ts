@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +5,14 @@ import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
 import { startRedis, type RedisServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // Issue 18: peak users recorded during a Redis outage were wrong. The history's sample read the
 // enabled users (database) and the AI count (then Redis) together, so with Redis down the whole
 // sample failed and a peak reached during the outage was never recorded. The recorder now reads
 // them independently, and the AI count is the database's. Real redis-server, killed.
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 describe('usage history during a Redis outage', () => {
   let dir: string;

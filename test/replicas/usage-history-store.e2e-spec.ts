@@ -1,17 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { Database, databaseSettings } from '../../apps/sample/src/database/database.service.js';
 import { DatabaseUsageHistoryStore } from '../../apps/sample/src/usage-history/usage-history.store.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
+import { specTimeout } from '../support/suite.js';
 
 // The usage history store on a real SQLite file and a real PostgreSQL server, written by two
 // writers at once: a peak is never lowered by a later, smaller sample, whichever writes last.
 // PostgreSQL: two replicas (two connections to one database). SQLite serves one process (a second
 // is refused), so there the two writers share that process's one connection.
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 describe('usage-history-store', () => {
   let postgres: PostgresServer;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, sampleToml, unique } from '../sample/sample-fixture.js';
 import { SampleProcess } from '../support/apps.js';
+import { specTimeout } from '../support/suite.js';
 
 // Without REDIS_URL the sample app runs alone exactly as before and never loads `redis` (an
 // optional dependency); with REDIS_URL but no `redis` installed it says so in one line.
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 const HIDE_REDIS = fileURLToPath(new URL('./support/hide-redis.mjs', import.meta.url));
 

@@ -5,12 +5,12 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { expectNoKeyIn, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 import { aidooKey } from '../support/keys.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('activation', () => {
   const DAY = 86_400;

@@ -1,11 +1,11 @@
 // The sample app as ai.doo's Hub (issuer aidoo.biz, key_store = "database"): the page's claim
 // table for issuer-bound keys, and a forgiving paste (issue 19).
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { sampleToml, SampleApp, unique } from './sample-fixture.js';
 import { aidooKey } from '../support/keys.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('aidoo-keys', () => {
   let kit: LicenseTestKit;

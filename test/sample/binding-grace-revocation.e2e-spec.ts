@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { claims, issue, SampleApp, sampleToml, unique } from './sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
 // The sample app's [license] settings for issue 14: instance, grace_days, revocation_list_path
 // (relative to app.toml), end to end over HTTP.
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('binding-grace-revocation', () => {
   let kit: LicenseTestKit;

@@ -3,12 +3,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import SQLite from 'better-sqlite3';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { issue, SampleApp, unique } from './sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('clock-rollback', () => {
   const DAY = 86_400;

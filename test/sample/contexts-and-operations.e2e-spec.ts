@@ -1,11 +1,11 @@
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { io, type Socket } from 'socket.io-client';
 import { claims, expectNoKeyIn, issue, SampleApp } from './sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
 // The sample app's GraphQL endpoint, Socket.IO gateway, /health (Terminus) and /metrics
 // (Prometheus), driven by real clients. Slow on a loaded 2-core machine; never a speed check.
-jest.setTimeout(90_000);
+specTimeout(90_000);
 
 describe('contexts-and-operations', () => {
   const DAY = 86_400;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { io } from 'socket.io-client';
 import request from 'supertest';
 import { sampleToml, unique } from './sample-fixture.js';
 import { AppProcess, requireBuilt, SAMPLE_MAIN, SAMPLE_MODULES_MAIN } from '../support/apps.js';
+import { specTimeout } from '../support/suite.js';
 
 // `npm start` runs the BUILT app: apps/sample/dist/main.bundle.js, the app and its dependencies in
 // one file (scripts/bundle-apps.mjs); tsc's modules beside it (dist/main.js, importing
@@ -14,7 +14,7 @@ import { AppProcess, requireBuilt, SAMPLE_MAIN, SAMPLE_MODULES_MAIN } from '../s
 // `npm run build` before running this file alone.
 
 // A child process start on a loaded machine (2 cores shared by parallel test files) can take seconds.
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('main', () => {
   /** Each run gets its own SQLite data dir (removed when the file's tests end). */

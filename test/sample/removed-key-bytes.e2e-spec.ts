@@ -4,11 +4,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import { issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('removed-key-bytes', () => {
   /** The files under `dir` holding any of `needles` (each at least a whole JWT segment). */

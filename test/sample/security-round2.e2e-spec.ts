@@ -3,7 +3,6 @@
 // reproduces the review's observation and fails on the code before the fix. The browser findings
 // (open redirect, cross-site WebSocket hijacking) run in Chromium too:
 // test/browser/open-redirect.e2e-spec.ts and test/browser/cross-origin-socket.e2e-spec.ts.
-import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,8 +15,9 @@ import { MAX_SOCKET_MESSAGE_BYTES } from '../../apps/sample/src/realtime/guarded
 import { requireBuilt, SAMPLE_MAIN } from '../support/apps.js';
 import { startPostgres, type PostgresServer } from '../support/servers.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('security-round2', () => {
   let kit: LicenseTestKit;

@@ -2,7 +2,6 @@
 // (in-process on 127.0.0.1, port 0) and, for startup behaviour, the built app as a child process.
 // Each test reproduces the review's observation and fails on the code before the fix.
 // Finding 2 (open redirect) needs a browser: test/browser/open-redirect.e2e-spec.ts.
-import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,8 +13,9 @@ import { checkAdminToken } from '../../apps/sample/src/auth/admin-token.validato
 import { craftJws } from '../library/support/tokens.js';
 import { claims, issue, sampleToml, SampleApp, unique } from './sample-fixture.js';
 import { AppProcess, requireBuilt, SAMPLE_MAIN, SampleProcess } from '../support/apps.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 describe('sign-in-security', () => {
   /**

@@ -1,17 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { LicenseTestKit } from '@liberty/license/testing';
 import request from 'supertest';
 import { UsageHistoryStore } from '../../apps/sample/src/usage-history/usage-history.store.js';
 import { claims, issue, SampleApp } from './sample-fixture.js';
+import { specTimeout } from '../support/suite.js';
 
 // The usage history and true-up report: GET /api/license/usage?from&to (license:read) as JSON and
 // CSV, over a fake month seeded into the real database, and recorded live from user writes and AI
 // messages.
 
-jest.setTimeout(60_000);
+specTimeout(60_000);
 
 /** A small RFC 4180 parser: quoted fields, doubled quotes, CRLF rows. */
 function parseCsv(text: string): string[][] {

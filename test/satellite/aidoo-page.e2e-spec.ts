@@ -1,7 +1,6 @@
 // The ai.doo page (../shared/docs/seeds/003: "License Key Activation"), statement by statement,
 // against the real hub (the sample app in ai.doo's configuration) and real PIKA and VERA
 // satellites — all child processes over HTTP. Each test name quotes the page.
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,9 @@ import { sampleToml, unique } from '../sample/sample-fixture.js';
 import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from '../support/apps.js';
 import { aidooKey } from '../support/keys.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 describe('aidoo-page', () => {
   const ADMIN = 'aidoo-page-admin-token-0123456789';

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +7,11 @@ import { FakeHub, hubStatus, json } from '../library/support/fake-hub.js';
 import { sampleToml, unique } from '../sample/sample-fixture.js';
 import { AppProcess, requireBuilt, SAMPLE_MAIN, SATELLITE_MAIN } from '../support/apps.js';
 import { until } from '../support/poll.js';
+import { specTimeout } from '../support/suite.js';
 
 // The real sample app as the hub and the real PIKA satellite, both child processes on real ports,
 // driven over HTTP. Child processes on a shared 2-core machine: generous timeouts.
-jest.setTimeout(120_000);
+specTimeout(120_000);
 
 describe('satellite', () => {
   const ADMIN = 'satellite-test-admin-token';

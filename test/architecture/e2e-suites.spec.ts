@@ -1,0 +1,69 @@
+// Jest runs one file per folder of test/: `<folder>.e2e-suite.ts`, which imports the folder's
+// `*.e2e-spec.ts` (test/support/suite.ts). This keeps that safe: every spec is in a folder that has
+// its suite (or it would never run), and a spec's top level holds only imports, declarations,
+// describe blocks and its specTimeout() call — a top-level hook would run around every spec of the
+// folder, and Jest's own jest.setTimeout would set the whole folder's timeout. Runs in the unit
+// project.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import ts from 'typescript';
+
+const TEST = join(process.cwd(), 'test');
+
+function specsUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : specsUnder(path);
+    return entry.name.endsWith('.e2e-spec.ts') ? [path] : [];
+  });
+}
+
+/** The spec's top-level statements that would reach beyond it inside a folder's suite. */
+export function topLevelViolations(path: string, text: string): string[] {
+  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  return source.statements.flatMap((statement) => {
+    if (!ts.isExpressionStatement(statement)) return [];
+    const { expression } = statement;
+    const callee = ts.isCallExpression(expression) ? expression.expression.getText(source) : '';
+    if (/^describe\b/.test(callee) || callee === 'specTimeout') return [];
+    const line = source.getLineAndCharacterOfPosition(statement.getStart(source)).line + 1;
+    return [`${path}:${line} runs at the top level: ${statement.getText(source).split('\n')[0]}`];
+  });
+}
+
+describe("the e2e specs run inside their folder's suite", () => {
+  const specs = specsUnder(TEST);
+
+  it('every folder with specs has its suite, and only those folders have one', () => {
+    const folders = [...new Set(specs.map((spec) => dirname(spec)))];
+    expect(folders.length).toBeGreaterThan(10);
+    for (const folder of folders) expect(existsSync(join(folder, `${basename(folder)}.e2e-suite.ts`))).toBe(true);
+    const suites = readdirSync(TEST, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.e2e-suite.ts'));
+    expect(suites.map((suite) => dirname(join(TEST, suite))).sort()).toEqual(folders.sort());
+  });
+
+  it('no spec has a hook, a test or any other call at its top level', () => {
+    const found = specs.flatMap((spec) =>
+      topLevelViolations(relative(process.cwd(), spec), readFileSync(spec, 'utf8')),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('names what it rejects (a top-level hook, test and jest.setTimeout), not describe or specTimeout', () => {
+    const spec = [
+      "import { specTimeout } from '../support/suite.js';",
+      'specTimeout(120_000);',
+      'jest.setTimeout(120_000);',
+      'const TEXT = `\nbeforeAll(() => {});\n`;',
+      'beforeAll(() => {});',
+      "it('alone', () => {});",
+      "describe('concern', () => { beforeAll(() => {}); it('inside', () => {}); });",
+      "describe.each([1])('each %s', () => {});",
+    ].join('\n');
+    expect(topLevelViolations('x.e2e-spec.ts', spec)).toEqual([
+      'x.e2e-spec.ts:3 runs at the top level: jest.setTimeout(120_000);',
+      'x.e2e-spec.ts:7 runs at the top level: beforeAll(() => {});',
+      "x.e2e-spec.ts:8 runs at the top level: it('alone', () => {});",
+    ]);
+  });
+});

@@ -1,0 +1,4 @@
+// Jest runs this folder's specs as one test file: test/support/suite.ts says why.
+import { importSpecs } from './suite.js';
+
+await importSpecs(import.meta.url);
