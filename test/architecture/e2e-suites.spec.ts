@@ -4,9 +4,10 @@
 // describe blocks and its specTimeout() call — a top-level hook would run around every spec of the
 // folder, and Jest's own jest.setTimeout would set the whole folder's timeout. Runs in the unit
 // project.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import SuiteSequencer from '../support/suite-sequencer.js';
 
 const TEST = join(process.cwd(), 'test');
 
@@ -47,6 +48,25 @@ describe("the e2e specs run inside their folder's suite", () => {
       topLevelViolations(relative(process.cwd(), spec), readFileSync(spec, 'utf8')),
     );
     expect(found).toEqual([]);
+  });
+
+  it("starts a fresh clone's suites by their specs' size, largest first, among the other files by theirs", () => {
+    const suites = readdirSync(TEST, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.e2e-suite.ts'))
+      .map((file) => join(TEST, file));
+    const unitSpec = join(TEST, 'architecture', 'e2e-suites.spec.ts');
+    // No cache: no timing and no failures from an earlier run, as in a fresh clone.
+    const context = { config: { cache: false } };
+    const sorted = new SuiteSequencer({}).sort([unitSpec, ...suites].map((path) => ({ path, context })));
+
+    const specBytes = (folder: string) =>
+      specs.filter((spec) => dirname(spec) === folder).reduce((sum, spec) => sum + statSync(spec).size, 0);
+    const weight = (path: string) => (path === unitSpec ? statSync(path).size : specBytes(dirname(path)));
+    const weights = sorted.map((test) => weight(test.path));
+    expect(weights).toEqual([...weights].sort((a, b) => b - a));
+    // The suites are a few lines each: by their own size they would start last, behind the unit spec.
+    expect(sorted.at(-1)!.path).not.toBe(unitSpec);
+    expect(relative(TEST, sorted[0].path)).toMatch(/^(replicas|browser|sample|library)\//);
   });
 
   it('names what it rejects (a top-level hook, test and jest.setTimeout), not describe or specTimeout', () => {
