@@ -19,17 +19,32 @@ function specsUnder(dir: string): string[] {
   });
 }
 
-/** The spec's top-level statements that would reach beyond it inside a folder's suite. */
-export function topLevelViolations(path: string, text: string): string[] {
+/**
+ * What in a spec would reach beyond it inside a folder's suite: a top-level statement other than a
+ * describe block or specTimeout(), and jest.setTimeout anywhere (it would set the folder's timeout).
+ */
+export function specViolations(path: string, text: string): string[] {
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
-  return source.statements.flatMap((statement) => {
-    if (!ts.isExpressionStatement(statement)) return [];
-    const { expression } = statement;
-    const callee = ts.isCallExpression(expression) ? expression.expression.getText(source) : '';
-    if (/^describe\b/.test(callee) || callee === 'specTimeout') return [];
-    const line = source.getLineAndCharacterOfPosition(statement.getStart(source)).line + 1;
-    return [`${path}:${line} runs at the top level: ${statement.getText(source).split('\n')[0]}`];
-  });
+  const at = (node: ts.Node) => `${path}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.getText(source) === 'jest.setTimeout') {
+      found.push(`${at(node)} calls jest.setTimeout (use specTimeout)`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const statement of source.statements) {
+    const callee =
+      ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression)
+        ? statement.expression.expression.getText(source)
+        : '';
+    if (ts.isExpressionStatement(statement) && !/^describe\b/.test(callee) && callee !== 'specTimeout') {
+      found.push(`${at(statement)} runs at the top level: ${statement.getText(source).split('\n')[0]}`);
+    } else {
+      visit(statement);
+    }
+  }
+  return found;
 }
 
 describe("the e2e specs run inside their folder's suite", () => {
@@ -43,10 +58,8 @@ describe("the e2e specs run inside their folder's suite", () => {
     expect(suites.map((suite) => dirname(join(TEST, suite))).sort()).toEqual(folders.sort());
   });
 
-  it('no spec has a hook, a test or any other call at its top level', () => {
-    const found = specs.flatMap((spec) =>
-      topLevelViolations(relative(process.cwd(), spec), readFileSync(spec, 'utf8')),
-    );
+  it('no spec has a hook, a test or any other call at its top level, nor calls jest.setTimeout', () => {
+    const found = specs.flatMap((spec) => specViolations(relative(process.cwd(), spec), readFileSync(spec, 'utf8')));
     expect(found).toEqual([]);
   });
 
@@ -79,11 +92,13 @@ describe("the e2e specs run inside their folder's suite", () => {
       "it('alone', () => {});",
       "describe('concern', () => { beforeAll(() => {}); it('inside', () => {}); });",
       "describe.each([1])('each %s', () => {});",
+      "describe('slow', () => { jest.setTimeout(1); });",
     ].join('\n');
-    expect(topLevelViolations('x.e2e-spec.ts', spec)).toEqual([
+    expect(specViolations('x.e2e-spec.ts', spec)).toEqual([
       'x.e2e-spec.ts:3 runs at the top level: jest.setTimeout(120_000);',
       'x.e2e-spec.ts:7 runs at the top level: beforeAll(() => {});',
       "x.e2e-spec.ts:8 runs at the top level: it('alone', () => {});",
+      'x.e2e-spec.ts:11 calls jest.setTimeout (use specTimeout)',
     ]);
   });
 });
