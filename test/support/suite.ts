@@ -8,7 +8,7 @@ import { jest } from '@jest/globals';
 // test/, `<folder>.e2e-suite.ts`, which imports every `*.e2e-spec.ts` beside it: the specs stay one
 // file per concern, and load their modules once per folder (docs/testing.md, "One Jest file per
 // folder"). Two rules keep a spec independent of the specs it shares a file with, and
-// test/architecture/e2e-specs.spec.ts checks both: its hooks and tests sit inside a `describe` (a
+// test/architecture/e2e-suites.spec.ts checks both: its hooks and tests sit inside a `describe` (a
 // top-level hook would run around the whole folder), and it asks for its timeout with
 // specTimeout() (Jest reads one timeout per test file).
 
