@@ -49,13 +49,17 @@ export function specViolations(path: string, text: string): string[] {
 
 describe("the e2e specs run inside their folder's suite", () => {
   const specs = specsUnder(TEST);
+  const suites = readdirSync(TEST, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.e2e-suite.ts'))
+    .map((file) => join(TEST, file));
 
-  it('every folder with specs has its suite, and only those folders have one', () => {
+  it('every folder with specs has its suite, only those folders have one, and each suite imports its specs', () => {
     const folders = [...new Set(specs.map((spec) => dirname(spec)))];
     expect(folders.length).toBeGreaterThan(10);
     for (const folder of folders) expect(existsSync(join(folder, `${basename(folder)}.e2e-suite.ts`))).toBe(true);
-    const suites = readdirSync(TEST, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.e2e-suite.ts'));
-    expect(suites.map((suite) => dirname(join(TEST, suite))).sort()).toEqual(folders.sort());
+    expect(suites.map((suite) => dirname(suite)).sort()).toEqual(folders.sort());
+    // …and every suite imports its folder's specs (a suite that did not would pass with no test).
+    for (const suite of suites) expect(readFileSync(suite, 'utf8')).toContain('await importSpecs(import.meta.url);');
   });
 
   it('no spec has a hook, a test or any other call at its top level, nor calls jest.setTimeout', () => {
@@ -64,9 +68,6 @@ describe("the e2e specs run inside their folder's suite", () => {
   });
 
   it("starts a fresh clone's suites by their specs' size, largest first, among the other files by theirs", () => {
-    const suites = readdirSync(TEST, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.e2e-suite.ts'))
-      .map((file) => join(TEST, file));
     const unitSpec = join(TEST, 'architecture', 'e2e-suites.spec.ts');
     // No cache: no timing and no failures from an earlier run, as in a fresh clone.
     const context = { config: { cache: false } };
